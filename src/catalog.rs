@@ -1,0 +1,231 @@
+//! Requirement catalogs as data: the file format, its validation, and the catalogs shipped in
+//! `assets/catalogs/`. A case copies its catalog when it is created; this module never touches a case.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Measure;
+
+/// The value of the `format` field every catalog file carries.
+pub const FORMAT: &str = "evalbench-catalog";
+/// The catalog format version this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    pub format: String,
+    pub format_version: u32,
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub language: String,
+    /// The public document the catalog paraphrases, and its date.
+    pub source: String,
+    pub areas: Vec<CatalogArea>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogArea {
+    pub code: String,
+    pub title: String,
+    pub requirements: Vec<CatalogRequirement>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogRequirement {
+    pub code: String,
+    pub title: String,
+    pub text: String,
+    #[serde(default)]
+    pub guidance: String,
+}
+
+/// Why a catalog file was refused. Each variant names the file and where in it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CatalogError {
+    #[error("{file}, line {line}, column {column}: {message}")]
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}, {path}: {message}")]
+    Invalid {
+        file: String,
+        path: String,
+        message: String,
+    },
+}
+
+impl Catalog {
+    /// Parses and validates a catalog; `file` is only used in messages.
+    pub fn parse(file: &str, text: &str) -> Result<Catalog, CatalogError> {
+        let catalog: Catalog = serde_json::from_str(text).map_err(|e| CatalogError::Syntax {
+            file: file.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        catalog.validate(file)?;
+        Ok(catalog)
+    }
+
+    fn validate(&self, file: &str) -> Result<(), CatalogError> {
+        let invalid = |path: String, message: String| CatalogError::Invalid {
+            file: file.to_owned(),
+            path,
+            message,
+        };
+        if self.format != FORMAT {
+            return Err(invalid(
+                "format".into(),
+                format!("expected \"{FORMAT}\", found \"{}\"", self.format),
+            ));
+        }
+        if self.format_version != FORMAT_VERSION {
+            return Err(invalid(
+                "format_version".into(),
+                format!(
+                    "this program reads version {FORMAT_VERSION}, the file has {}",
+                    self.format_version
+                ),
+            ));
+        }
+        for (field, value) in [
+            ("id", &self.id),
+            ("version", &self.version),
+            ("title", &self.title),
+        ] {
+            if value.trim().is_empty() {
+                return Err(invalid(field.into(), "must not be empty".into()));
+            }
+        }
+        if self.areas.is_empty() {
+            return Err(invalid("areas".into(), "the catalog has no areas".into()));
+        }
+        let mut area_codes = HashSet::new();
+        let mut requirement_codes = HashSet::new();
+        for (a, area) in self.areas.iter().enumerate() {
+            if area.code.trim().is_empty() || area.title.trim().is_empty() {
+                return Err(invalid(
+                    format!("areas[{a}]"),
+                    "an area needs a code and a title".into(),
+                ));
+            }
+            if !area_codes.insert(area.code.as_str()) {
+                return Err(invalid(
+                    format!("areas[{a}].code"),
+                    format!("area code \"{}\" is used twice", area.code),
+                ));
+            }
+            for (r, requirement) in area.requirements.iter().enumerate() {
+                let path = format!("areas[{a}].requirements[{r}]");
+                for (field, value) in [
+                    ("code", &requirement.code),
+                    ("title", &requirement.title),
+                    ("text", &requirement.text),
+                ] {
+                    if value.trim().is_empty() {
+                        return Err(invalid(format!("{path}.{field}"), "must not be empty".into()));
+                    }
+                }
+                if !requirement_codes.insert(requirement.code.as_str()) {
+                    return Err(invalid(
+                        format!("{path}.code"),
+                        format!("requirement code \"{}\" is used twice", requirement.code),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn requirement_count(&self) -> usize {
+        self.areas.iter().map(|a| a.requirements.len()).sum()
+    }
+}
+
+/// The catalogs shipped with the program, as (file name, JSON text).
+const BUILTIN: [(&str, &str); 3] = [
+    (
+        "aft-2016.json",
+        include_str!("../assets/catalogs/aft-2016.json"),
+    ),
+    (
+        "vta-2019.json",
+        include_str!("../assets/catalogs/vta-2019.json"),
+    ),
+    (
+        "generic-2026.json",
+        include_str!("../assets/catalogs/generic-2026.json"),
+    ),
+];
+
+/// A shipped catalog by file name (as the demo data refers to it).
+pub fn builtin_by_file(file_name: &str) -> Result<Catalog, CatalogError> {
+    let (file, text) = BUILTIN
+        .iter()
+        .find(|(file, _)| *file == file_name)
+        .ok_or_else(|| CatalogError::Invalid {
+            file: file_name.to_owned(),
+            path: String::new(),
+            message: "no such built-in catalog".into(),
+        })?;
+    Catalog::parse(file, text)
+}
+
+/// The shipped catalog a new case of this measure starts from.
+pub fn builtin_for(measure: Measure) -> Result<Catalog, CatalogError> {
+    builtin_by_file(match measure {
+        Measure::Aft => "aft-2016.json",
+        Measure::Vta => "vta-2019.json",
+        Measure::Other => "generic-2026.json",
+    })
+}
+
+/// Every shipped catalog, parsed.
+pub fn builtin_all() -> Result<Vec<Catalog>, CatalogError> {
+    BUILTIN
+        .iter()
+        .map(|(file, text)| Catalog::parse(file, text))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_catalogs_parse() {
+        let all = builtin_all();
+        assert!(all.is_ok(), "{all:?}");
+        for catalog in all.unwrap_or_default() {
+            assert!(catalog.requirement_count() >= 8, "{}", catalog.id);
+        }
+    }
+
+    #[test]
+    fn syntax_error_names_file_and_line() {
+        let err = Catalog::parse("bad.json", "{\n  \"format\": \n}");
+        assert!(matches!(err, Err(CatalogError::Syntax { line: 3, .. })), "{err:?}");
+        let message = err.map(|_| ()).unwrap_err().to_string();
+        assert!(message.starts_with("bad.json, line 3"), "{message}");
+    }
+
+    #[test]
+    fn duplicate_requirement_code_is_named_by_path() {
+        let text = r#"{"format":"evalbench-catalog","format_version":1,"id":"x","version":"1",
+            "title":"T","language":"nb","source":"s","areas":[{"code":"A","title":"A",
+            "requirements":[{"code":"A-1","title":"t","text":"x"},{"code":"A-1","title":"t","text":"y"}]}]}"#;
+        let err = Catalog::parse("dup.json", text).map(|_| ()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "dup.json, areas[0].requirements[1].code: requirement code \"A-1\" is used twice"
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! The subcommands of the `evalbench` binary. No subcommand starts the app.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::command::Command;
+use crate::domain::{CaseFacts, Measure, OrgNumber};
+use crate::export;
+use crate::i18n::Lang;
+use crate::store::CaseStore;
+
+#[derive(Parser, Debug)]
+#[command(name = "evalbench", version, about = "Quality evaluations of labour-market measures")]
+pub struct Cli {
+    /// A case file to open in the app; without one the app opens the demo case.
+    pub file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CliCommand {
+    /// Write the invented demo case to FILE.
+    Demo { file: PathBuf },
+    /// Create an empty case from the catalog for its measure.
+    New {
+        file: PathBuf,
+        #[arg(long)]
+        provider: String,
+        #[arg(long, value_enum)]
+        measure: MeasureArg,
+        #[arg(long)]
+        org_number: Option<String>,
+    },
+    /// Check a case: integrity, schema version, counts. Exit code 0 only if healthy.
+    Check { file: PathBuf },
+    /// Export the whole case as JSON or as a Markdown report.
+    Export {
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Output file, or `-` for standard output.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
+    },
+    /// Apply commands from a JSONL file (or `-` for standard input), one per line.
+    Apply { file: PathBuf, commands: PathBuf },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MeasureArg {
+    Aft,
+    Vta,
+    Other,
+}
+
+impl From<MeasureArg> for Measure {
+    fn from(value: MeasureArg) -> Self {
+        match value {
+            MeasureArg::Aft => Measure::Aft,
+            MeasureArg::Vta => Measure::Vta,
+            MeasureArg::Other => Measure::Other,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Md,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Nb,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(value: LangArg) -> Self {
+        match value {
+            LangArg::Nb => Lang::Nb,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// Runs a subcommand; `Ok` carries the exit code for outcomes that are not errors.
+pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        CliCommand::Demo { file } => {
+            crate::demo::write_demo(&file)?;
+            println!("wrote the demo case to {}", file.display());
+        }
+        CliCommand::New {
+            file,
+            provider,
+            measure,
+            org_number,
+        } => {
+            let org_number = org_number
+                .as_deref()
+                .map(OrgNumber::parse)
+                .transpose()
+                .context("--org-number")?;
+            let facts = CaseFacts {
+                provider_name: provider,
+                org_number,
+                measure: measure.into(),
+                ..CaseFacts::default()
+            };
+            facts
+                .validate()
+                .map_err(|e| anyhow::anyhow!("--provider: {e}"))?;
+            crate::app::create_case(&file, facts)?;
+            println!("created {}", file.display());
+        }
+        CliCommand::Check { file } => return check(&file),
+        CliCommand::Export {
+            file,
+            format,
+            out,
+            lang,
+        } => {
+            let store = CaseStore::open(&file)?;
+            let snapshot = store.snapshot()?;
+            store.close()?;
+            let text = match format {
+                ExportFormat::Json => export::json::to_json(&snapshot)?,
+                ExportFormat::Md => export::markdown::report(&snapshot, lang.into()),
+            };
+            write_output(&out, &text)?;
+        }
+        CliCommand::Apply { file, commands } => return apply(&file, &commands),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(file: &Path) -> anyhow::Result<ExitCode> {
+    let store = CaseStore::open(file)?;
+    let report = store.check()?;
+    let snapshot = store.snapshot()?;
+    store.close()?;
+    let c = &report.counts;
+    println!("file: {}", file.display());
+    println!("provider: {}", snapshot.facts.provider_name);
+    println!("schema version: {}", report.schema_version);
+    println!("integrity: {}", report.integrity);
+    println!("foreign key violations: {}", report.foreign_key_violations);
+    println!(
+        "requirements: {}\ninterviews: {}\nexcerpts: {}\ndocument reviews: {}\nfindings: {}\nactions: {}\noutcome years: {}\njournal entries: {}",
+        c.requirements,
+        c.interviews,
+        c.excerpts,
+        c.document_reviews,
+        c.findings,
+        c.actions,
+        c.outcome_years,
+        c.journal_entries
+    );
+    if report.is_healthy() {
+        println!("healthy");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{} is not healthy", file.display());
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// Applies commands line by line; each line is durable when its `ok` line is printed.
+fn apply(file: &Path, commands: &Path) -> anyhow::Result<ExitCode> {
+    let mut store = CaseStore::open(file)?;
+    let input: Box<dyn BufRead> = if commands == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let opened = std::fs::File::open(commands)
+            .with_context(|| format!("cannot read {}", commands.display()))?;
+        Box::new(std::io::BufReader::new(opened))
+    };
+    let source = commands.display().to_string();
+    let mut stdout = std::io::stdout().lock();
+    for (index, line) in input.lines().enumerate() {
+        let number = index + 1;
+        let line = line.with_context(|| format!("{source}, line {number}: cannot be read"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let command: Command = match serde_json::from_str(&line) {
+            Ok(command) => command,
+            Err(e) => bail!("{source}, line {number}: not a valid command: {e}"),
+        };
+        let applied = store
+            .apply(&command)
+            .with_context(|| format!("{source}, line {number}"))?;
+        writeln!(stdout, "ok {number} {}", applied.target)?;
+        stdout.flush()?;
+    }
+    store.close()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_output(out: &Path, text: &str) -> anyhow::Result<()> {
+    if out == Path::new("-") {
+        std::io::stdout().write_all(text.as_bytes())?;
+        return Ok(());
+    }
+    // Written beside the target and renamed, so a failed export never leaves half a file.
+    let partial = out.with_extension("partial");
+    std::fs::write(&partial, text).with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(())
+}
+
+/// The demo case the app opens when started without a file: a writable copy in the user's data
+/// folder, created on first use and kept (with the user's edits) afterwards.
+pub fn demo_copy() -> anyhow::Result<PathBuf> {
+    let dir = directories::ProjectDirs::from("no", "Evalbench", "Evalbench")
+        .map_or_else(std::env::temp_dir, |dirs| dirs.data_dir().to_owned());
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("demo.evalcase");
+    if path.exists() && crate::store::inspect(&path).is_err() {
+        let aside = dir.join(format!(
+            "demo-unreadable-{}.evalcase",
+            jiff::Timestamp::now().as_second()
+        ));
+        std::fs::rename(&path, &aside)
+            .with_context(|| format!("cannot move aside {}", path.display()))?;
+        log::warn!("the demo copy was unreadable; moved it to {}", aside.display());
+    }
+    if !path.exists() {
+        crate::demo::write_demo(&path)?;
+    }
+    Ok(path)
+}

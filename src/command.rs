@@ -1,0 +1,215 @@
+//! Every change to a case, as a value. The store applies one `Command` per transaction and
+//! records it in the case's journal; that single door is what autosave, undo/redo, the audit log
+//! and scripted import (`evalbench apply`) all build on. The serde form is the JSONL scripting
+//! format documented in the README, so variants and field names are stable: only ever add.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Catalog;
+use crate::domain::{
+    ActionFields, ActionId, ActionStatus, AttachmentRef, CaseFacts, DocumentReviewFields,
+    DocumentReviewId, EvidenceRef, ExcerptId, FeedbackMeeting, FindingFields, FindingId,
+    FindingKind, InterviewFields, InterviewId, KeyDates, Outcome, Phase, RequirementId,
+    RequirementLink,
+};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    // --- the case ---
+    UpdateCaseFacts {
+        facts: CaseFacts,
+    },
+    SetPhase {
+        phase: Phase,
+    },
+    SetKeyDates {
+        key_dates: KeyDates,
+    },
+    SetEvaluators {
+        evaluators: Vec<String>,
+    },
+    /// Copies a catalog into a case that has no requirements yet.
+    AdoptCatalog {
+        catalog: Catalog,
+    },
+
+    // --- interviews and excerpts ---
+    AddInterview {
+        interview: InterviewFields,
+        #[serde(default)]
+        notes: String,
+    },
+    UpdateInterview {
+        interview_id: InterviewId,
+        interview: InterviewFields,
+    },
+    /// Replaces the notes; excerpts are re-anchored to their quotes or marked as unanchored.
+    SetInterviewNotes {
+        interview_id: InterviewId,
+        notes: String,
+    },
+    DeleteInterview {
+        interview_id: InterviewId,
+    },
+    /// Marks the characters `start_char..end_char` of the notes as evidence.
+    AddExcerpt {
+        interview_id: InterviewId,
+        start_char: usize,
+        end_char: usize,
+        #[serde(default)]
+        links: Vec<RequirementLink>,
+        #[serde(default)]
+        shareable: bool,
+    },
+    LinkExcerpt {
+        excerpt_id: ExcerptId,
+        link: RequirementLink,
+    },
+    UnlinkExcerpt {
+        excerpt_id: ExcerptId,
+        requirement_id: RequirementId,
+    },
+    SetExcerptShareable {
+        excerpt_id: ExcerptId,
+        shareable: bool,
+    },
+    DeleteExcerpt {
+        excerpt_id: ExcerptId,
+    },
+
+    // --- document reviews ---
+    AddDocumentReview {
+        review: DocumentReviewFields,
+    },
+    UpdateDocumentReview {
+        document_review_id: DocumentReviewId,
+        review: DocumentReviewFields,
+    },
+    /// Attaches a file already stored with `CaseStore::put_attachment`.
+    AttachFile {
+        document_review_id: DocumentReviewId,
+        attachment: AttachmentRef,
+    },
+    DetachFile {
+        document_review_id: DocumentReviewId,
+    },
+    LinkDocument {
+        document_review_id: DocumentReviewId,
+        link: RequirementLink,
+    },
+    UnlinkDocument {
+        document_review_id: DocumentReviewId,
+        requirement_id: RequirementId,
+    },
+    DeleteDocumentReview {
+        document_review_id: DocumentReviewId,
+    },
+
+    // --- findings ---
+    AddFinding {
+        kind: FindingKind,
+        finding: FindingFields,
+        #[serde(default)]
+        requirement_ids: Vec<RequirementId>,
+    },
+    UpdateFinding {
+        finding_id: FindingId,
+        finding: FindingFields,
+    },
+    SetFindingKind {
+        finding_id: FindingId,
+        kind: FindingKind,
+    },
+    SetFindingRequirements {
+        finding_id: FindingId,
+        requirement_ids: Vec<RequirementId>,
+    },
+    LinkEvidence {
+        finding_id: FindingId,
+        evidence: EvidenceRef,
+    },
+    UnlinkEvidence {
+        finding_id: FindingId,
+        evidence: EvidenceRef,
+    },
+    DeleteFinding {
+        finding_id: FindingId,
+    },
+
+    // --- feedback meeting ---
+    SetFeedbackMeeting {
+        meeting: FeedbackMeeting,
+    },
+
+    // --- the deviation-closing plan ---
+    AddAction {
+        finding_id: FindingId,
+        action: ActionFields,
+    },
+    UpdateAction {
+        action_id: ActionId,
+        action: ActionFields,
+    },
+    SetActionStatus {
+        action_id: ActionId,
+        status: ActionStatus,
+    },
+    DeleteAction {
+        action_id: ActionId,
+    },
+
+    // --- outcomes ---
+    SetOutcome {
+        outcome: Outcome,
+    },
+    RemoveOutcome {
+        year: i32,
+    },
+}
+
+impl Command {
+    /// Whether applying the command creates a new row with its own id.
+    pub fn creates_entity(&self) -> bool {
+        matches!(
+            self,
+            Command::AddInterview { .. }
+                | Command::AddExcerpt { .. }
+                | Command::AddDocumentReview { .. }
+                | Command::AddFinding { .. }
+                | Command::AddAction { .. }
+        )
+    }
+
+    /// The `op` name, as in the JSONL form.
+    pub fn op(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("op").and_then(|op| op.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonl_form_is_tagged_by_op() {
+        let line = r#"{"op":"set_phase","phase":"analysis"}"#;
+        let command: Result<Command, _> = serde_json::from_str(line);
+        assert_eq!(
+            command.ok(),
+            Some(Command::SetPhase {
+                phase: Phase::Analysis
+            })
+        );
+        let unknown: Result<Command, _> =
+            serde_json::from_str(r#"{"op":"set_phase","phase":"analysis","x":1}"#);
+        assert!(unknown.is_err());
+        assert_eq!(
+            Command::RemoveOutcome { year: 2024 }.op(),
+            "remove_outcome".to_owned()
+        );
+    }
+}

@@ -1,0 +1,229 @@
+//! The demo case: an invented AFT evaluation described in `assets/demo/demo-case.json` with local
+//! keys, turned into commands and applied through the store like any other edit.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::catalog;
+use crate::command::Command;
+use crate::domain::interview::find_char_span;
+use crate::domain::{
+    ActionFields, CaseFacts, DocumentReviewFields, DocumentReviewId, EvidenceRef, ExcerptId,
+    FeedbackMeeting, FindingFields, FindingId, FindingKind, InterviewFields, InterviewId, KeyDates,
+    Outcome, Phase, RequirementId, RequirementLink, Stance,
+};
+use crate::store::{CaseStore, StoreError};
+
+const DEMO_JSON: &str = include_str!("../assets/demo/demo-case.json");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoCase {
+    catalog: String,
+    facts: CaseFacts,
+    phase: Phase,
+    key_dates: KeyDates,
+    evaluators: Vec<String>,
+    interviews: Vec<DemoInterview>,
+    document_reviews: Vec<DemoDocument>,
+    findings: Vec<DemoFinding>,
+    feedback_meeting: FeedbackMeeting,
+    actions: Vec<DemoAction>,
+    outcomes: Vec<Outcome>,
+}
+
+#[derive(Deserialize)]
+struct DemoInterview {
+    #[allow(dead_code)] // documents the file; interviews are not referred to by key
+    key: String,
+    #[serde(flatten)]
+    fields: InterviewFields,
+    notes: String,
+    excerpts: Vec<DemoExcerpt>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoExcerpt {
+    key: String,
+    quote: String,
+    links: Vec<DemoLink>,
+    shareable: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoLink {
+    requirement: String,
+    stance: Stance,
+}
+
+#[derive(Deserialize)]
+struct DemoDocument {
+    key: String,
+    #[serde(flatten)]
+    fields: DocumentReviewFields,
+    links: Vec<DemoLink>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoFinding {
+    key: String,
+    kind: FindingKind,
+    title: String,
+    description: String,
+    requirements: Vec<String>,
+    evidence: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoAction {
+    finding: String,
+    #[serde(flatten)]
+    fields: ActionFields,
+}
+
+/// Why the demo data could not be turned into a case (a defect in `assets/demo`).
+fn bad_demo(message: String) -> StoreError {
+    StoreError::Rejected(format!("assets/demo/demo-case.json: {message}"))
+}
+
+/// Writes the demo case to `path` (which must not exist).
+pub fn write_demo(path: &Path) -> Result<(), StoreError> {
+    let demo: DemoCase = serde_json::from_str(DEMO_JSON).map_err(|e| bad_demo(e.to_string()))?;
+    let catalog = catalog::builtin_by_file(&demo.catalog).map_err(|e| bad_demo(e.to_string()))?;
+    let store = CaseStore::create(path, |store| build(store, demo, catalog))?;
+    store.close()
+}
+
+/// The date the demo data was written for; tests use it as "today".
+pub const DEMO_TODAY: Date = jiff::civil::date(2026, 11, 24);
+
+fn build(store: &mut CaseStore, demo: DemoCase, catalog: catalog::Catalog) -> Result<(), StoreError> {
+    store.apply(&Command::UpdateCaseFacts { facts: demo.facts })?;
+    store.apply(&Command::AdoptCatalog { catalog })?;
+    store.apply(&Command::SetEvaluators {
+        evaluators: demo.evaluators,
+    })?;
+    store.apply(&Command::SetKeyDates {
+        key_dates: demo.key_dates,
+    })?;
+
+    let requirement_ids: HashMap<String, RequirementId> = store
+        .snapshot()?
+        .requirements
+        .into_iter()
+        .map(|r| (r.code, r.id))
+        .collect();
+    let requirement = |code: &str| {
+        requirement_ids
+            .get(code)
+            .copied()
+            .ok_or_else(|| bad_demo(format!("unknown requirement code {code}")))
+    };
+    let links = |links: &[DemoLink]| -> Result<Vec<RequirementLink>, StoreError> {
+        links
+            .iter()
+            .map(|l| {
+                Ok(RequirementLink {
+                    requirement_id: requirement(&l.requirement)?,
+                    stance: l.stance,
+                })
+            })
+            .collect()
+    };
+
+    let mut evidence: HashMap<String, EvidenceRef> = HashMap::new();
+    for interview in demo.interviews {
+        let applied = store.apply(&Command::AddInterview {
+            interview: interview.fields,
+            notes: interview.notes.clone(),
+        })?;
+        let interview_id = InterviewId(created(&applied)?);
+        for excerpt in interview.excerpts {
+            let (start_char, end_char) = find_char_span(&interview.notes, &excerpt.quote)
+                .ok_or_else(|| {
+                    bad_demo(format!("excerpt {} is not in its interview's notes", excerpt.key))
+                })?;
+            let applied = store.apply(&Command::AddExcerpt {
+                interview_id,
+                start_char,
+                end_char,
+                links: links(&excerpt.links)?,
+                shareable: excerpt.shareable,
+            })?;
+            evidence.insert(excerpt.key, EvidenceRef::Excerpt(ExcerptId(created(&applied)?)));
+        }
+    }
+    for document in demo.document_reviews {
+        let applied = store.apply(&Command::AddDocumentReview {
+            review: document.fields,
+        })?;
+        let document_review_id = DocumentReviewId(created(&applied)?);
+        for link in links(&document.links)? {
+            store.apply(&Command::LinkDocument {
+                document_review_id,
+                link,
+            })?;
+        }
+        evidence.insert(document.key, EvidenceRef::DocumentReview(document_review_id));
+    }
+
+    let mut findings: HashMap<String, FindingId> = HashMap::new();
+    for finding in demo.findings {
+        let requirement_ids = finding
+            .requirements
+            .iter()
+            .map(|code| requirement(code))
+            .collect::<Result<Vec<_>, _>>()?;
+        let applied = store.apply(&Command::AddFinding {
+            kind: finding.kind,
+            finding: FindingFields {
+                title: finding.title,
+                description: finding.description,
+            },
+            requirement_ids,
+        })?;
+        let finding_id = FindingId(created(&applied)?);
+        for key in &finding.evidence {
+            let source = evidence
+                .get(key)
+                .copied()
+                .ok_or_else(|| bad_demo(format!("unknown evidence key {key}")))?;
+            store.apply(&Command::LinkEvidence {
+                finding_id,
+                evidence: source,
+            })?;
+        }
+        findings.insert(finding.key, finding_id);
+    }
+
+    store.apply(&Command::SetFeedbackMeeting {
+        meeting: demo.feedback_meeting,
+    })?;
+    for action in demo.actions {
+        let finding_id = findings
+            .get(&action.finding)
+            .copied()
+            .ok_or_else(|| bad_demo(format!("unknown finding key {}", action.finding)))?;
+        store.apply(&Command::AddAction {
+            finding_id,
+            action: action.fields,
+        })?;
+    }
+    for outcome in demo.outcomes {
+        store.apply(&Command::SetOutcome { outcome })?;
+    }
+    store.apply(&Command::SetPhase { phase: demo.phase })?;
+    Ok(())
+}
+
+fn created(applied: &crate::store::Applied) -> Result<i64, StoreError> {
+    applied
+        .created_id
+        .ok_or_else(|| bad_demo(format!("{} created no entity", applied.target)))
+}

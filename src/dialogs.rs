@@ -1,0 +1,55 @@
+//! Native file dialogs behind a trait: the app asks "which file?", tests answer without a window.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+/// The questions the app asks the file system's user.
+pub trait FileDialogs {
+    /// A case file to open, or `None` when the user cancels.
+    fn pick_case_to_open(&mut self) -> Option<PathBuf>;
+    /// Where to write a new case or a copy; `suggested_name` pre-fills the name field.
+    fn pick_case_to_save(&mut self, suggested_name: &str) -> Option<PathBuf>;
+}
+
+/// The operating system's dialogs, through `rfd`.
+pub struct NativeDialogs;
+
+const CASE_EXTENSION: &str = "evalcase";
+
+impl FileDialogs for NativeDialogs {
+    fn pick_case_to_open(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .add_filter("Evalbench", &[CASE_EXTENSION])
+            .pick_file()
+    }
+
+    fn pick_case_to_save(&mut self, suggested_name: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .add_filter("Evalbench", &[CASE_EXTENSION])
+            .set_file_name(suggested_name)
+            .save_file()
+            .map(|path| {
+                if path.extension().is_some() {
+                    path
+                } else {
+                    path.with_extension(CASE_EXTENSION)
+                }
+            })
+    }
+}
+
+/// Answers queued in advance; an empty queue means "cancelled". For tests.
+#[derive(Default)]
+pub struct ScriptedDialogs {
+    pub answers: VecDeque<Option<PathBuf>>,
+}
+
+impl FileDialogs for ScriptedDialogs {
+    fn pick_case_to_open(&mut self) -> Option<PathBuf> {
+        self.answers.pop_front().flatten()
+    }
+
+    fn pick_case_to_save(&mut self, _suggested_name: &str) -> Option<PathBuf> {
+        self.answers.pop_front().flatten()
+    }
+}

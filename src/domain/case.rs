@@ -1,0 +1,222 @@
+//! The case itself: who is evaluated, for which measure, by whom, and where the evaluation stands.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// The labour-market measure being evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Arbeidsforberedende trening (tiltaksforskriften ch. 13).
+    #[default]
+    Aft,
+    /// Varig tilrettelagt arbeid (tiltaksforskriften ch. 14).
+    Vta,
+    /// Any other measure; its catalog says what applies.
+    Other,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 3] = [Measure::Aft, Measure::Vta, Measure::Other];
+
+    /// Stable code used in the case file and the CLI.
+    pub fn code(self) -> &'static str {
+        match self {
+            Measure::Aft => "aft",
+            Measure::Vta => "vta",
+            Measure::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.code() == code)
+    }
+}
+
+/// Where the evaluation stands. The order is the workflow's order.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    #[default]
+    Planning,
+    DataCollection,
+    Analysis,
+    Report,
+    FeedbackMeeting,
+    PlanFollowUp,
+    Closed,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 7] = [
+        Phase::Planning,
+        Phase::DataCollection,
+        Phase::Analysis,
+        Phase::Report,
+        Phase::FeedbackMeeting,
+        Phase::PlanFollowUp,
+        Phase::Closed,
+    ];
+}
+
+/// A Norwegian organisation number (9 digits, mod-11 check digit), stored without spaces.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct OrgNumber(String);
+
+/// Why a string is not an organisation number.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OrgNumberError {
+    #[error("organisation number «{0}» must have exactly 9 digits")]
+    Length(String),
+    #[error("organisation number «{0}» has a wrong check digit")]
+    CheckDigit(String),
+}
+
+impl OrgNumber {
+    const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
+
+    /// Accepts the common written forms (`974760673`, `974 760 673`, `974.760.673`).
+    pub fn parse(input: &str) -> Result<OrgNumber, OrgNumberError> {
+        let compact: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '.')
+            .collect();
+        if compact.len() != 9 || !compact.chars().all(|c| c.is_ascii_digit()) {
+            return Err(OrgNumberError::Length(input.to_owned()));
+        }
+        let digits: Vec<u32> = compact.chars().filter_map(|c| c.to_digit(10)).collect();
+        let sum: u32 = digits
+            .iter()
+            .zip(Self::WEIGHTS)
+            .map(|(digit, weight)| digit * weight)
+            .sum();
+        let check = match 11 - (sum % 11) {
+            11 => 0,
+            10 => return Err(OrgNumberError::CheckDigit(input.to_owned())),
+            c => c,
+        };
+        if digits[8] == check {
+            Ok(OrgNumber(compact))
+        } else {
+            Err(OrgNumberError::CheckDigit(input.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form used in Brønnøysund's register: `974 760 673`.
+    pub fn grouped(&self) -> String {
+        format!("{} {} {}", &self.0[0..3], &self.0[3..6], &self.0[6..9])
+    }
+}
+
+impl TryFrom<String> for OrgNumber {
+    type Error = OrgNumberError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        OrgNumber::parse(&value)
+    }
+}
+
+impl From<OrgNumber> for String {
+    fn from(value: OrgNumber) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for OrgNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.grouped())
+    }
+}
+
+/// The facts a case is planned with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct CaseFacts {
+    pub provider_name: String,
+    pub org_number: Option<OrgNumber>,
+    pub measure: Measure,
+    pub agreed_places: Option<u32>,
+    pub nav_unit: String,
+    pub period_start: Option<Date>,
+    pub period_end: Option<Date>,
+}
+
+impl CaseFacts {
+    /// Rules a case's facts must satisfy before they are stored.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.provider_name.trim().is_empty() {
+            return Err("the provider name is empty".into());
+        }
+        if let (Some(start), Some(end)) = (self.period_start, self.period_end)
+            && end < start
+        {
+            return Err(format!(
+                "the period ends ({end}) before it starts ({start})"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The dates the provider and NAV work towards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct KeyDates {
+    pub feedback_meeting: Option<Date>,
+    pub plan_deadline: Option<Date>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_number_accepts_valid_forms() {
+        // 974760673 is a well-known public-sector example that satisfies the check.
+        for form in ["974760673", "974 760 673", "974.760.673"] {
+            let parsed = OrgNumber::parse(form);
+            assert_eq!(parsed.map(|o| o.grouped()), Ok("974 760 673".to_owned()));
+        }
+    }
+
+    #[test]
+    fn org_number_rejects_bad_input() {
+        assert!(matches!(
+            OrgNumber::parse("974760674"),
+            Err(OrgNumberError::CheckDigit(_))
+        ));
+        assert!(matches!(
+            OrgNumber::parse("97476067"),
+            Err(OrgNumberError::Length(_))
+        ));
+        assert!(matches!(
+            OrgNumber::parse("97476067a"),
+            Err(OrgNumberError::Length(_))
+        ));
+    }
+
+    #[test]
+    fn facts_reject_inverted_period() {
+        let facts = CaseFacts {
+            provider_name: "X".into(),
+            period_start: Some(jiff::civil::date(2026, 3, 1)),
+            period_end: Some(jiff::civil::date(2026, 2, 1)),
+            ..CaseFacts::default()
+        };
+        assert!(facts.validate().is_err());
+        assert!(
+            CaseFacts {
+                provider_name: " ".into(),
+                ..CaseFacts::default()
+            }
+            .validate()
+            .is_err()
+        );
+    }
+}

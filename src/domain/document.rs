@@ -1,0 +1,71 @@
+//! Reviews of the provider's documents (competence matrix, routines, forms …).
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::ids::DocumentReviewId;
+use super::requirement::RequirementLink;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    CompetenceMatrix,
+    Routine,
+    FormTemplate,
+    Plan,
+    Report,
+    UserSurvey,
+    Other,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 7] = [
+        DocumentKind::CompetenceMatrix,
+        DocumentKind::Routine,
+        DocumentKind::FormTemplate,
+        DocumentKind::Plan,
+        DocumentKind::Report,
+        DocumentKind::UserSurvey,
+        DocumentKind::Other,
+    ];
+}
+
+/// A file kept inside the case, addressed by the SHA-256 of its content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    pub sha256: String,
+    pub file_name: String,
+    pub size_bytes: u64,
+}
+
+/// The editable fields of a document review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentReviewFields {
+    pub title: String,
+    pub kind: DocumentKind,
+    /// The provider's own version mark, e.g. "versjon 3".
+    #[serde(default)]
+    pub version_label: String,
+    #[serde(default)]
+    pub document_date: Option<Date>,
+    #[serde(default)]
+    pub assessment: String,
+}
+
+impl DocumentReviewFields {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.title.trim().is_empty() {
+            return Err("the document title is empty".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentReview {
+    pub id: DocumentReviewId,
+    #[serde(flatten)]
+    pub fields: DocumentReviewFields,
+    pub attachment: Option<AttachmentRef>,
+    pub links: Vec<RequirementLink>,
+}

@@ -1,0 +1,219 @@
+//! Interviews and the excerpts of their notes that serve as evidence.
+//! Interviewees are pseudonymous labels (participants as codes such as `D-03`), never names.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::ids::{ExcerptId, InterviewId};
+use super::requirement::RequirementLink;
+
+/// Who was interviewed, by position; the roles of DOMAIN.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// NAV-leder.
+    NavManager,
+    /// Avdelingsleder.
+    NavDepartmentLeader,
+    /// Tiltakskoordinator.
+    MeasureCoordinator,
+    /// Veileder i NAV.
+    NavAdviser,
+    /// Daglig leder hos tiltaksarrangøren.
+    ProviderCeo,
+    /// Leder for tiltaket.
+    MeasureLeader,
+    /// Jobbspesialist.
+    JobSpecialist,
+    /// Veileder hos tiltaksarrangøren.
+    ProviderAdviser,
+    /// Deltaker / arbeidssøker.
+    Participant,
+}
+
+/// The three sides whose views are triangulated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleGroup {
+    Nav,
+    Provider,
+    Participants,
+}
+
+impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::NavManager,
+        Role::NavDepartmentLeader,
+        Role::MeasureCoordinator,
+        Role::NavAdviser,
+        Role::ProviderCeo,
+        Role::MeasureLeader,
+        Role::JobSpecialist,
+        Role::ProviderAdviser,
+        Role::Participant,
+    ];
+
+    pub fn group(self) -> RoleGroup {
+        match self {
+            Role::NavManager
+            | Role::NavDepartmentLeader
+            | Role::MeasureCoordinator
+            | Role::NavAdviser => RoleGroup::Nav,
+            Role::ProviderCeo | Role::MeasureLeader | Role::JobSpecialist | Role::ProviderAdviser => {
+                RoleGroup::Provider
+            }
+            Role::Participant => RoleGroup::Participants,
+        }
+    }
+}
+
+/// Where a participant is in the AFT course when interviewed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipantStage {
+    /// Avklaring.
+    Clarification,
+    /// Arbeidstrening i skjermet virksomhet.
+    ShelteredTraining,
+    /// Tilpasset opplæring.
+    AdaptedTraining,
+    /// Opplæring og arbeidstrening i ordinært arbeidsliv.
+    OrdinaryWorkplace,
+    /// Near the end of the course.
+    Completing,
+}
+
+impl ParticipantStage {
+    pub const ALL: [ParticipantStage; 5] = [
+        ParticipantStage::Clarification,
+        ParticipantStage::ShelteredTraining,
+        ParticipantStage::AdaptedTraining,
+        ParticipantStage::OrdinaryWorkplace,
+        ParticipantStage::Completing,
+    ];
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum InterviewSetting {
+    #[default]
+    Individual,
+    Group,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum InterviewChannel {
+    #[default]
+    InPerson,
+    Video,
+    Phone,
+}
+
+/// The editable metadata of an interview (everything but notes and excerpts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewFields {
+    pub date: Date,
+    pub role: Role,
+    /// Pseudonymous labels: a position ("Tiltakskoordinator") or a participant code ("D-03").
+    #[serde(default)]
+    pub interviewees: Vec<String>,
+    #[serde(default)]
+    pub stage: Option<ParticipantStage>,
+    #[serde(default)]
+    pub setting: InterviewSetting,
+    #[serde(default)]
+    pub channel: InterviewChannel,
+}
+
+impl InterviewFields {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.stage.is_some() && self.role != Role::Participant {
+            return Err("only interviews with participants have a participant stage".into());
+        }
+        if let Some(label) = self.interviewees.iter().find(|l| l.trim().is_empty()) {
+            return Err(format!("an interviewee label is empty ({label:?})"));
+        }
+        Ok(())
+    }
+}
+
+/// A span of an interview's notes, linked to requirements.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Excerpt {
+    pub id: ExcerptId,
+    pub interview_id: InterviewId,
+    /// Character offsets into the notes (not bytes), as a text editor counts them.
+    pub start_char: usize,
+    pub end_char: usize,
+    /// The quoted text as it was when the excerpt was made; lets the excerpt be re-anchored.
+    pub quote: String,
+    /// False when the notes were edited so that the quote is no longer found in them.
+    pub anchored: bool,
+    /// Whether the quote may appear in material shared with the provider.
+    pub shareable: bool,
+    pub links: Vec<RequirementLink>,
+}
+
+/// An interview with its notes and excerpts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interview {
+    pub id: InterviewId,
+    #[serde(flatten)]
+    pub fields: InterviewFields,
+    pub notes: String,
+    pub excerpts: Vec<Excerpt>,
+}
+
+/// The text between two character offsets, or `None` when the span does not fit the text.
+pub fn char_span(text: &str, start_char: usize, end_char: usize) -> Option<&str> {
+    if start_char >= end_char {
+        return None;
+    }
+    let mut indices = text.char_indices().map(|(i, _)| i).chain([text.len()]);
+    let start = indices.nth(start_char)?;
+    let end = indices.nth(end_char - start_char - 1)?;
+    text.get(start..end)
+}
+
+/// The character span of the first occurrence of `quote` in `text`.
+pub fn find_char_span(text: &str, quote: &str) -> Option<(usize, usize)> {
+    if quote.is_empty() {
+        return None;
+    }
+    let byte_start = text.find(quote)?;
+    let start_char = text[..byte_start].chars().count();
+    Some((start_char, start_char + quote.chars().count()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_span_counts_characters_not_bytes() {
+        let text = "Æøå er norske bokstaver";
+        assert_eq!(char_span(text, 0, 3), Some("Æøå"));
+        assert_eq!(char_span(text, 4, 6), Some("er"));
+        assert_eq!(char_span(text, 14, 23), Some("bokstaver"));
+        assert_eq!(char_span(text, 14, 24), None);
+        assert_eq!(char_span(text, 3, 3), None);
+        assert_eq!(find_char_span(text, "er norske"), Some((4, 13)));
+        assert_eq!(find_char_span(text, "svensk"), None);
+    }
+
+    #[test]
+    fn stage_only_for_participants() {
+        let mut fields = InterviewFields {
+            date: jiff::civil::date(2026, 1, 20),
+            role: Role::NavAdviser,
+            interviewees: vec!["Veileder 1".into()],
+            stage: Some(ParticipantStage::Clarification),
+            setting: InterviewSetting::Individual,
+            channel: InterviewChannel::InPerson,
+        };
+        assert!(fields.validate().is_err());
+        fields.role = Role::Participant;
+        assert!(fields.validate().is_ok());
+    }
+}

@@ -1,0 +1,27 @@
+//! Plain types and rules of an evaluation case. No I/O, no SQL, no egui: everything here can be
+//! built, validated and compared in a unit test.
+
+pub mod case;
+pub mod document;
+pub mod finding;
+pub mod ids;
+pub mod interview;
+pub mod meeting;
+pub mod outcome;
+pub mod plan;
+pub mod requirement;
+pub mod snapshot;
+
+pub use case::{CaseFacts, KeyDates, Measure, OrgNumber, OrgNumberError, Phase};
+pub use document::{AttachmentRef, DocumentKind, DocumentReview, DocumentReviewFields};
+pub use finding::{EvidenceRef, Finding, FindingFields, FindingKind};
+pub use ids::{ActionId, DocumentReviewId, ExcerptId, FindingId, InterviewId, RequirementId};
+pub use interview::{
+    Excerpt, Interview, InterviewChannel, InterviewFields, InterviewSetting, ParticipantStage,
+    Role, RoleGroup,
+};
+pub use meeting::FeedbackMeeting;
+pub use outcome::Outcome;
+pub use plan::{Action, ActionFields, ActionStatus};
+pub use requirement::{Requirement, RequirementArea, RequirementLink, Stance};
+pub use snapshot::{CaseSnapshot, CatalogInfo};

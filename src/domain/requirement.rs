@@ -1,0 +1,40 @@
+//! The case's own copy of its requirement catalog, and how evidence relates to a requirement.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::RequirementId;
+
+/// A group of requirements, e.g. "Kompetanse".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequirementArea {
+    pub code: String,
+    pub title: String,
+}
+
+/// One requirement as the case's catalog copy states it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub id: RequirementId,
+    pub area_code: String,
+    pub code: String,
+    pub title: String,
+    pub text: String,
+    #[serde(default)]
+    pub guidance: String,
+}
+
+/// Whether a piece of evidence speaks for or against a requirement being met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    #[default]
+    Supports,
+    Contradicts,
+}
+
+/// A link from a piece of evidence to a requirement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RequirementLink {
+    pub requirement_id: RequirementId,
+    pub stance: Stance,
+}

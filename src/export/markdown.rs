@@ -1,0 +1,198 @@
+//! A readable Markdown report of the case, in the chosen language. Interviewees appear only by
+//! role and date; quotes only where an excerpt is marked shareable.
+
+use std::fmt::Write as _;
+
+use crate::domain::{CaseSnapshot, EvidenceRef, FindingKind, Role};
+use crate::i18n::{Labelled, Lang, date, t, tf};
+
+/// The report as Markdown text.
+pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail; the results are ignored on purpose.
+    let facts = &snapshot.facts;
+    let _ = writeln!(out, "# {}: {}\n", t(lang, "report.title"), facts.provider_name);
+    let period = format!("{} – {}", date(facts.period_start), date(facts.period_end));
+    for (label, value) in [
+        (t(lang, "facts.measure"), facts.measure.label(lang).into_owned()),
+        (
+            t(lang, "facts.org_number"),
+            facts
+                .org_number
+                .as_ref()
+                .map_or_else(|| "–".to_owned(), ToString::to_string),
+        ),
+        (t(lang, "facts.nav_unit"), facts.nav_unit.clone()),
+        (t(lang, "facts.period"), period),
+        (t(lang, "facts.evaluators"), snapshot.evaluators.join(", ")),
+        (
+            t(lang, "facts.plan_deadline"),
+            date(snapshot.key_dates.plan_deadline),
+        ),
+    ] {
+        let _ = writeln!(out, "- **{label}:** {value}");
+    }
+
+    let _ = writeln!(out, "\n## {}\n", t(lang, "report.summary"));
+    let _ = writeln!(out, "| {} | {} |", t(lang, "page.findings"), t(lang, "report.count"));
+    let _ = writeln!(out, "|---|---:|");
+    for kind in FindingKind::ALL {
+        let _ = writeln!(out, "| {} | {} |", kind.label(lang), snapshot.findings_of(kind));
+    }
+    let _ = writeln!(out, "\n### {}\n", t(lang, "report.deviations"));
+    let deviations: Vec<_> = snapshot
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Deviation)
+        .collect();
+    if deviations.is_empty() {
+        let _ = writeln!(out, "{}", t(lang, "report.none"));
+    }
+    for finding in &deviations {
+        let _ = writeln!(out, "- {} ({})", finding.fields.title, codes(snapshot, finding));
+    }
+
+    let _ = writeln!(out, "\n## {}\n", t(lang, "report.method"));
+    let _ = writeln!(out, "| {} | {} |", t(lang, "page.interviews"), t(lang, "report.count"));
+    let _ = writeln!(out, "|---|---:|");
+    for role in Role::ALL {
+        let count = snapshot.interviews_with(role);
+        if count > 0 {
+            let _ = writeln!(out, "| {} | {count} |", role.label(lang));
+        }
+    }
+    let _ = writeln!(out, "\n{}:\n", t(lang, "page.documents"));
+    for review in &snapshot.document_reviews {
+        let _ = writeln!(
+            out,
+            "- {} ({}, {})",
+            review.fields.title,
+            review.fields.kind.label(lang),
+            date(review.fields.document_date)
+        );
+    }
+
+    let _ = writeln!(out, "\n## {}\n", t(lang, "report.findings"));
+    for area in &snapshot.areas {
+        let in_area: Vec<_> = snapshot
+            .findings
+            .iter()
+            .filter(|f| {
+                f.requirement_ids.iter().any(|id| {
+                    snapshot
+                        .requirement(*id)
+                        .is_some_and(|r| r.area_code == area.code)
+                })
+            })
+            .collect();
+        if in_area.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {}\n", area.title);
+        for finding in in_area {
+            let _ = writeln!(
+                out,
+                "#### {}: {} ({})\n",
+                finding.kind.label(lang),
+                finding.fields.title,
+                codes(snapshot, finding)
+            );
+            let _ = writeln!(out, "{}\n", finding.fields.description);
+            let _ = writeln!(out, "*{}:*\n", t(lang, "report.evidence"));
+            for evidence in &finding.evidence {
+                let _ = writeln!(out, "- {}", evidence_reference(snapshot, *evidence, lang));
+            }
+            let _ = writeln!(out);
+        }
+    }
+
+    let _ = writeln!(out, "## {}\n", t(lang, "report.plan"));
+    for finding in &deviations {
+        let _ = writeln!(out, "### {}\n", finding.fields.title);
+        for action in snapshot.actions.iter().filter(|a| a.finding_id == finding.id) {
+            let fields = &action.fields;
+            let _ = writeln!(
+                out,
+                "- {} — {} — {} — {}",
+                fields.description,
+                fields.owner,
+                date(fields.due_date),
+                fields.status.label(lang)
+            );
+        }
+        let _ = writeln!(out);
+    }
+
+    let _ = writeln!(out, "## {}\n", t(lang, "report.outcomes"));
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} |\n|---:|---:|---:|---:|---:|---:|",
+        t(lang, "outcomes.year"),
+        t(lang, "outcomes.ended"),
+        t(lang, "outcomes.to_work"),
+        t(lang, "outcomes.to_education"),
+        t(lang, "outcomes.to_other"),
+        t(lang, "outcomes.share"),
+    );
+    for o in &snapshot.outcomes {
+        let share = o
+            .work_or_education_share()
+            .map_or_else(|| "–".to_owned(), |s| format!("{:.0} %", s * 100.0));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {share} |",
+            o.year, o.ended, o.to_work, o.to_education, o.to_other
+        );
+    }
+
+    let _ = writeln!(out, "\n## {}\n", t(lang, "report.requirements"));
+    for requirement in &snapshot.requirements {
+        let _ = writeln!(
+            out,
+            "- **{}** {}: {}",
+            requirement.code, requirement.title, requirement.text
+        );
+    }
+    out
+}
+
+fn codes(snapshot: &CaseSnapshot, finding: &crate::domain::Finding) -> String {
+    finding
+        .requirement_ids
+        .iter()
+        .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "intervju med tiltakskoordinator 12.02.2026", plus the quote when it is shareable.
+fn evidence_reference(snapshot: &CaseSnapshot, evidence: EvidenceRef, lang: Lang) -> String {
+    match evidence {
+        EvidenceRef::Excerpt(excerpt_id) => snapshot
+            .interviews
+            .iter()
+            .find_map(|interview| {
+                let excerpt = interview.excerpts.iter().find(|e| e.id == excerpt_id)?;
+                let reference = tf(
+                    lang,
+                    "report.interview_ref",
+                    &[
+                        ("role", &interview.fields.role.label(lang).to_lowercase()),
+                        ("date", &date(Some(interview.fields.date))),
+                    ],
+                );
+                Some(if excerpt.shareable {
+                    format!("{reference}: «{}»", excerpt.quote)
+                } else {
+                    reference
+                })
+            })
+            .unwrap_or_default(),
+        EvidenceRef::DocumentReview(id) => snapshot
+            .document_reviews
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| tf(lang, "report.document_ref", &[("title", &d.fields.title)]))
+            .unwrap_or_default(),
+    }
+}

@@ -1,0 +1,184 @@
+//! The UI's words. Every text a user sees comes from `assets/i18n/<lang>.json` through `t`;
+//! views never hold literal prose. Norwegian Bokmål is the default language.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    ActionStatus, DocumentKind, FindingKind, InterviewChannel, InterviewSetting, Measure,
+    ParticipantStage, Phase, Role, RoleGroup, Stance,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Nb,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Nb, Lang::En];
+
+    /// The language's name in itself, for the language switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Nb => "Norsk bokmål",
+            Lang::En => "English",
+        }
+    }
+}
+
+type Table = HashMap<String, String>;
+
+fn parse(text: &str) -> Table {
+    // The tables ship inside the binary and are checked by a unit test; an unreadable one
+    // degrades to showing keys rather than stopping the program.
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn table(lang: Lang) -> &'static Table {
+    static NB: OnceLock<Table> = OnceLock::new();
+    static EN: OnceLock<Table> = OnceLock::new();
+    match lang {
+        Lang::Nb => NB.get_or_init(|| parse(include_str!("../assets/i18n/nb.json"))),
+        Lang::En => EN.get_or_init(|| parse(include_str!("../assets/i18n/en.json"))),
+    }
+}
+
+/// The text for `key`; the key itself when a translation is missing, so a gap is visible.
+pub fn t(lang: Lang, key: &str) -> &str {
+    table(lang).get(key).map_or(key, String::as_str)
+}
+
+/// `t` with `{name}` placeholders filled in.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut text = t(lang, key).to_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    text
+}
+
+/// An enum whose variants have translated names under `<PREFIX>.<serde code>`.
+pub trait Labelled: Serialize {
+    const PREFIX: &'static str;
+
+    fn label(&self, lang: Lang) -> Cow<'static, str> {
+        let code = serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let key = format!("{}.{code}", Self::PREFIX);
+        match table(lang).get(&key) {
+            Some(text) => Cow::Borrowed(text.as_str()),
+            None => Cow::Owned(key),
+        }
+    }
+}
+
+impl Labelled for Measure {
+    const PREFIX: &'static str = "measure";
+}
+impl Labelled for Phase {
+    const PREFIX: &'static str = "phase";
+}
+impl Labelled for Role {
+    const PREFIX: &'static str = "role";
+}
+impl Labelled for RoleGroup {
+    const PREFIX: &'static str = "role_group";
+}
+impl Labelled for ParticipantStage {
+    const PREFIX: &'static str = "stage";
+}
+impl Labelled for InterviewSetting {
+    const PREFIX: &'static str = "setting";
+}
+impl Labelled for InterviewChannel {
+    const PREFIX: &'static str = "channel";
+}
+impl Labelled for DocumentKind {
+    const PREFIX: &'static str = "document_kind";
+}
+impl Labelled for FindingKind {
+    const PREFIX: &'static str = "finding_kind";
+}
+impl Labelled for Stance {
+    const PREFIX: &'static str = "stance";
+}
+impl Labelled for ActionStatus {
+    const PREFIX: &'static str = "action_status";
+}
+
+/// Dates as Norwegian users write them: `dd.mm.yyyy`.
+pub fn date(value: Option<jiff::civil::Date>) -> String {
+    value.map_or_else(|| "–".to_owned(), |d| d.strftime("%d.%m.%Y").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Table {
+        let table: Result<Table, _> = serde_json::from_str(text);
+        assert!(table.is_ok(), "{table:?}");
+        table.unwrap_or_default()
+    }
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let nb = parsed(include_str!("../assets/i18n/nb.json"));
+        let en = parsed(include_str!("../assets/i18n/en.json"));
+        let mut missing_en: Vec<_> = nb.keys().filter(|k| !en.contains_key(*k)).collect();
+        let mut missing_nb: Vec<_> = en.keys().filter(|k| !nb.contains_key(*k)).collect();
+        missing_en.sort();
+        missing_nb.sort();
+        assert!(missing_en.is_empty(), "missing in en.json: {missing_en:?}");
+        assert!(missing_nb.is_empty(), "missing in nb.json: {missing_nb:?}");
+    }
+
+    fn assert_labelled<T: Labelled>(values: &[T]) {
+        for lang in Lang::ALL {
+            for value in values {
+                let label = value.label(lang);
+                assert!(
+                    !label.starts_with(T::PREFIX),
+                    "{lang:?} has no label for {label}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_enum_value_has_a_label() {
+        assert_labelled(&Measure::ALL);
+        assert_labelled(&Phase::ALL);
+        assert_labelled(&Role::ALL);
+        assert_labelled(&[RoleGroup::Nav, RoleGroup::Provider, RoleGroup::Participants]);
+        assert_labelled(&ParticipantStage::ALL);
+        assert_labelled(&[InterviewSetting::Individual, InterviewSetting::Group]);
+        assert_labelled(&[
+            InterviewChannel::InPerson,
+            InterviewChannel::Video,
+            InterviewChannel::Phone,
+        ]);
+        assert_labelled(&DocumentKind::ALL);
+        assert_labelled(&FindingKind::ALL);
+        assert_labelled(&[Stance::Supports, Stance::Contradicts]);
+        assert_labelled(&ActionStatus::ALL);
+    }
+
+    #[test]
+    fn dates_are_written_day_first() {
+        assert_eq!(date(Some(jiff::civil::date(2026, 4, 15))), "15.04.2026");
+        assert_eq!(date(None), "–");
+        assert_eq!(
+            tf(Lang::En, "missing.key {n}", &[("n", &3)]),
+            "missing.key 3"
+        );
+    }
+}

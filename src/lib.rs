@@ -1,0 +1,14 @@
+//! Evalbench: a desktop workbench for quality evaluations of labour-market measures.
+//! One case is one SQLite file; every change to it is a `Command` applied by the `store`.
+
+pub mod app; // eframe::App: owns the open case, applies the UI's commands after each frame
+pub mod catalog; // requirement catalogs as data: format, validation, the shipped catalogs
+pub mod cli; // the subcommands of the `evalbench` binary
+pub mod command; // the enum of every change to a case: the one door
+pub mod demo; // the invented demo case built from assets/demo
+pub mod dialogs; // native file dialogs behind a trait, so tests never open one
+pub mod domain; // plain types and rules; no I/O
+pub mod export; // JSON and Markdown outputs of a case
+pub mod i18n; // the UI's words in Norwegian Bokmål and English
+pub mod store; // the only place with SQL: open/migrate, apply, queries
+pub mod ui; // one module per page, plus shared widgets

@@ -1,0 +1,722 @@
+//! The SQL behind each command. Runs inside the transaction `CaseStore::apply` opened; any error
+//! rolls the whole command back.
+
+use std::path::Path;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::StoreError;
+use super::sql_types::{Code, JsonList};
+use crate::catalog::Catalog;
+use crate::command::Command;
+use crate::domain::interview::{char_span, find_char_span};
+use crate::domain::{
+    ActionFields, DocumentReviewFields, DocumentReviewId, EvidenceRef, ExcerptId, FindingId,
+    FindingKind, InterviewFields, InterviewId, RequirementId, RequirementLink,
+};
+
+pub(super) enum ApplyError {
+    Rejected(String),
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for ApplyError {
+    fn from(e: rusqlite::Error) -> Self {
+        ApplyError::Sql(e)
+    }
+}
+
+impl ApplyError {
+    pub(super) fn into_store_error(self, path: &Path) -> StoreError {
+        match self {
+            ApplyError::Rejected(reason) => StoreError::Rejected(reason),
+            ApplyError::Sql(source) => StoreError::Sqlite {
+                path: path.to_owned(),
+                source,
+            },
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, ApplyError>;
+
+fn reject<T>(reason: impl Into<String>) -> Result<T> {
+    Err(ApplyError::Rejected(reason.into()))
+}
+
+fn check(rule: std::result::Result<(), String>) -> Result<()> {
+    rule.map_err(ApplyError::Rejected)
+}
+
+/// Applies one command; returns the entity it created or changed.
+pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
+    match command {
+        Command::UpdateCaseFacts { facts } => {
+            check(facts.validate())?;
+            tx.execute(
+                "UPDATE case_info SET provider_name = ?1, org_number = ?2, measure = ?3,
+                 agreed_places = ?4, nav_unit = ?5, period_start = ?6, period_end = ?7",
+                params![
+                    facts.provider_name.trim(),
+                    facts.org_number.as_ref().map(|o| o.as_str().to_owned()),
+                    Code(facts.measure),
+                    facts.agreed_places,
+                    facts.nav_unit.trim(),
+                    facts.period_start,
+                    facts.period_end,
+                ],
+            )?;
+            Ok("case".into())
+        }
+        Command::SetPhase { phase } => {
+            tx.execute("UPDATE case_info SET phase = ?1", [Code(*phase)])?;
+            Ok("case".into())
+        }
+        Command::SetKeyDates { key_dates } => {
+            tx.execute(
+                "UPDATE case_info SET feedback_meeting_date = ?1, plan_deadline = ?2",
+                params![key_dates.feedback_meeting, key_dates.plan_deadline],
+            )?;
+            Ok("case".into())
+        }
+        Command::SetEvaluators { evaluators } => {
+            let cleaned: Vec<String> = evaluators
+                .iter()
+                .map(|e| e.trim().to_owned())
+                .filter(|e| !e.is_empty())
+                .collect();
+            tx.execute("UPDATE case_info SET evaluators = ?1", [JsonList(cleaned)])?;
+            Ok("case".into())
+        }
+        Command::AdoptCatalog { catalog } => adopt_catalog(tx, catalog),
+
+        Command::AddInterview { interview, notes } => {
+            check(interview.validate())?;
+            tx.execute(
+                "INSERT INTO interview (date, role, interviewees, stage, setting, channel, notes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    interview.date,
+                    Code(interview.role),
+                    JsonList(interview.interviewees.clone()),
+                    interview.stage.map(Code),
+                    Code(interview.setting),
+                    Code(interview.channel),
+                    notes,
+                ],
+            )?;
+            Ok(InterviewId(tx.last_insert_rowid()).to_string())
+        }
+        Command::UpdateInterview {
+            interview_id,
+            interview,
+        } => {
+            require_interview(tx, *interview_id)?;
+            update_interview(tx, *interview_id, interview)?;
+            Ok(interview_id.to_string())
+        }
+        Command::SetInterviewNotes {
+            interview_id,
+            notes,
+        } => {
+            require_interview(tx, *interview_id)?;
+            tx.execute(
+                "UPDATE interview SET notes = ?1 WHERE id = ?2",
+                params![notes, interview_id],
+            )?;
+            reanchor_excerpts(tx, *interview_id, notes)?;
+            Ok(interview_id.to_string())
+        }
+        Command::DeleteInterview { interview_id } => {
+            require_interview(tx, *interview_id)?;
+            tx.execute("DELETE FROM interview WHERE id = ?1", [interview_id])?;
+            Ok(interview_id.to_string())
+        }
+        Command::AddExcerpt {
+            interview_id,
+            start_char,
+            end_char,
+            links,
+            shareable,
+        } => {
+            let notes: String = tx
+                .query_row(
+                    "SELECT notes FROM interview WHERE id = ?1",
+                    [interview_id],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .map_or_else(|| reject(format!("{interview_id} does not exist")), Ok)?;
+            let Some(quote) = char_span(&notes, *start_char, *end_char) else {
+                return reject(format!(
+                    "characters {start_char}..{end_char} are not a span of the notes of {interview_id} ({} characters)",
+                    notes.chars().count()
+                ));
+            };
+            tx.execute(
+                "INSERT INTO excerpt (interview_id, start_char, end_char, quote, shareable)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    interview_id,
+                    *start_char as i64,
+                    *end_char as i64,
+                    quote,
+                    shareable
+                ],
+            )?;
+            let excerpt_id = ExcerptId(tx.last_insert_rowid());
+            for link in links {
+                link_excerpt(tx, excerpt_id, *link)?;
+            }
+            Ok(excerpt_id.to_string())
+        }
+        Command::LinkExcerpt { excerpt_id, link } => {
+            require_excerpt(tx, *excerpt_id)?;
+            link_excerpt(tx, *excerpt_id, *link)?;
+            Ok(excerpt_id.to_string())
+        }
+        Command::UnlinkExcerpt {
+            excerpt_id,
+            requirement_id,
+        } => {
+            let removed = tx.execute(
+                "DELETE FROM excerpt_requirement WHERE excerpt_id = ?1 AND requirement_id = ?2",
+                params![excerpt_id, requirement_id],
+            )?;
+            if removed == 0 {
+                return reject(format!("{excerpt_id} is not linked to {requirement_id}"));
+            }
+            Ok(excerpt_id.to_string())
+        }
+        Command::SetExcerptShareable {
+            excerpt_id,
+            shareable,
+        } => {
+            require_excerpt(tx, *excerpt_id)?;
+            tx.execute(
+                "UPDATE excerpt SET shareable = ?1 WHERE id = ?2",
+                params![shareable, excerpt_id],
+            )?;
+            Ok(excerpt_id.to_string())
+        }
+        Command::DeleteExcerpt { excerpt_id } => {
+            require_excerpt(tx, *excerpt_id)?;
+            tx.execute("DELETE FROM excerpt WHERE id = ?1", [excerpt_id])?;
+            Ok(excerpt_id.to_string())
+        }
+
+        Command::AddDocumentReview { review } => {
+            check(review.validate())?;
+            tx.execute(
+                "INSERT INTO document_review (title, kind, version_label, document_date, assessment)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    review.title.trim(),
+                    Code(review.kind),
+                    review.version_label,
+                    review.document_date,
+                    review.assessment
+                ],
+            )?;
+            Ok(DocumentReviewId(tx.last_insert_rowid()).to_string())
+        }
+        Command::UpdateDocumentReview {
+            document_review_id,
+            review,
+        } => {
+            require_document(tx, *document_review_id)?;
+            update_document(tx, *document_review_id, review)?;
+            Ok(document_review_id.to_string())
+        }
+        Command::AttachFile {
+            document_review_id,
+            attachment,
+        } => {
+            require_document(tx, *document_review_id)?;
+            let stored: Option<i64> = tx
+                .query_row(
+                    "SELECT size_bytes FROM attachment WHERE sha256 = ?1",
+                    [&attachment.sha256],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if stored.is_none() {
+                return reject(format!(
+                    "no stored file has the content hash {}",
+                    attachment.sha256
+                ));
+            }
+            tx.execute(
+                "UPDATE document_review SET attachment_sha256 = ?1, attachment_name = ?2 WHERE id = ?3",
+                params![attachment.sha256, attachment.file_name, document_review_id],
+            )?;
+            Ok(document_review_id.to_string())
+        }
+        Command::DetachFile { document_review_id } => {
+            require_document(tx, *document_review_id)?;
+            tx.execute(
+                "UPDATE document_review SET attachment_sha256 = NULL, attachment_name = NULL WHERE id = ?1",
+                [document_review_id],
+            )?;
+            Ok(document_review_id.to_string())
+        }
+        Command::LinkDocument {
+            document_review_id,
+            link,
+        } => {
+            require_document(tx, *document_review_id)?;
+            require_requirement(tx, link.requirement_id)?;
+            tx.execute(
+                "INSERT INTO document_requirement (document_review_id, requirement_id, stance)
+                 VALUES (?1, ?2, ?3)
+                 ON CONFLICT (document_review_id, requirement_id) DO UPDATE SET stance = excluded.stance",
+                params![document_review_id, link.requirement_id, Code(link.stance)],
+            )?;
+            Ok(document_review_id.to_string())
+        }
+        Command::UnlinkDocument {
+            document_review_id,
+            requirement_id,
+        } => {
+            let removed = tx.execute(
+                "DELETE FROM document_requirement WHERE document_review_id = ?1 AND requirement_id = ?2",
+                params![document_review_id, requirement_id],
+            )?;
+            if removed == 0 {
+                return reject(format!(
+                    "{document_review_id} is not linked to {requirement_id}"
+                ));
+            }
+            Ok(document_review_id.to_string())
+        }
+        Command::DeleteDocumentReview { document_review_id } => {
+            require_document(tx, *document_review_id)?;
+            tx.execute(
+                "DELETE FROM document_review WHERE id = ?1",
+                [document_review_id],
+            )?;
+            Ok(document_review_id.to_string())
+        }
+
+        Command::AddFinding {
+            kind,
+            finding,
+            requirement_ids,
+        } => {
+            check(finding.validate())?;
+            tx.execute(
+                "INSERT INTO finding (kind, title, description) VALUES (?1, ?2, ?3)",
+                params![Code(*kind), finding.title.trim(), finding.description],
+            )?;
+            let finding_id = FindingId(tx.last_insert_rowid());
+            set_finding_requirements(tx, finding_id, requirement_ids)?;
+            Ok(finding_id.to_string())
+        }
+        Command::UpdateFinding {
+            finding_id,
+            finding,
+        } => {
+            require_finding(tx, *finding_id)?;
+            check(finding.validate())?;
+            tx.execute(
+                "UPDATE finding SET title = ?1, description = ?2 WHERE id = ?3",
+                params![finding.title.trim(), finding.description, finding_id],
+            )?;
+            Ok(finding_id.to_string())
+        }
+        Command::SetFindingKind { finding_id, kind } => {
+            require_finding(tx, *finding_id)?;
+            let actions = action_count(tx, *finding_id)?;
+            if *kind != FindingKind::Deviation && actions > 0 {
+                return reject(format!(
+                    "{finding_id} has {actions} action(s) in the plan; only a deviation has actions, so remove or move them first"
+                ));
+            }
+            tx.execute(
+                "UPDATE finding SET kind = ?1 WHERE id = ?2",
+                params![Code(*kind), finding_id],
+            )?;
+            Ok(finding_id.to_string())
+        }
+        Command::SetFindingRequirements {
+            finding_id,
+            requirement_ids,
+        } => {
+            require_finding(tx, *finding_id)?;
+            set_finding_requirements(tx, *finding_id, requirement_ids)?;
+            Ok(finding_id.to_string())
+        }
+        Command::LinkEvidence {
+            finding_id,
+            evidence,
+        } => {
+            require_finding(tx, *finding_id)?;
+            match evidence {
+                EvidenceRef::Excerpt(excerpt_id) => {
+                    require_excerpt(tx, *excerpt_id)?;
+                    tx.execute(
+                        "INSERT OR IGNORE INTO finding_evidence (finding_id, excerpt_id) VALUES (?1, ?2)",
+                        params![finding_id, excerpt_id],
+                    )?;
+                }
+                EvidenceRef::DocumentReview(document_review_id) => {
+                    require_document(tx, *document_review_id)?;
+                    tx.execute(
+                        "INSERT OR IGNORE INTO finding_evidence (finding_id, document_review_id) VALUES (?1, ?2)",
+                        params![finding_id, document_review_id],
+                    )?;
+                }
+            }
+            Ok(finding_id.to_string())
+        }
+        Command::UnlinkEvidence {
+            finding_id,
+            evidence,
+        } => {
+            let removed = match evidence {
+                EvidenceRef::Excerpt(excerpt_id) => tx.execute(
+                    "DELETE FROM finding_evidence WHERE finding_id = ?1 AND excerpt_id = ?2",
+                    params![finding_id, excerpt_id],
+                )?,
+                EvidenceRef::DocumentReview(document_review_id) => tx.execute(
+                    "DELETE FROM finding_evidence WHERE finding_id = ?1 AND document_review_id = ?2",
+                    params![finding_id, document_review_id],
+                )?,
+            };
+            if removed == 0 {
+                return reject(format!("{finding_id} does not rest on that evidence"));
+            }
+            Ok(finding_id.to_string())
+        }
+        Command::DeleteFinding { finding_id } => {
+            require_finding(tx, *finding_id)?;
+            let actions = action_count(tx, *finding_id)?;
+            if actions > 0 {
+                return reject(format!(
+                    "{finding_id} has {actions} action(s) in the plan; delete them first"
+                ));
+            }
+            tx.execute("DELETE FROM finding WHERE id = ?1", [finding_id])?;
+            Ok(finding_id.to_string())
+        }
+
+        Command::SetFeedbackMeeting { meeting } => {
+            tx.execute(
+                "UPDATE feedback_meeting SET date = ?1, participants = ?2, summary = ?3,
+                 provider_comments = ?4",
+                params![
+                    meeting.date,
+                    JsonList(meeting.participants.clone()),
+                    meeting.summary,
+                    meeting.provider_comments
+                ],
+            )?;
+            Ok("feedback_meeting".into())
+        }
+
+        Command::AddAction { finding_id, action } => {
+            check(action.validate())?;
+            let kind = require_finding(tx, *finding_id)?;
+            if kind != FindingKind::Deviation {
+                return reject(format!(
+                    "{finding_id} is not a deviation; only deviations get actions in the plan"
+                ));
+            }
+            tx.execute(
+                "INSERT INTO action (finding_id, description, owner, due_date, status,
+                 closure_evidence, nav_comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    finding_id,
+                    action.description.trim(),
+                    action.owner.trim(),
+                    action.due_date,
+                    Code(action.status),
+                    action.closure_evidence,
+                    action.nav_comment
+                ],
+            )?;
+            Ok(crate::domain::ActionId(tx.last_insert_rowid()).to_string())
+        }
+        Command::UpdateAction { action_id, action } => {
+            check(action.validate())?;
+            update_action(tx, *action_id, action)?;
+            Ok(action_id.to_string())
+        }
+        Command::SetActionStatus { action_id, status } => {
+            let changed = tx.execute(
+                "UPDATE action SET status = ?1 WHERE id = ?2",
+                params![Code(*status), action_id],
+            )?;
+            if changed == 0 {
+                return reject(format!("{action_id} does not exist"));
+            }
+            Ok(action_id.to_string())
+        }
+        Command::DeleteAction { action_id } => {
+            if tx.execute("DELETE FROM action WHERE id = ?1", [action_id])? == 0 {
+                return reject(format!("{action_id} does not exist"));
+            }
+            Ok(action_id.to_string())
+        }
+
+        Command::SetOutcome { outcome } => {
+            check(outcome.validate())?;
+            tx.execute(
+                "INSERT INTO outcome (year, ended, to_work, to_education, to_other)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (year) DO UPDATE SET ended = excluded.ended, to_work = excluded.to_work,
+                 to_education = excluded.to_education, to_other = excluded.to_other",
+                params![
+                    outcome.year,
+                    outcome.ended,
+                    outcome.to_work,
+                    outcome.to_education,
+                    outcome.to_other
+                ],
+            )?;
+            Ok(format!("outcome/{}", outcome.year))
+        }
+        Command::RemoveOutcome { year } => {
+            if tx.execute("DELETE FROM outcome WHERE year = ?1", [year])? == 0 {
+                return reject(format!("there are no outcomes for {year}"));
+            }
+            Ok(format!("outcome/{year}"))
+        }
+    }
+}
+
+fn adopt_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> {
+    let existing: i64 = tx.query_row("SELECT count(*) FROM requirement", [], |row| row.get(0))?;
+    if existing > 0 {
+        return reject(
+            "the case already has its requirements; a catalog is adopted only once (updating a catalog is a separate, reviewed step)",
+        );
+    }
+    tx.execute(
+        "UPDATE case_info SET catalog_id = ?1, catalog_version = ?2, catalog_title = ?3, catalog_source = ?4",
+        params![catalog.id, catalog.version, catalog.title, catalog.source],
+    )?;
+    let mut position = 0_i64;
+    for (area_position, area) in catalog.areas.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO requirement_area (code, title, position) VALUES (?1, ?2, ?3)",
+            params![area.code, area.title, area_position as i64],
+        )?;
+        for requirement in &area.requirements {
+            tx.execute(
+                "INSERT INTO requirement (area_code, code, title, text, guidance, position)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    area.code,
+                    requirement.code,
+                    requirement.title,
+                    requirement.text,
+                    requirement.guidance,
+                    position
+                ],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    ApplyError::Rejected(format!(
+                        "requirement code {} appears twice in the catalog",
+                        requirement.code
+                    ))
+                }
+                other => ApplyError::Sql(other),
+            })?;
+            position += 1;
+        }
+    }
+    Ok(format!("catalog/{}", catalog.id))
+}
+
+fn update_interview(tx: &Transaction<'_>, id: InterviewId, fields: &InterviewFields) -> Result<()> {
+    check(fields.validate())?;
+    tx.execute(
+        "UPDATE interview SET date = ?1, role = ?2, interviewees = ?3, stage = ?4, setting = ?5,
+         channel = ?6 WHERE id = ?7",
+        params![
+            fields.date,
+            Code(fields.role),
+            JsonList(fields.interviewees.clone()),
+            fields.stage.map(Code),
+            Code(fields.setting),
+            Code(fields.channel),
+            id
+        ],
+    )?;
+    Ok(())
+}
+
+/// After the notes change, each excerpt keeps its offsets if its quote is still there, moves to
+/// the occurrence of its quote nearest the old place, or is marked unanchored (never deleted).
+fn reanchor_excerpts(tx: &Transaction<'_>, interview_id: InterviewId, notes: &str) -> Result<()> {
+    let mut select = tx.prepare(
+        "SELECT id, start_char, end_char, quote FROM excerpt WHERE interview_id = ?1",
+    )?;
+    let excerpts = select
+        .query_map([interview_id], |row| {
+            Ok((
+                row.get::<_, ExcerptId>(0)?,
+                row.get::<_, i64>(1)? as usize,
+                row.get::<_, i64>(2)? as usize,
+                row.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (excerpt_id, start, end, quote) in excerpts {
+        if char_span(notes, start, end) == Some(quote.as_str()) {
+            tx.execute("UPDATE excerpt SET anchored = 1 WHERE id = ?1", [excerpt_id])?;
+            continue;
+        }
+        match nearest_occurrence(notes, &quote, start) {
+            Some((new_start, new_end)) => tx.execute(
+                "UPDATE excerpt SET start_char = ?1, end_char = ?2, anchored = 1 WHERE id = ?3",
+                params![new_start as i64, new_end as i64, excerpt_id],
+            )?,
+            None => tx.execute("UPDATE excerpt SET anchored = 0 WHERE id = ?1", [excerpt_id])?,
+        };
+    }
+    Ok(())
+}
+
+fn nearest_occurrence(text: &str, quote: &str, old_start: usize) -> Option<(usize, usize)> {
+    let quote_chars = quote.chars().count();
+    let mut best: Option<(usize, usize)> = None;
+    let mut from_byte = 0;
+    while let Some(found) = text.get(from_byte..).and_then(|rest| rest.find(quote)) {
+        let byte = from_byte + found;
+        let start = text[..byte].chars().count();
+        if best.is_none_or(|(b, _)| start.abs_diff(old_start) < b.abs_diff(old_start)) {
+            best = Some((start, start + quote_chars));
+        }
+        from_byte = byte + quote.chars().next().map_or(1, char::len_utf8);
+    }
+    best.or_else(|| find_char_span(text, quote))
+}
+
+fn link_excerpt(tx: &Transaction<'_>, excerpt_id: ExcerptId, link: RequirementLink) -> Result<()> {
+    require_requirement(tx, link.requirement_id)?;
+    tx.execute(
+        "INSERT INTO excerpt_requirement (excerpt_id, requirement_id, stance) VALUES (?1, ?2, ?3)
+         ON CONFLICT (excerpt_id, requirement_id) DO UPDATE SET stance = excluded.stance",
+        params![excerpt_id, link.requirement_id, Code(link.stance)],
+    )?;
+    Ok(())
+}
+
+fn update_document(
+    tx: &Transaction<'_>,
+    id: DocumentReviewId,
+    review: &DocumentReviewFields,
+) -> Result<()> {
+    check(review.validate())?;
+    tx.execute(
+        "UPDATE document_review SET title = ?1, kind = ?2, version_label = ?3, document_date = ?4,
+         assessment = ?5 WHERE id = ?6",
+        params![
+            review.title.trim(),
+            Code(review.kind),
+            review.version_label,
+            review.document_date,
+            review.assessment,
+            id
+        ],
+    )?;
+    Ok(())
+}
+
+fn set_finding_requirements(
+    tx: &Transaction<'_>,
+    finding_id: FindingId,
+    requirement_ids: &[RequirementId],
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM finding_requirement WHERE finding_id = ?1",
+        [finding_id],
+    )?;
+    for (position, requirement_id) in requirement_ids.iter().enumerate() {
+        require_requirement(tx, *requirement_id)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO finding_requirement (finding_id, requirement_id, position)
+             VALUES (?1, ?2, ?3)",
+            params![finding_id, requirement_id, position as i64],
+        )?;
+    }
+    Ok(())
+}
+
+fn update_action(
+    tx: &Transaction<'_>,
+    action_id: crate::domain::ActionId,
+    action: &ActionFields,
+) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE action SET description = ?1, owner = ?2, due_date = ?3, status = ?4,
+         closure_evidence = ?5, nav_comment = ?6 WHERE id = ?7",
+        params![
+            action.description.trim(),
+            action.owner.trim(),
+            action.due_date,
+            Code(action.status),
+            action.closure_evidence,
+            action.nav_comment,
+            action_id
+        ],
+    )?;
+    if changed == 0 {
+        return reject(format!("{action_id} does not exist"));
+    }
+    Ok(())
+}
+
+fn action_count(tx: &Transaction<'_>, finding_id: FindingId) -> Result<i64> {
+    Ok(tx.query_row(
+        "SELECT count(*) FROM action WHERE finding_id = ?1",
+        [finding_id],
+        |row| row.get(0),
+    )?)
+}
+
+fn require_row(tx: &Transaction<'_>, table: &str, id: i64, name: String) -> Result<()> {
+    let found: Option<i64> = tx
+        .query_row(&format!("SELECT 1 FROM {table} WHERE id = ?1"), [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    match found {
+        Some(_) => Ok(()),
+        None => reject(format!("{name} does not exist")),
+    }
+}
+
+fn require_interview(tx: &Transaction<'_>, id: InterviewId) -> Result<()> {
+    require_row(tx, "interview", id.0, id.to_string())
+}
+
+fn require_excerpt(tx: &Transaction<'_>, id: ExcerptId) -> Result<()> {
+    require_row(tx, "excerpt", id.0, id.to_string())
+}
+
+fn require_document(tx: &Transaction<'_>, id: DocumentReviewId) -> Result<()> {
+    require_row(tx, "document_review", id.0, id.to_string())
+}
+
+fn require_requirement(tx: &Transaction<'_>, id: RequirementId) -> Result<()> {
+    require_row(tx, "requirement", id.0, id.to_string())
+}
+
+/// Returns the finding's kind, or rejects when it does not exist.
+fn require_finding(tx: &Transaction<'_>, id: FindingId) -> Result<FindingKind> {
+    let kind: Option<Code<FindingKind>> = tx
+        .query_row("SELECT kind FROM finding WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    match kind {
+        Some(Code(kind)) => Ok(kind),
+        None => reject(format!("{id} does not exist")),
+    }
+}

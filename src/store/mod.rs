@@ -1,0 +1,397 @@
+//! The only place with SQL. Owns a case file: opening (with refusal of anything that is not a
+//! case, and migration of older ones), applying commands one transaction each, and queries.
+//!
+//! Journal mode is DELETE (a rollback journal), not WAL, with `synchronous=FULL`: every commit is
+//! on disk before `apply` returns, and between transactions the case is one self-contained file
+//! that can be copied or mailed even while the app has it open. Edits are single small
+//! transactions, so WAL's write speed buys little here.
+
+mod apply;
+mod read;
+mod schema;
+mod sql_types;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+use crate::command::Command;
+use crate::domain::AttachmentRef;
+
+pub use read::{CheckReport, Counts};
+pub use schema::{APPLICATION_ID, LATEST_VERSION};
+
+/// Why a case file could not be opened, or a command not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("«{path}» does not exist.")]
+    Missing { path: PathBuf },
+    #[error("«{path}» is not an Evalbench case file: {reason}.")]
+    NotACase { path: PathBuf, reason: String },
+    #[error("«{path}» is damaged and cannot be read: {detail}.")]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "«{path}» was written by a newer Evalbench (schema version {found}; this version reads up to {supported}). Update Evalbench to open it; the file was not changed."
+    )]
+    TooNew {
+        path: PathBuf,
+        found: usize,
+        supported: usize,
+    },
+    #[error("«{path}» already exists; choose another name.")]
+    AlreadyExists { path: PathBuf },
+    #[error("The change was refused: {0}.")]
+    Rejected(String),
+    #[error("Could not upgrade «{path}» to the current schema: {detail}. A backup was written to «{backup}».")]
+    Migration {
+        path: PathBuf,
+        backup: PathBuf,
+        detail: String,
+    },
+    #[error("«{path}»: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("Database error in «{path}»: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+/// What a committed command touched, and its place in the journal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub seq: i64,
+    /// The entity the command created or changed, e.g. `interview/3` or `case`.
+    pub target: String,
+    /// The row id of the entity an `Add…` command created.
+    pub created_id: Option<i64>,
+}
+
+/// An open case file.
+pub struct CaseStore {
+    conn: Connection,
+    path: PathBuf,
+    /// Written to the journal with every command.
+    author: String,
+}
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+impl CaseStore {
+    /// Opens an existing case for writing, upgrading an older schema after writing a backup.
+    /// Anything that is not a case, or is from a newer version, is refused and left untouched.
+    pub fn open(path: &Path) -> Result<CaseStore, StoreError> {
+        let version = inspect(path)?;
+        if version < LATEST_VERSION {
+            let backup = backup_path(path, version);
+            let read_only = open_read_only(path)?;
+            read_only
+                .execute("VACUUM INTO ?1", [backup.to_string_lossy()])
+                .map_err(|source| sql_err(path, source))?;
+            drop(read_only);
+            let mut store = CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            schema::MIGRATIONS
+                .to_latest(&mut store.conn)
+                .map_err(|e| StoreError::Migration {
+                    path: path.to_owned(),
+                    backup,
+                    detail: e.to_string(),
+                })?;
+            return Ok(store);
+        }
+        CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+    }
+
+    /// Creates a new case at `path`: the schema, then `build` applies the first commands.
+    /// The case is built beside the target and renamed into place, so a failure or a crash
+    /// never leaves a half-made case under the chosen name.
+    pub fn create(
+        path: &Path,
+        build: impl FnOnce(&mut CaseStore) -> Result<(), StoreError>,
+    ) -> Result<CaseStore, StoreError> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        let partial = partial_path(path);
+        let _ = std::fs::remove_file(&partial);
+        let result = (|| {
+            let mut store = CaseStore::connect(
+                &partial,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            )?;
+            store.initialise()?;
+            build(&mut store)?;
+            Ok::<_, StoreError>(())
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+        if path.exists() {
+            let _ = std::fs::remove_file(&partial);
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        std::fs::rename(&partial, path).map_err(|source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        CaseStore::open(path)
+    }
+
+    fn connect(path: &Path, flags: OpenFlags) -> Result<CaseStore, StoreError> {
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|source| sql_err(path, source))?;
+        // See the module comment for why DELETE + FULL. foreign_keys makes the schema's
+        // references real; busy_timeout lets a second reader wait instead of failing at once.
+        conn.execute_batch(
+            "PRAGMA journal_mode = DELETE;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(|source| sql_err(path, source))?;
+        Ok(CaseStore {
+            conn,
+            path: path.to_owned(),
+            author: default_author(),
+        })
+    }
+
+    fn initialise(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.conn
+            .pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(|source| sql_err(&path, source))?;
+        schema::MIGRATIONS
+            .to_latest(&mut self.conn)
+            .map_err(|e| StoreError::Damaged {
+                path: path.clone(),
+                detail: e.to_string(),
+            })?;
+        self.conn
+            .execute(
+                "INSERT INTO case_info (singleton, case_id, created_at) VALUES (1, ?1, ?2)",
+                (
+                    uuid::Uuid::new_v4().to_string(),
+                    jiff::Timestamp::now().to_string(),
+                ),
+            )
+            .map_err(|source| sql_err(&path, source))?;
+        self.conn
+            .execute("INSERT INTO feedback_meeting (singleton) VALUES (1)", [])
+            .map_err(|source| sql_err(&path, source))?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The name written to the journal with each command.
+    pub fn set_author(&mut self, author: impl Into<String>) {
+        self.author = author.into();
+    }
+
+    /// The one door: applies `command` in its own IMMEDIATE transaction, journals it, and
+    /// commits. When this returns `Ok`, the change is on disk. On `Err` nothing changed.
+    pub fn apply(&mut self, command: &Command) -> Result<Applied, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|source| sql_err(&path, source))?;
+        let target = apply::apply(&tx, command).map_err(|e| e.into_store_error(&path))?;
+        let command_json = serde_json::to_string(command)
+            .map_err(|e| StoreError::Rejected(format!("the command cannot be recorded: {e}")))?;
+        tx.execute(
+            "INSERT INTO journal (applied_at, author, target, command) VALUES (?1, ?2, ?3, ?4)",
+            (
+                jiff::Timestamp::now().to_string(),
+                &self.author,
+                &target,
+                command_json,
+            ),
+        )
+        .map_err(|source| sql_err(&path, source))?;
+        let seq = tx.last_insert_rowid();
+        tx.commit().map_err(|source| sql_err(&path, source))?;
+        let created_id = command
+            .creates_entity()
+            .then(|| target.rsplit('/').next().and_then(|id| id.parse().ok()))
+            .flatten();
+        Ok(Applied {
+            seq,
+            target,
+            created_id,
+        })
+    }
+
+    /// Stores a file's content inside the case (idempotent: addressed by its SHA-256).
+    pub fn put_attachment(
+        &mut self,
+        file_name: &str,
+        content: &[u8],
+    ) -> Result<AttachmentRef, StoreError> {
+        let sha256 = format!("{:x}", Sha256::digest(content));
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO attachment (sha256, size_bytes, content) VALUES (?1, ?2, ?3)",
+                (&sha256, content.len() as i64, content),
+            )
+            .map_err(|source| sql_err(&self.path, source))?;
+        Ok(AttachmentRef {
+            sha256,
+            file_name: file_name.to_owned(),
+            size_bytes: content.len() as u64,
+        })
+    }
+
+    /// Writes a consistent copy of the case to `target` (which must not exist).
+    pub fn save_copy(&self, target: &Path) -> Result<(), StoreError> {
+        if target.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: target.to_owned(),
+            });
+        }
+        self.conn
+            .execute("VACUUM INTO ?1", [target.to_string_lossy()])
+            .map_err(|source| sql_err(target, source))?;
+        Ok(())
+    }
+
+    /// Closes the file; any error is reported instead of being lost in a drop.
+    pub fn close(self) -> Result<(), StoreError> {
+        let path = self.path;
+        self.conn
+            .close()
+            .map_err(|(_, source)| sql_err(&path, source))
+    }
+}
+
+/// Reads the schema version of a case file without changing it, refusing what is not a case.
+pub fn inspect(path: &Path) -> Result<usize, StoreError> {
+    let mut header = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            StoreError::Missing {
+                path: path.to_owned(),
+            }
+        } else {
+            StoreError::Io {
+                path: path.to_owned(),
+                source,
+            }
+        }
+    })?;
+    let read = file.read(&mut header).map_err(|source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let not_a_case = |reason: &str| StoreError::NotACase {
+        path: path.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if read == 0 {
+        return Err(not_a_case("the file is empty"));
+    }
+    if read < header.len() || &header[..16] != SQLITE_HEADER {
+        return Err(not_a_case("it is not a SQLite database"));
+    }
+    let conn = open_read_only(path)?;
+    let damaged = |source: rusqlite::Error| StoreError::Damaged {
+        path: path.to_owned(),
+        detail: source.to_string(),
+    };
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .map_err(damaged)?;
+    if application_id != APPLICATION_ID {
+        return Err(not_a_case(
+            "it is a SQLite database that belongs to another program",
+        ));
+    }
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(damaged)?;
+    let version = usize::try_from(version).unwrap_or(0);
+    if version > LATEST_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found: version,
+            supported: LATEST_VERSION,
+        });
+    }
+    // Reads every page, so a truncated or scribbled-on file is caught before we write to it.
+    let check: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+        .map_err(damaged)?;
+    if check != "ok" {
+        return Err(StoreError::Damaged {
+            path: path.to_owned(),
+            detail: check,
+        });
+    }
+    Ok(version)
+}
+
+fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+    Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|source| StoreError::Damaged {
+        path: path.to_owned(),
+        detail: source.to_string(),
+    })
+}
+
+fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
+    StoreError::Sqlite {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+/// `case.evalcase` at version 1 → `case.v1-backup.evalcase` (or `…-backup-2…` if taken).
+fn backup_path(path: &Path, version: usize) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let extension = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut n = 1;
+    loop {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let candidate = path.with_file_name(format!("{stem}.v{version}-backup{suffix}{extension}"));
+        if !candidate.exists() {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+fn default_author() -> String {
+    std::env::var("EVALBENCH_AUTHOR")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,400 @@
+//! Queries: the case read back into plain domain values.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::sql_types::{Code, JsonList};
+use super::{CaseStore, StoreError, sql_err};
+use crate::domain::{
+    Action, ActionFields, AttachmentRef, CaseFacts, CaseSnapshot, CatalogInfo, DocumentReview,
+    DocumentReviewFields, EvidenceRef, Excerpt, FeedbackMeeting, Finding, FindingFields,
+    InterviewFields, KeyDates, OrgNumber, Outcome, Requirement, RequirementArea, RequirementLink,
+};
+use crate::domain::{ExcerptId, Interview};
+
+/// Sizes of a case, as `evalbench check` prints them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub requirements: usize,
+    pub interviews: usize,
+    pub excerpts: usize,
+    pub document_reviews: usize,
+    pub findings: usize,
+    pub actions: usize,
+    pub outcome_years: usize,
+    pub journal_entries: usize,
+}
+
+/// The result of `CaseStore::check`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub schema_version: usize,
+    /// "ok", or SQLite's description of what is wrong.
+    pub integrity: String,
+    /// Rows whose references point nowhere (should be zero).
+    pub foreign_key_violations: usize,
+    pub counts: Counts,
+}
+
+impl CheckReport {
+    pub fn is_healthy(&self) -> bool {
+        self.integrity == "ok" && self.foreign_key_violations == 0
+    }
+}
+
+impl CaseStore {
+    /// The whole case, read in one transaction so it is consistent.
+    pub fn snapshot(&self) -> Result<CaseSnapshot, StoreError> {
+        read_snapshot(&self.conn).map_err(|source| sql_err(&self.path, source))
+    }
+
+    /// The content of an attached file.
+    pub fn attachment_content(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT content FROM attachment WHERE sha256 = ?1",
+                [sha256],
+                |row| row.get(0),
+            )
+            .map_err(|source| sql_err(&self.path, source))
+    }
+
+    /// Full integrity check, foreign keys and counts.
+    pub fn check(&self) -> Result<CheckReport, StoreError> {
+        let conn = &self.conn;
+        let run = || -> rusqlite::Result<CheckReport> {
+            let integrity: Vec<String> = conn
+                .prepare("PRAGMA integrity_check")?
+                .query_map([], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let foreign_key_violations = conn
+                .prepare("PRAGMA foreign_key_check")?
+                .query_map([], |_| Ok(()))?
+                .count();
+            let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+            Ok(CheckReport {
+                schema_version: usize::try_from(version).unwrap_or(0),
+                integrity: integrity.join("; "),
+                foreign_key_violations,
+                counts: counts(conn)?,
+            })
+        };
+        run().map_err(|source| sql_err(&self.path, source))
+    }
+
+    /// The number of commands in the journal.
+    pub fn journal_len(&self) -> Result<usize, StoreError> {
+        count(&self.conn, "journal").map_err(|source| sql_err(&self.path, source))
+    }
+}
+
+fn count(conn: &Connection, table: &str) -> rusqlite::Result<usize> {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+        row.get::<_, i64>(0)
+    })
+    .map(|n| usize::try_from(n).unwrap_or(0))
+}
+
+fn counts(conn: &Connection) -> rusqlite::Result<Counts> {
+    Ok(Counts {
+        requirements: count(conn, "requirement")?,
+        interviews: count(conn, "interview")?,
+        excerpts: count(conn, "excerpt")?,
+        document_reviews: count(conn, "document_review")?,
+        findings: count(conn, "finding")?,
+        actions: count(conn, "action")?,
+        outcome_years: count(conn, "outcome")?,
+        journal_entries: count(conn, "journal")?,
+    })
+}
+
+fn read_snapshot(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
+    // A read transaction: every query below sees the same state.
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let result = read_all(conn);
+    conn.execute_batch("COMMIT")?;
+    result
+}
+
+fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
+    let mut snapshot = conn.query_row(
+        "SELECT case_id, provider_name, org_number, measure, agreed_places, nav_unit,
+                period_start, period_end, phase, feedback_meeting_date, plan_deadline, evaluators,
+                catalog_id, catalog_version, catalog_title
+         FROM case_info",
+        [],
+        |row| {
+            let org_number: Option<String> = row.get(2)?;
+            let catalog_id: Option<String> = row.get(12)?;
+            Ok(CaseSnapshot {
+                case_id: row.get(0)?,
+                facts: CaseFacts {
+                    provider_name: row.get(1)?,
+                    // Stored only after validation; a number that no longer parses is dropped
+                    // from the view rather than making the whole case unreadable.
+                    org_number: org_number.and_then(|o| OrgNumber::parse(&o).ok()),
+                    measure: row.get::<_, Code<_>>(3)?.0,
+                    agreed_places: row.get(4)?,
+                    nav_unit: row.get(5)?,
+                    period_start: row.get(6)?,
+                    period_end: row.get(7)?,
+                },
+                phase: row.get::<_, Code<_>>(8)?.0,
+                key_dates: KeyDates {
+                    feedback_meeting: row.get(9)?,
+                    plan_deadline: row.get(10)?,
+                },
+                evaluators: row.get::<_, JsonList>(11)?.0,
+                catalog: match catalog_id {
+                    Some(id) => Some(CatalogInfo {
+                        id,
+                        version: row.get::<_, Option<String>>(13)?.unwrap_or_default(),
+                        title: row.get::<_, Option<String>>(14)?.unwrap_or_default(),
+                    }),
+                    None => None,
+                },
+                ..CaseSnapshot::default()
+            })
+        },
+    )?;
+
+    snapshot.areas = conn
+        .prepare("SELECT code, title FROM requirement_area ORDER BY position")?
+        .query_map([], |row| {
+            Ok(RequirementArea {
+                code: row.get(0)?,
+                title: row.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    snapshot.requirements = conn
+        .prepare(
+            "SELECT id, area_code, code, title, text, guidance FROM requirement ORDER BY position",
+        )?
+        .query_map([], |row| {
+            Ok(Requirement {
+                id: row.get(0)?,
+                area_code: row.get(1)?,
+                code: row.get(2)?,
+                title: row.get(3)?,
+                text: row.get(4)?,
+                guidance: row.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    let excerpt_links = links(
+        conn,
+        "SELECT excerpt_id, requirement_id, stance FROM excerpt_requirement
+         ORDER BY excerpt_id, requirement_id",
+    )?;
+    let mut excerpts_by_interview: HashMap<i64, Vec<Excerpt>> = HashMap::new();
+    let mut statement = conn.prepare(
+        "SELECT id, interview_id, start_char, end_char, quote, shareable, anchored FROM excerpt
+         ORDER BY interview_id, start_char, id",
+    )?;
+    let rows = statement.query_map([], |row| {
+        let id: ExcerptId = row.get(0)?;
+        Ok(Excerpt {
+            id,
+            interview_id: row.get(1)?,
+            start_char: row.get::<_, i64>(2)? as usize,
+            end_char: row.get::<_, i64>(3)? as usize,
+            quote: row.get(4)?,
+            shareable: row.get(5)?,
+            anchored: row.get(6)?,
+            links: excerpt_links.get(&id.0).cloned().unwrap_or_default(),
+        })
+    })?;
+    for excerpt in rows {
+        let excerpt = excerpt?;
+        excerpts_by_interview
+            .entry(excerpt.interview_id.0)
+            .or_default()
+            .push(excerpt);
+    }
+
+    snapshot.interviews = conn
+        .prepare(
+            "SELECT id, date, role, interviewees, stage, setting, channel, notes FROM interview
+             ORDER BY date, id",
+        )?
+        .query_map([], |row| {
+            let id: crate::domain::InterviewId = row.get(0)?;
+            Ok(Interview {
+                id,
+                fields: InterviewFields {
+                    date: row.get(1)?,
+                    role: row.get::<_, Code<_>>(2)?.0,
+                    interviewees: row.get::<_, JsonList>(3)?.0,
+                    stage: row.get::<_, Option<Code<_>>>(4)?.map(|c| c.0),
+                    setting: row.get::<_, Code<_>>(5)?.0,
+                    channel: row.get::<_, Code<_>>(6)?.0,
+                },
+                notes: row.get(7)?,
+                excerpts: excerpts_by_interview.remove(&id.0).unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    let document_links = links(
+        conn,
+        "SELECT document_review_id, requirement_id, stance FROM document_requirement
+         ORDER BY document_review_id, requirement_id",
+    )?;
+    snapshot.document_reviews = conn
+        .prepare(
+            "SELECT d.id, d.title, d.kind, d.version_label, d.document_date, d.assessment,
+                    d.attachment_sha256, d.attachment_name, a.size_bytes
+             FROM document_review d LEFT JOIN attachment a ON a.sha256 = d.attachment_sha256
+             ORDER BY d.id",
+        )?
+        .query_map([], |row| {
+            let id: crate::domain::DocumentReviewId = row.get(0)?;
+            let sha256: Option<String> = row.get(6)?;
+            Ok(DocumentReview {
+                id,
+                fields: DocumentReviewFields {
+                    title: row.get(1)?,
+                    kind: row.get::<_, Code<_>>(2)?.0,
+                    version_label: row.get(3)?,
+                    document_date: row.get(4)?,
+                    assessment: row.get(5)?,
+                },
+                attachment: match sha256 {
+                    Some(sha256) => Some(AttachmentRef {
+                        sha256,
+                        file_name: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                        size_bytes: row.get::<_, Option<i64>>(8)?.unwrap_or(0) as u64,
+                    }),
+                    None => None,
+                },
+                links: document_links.get(&id.0).cloned().unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    let mut requirements_by_finding: HashMap<i64, Vec<crate::domain::RequirementId>> =
+        HashMap::new();
+    let mut statement = conn.prepare(
+        "SELECT finding_id, requirement_id FROM finding_requirement ORDER BY finding_id, position",
+    )?;
+    for row in statement.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get(1)?)))? {
+        let (finding_id, requirement_id) = row?;
+        requirements_by_finding
+            .entry(finding_id)
+            .or_default()
+            .push(requirement_id);
+    }
+    let mut evidence_by_finding: HashMap<i64, Vec<EvidenceRef>> = HashMap::new();
+    let mut statement = conn.prepare(
+        "SELECT finding_id, excerpt_id, document_review_id FROM finding_evidence
+         ORDER BY finding_id, id",
+    )?;
+    for row in statement.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, Option<ExcerptId>>(1)?,
+            row.get::<_, Option<crate::domain::DocumentReviewId>>(2)?,
+        ))
+    })? {
+        let (finding_id, excerpt_id, document_review_id) = row?;
+        let evidence = match (excerpt_id, document_review_id) {
+            (Some(e), _) => EvidenceRef::Excerpt(e),
+            (None, Some(d)) => EvidenceRef::DocumentReview(d),
+            (None, None) => continue, // excluded by the table's CHECK
+        };
+        evidence_by_finding
+            .entry(finding_id)
+            .or_default()
+            .push(evidence);
+    }
+    snapshot.findings = conn
+        .prepare("SELECT id, kind, title, description FROM finding ORDER BY id")?
+        .query_map([], |row| {
+            let id: crate::domain::FindingId = row.get(0)?;
+            Ok(Finding {
+                id,
+                kind: row.get::<_, Code<_>>(1)?.0,
+                fields: FindingFields {
+                    title: row.get(2)?,
+                    description: row.get(3)?,
+                },
+                requirement_ids: requirements_by_finding.remove(&id.0).unwrap_or_default(),
+                evidence: evidence_by_finding.remove(&id.0).unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    snapshot.feedback_meeting = conn.query_row(
+        "SELECT date, participants, summary, provider_comments FROM feedback_meeting",
+        [],
+        |row| {
+            Ok(FeedbackMeeting {
+                date: row.get(0)?,
+                participants: row.get::<_, JsonList>(1)?.0,
+                summary: row.get(2)?,
+                provider_comments: row.get(3)?,
+            })
+        },
+    )?;
+
+    snapshot.actions = conn
+        .prepare(
+            "SELECT id, finding_id, description, owner, due_date, status, closure_evidence,
+                    nav_comment
+             FROM action ORDER BY finding_id, id",
+        )?
+        .query_map([], |row| {
+            Ok(Action {
+                id: row.get(0)?,
+                finding_id: row.get(1)?,
+                fields: ActionFields {
+                    description: row.get(2)?,
+                    owner: row.get(3)?,
+                    due_date: row.get(4)?,
+                    status: row.get::<_, Code<_>>(5)?.0,
+                    closure_evidence: row.get(6)?,
+                    nav_comment: row.get(7)?,
+                },
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    snapshot.outcomes = conn
+        .prepare("SELECT year, ended, to_work, to_education, to_other FROM outcome ORDER BY year")?
+        .query_map([], |row| {
+            Ok(Outcome {
+                year: row.get(0)?,
+                ended: row.get(1)?,
+                to_work: row.get(2)?,
+                to_education: row.get(3)?,
+                to_other: row.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    Ok(snapshot)
+}
+
+/// Requirement links of excerpts or documents, grouped by the owning row's id.
+fn links(conn: &Connection, sql: &str) -> rusqlite::Result<HashMap<i64, Vec<RequirementLink>>> {
+    let mut by_owner: HashMap<i64, Vec<RequirementLink>> = HashMap::new();
+    let mut statement = conn.prepare(sql)?;
+    for row in statement.query_map(params![], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            RequirementLink {
+                requirement_id: row.get(1)?,
+                stance: row.get::<_, Code<_>>(2)?.0,
+            },
+        ))
+    })? {
+        let (owner, link) = row?;
+        by_owner.entry(owner).or_default().push(link);
+    }
+    Ok(by_owner)
+}

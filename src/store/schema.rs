@@ -1,0 +1,14 @@
+//! The case file's schema as an append-only list of migrations on `PRAGMA user_version`.
+//! Never edit or remove a migration that has shipped; add a new one.
+
+use rusqlite_migration::{M, Migrations};
+
+/// `PRAGMA application_id` of every case file: "EvBc" in ASCII. Lets us refuse other SQLite files.
+pub const APPLICATION_ID: i32 = 0x4576_4263;
+
+const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("schema_v1.sql"))];
+
+pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
+
+/// The schema version this build writes.
+pub const LATEST_VERSION: usize = MIGRATION_LIST.len();

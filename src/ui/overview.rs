@@ -1,0 +1,165 @@
+//! Oversikt: the case's key facts, its phase and key dates, and what it holds so far.
+
+use egui::RichText;
+
+use super::PageContext;
+use super::widgets::{enum_combo, facts_grid_ui, section_ui};
+use crate::command::Command;
+use crate::domain::{ActionStatus, DocumentKind, FindingKind, Phase, Role};
+use crate::i18n::{Labelled, date, t, tf};
+
+pub fn overview_ui(ui: &mut egui::Ui, context: &PageContext<'_>, out: &mut Vec<Command>) {
+    let snapshot = context.snapshot;
+    let lang = context.lang;
+    let facts = &snapshot.facts;
+
+    ui.heading(RichText::new(&facts.provider_name).size(24.0));
+    let deviations = snapshot.findings_of(FindingKind::Deviation);
+    ui.label(tf(
+        lang,
+        "overview.summary",
+        &[
+            ("interviews", &snapshot.interviews.len()),
+            ("documents", &snapshot.document_reviews.len()),
+            ("findings", &snapshot.findings.len()),
+            ("deviations", &deviations),
+            ("actions", &snapshot.actions.len()),
+        ],
+    ));
+
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        ui.strong(t(lang, "facts.phase"));
+        let mut phase = snapshot.phase;
+        if enum_combo(ui, "overview_phase", lang, &mut phase, &Phase::ALL) {
+            out.push(Command::SetPhase { phase });
+        }
+    });
+
+    ui.columns(2, |columns| {
+        let ui = &mut columns[0];
+        section_ui(ui, t(lang, "overview.facts"));
+        let period = match (facts.period_start, facts.period_end) {
+            (None, None) => "–".to_owned(),
+            (start, end) => format!("{} – {}", date(start), date(end)),
+        };
+        facts_grid_ui(
+            ui,
+            "facts_grid",
+            &[
+                (t(lang, "facts.provider_name"), facts.provider_name.clone()),
+                (
+                    t(lang, "facts.org_number"),
+                    facts
+                        .org_number
+                        .as_ref()
+                        .map_or_else(|| "–".to_owned(), ToString::to_string),
+                ),
+                (t(lang, "facts.measure"), facts.measure.label(lang).into_owned()),
+                (
+                    t(lang, "facts.agreed_places"),
+                    facts
+                        .agreed_places
+                        .map_or_else(|| "–".to_owned(), |n| n.to_string()),
+                ),
+                (t(lang, "facts.nav_unit"), facts.nav_unit.clone()),
+                (t(lang, "facts.period"), period),
+                (t(lang, "facts.evaluators"), snapshot.evaluators.join(", ")),
+                (
+                    t(lang, "facts.catalog"),
+                    snapshot.catalog.as_ref().map_or_else(
+                        || "–".to_owned(),
+                        |c| format!("{} ({})", c.title, c.version),
+                    ),
+                ),
+                (
+                    t(lang, "facts.feedback_meeting"),
+                    date(snapshot.key_dates.feedback_meeting),
+                ),
+                (
+                    t(lang, "facts.plan_deadline"),
+                    date(snapshot.key_dates.plan_deadline),
+                ),
+            ],
+        );
+
+        let ui = &mut columns[1];
+        section_ui(ui, t(lang, "overview.interviews_by_role"));
+        let roles: Vec<(String, String)> = Role::ALL
+            .into_iter()
+            .map(|role| {
+                (
+                    role.label(lang).into_owned(),
+                    snapshot.interviews_with(role).to_string(),
+                )
+            })
+            .collect();
+        counts_ui(ui, "interviews_by_role", &roles);
+
+        section_ui(ui, t(lang, "overview.findings_by_kind"));
+        let kinds: Vec<(String, String)> = FindingKind::ALL
+            .into_iter()
+            .map(|kind| {
+                (
+                    kind.label(lang).into_owned(),
+                    snapshot.findings_of(kind).to_string(),
+                )
+            })
+            .collect();
+        counts_ui(ui, "findings_by_kind", &kinds);
+
+        section_ui(ui, t(lang, "overview.actions_by_status"));
+        let statuses: Vec<(String, String)> = ActionStatus::ALL
+            .into_iter()
+            .map(|status| {
+                (
+                    status.label(lang).into_owned(),
+                    snapshot.actions_with(status).to_string(),
+                )
+            })
+            .collect();
+        counts_ui(ui, "actions_by_status", &statuses);
+        let overdue = snapshot
+            .actions
+            .iter()
+            .filter(|a| a.fields.is_overdue(context.today))
+            .count();
+        if overdue > 0 {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                tf(lang, "overview.overdue", &[("count", &overdue)]),
+            );
+        }
+
+        section_ui(ui, t(lang, "overview.documents_by_kind"));
+        let documents: Vec<(String, String)> = DocumentKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let count = snapshot
+                    .document_reviews
+                    .iter()
+                    .filter(|d| d.fields.kind == kind)
+                    .count();
+                (kind.label(lang).into_owned(), count.to_string())
+            })
+            .filter(|(_, count)| count != "0")
+            .collect();
+        counts_ui(ui, "documents_by_kind", &documents);
+    });
+}
+
+fn counts_ui(ui: &mut egui::Ui, id_salt: &str, rows: &[(String, String)]) {
+    egui::Grid::new(id_salt)
+        .num_columns(2)
+        .spacing([24.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for (label, count) in rows {
+                ui.label(label);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(count);
+                });
+                ui.end_row();
+            }
+        });
+}

@@ -1,0 +1,53 @@
+//! Small widgets shared by the pages.
+
+use crate::domain::{CaseSnapshot, RequirementId};
+use crate::i18n::{Labelled, Lang};
+
+/// A combo box over an enum's values, labelled in the UI language. Returns true when changed.
+pub fn enum_combo<T: Labelled + Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    lang: Lang,
+    value: &mut T,
+    options: &[T],
+) -> bool {
+    let before = *value;
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(value.label(lang))
+        .show_ui(ui, |ui| {
+            for option in options {
+                ui.selectable_value(value, *option, option.label(lang));
+            }
+        });
+    *value != before
+}
+
+/// A heading with a little space above it.
+pub fn section_ui(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(10.0);
+    ui.heading(title);
+    ui.add_space(4.0);
+}
+
+/// Requirement codes for a list of ids, e.g. "KOMP-1, KOMP-2".
+pub fn requirement_codes(snapshot: &CaseSnapshot, ids: &[RequirementId]) -> String {
+    ids.iter()
+        .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A two-column grid of label → value rows.
+pub fn facts_grid_ui(ui: &mut egui::Ui, id_salt: &str, rows: &[(&str, String)]) {
+    egui::Grid::new(id_salt)
+        .num_columns(2)
+        .spacing([16.0, 6.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for (label, value) in rows {
+                ui.strong(*label);
+                ui.label(value);
+                ui.end_row();
+            }
+        });
+}
