@@ -262,7 +262,10 @@ impl Workbench {
                     });
                 });
                 if ui
-                    .add_enabled(self.case.is_some(), egui::Button::new(t(lang, "menu.save_as")))
+                    .add_enabled(
+                        self.case.is_some(),
+                        egui::Button::new(t(lang, "menu.save_as")),
+                    )
                     .clicked()
                 {
                     self.save_as();
@@ -341,7 +344,13 @@ impl Workbench {
                         ui.text_edit_singleline(&mut form.org_number);
                         ui.end_row();
                         ui.label(t(lang, "facts.measure"));
-                        ui::enum_combo(ui, "new_case_measure", lang, &mut form.measure, &Measure::ALL);
+                        ui::enum_combo(
+                            ui,
+                            "new_case_measure",
+                            lang,
+                            &mut form.measure,
+                            &Measure::ALL,
+                        );
                         ui.end_row();
                     });
                 if let Some(error) = &form.error {
@@ -403,8 +412,8 @@ impl Workbench {
 
 /// A new case with `facts` and the shipped catalog for its measure.
 pub fn create_case(path: &Path, facts: CaseFacts) -> Result<(), StoreError> {
-    let catalog = catalog::builtin_for(facts.measure)
-        .map_err(|e| StoreError::Rejected(e.to_string()))?;
+    let catalog =
+        catalog::builtin_for(facts.measure).map_err(|e| StoreError::Rejected(e.to_string()))?;
     let store = CaseStore::create(path, |store| {
         store.apply(&Command::UpdateCaseFacts { facts })?;
         store.apply(&Command::AdoptCatalog { catalog })?;

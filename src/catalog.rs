@@ -131,7 +131,10 @@ impl Catalog {
                     ("text", &requirement.text),
                 ] {
                     if value.trim().is_empty() {
-                        return Err(invalid(format!("{path}.{field}"), "must not be empty".into()));
+                        return Err(invalid(
+                            format!("{path}.{field}"),
+                            "must not be empty".into(),
+                        ));
                     }
                 }
                 if !requirement_codes.insert(requirement.code.as_str()) {
@@ -212,7 +215,10 @@ mod tests {
     #[test]
     fn syntax_error_names_file_and_line() {
         let err = Catalog::parse("bad.json", "{\n  \"format\": \n}");
-        assert!(matches!(err, Err(CatalogError::Syntax { line: 3, .. })), "{err:?}");
+        assert!(
+            matches!(err, Err(CatalogError::Syntax { line: 3, .. })),
+            "{err:?}"
+        );
         let message = err.map(|_| ()).unwrap_err().to_string();
         assert!(message.starts_with("bad.json, line 3"), "{message}");
     }

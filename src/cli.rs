@@ -14,7 +14,11 @@ use crate::i18n::Lang;
 use crate::store::CaseStore;
 
 #[derive(Parser, Debug)]
-#[command(name = "evalbench", version, about = "Quality evaluations of labour-market measures")]
+#[command(
+    name = "evalbench",
+    version,
+    about = "Quality evaluations of labour-market measures"
+)]
 pub struct Cli {
     /// A case file to open in the app; without one the app opens the demo case.
     pub file: Option<PathBuf>,
@@ -212,7 +216,8 @@ fn write_output(out: &Path, text: &str) -> anyhow::Result<()> {
     }
     // Written beside the target and renamed, so a failed export never leaves half a file.
     let partial = out.with_extension("partial");
-    std::fs::write(&partial, text).with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::write(&partial, text)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
     std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(())
 }
@@ -231,7 +236,10 @@ pub fn demo_copy() -> anyhow::Result<PathBuf> {
         ));
         std::fs::rename(&path, &aside)
             .with_context(|| format!("cannot move aside {}", path.display()))?;
-        log::warn!("the demo copy was unreadable; moved it to {}", aside.display());
+        log::warn!(
+            "the demo copy was unreadable; moved it to {}",
+            aside.display()
+        );
     }
     if !path.exists() {
         crate::demo::write_demo(&path)?;

@@ -103,7 +103,11 @@ pub fn write_demo(path: &Path) -> Result<(), StoreError> {
 /// The date the demo data was written for; tests use it as "today".
 pub const DEMO_TODAY: Date = jiff::civil::date(2026, 11, 24);
 
-fn build(store: &mut CaseStore, demo: DemoCase, catalog: catalog::Catalog) -> Result<(), StoreError> {
+fn build(
+    store: &mut CaseStore,
+    demo: DemoCase,
+    catalog: catalog::Catalog,
+) -> Result<(), StoreError> {
     store.apply(&Command::UpdateCaseFacts { facts: demo.facts })?;
     store.apply(&Command::AdoptCatalog { catalog })?;
     store.apply(&Command::SetEvaluators {
@@ -147,7 +151,10 @@ fn build(store: &mut CaseStore, demo: DemoCase, catalog: catalog::Catalog) -> Re
         for excerpt in interview.excerpts {
             let (start_char, end_char) = find_char_span(&interview.notes, &excerpt.quote)
                 .ok_or_else(|| {
-                    bad_demo(format!("excerpt {} is not in its interview's notes", excerpt.key))
+                    bad_demo(format!(
+                        "excerpt {} is not in its interview's notes",
+                        excerpt.key
+                    ))
                 })?;
             let applied = store.apply(&Command::AddExcerpt {
                 interview_id,
@@ -156,7 +163,10 @@ fn build(store: &mut CaseStore, demo: DemoCase, catalog: catalog::Catalog) -> Re
                 links: links(&excerpt.links)?,
                 shareable: excerpt.shareable,
             })?;
-            evidence.insert(excerpt.key, EvidenceRef::Excerpt(ExcerptId(created(&applied)?)));
+            evidence.insert(
+                excerpt.key,
+                EvidenceRef::Excerpt(ExcerptId(created(&applied)?)),
+            );
         }
     }
     for document in demo.document_reviews {
@@ -170,7 +180,10 @@ fn build(store: &mut CaseStore, demo: DemoCase, catalog: catalog::Catalog) -> Re
                 link,
             })?;
         }
-        evidence.insert(document.key, EvidenceRef::DocumentReview(document_review_id));
+        evidence.insert(
+            document.key,
+            EvidenceRef::DocumentReview(document_review_id),
+        );
     }
 
     let mut findings: HashMap<String, FindingId> = HashMap::new();

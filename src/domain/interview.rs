@@ -59,9 +59,10 @@ impl Role {
             | Role::NavDepartmentLeader
             | Role::MeasureCoordinator
             | Role::NavAdviser => RoleGroup::Nav,
-            Role::ProviderCeo | Role::MeasureLeader | Role::JobSpecialist | Role::ProviderAdviser => {
-                RoleGroup::Provider
-            }
+            Role::ProviderCeo
+            | Role::MeasureLeader
+            | Role::JobSpecialist
+            | Role::ProviderAdviser => RoleGroup::Provider,
             Role::Participant => RoleGroup::Participants,
         }
     }

@@ -11,10 +11,18 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail; the results are ignored on purpose.
     let facts = &snapshot.facts;
-    let _ = writeln!(out, "# {}: {}\n", t(lang, "report.title"), facts.provider_name);
+    let _ = writeln!(
+        out,
+        "# {}: {}\n",
+        t(lang, "report.title"),
+        facts.provider_name
+    );
     let period = format!("{} – {}", date(facts.period_start), date(facts.period_end));
     for (label, value) in [
-        (t(lang, "facts.measure"), facts.measure.label(lang).into_owned()),
+        (
+            t(lang, "facts.measure"),
+            facts.measure.label(lang).into_owned(),
+        ),
         (
             t(lang, "facts.org_number"),
             facts
@@ -34,10 +42,20 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
     }
 
     let _ = writeln!(out, "\n## {}\n", t(lang, "report.summary"));
-    let _ = writeln!(out, "| {} | {} |", t(lang, "page.findings"), t(lang, "report.count"));
+    let _ = writeln!(
+        out,
+        "| {} | {} |",
+        t(lang, "page.findings"),
+        t(lang, "report.count")
+    );
     let _ = writeln!(out, "|---|---:|");
     for kind in FindingKind::ALL {
-        let _ = writeln!(out, "| {} | {} |", kind.label(lang), snapshot.findings_of(kind));
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            kind.label(lang),
+            snapshot.findings_of(kind)
+        );
     }
     let _ = writeln!(out, "\n### {}\n", t(lang, "report.deviations"));
     let deviations: Vec<_> = snapshot
@@ -49,11 +67,21 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
         let _ = writeln!(out, "{}", t(lang, "report.none"));
     }
     for finding in &deviations {
-        let _ = writeln!(out, "- {} ({})", finding.fields.title, codes(snapshot, finding));
+        let _ = writeln!(
+            out,
+            "- {} ({})",
+            finding.fields.title,
+            codes(snapshot, finding)
+        );
     }
 
     let _ = writeln!(out, "\n## {}\n", t(lang, "report.method"));
-    let _ = writeln!(out, "| {} | {} |", t(lang, "page.interviews"), t(lang, "report.count"));
+    let _ = writeln!(
+        out,
+        "| {} | {} |",
+        t(lang, "page.interviews"),
+        t(lang, "report.count")
+    );
     let _ = writeln!(out, "|---|---:|");
     for role in Role::ALL {
         let count = snapshot.interviews_with(role);
@@ -109,7 +137,11 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
     let _ = writeln!(out, "## {}\n", t(lang, "report.plan"));
     for finding in &deviations {
         let _ = writeln!(out, "### {}\n", finding.fields.title);
-        for action in snapshot.actions.iter().filter(|a| a.finding_id == finding.id) {
+        for action in snapshot
+            .actions
+            .iter()
+            .filter(|a| a.finding_id == finding.id)
+        {
             let fields = &action.fields;
             let _ = writeln!(
                 out,

@@ -553,9 +553,8 @@ fn update_interview(tx: &Transaction<'_>, id: InterviewId, fields: &InterviewFie
 /// After the notes change, each excerpt keeps its offsets if its quote is still there, moves to
 /// the occurrence of its quote nearest the old place, or is marked unanchored (never deleted).
 fn reanchor_excerpts(tx: &Transaction<'_>, interview_id: InterviewId, notes: &str) -> Result<()> {
-    let mut select = tx.prepare(
-        "SELECT id, start_char, end_char, quote FROM excerpt WHERE interview_id = ?1",
-    )?;
+    let mut select =
+        tx.prepare("SELECT id, start_char, end_char, quote FROM excerpt WHERE interview_id = ?1")?;
     let excerpts = select
         .query_map([interview_id], |row| {
             Ok((
@@ -568,7 +567,10 @@ fn reanchor_excerpts(tx: &Transaction<'_>, interview_id: InterviewId, notes: &st
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (excerpt_id, start, end, quote) in excerpts {
         if char_span(notes, start, end) == Some(quote.as_str()) {
-            tx.execute("UPDATE excerpt SET anchored = 1 WHERE id = ?1", [excerpt_id])?;
+            tx.execute(
+                "UPDATE excerpt SET anchored = 1 WHERE id = ?1",
+                [excerpt_id],
+            )?;
             continue;
         }
         match nearest_occurrence(notes, &quote, start) {
@@ -576,7 +578,10 @@ fn reanchor_excerpts(tx: &Transaction<'_>, interview_id: InterviewId, notes: &st
                 "UPDATE excerpt SET start_char = ?1, end_char = ?2, anchored = 1 WHERE id = ?3",
                 params![new_start as i64, new_end as i64, excerpt_id],
             )?,
-            None => tx.execute("UPDATE excerpt SET anchored = 0 WHERE id = ?1", [excerpt_id])?,
+            None => tx.execute(
+                "UPDATE excerpt SET anchored = 0 WHERE id = ?1",
+                [excerpt_id],
+            )?,
         };
     }
     Ok(())
@@ -682,9 +687,11 @@ fn action_count(tx: &Transaction<'_>, finding_id: FindingId) -> Result<i64> {
 
 fn require_row(tx: &Transaction<'_>, table: &str, id: i64, name: String) -> Result<()> {
     let found: Option<i64> = tx
-        .query_row(&format!("SELECT 1 FROM {table} WHERE id = ?1"), [id], |row| {
-            row.get(0)
-        })
+        .query_row(
+            &format!("SELECT 1 FROM {table} WHERE id = ?1"),
+            [id],
+            |row| row.get(0),
+        )
         .optional()?;
     match found {
         Some(_) => Ok(()),

@@ -44,7 +44,9 @@ pub enum StoreError {
     AlreadyExists { path: PathBuf },
     #[error("The change was refused: {0}.")]
     Rejected(String),
-    #[error("Could not upgrade «{path}» to the current schema: {detail}. A backup was written to «{backup}».")]
+    #[error(
+        "Could not upgrade «{path}» to the current schema: {detail}. A backup was written to «{backup}»."
+    )]
     Migration {
         path: PathBuf,
         backup: PathBuf,
@@ -394,4 +396,30 @@ fn default_author() -> String {
         .or_else(|_| std::env::var("USER"))
         .or_else(|_| std::env::var("USERNAME"))
         .unwrap_or_default()
+}
+
+/// Helpers for tests of old schema versions; not part of the program's API.
+#[doc(hidden)]
+pub mod testing {
+    use std::path::Path;
+
+    use rusqlite::OpenFlags;
+
+    use super::{APPLICATION_ID, CaseStore, StoreError, schema, sql_err};
+
+    /// An empty case file at an older schema `version`, as an older build would have made it.
+    pub fn create_at_version(path: &Path, version: usize) -> Result<(), StoreError> {
+        let mut store = CaseStore::connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        store
+            .conn
+            .pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(|source| sql_err(path, source))?;
+        schema::MIGRATIONS
+            .to_version(&mut store.conn, version)
+            .map_err(|e| StoreError::Rejected(e.to_string()))?;
+        store.close()
+    }
 }

@@ -4,9 +4,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::domain::{
-    ActionId, DocumentReviewId, ExcerptId, FindingId, InterviewId, RequirementId,
-};
+use crate::domain::{ActionId, DocumentReviewId, ExcerptId, FindingId, InterviewId, RequirementId};
 
 macro_rules! sql_id {
     ($($name:ident),*) => {$(

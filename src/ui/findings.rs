@@ -13,7 +13,11 @@ pub fn findings_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
         ui.weak(t(lang, "findings.none"));
     }
     for kind in FindingKind::ALL {
-        let findings: Vec<_> = snapshot.findings.iter().filter(|f| f.kind == kind).collect();
+        let findings: Vec<_> = snapshot
+            .findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .collect();
         if findings.is_empty() {
             continue;
         }

@@ -30,7 +30,11 @@ pub fn interviews_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
                     "{} · {} · {}",
                     fields.setting.label(lang),
                     fields.channel.label(lang),
-                    tf(lang, "interviews.excerpt_count", &[("count", &interview.excerpts.len())])
+                    tf(
+                        lang,
+                        "interviews.excerpt_count",
+                        &[("count", &interview.excerpts.len())]
+                    )
                 ));
                 ui.label(&interview.notes);
                 for excerpt in &interview.excerpts {

@@ -13,7 +13,10 @@ pub fn meeting_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
         "meeting_grid",
         &[
             (t(lang, "meeting.date"), date(meeting.date)),
-            (t(lang, "meeting.participants"), meeting.participants.join(", ")),
+            (
+                t(lang, "meeting.participants"),
+                meeting.participants.join(", "),
+            ),
         ],
     );
     section_ui(ui, t(lang, "meeting.summary"));

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::Command;
 use crate::domain::CaseSnapshot;
-use crate::i18n::{Lang, Labelled, t};
+use crate::i18n::{Labelled, Lang, t};
 
 pub use widgets::enum_combo;
 

@@ -55,7 +55,10 @@ pub fn overview_ui(ui: &mut egui::Ui, context: &PageContext<'_>, out: &mut Vec<C
                         .as_ref()
                         .map_or_else(|| "–".to_owned(), ToString::to_string),
                 ),
-                (t(lang, "facts.measure"), facts.measure.label(lang).into_owned()),
+                (
+                    t(lang, "facts.measure"),
+                    facts.measure.label(lang).into_owned(),
+                ),
                 (
                     t(lang, "facts.agreed_places"),
                     facts

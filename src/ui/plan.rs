@@ -24,7 +24,10 @@ pub fn plan_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
             .iter()
             .filter(|a| a.finding_id == finding.id)
             .collect();
-        let closed = actions.iter().filter(|a| !a.fields.status.is_open()).count();
+        let closed = actions
+            .iter()
+            .filter(|a| !a.fields.status.is_open())
+            .count();
         ui.add_space(8.0);
         ui.group(|ui| {
             ui.set_width(ui.available_width());

@@ -1,0 +1,68 @@
+//! Shared test fixtures: small cases built through the command door.
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::path::{Path, PathBuf};
+
+use evalbench::catalog::Catalog;
+use evalbench::command::Command;
+use evalbench::domain::{CaseFacts, Measure, OrgNumber};
+use evalbench::store::CaseStore;
+
+/// A catalog small enough to reason about: two areas, three requirements.
+pub fn small_catalog() -> Catalog {
+    Catalog::parse(
+        "small.json",
+        r#"{"format":"evalbench-catalog","format_version":1,"id":"test","version":"1",
+            "title":"Testkatalog","language":"nb","source":"invented for tests",
+            "areas":[
+              {"code":"IP","title":"Individuell plan","requirements":[
+                {"code":"IP-1","title":"Plan innen 4 uker","text":"Planen sendes innen fire uker."},
+                {"code":"IP-2","title":"Oppfølging","text":"Fremdrift gjennomgås hver tredje måned."}]},
+              {"code":"KOMP","title":"Kompetanse","requirements":[
+                {"code":"KOMP-1","title":"Kompetansematrise","text":"Kompetansen dokumenteres i en matrise."}]}
+            ]}"#,
+    )
+    .expect("the test catalog is valid")
+}
+
+pub fn facts() -> CaseFacts {
+    CaseFacts {
+        provider_name: "Testbedrift Arbeid AS".into(),
+        org_number: Some(OrgNumber::parse("974760673").expect("valid")),
+        measure: Measure::Aft,
+        agreed_places: Some(20),
+        nav_unit: "NAV Testby".into(),
+        period_start: Some(jiff::civil::date(2026, 1, 12)),
+        period_end: Some(jiff::civil::date(2026, 3, 20)),
+    }
+}
+
+/// A new case with facts and the small catalog.
+pub fn new_case(path: &Path) -> CaseStore {
+    CaseStore::create(path, |store| {
+        store.apply(&Command::UpdateCaseFacts { facts: facts() })?;
+        store.apply(&Command::AdoptCatalog {
+            catalog: small_catalog(),
+        })?;
+        Ok(())
+    })
+    .expect("a new case can be created")
+}
+
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temp dir")
+}
+
+pub fn case_path(dir: &tempfile::TempDir, name: &str) -> PathBuf {
+    dir.path().join(name)
+}
+
+/// The names of every file in `dir`, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("readable dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

@@ -1,0 +1,633 @@
+//! Every command applied through the store and read back; refusals change nothing.
+
+mod common;
+
+use evalbench::command::Command;
+use evalbench::domain::*;
+use evalbench::store::{CaseStore, StoreError};
+use jiff::civil::date;
+
+fn requirement_id(store: &CaseStore, code: &str) -> RequirementId {
+    store
+        .snapshot()
+        .unwrap()
+        .requirements
+        .iter()
+        .find(|r| r.code == code)
+        .map(|r| r.id)
+        .unwrap()
+}
+
+fn interview_fields() -> InterviewFields {
+    InterviewFields {
+        date: date(2026, 2, 12),
+        role: Role::MeasureCoordinator,
+        interviewees: vec!["Tiltakskoordinator".into()],
+        stage: None,
+        setting: InterviewSetting::Individual,
+        channel: InterviewChannel::Video,
+    }
+}
+
+const NOTES: &str = "Planen kommer ofte for sent. Kompetansematrisen mangler to områder. Ærlig talt går det bedre nå.";
+
+#[test]
+fn new_case_holds_facts_and_catalog_copy() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "new.evalcase");
+    let store = common::new_case(&path);
+    let snapshot = store.snapshot().unwrap();
+    assert_eq!(snapshot.facts, common::facts());
+    assert_eq!(snapshot.phase, Phase::Planning);
+    assert_eq!(snapshot.areas.len(), 2);
+    let codes: Vec<_> = snapshot
+        .requirements
+        .iter()
+        .map(|r| r.code.as_str())
+        .collect();
+    assert_eq!(codes, ["IP-1", "IP-2", "KOMP-1"]);
+    let catalog = snapshot.catalog.unwrap();
+    assert_eq!(
+        (catalog.id.as_str(), catalog.version.as_str()),
+        ("test", "1")
+    );
+    assert_eq!(snapshot.case_id.len(), 36, "a UUID");
+    assert_eq!(store.journal_len().unwrap(), 2);
+}
+
+#[test]
+fn case_commands_round_trip() {
+    let dir = common::temp_dir();
+    let mut store = common::new_case(&common::case_path(&dir, "c.evalcase"));
+    let key_dates = KeyDates {
+        feedback_meeting: Some(date(2026, 3, 5)),
+        plan_deadline: Some(date(2026, 4, 15)),
+    };
+    store
+        .apply(&Command::SetPhase {
+            phase: Phase::Analysis,
+        })
+        .unwrap();
+    store.apply(&Command::SetKeyDates { key_dates }).unwrap();
+    store
+        .apply(&Command::SetEvaluators {
+            evaluators: vec!["Evaluerer A".into(), "  ".into(), " Evaluerer B ".into()],
+        })
+        .unwrap();
+    let mut facts = common::facts();
+    facts.agreed_places = Some(24);
+    facts.measure = Measure::Vta;
+    store
+        .apply(&Command::UpdateCaseFacts {
+            facts: facts.clone(),
+        })
+        .unwrap();
+
+    let snapshot = store.snapshot().unwrap();
+    assert_eq!(snapshot.phase, Phase::Analysis);
+    assert_eq!(snapshot.key_dates, key_dates);
+    assert_eq!(snapshot.evaluators, ["Evaluerer A", "Evaluerer B"]);
+    assert_eq!(snapshot.facts, facts);
+}
+
+#[test]
+fn interviews_and_excerpts_round_trip() {
+    let dir = common::temp_dir();
+    let mut store = common::new_case(&common::case_path(&dir, "i.evalcase"));
+    let ip1 = requirement_id(&store, "IP-1");
+    let komp1 = requirement_id(&store, "KOMP-1");
+
+    let applied = store
+        .apply(&Command::AddInterview {
+            interview: interview_fields(),
+            notes: NOTES.into(),
+        })
+        .unwrap();
+    let interview_id = InterviewId(applied.created_id.unwrap());
+    assert_eq!(applied.target, format!("interview/{}", interview_id.0));
+
+    let (start, end) =
+        interview::find_char_span(NOTES, "Kompetansematrisen mangler to områder.").unwrap();
+    let excerpt_id = ExcerptId(
+        store
+            .apply(&Command::AddExcerpt {
+                interview_id,
+                start_char: start,
+                end_char: end,
+                links: vec![RequirementLink {
+                    requirement_id: komp1,
+                    stance: Stance::Contradicts,
+                }],
+                shareable: false,
+            })
+            .unwrap()
+            .created_id
+            .unwrap(),
+    );
+    store
+        .apply(&Command::LinkExcerpt {
+            excerpt_id,
+            link: RequirementLink {
+                requirement_id: ip1,
+                stance: Stance::Supports,
+            },
+        })
+        .unwrap();
+    store
+        .apply(&Command::SetExcerptShareable {
+            excerpt_id,
+            shareable: true,
+        })
+        .unwrap();
+
+    let mut fields = interview_fields();
+    fields.role = Role::Participant;
+    fields.stage = Some(ParticipantStage::ShelteredTraining);
+    fields.interviewees = vec!["D-03".into()];
+    fields.setting = InterviewSetting::Group;
+    store
+        .apply(&Command::UpdateInterview {
+            interview_id,
+            interview: fields.clone(),
+        })
+        .unwrap();
+
+    let snapshot = store.snapshot().unwrap();
+    let interview = &snapshot.interviews[0];
+    assert_eq!(interview.fields, fields);
+    assert_eq!(interview.notes, NOTES);
+    let excerpt = &interview.excerpts[0];
+    assert_eq!(excerpt.quote, "Kompetansematrisen mangler to områder.");
+    assert!(excerpt.shareable && excerpt.anchored);
+    assert_eq!(excerpt.links.len(), 2);
+
+    // Editing the notes around the quote moves the excerpt with it.
+    let edited = format!("Innledning. {NOTES}");
+    store
+        .apply(&Command::SetInterviewNotes {
+            interview_id,
+            notes: edited.clone(),
+        })
+        .unwrap();
+    let moved = store.snapshot().unwrap().interviews[0].excerpts[0].clone();
+    assert_eq!(
+        interview::char_span(&edited, moved.start_char, moved.end_char),
+        Some(moved.quote.as_str())
+    );
+    assert!(moved.anchored);
+    // Removing the quoted text keeps the excerpt but marks it unanchored.
+    store
+        .apply(&Command::SetInterviewNotes {
+            interview_id,
+            notes: "Helt ny tekst.".into(),
+        })
+        .unwrap();
+    let lost = store.snapshot().unwrap().interviews[0].excerpts[0].clone();
+    assert!(!lost.anchored);
+    assert_eq!(lost.quote, "Kompetansematrisen mangler to områder.");
+
+    store
+        .apply(&Command::UnlinkExcerpt {
+            excerpt_id,
+            requirement_id: ip1,
+        })
+        .unwrap();
+    assert_eq!(
+        store.snapshot().unwrap().interviews[0].excerpts[0]
+            .links
+            .len(),
+        1
+    );
+    store.apply(&Command::DeleteExcerpt { excerpt_id }).unwrap();
+    assert!(store.snapshot().unwrap().interviews[0].excerpts.is_empty());
+    store
+        .apply(&Command::DeleteInterview { interview_id })
+        .unwrap();
+    assert!(store.snapshot().unwrap().interviews.is_empty());
+}
+
+#[test]
+fn documents_findings_plan_meeting_outcomes_round_trip() {
+    let dir = common::temp_dir();
+    let mut store = common::new_case(&common::case_path(&dir, "f.evalcase"));
+    let komp1 = requirement_id(&store, "KOMP-1");
+    let ip1 = requirement_id(&store, "IP-1");
+
+    let review = DocumentReviewFields {
+        title: "Kompetansematrise 2025".into(),
+        kind: DocumentKind::CompetenceMatrix,
+        version_label: "versjon 3".into(),
+        document_date: Some(date(2025, 11, 1)),
+        assessment: "To av åtte områder mangler.".into(),
+    };
+    let document_review_id = DocumentReviewId(
+        store
+            .apply(&Command::AddDocumentReview {
+                review: review.clone(),
+            })
+            .unwrap()
+            .created_id
+            .unwrap(),
+    );
+    store
+        .apply(&Command::LinkDocument {
+            document_review_id,
+            link: RequirementLink {
+                requirement_id: komp1,
+                stance: Stance::Contradicts,
+            },
+        })
+        .unwrap();
+    let attachment = store
+        .put_attachment("matrise.xlsx", b"invented bytes")
+        .unwrap();
+    assert_eq!(attachment.sha256.len(), 64);
+    store
+        .apply(&Command::AttachFile {
+            document_review_id,
+            attachment: attachment.clone(),
+        })
+        .unwrap();
+    assert_eq!(
+        store.attachment_content(&attachment.sha256).unwrap(),
+        b"invented bytes"
+    );
+
+    let finding_id = FindingId(
+        store
+            .apply(&Command::AddFinding {
+                kind: FindingKind::ImprovementArea,
+                finding: FindingFields {
+                    title: "Matrisen er ufullstendig".into(),
+                    description: "…".into(),
+                },
+                requirement_ids: vec![komp1],
+            })
+            .unwrap()
+            .created_id
+            .unwrap(),
+    );
+    store
+        .apply(&Command::LinkEvidence {
+            finding_id,
+            evidence: EvidenceRef::DocumentReview(document_review_id),
+        })
+        .unwrap();
+    store
+        .apply(&Command::SetFindingKind {
+            finding_id,
+            kind: FindingKind::Deviation,
+        })
+        .unwrap();
+    store
+        .apply(&Command::SetFindingRequirements {
+            finding_id,
+            requirement_ids: vec![komp1, ip1],
+        })
+        .unwrap();
+    let fields = FindingFields {
+        title: "Kompetansematrisen mangler to områder".into(),
+        description: "Beskrivelse.".into(),
+    };
+    store
+        .apply(&Command::UpdateFinding {
+            finding_id,
+            finding: fields.clone(),
+        })
+        .unwrap();
+
+    let action = ActionFields {
+        description: "Oppdatere matrisen".into(),
+        owner: "Leder for AFT".into(),
+        due_date: Some(date(2026, 5, 31)),
+        status: ActionStatus::Agreed,
+        closure_evidence: "Ny matrise sendes NAV".into(),
+        nav_comment: String::new(),
+    };
+    let action_id = ActionId(
+        store
+            .apply(&Command::AddAction {
+                finding_id,
+                action: action.clone(),
+            })
+            .unwrap()
+            .created_id
+            .unwrap(),
+    );
+    store
+        .apply(&Command::SetActionStatus {
+            action_id,
+            status: ActionStatus::Done,
+        })
+        .unwrap();
+
+    let meeting = FeedbackMeeting {
+        date: Some(date(2026, 3, 5)),
+        participants: vec!["NAV-leder".into(), "Daglig leder".into()],
+        summary: "Funnene ble gjennomgått.".into(),
+        provider_comments: "Enige i avvikene.".into(),
+    };
+    store
+        .apply(&Command::SetFeedbackMeeting {
+            meeting: meeting.clone(),
+        })
+        .unwrap();
+    let outcome = Outcome {
+        year: 2025,
+        ended: 20,
+        to_work: 9,
+        to_education: 3,
+        to_other: 8,
+    };
+    store.apply(&Command::SetOutcome { outcome }).unwrap();
+    store
+        .apply(&Command::SetOutcome {
+            outcome: Outcome {
+                year: 2024,
+                ..outcome
+            },
+        })
+        .unwrap();
+
+    let snapshot = store.snapshot().unwrap();
+    let document = &snapshot.document_reviews[0];
+    assert_eq!(document.fields, review);
+    assert_eq!(document.attachment.as_ref(), Some(&attachment));
+    assert_eq!(
+        document.links,
+        [RequirementLink {
+            requirement_id: komp1,
+            stance: Stance::Contradicts
+        }]
+    );
+    let finding = &snapshot.findings[0];
+    assert_eq!(finding.kind, FindingKind::Deviation);
+    assert_eq!(finding.fields, fields);
+    assert_eq!(finding.requirement_ids, [komp1, ip1]);
+    assert_eq!(
+        finding.evidence,
+        [EvidenceRef::DocumentReview(document_review_id)]
+    );
+    assert_eq!(
+        snapshot.actions[0].fields,
+        ActionFields {
+            status: ActionStatus::Done,
+            ..action
+        }
+    );
+    assert_eq!(snapshot.feedback_meeting, meeting);
+    assert_eq!(
+        snapshot.outcomes.iter().map(|o| o.year).collect::<Vec<_>>(),
+        [2024, 2025]
+    );
+
+    // The plan protects its deviation: kind change and deletion are refused while actions exist.
+    let journal_before = store.journal_len().unwrap();
+    let refused = store.apply(&Command::SetFindingKind {
+        finding_id,
+        kind: FindingKind::GoodPractice,
+    });
+    assert!(
+        matches!(refused, Err(StoreError::Rejected(ref m)) if m.contains("action")),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        store.apply(&Command::DeleteFinding { finding_id }),
+        Err(StoreError::Rejected(_))
+    ));
+    assert_eq!(
+        store.snapshot().unwrap(),
+        snapshot,
+        "a refused command changes nothing"
+    );
+    assert_eq!(
+        store.journal_len().unwrap(),
+        journal_before,
+        "and is not journalled"
+    );
+
+    store
+        .apply(&Command::UpdateAction {
+            action_id,
+            action: ActionFields {
+                owner: "Daglig leder".into(),
+                description: "Ny matrise".into(),
+                ..ActionFields::default()
+            },
+        })
+        .unwrap();
+    assert_eq!(
+        store.snapshot().unwrap().actions[0].fields.owner,
+        "Daglig leder"
+    );
+    store.apply(&Command::DeleteAction { action_id }).unwrap();
+    store
+        .apply(&Command::UnlinkEvidence {
+            finding_id,
+            evidence: EvidenceRef::DocumentReview(document_review_id),
+        })
+        .unwrap();
+    store.apply(&Command::DeleteFinding { finding_id }).unwrap();
+    store
+        .apply(&Command::DetachFile { document_review_id })
+        .unwrap();
+    store
+        .apply(&Command::UnlinkDocument {
+            document_review_id,
+            requirement_id: komp1,
+        })
+        .unwrap();
+    store
+        .apply(&Command::UpdateDocumentReview {
+            document_review_id,
+            review: DocumentReviewFields {
+                title: "Rutine".into(),
+                kind: DocumentKind::Routine,
+                ..review
+            },
+        })
+        .unwrap();
+    assert_eq!(
+        store.snapshot().unwrap().document_reviews[0].fields.kind,
+        DocumentKind::Routine
+    );
+    store
+        .apply(&Command::DeleteDocumentReview { document_review_id })
+        .unwrap();
+    store.apply(&Command::RemoveOutcome { year: 2024 }).unwrap();
+    let after = store.snapshot().unwrap();
+    assert!(
+        after.findings.is_empty() && after.actions.is_empty() && after.document_reviews.is_empty()
+    );
+    assert_eq!(after.outcomes.len(), 1);
+}
+
+#[test]
+fn invalid_commands_are_refused_with_a_reason() {
+    let dir = common::temp_dir();
+    let mut store = common::new_case(&common::case_path(&dir, "bad.evalcase"));
+    let before = store.snapshot().unwrap();
+    let interview_id = InterviewId(
+        store
+            .apply(&Command::AddInterview {
+                interview: interview_fields(),
+                notes: "Kort.".into(),
+            })
+            .unwrap()
+            .created_id
+            .unwrap(),
+    );
+    let before_with_interview = store.snapshot().unwrap();
+    let cases: Vec<(Command, &str)> = vec![
+        (
+            Command::DeleteInterview {
+                interview_id: InterviewId(999),
+            },
+            "interview/999 does not exist",
+        ),
+        (
+            Command::AddExcerpt {
+                interview_id,
+                start_char: 2,
+                end_char: 50,
+                links: vec![],
+                shareable: false,
+            },
+            "not a span",
+        ),
+        (
+            Command::AddExcerpt {
+                interview_id,
+                start_char: 0,
+                end_char: 3,
+                links: vec![RequirementLink {
+                    requirement_id: RequirementId(999),
+                    stance: Stance::Supports,
+                }],
+                shareable: false,
+            },
+            "requirement/999 does not exist",
+        ),
+        (
+            Command::UpdateCaseFacts {
+                facts: CaseFacts {
+                    provider_name: " ".into(),
+                    ..common::facts()
+                },
+            },
+            "provider name",
+        ),
+        (
+            Command::SetOutcome {
+                outcome: Outcome {
+                    year: 2025,
+                    ended: 5,
+                    to_work: 3,
+                    to_education: 3,
+                    to_other: 0,
+                },
+            },
+            "more than",
+        ),
+        (
+            Command::AdoptCatalog {
+                catalog: common::small_catalog(),
+            },
+            "adopted only once",
+        ),
+        (
+            Command::AddFinding {
+                kind: FindingKind::Deviation,
+                finding: FindingFields {
+                    title: "".into(),
+                    description: String::new(),
+                },
+                requirement_ids: vec![],
+            },
+            "title is empty",
+        ),
+        (
+            Command::AddInterview {
+                interview: InterviewFields {
+                    stage: Some(ParticipantStage::Completing),
+                    ..interview_fields()
+                },
+                notes: String::new(),
+            },
+            "participant stage",
+        ),
+        (
+            Command::AttachFile {
+                document_review_id: DocumentReviewId(1),
+                attachment: AttachmentRef {
+                    sha256: "0".repeat(64),
+                    file_name: "x".into(),
+                    size_bytes: 1,
+                },
+            },
+            "does not exist",
+        ),
+    ];
+    for (command, expected) in cases {
+        let result = store.apply(&command);
+        match result {
+            Err(StoreError::Rejected(message)) => assert!(
+                message.contains(expected),
+                "{message:?} should mention {expected:?}"
+            ),
+            other => panic!("{command:?} should be refused, got {other:?}"),
+        }
+        assert_eq!(
+            store.snapshot().unwrap(),
+            before_with_interview,
+            "{command:?} changed the case"
+        );
+    }
+    // A finding that is not a deviation cannot get actions.
+    let finding_id = FindingId(
+        store
+            .apply(&Command::AddFinding {
+                kind: FindingKind::GoodPractice,
+                finding: FindingFields {
+                    title: "Godt".into(),
+                    description: String::new(),
+                },
+                requirement_ids: vec![],
+            })
+            .unwrap()
+            .created_id
+            .unwrap(),
+    );
+    let refused = store.apply(&Command::AddAction {
+        finding_id,
+        action: ActionFields {
+            description: "x".into(),
+            ..ActionFields::default()
+        },
+    });
+    assert!(matches!(refused, Err(StoreError::Rejected(ref m)) if m.contains("not a deviation")));
+    assert_ne!(before, before_with_interview);
+}
+
+#[test]
+fn journal_records_every_applied_command_in_order() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "j.evalcase");
+    let mut store = common::new_case(&path);
+    let first = store
+        .apply(&Command::SetPhase {
+            phase: Phase::DataCollection,
+        })
+        .unwrap();
+    let second = store
+        .apply(&Command::SetPhase {
+            phase: Phase::Analysis,
+        })
+        .unwrap();
+    assert_eq!(second.seq, first.seq + 1);
+    assert_eq!(store.journal_len().unwrap(), 4);
+    store.close().unwrap();
+    let reopened = CaseStore::open(&path).unwrap();
+    assert_eq!(reopened.journal_len().unwrap(), 4);
+    assert_eq!(reopened.snapshot().unwrap().phase, Phase::Analysis);
+}
