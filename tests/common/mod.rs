@@ -1,5 +1,6 @@
 //! Shared test fixtures: small cases built through the command door.
 #![allow(dead_code)] // each test binary uses a different part
+#![allow(clippy::expect_used)] // fixtures: a failure here is a broken test setup
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,164 @@
+//! The `evalbench` binary from outside: demo, new, check, export, apply.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use evalbench::export::json::CaseExport;
+use evalbench::store::CaseStore;
+
+fn evalbench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn demo_then_check_is_healthy() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "d.evalcase");
+    let out = evalbench(&["demo", s(&path)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = evalbench(&["check", s(&path)]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("integrity: ok"), "{stdout}");
+    assert!(stdout.contains("schema version: 1"), "{stdout}");
+    assert!(stdout.contains("interviews: 12"), "{stdout}");
+    assert!(stdout.contains("document reviews: 6"), "{stdout}");
+    assert!(stdout.contains("findings: 15"), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "healthy"));
+    assert_eq!(common::files_in(dir.path()), ["d.evalcase"], "one file after the process ends");
+    // Writing the demo again over an existing file is refused.
+    let again = evalbench(&["demo", s(&path)]);
+    assert!(!again.status.success());
+    assert!(text(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn check_refuses_a_non_case_with_a_message() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "junk.evalcase");
+    std::fs::write(&path, b"hello").unwrap();
+    let out = evalbench(&["check", s(&path)]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("junk.evalcase") && stderr.contains("not an Evalbench case"), "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+}
+
+#[test]
+fn new_case_from_catalog_and_bad_org_number() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "n.evalcase");
+    let out = evalbench(&["new", s(&path), "--provider", "Ny Bedrift AS", "--measure", "vta", "--org-number", "974 760 673"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    assert_eq!(snapshot.facts.provider_name, "Ny Bedrift AS");
+    assert_eq!(snapshot.catalog.unwrap().id, "nav-vta");
+    assert!(!snapshot.requirements.is_empty());
+
+    let bad = common::case_path(&dir, "bad.evalcase");
+    let out = evalbench(&["new", s(&bad), "--provider", "X", "--measure", "aft", "--org-number", "974760674"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("check digit"), "{}", text(&out.stderr));
+    assert!(!bad.exists());
+}
+
+#[test]
+fn json_export_round_trips_and_markdown_reads_well() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "e.evalcase");
+    assert!(evalbench(&["demo", s(&path)]).status.success());
+    let json_path = common::case_path(&dir, "e.json");
+    let out = evalbench(&["export", s(&path), "--format", "json", "--out", s(&json_path)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json = std::fs::read_to_string(&json_path).unwrap();
+    let export: CaseExport = serde_json::from_str(&json).unwrap();
+    assert_eq!(export.format, "evalbench-case");
+    assert_eq!(export.schema_version, 1);
+    let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    assert_eq!(export.case, snapshot);
+    assert_eq!(serde_json::to_string_pretty(&export).unwrap(), json, "stable serialisation");
+
+    let md_path = common::case_path(&dir, "e.md");
+    let out = evalbench(&["export", s(&path), "--format", "md", "--out", s(&md_path)]);
+    assert!(out.status.success());
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    assert!(md.starts_with(&format!("# Kvalitetsevaluering: {}", snapshot.facts.provider_name)));
+    assert!(md.contains("## Sammendrag") && md.contains("## Handlingsplan"));
+    // Interview notes never reach the report; unshared quotes neither.
+    let notes = &snapshot.interviews[0].notes;
+    assert!(!md.contains(notes.as_str()));
+    for excerpt in snapshot.interviews.iter().flat_map(|i| &i.excerpts).filter(|e| !e.shareable) {
+        assert!(!md.contains(&format!("«{}»", excerpt.quote)), "unshared quote leaked: {}", excerpt.quote);
+    }
+}
+
+#[test]
+fn apply_commits_line_by_line_and_stops_at_a_bad_line() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "a.evalcase");
+    common::new_case(&path).close().unwrap();
+    let jsonl = common::case_path(&dir, "cmds.jsonl");
+    std::fs::write(
+        &jsonl,
+        concat!(
+            "{\"op\":\"set_phase\",\"phase\":\"data_collection\"}\n",
+            "\n",
+            "{\"op\":\"add_interview\",\"interview\":{\"date\":\"2026-02-12\",\"role\":\"measure_coordinator\",\"interviewees\":[\"Tiltakskoordinator\"]},\"notes\":\"Notater.\"}\n",
+            "{\"op\":\"set_phase\",\"phase\":\"nonsense\"}\n",
+            "{\"op\":\"set_phase\",\"phase\":\"closed\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = evalbench(&["apply", s(&path), s(&jsonl)]);
+    assert!(!out.status.success());
+    assert_eq!(text(&out.stdout), "ok 1 case\nok 3 interview/1\n");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("line 4") && stderr.contains("nonsense"), "{stderr}");
+    let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    assert_eq!(snapshot.phase, evalbench::domain::Phase::DataCollection, "line 5 was never applied");
+    assert_eq!(snapshot.interviews.len(), 1);
+
+    // A command the store refuses stops the run the same way, naming the line.
+    std::fs::write(&jsonl, "{\"op\":\"delete_interview\",\"interview_id\":42}\n").unwrap();
+    let out = evalbench(&["apply", s(&path), s(&jsonl)]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("line 1") && stderr.contains("interview/42 does not exist"), "{stderr}");
+}
+
+#[test]
+fn apply_reads_standard_input() {
+    use std::io::Write;
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "stdin.evalcase");
+    common::new_case(&path).close().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .args(["apply", s(&path), "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"op\":\"set_outcome\",\"outcome\":{\"year\":2025,\"ended\":10,\"to_work\":4,\"to_education\":1,\"to_other\":5}}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "ok 1 outcome/2025\n");
+}

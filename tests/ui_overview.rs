@@ -1,0 +1,109 @@
+//! The app headless (egui_kittest, no display): the demo case's real data on the pages, and
+//! edits made in the UI reaching the case file.
+
+mod common;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use evalbench::app::{Settings, Workbench};
+use evalbench::demo::{DEMO_TODAY, write_demo};
+use evalbench::dialogs::ScriptedDialogs;
+use evalbench::domain::{FindingKind, Phase};
+use evalbench::i18n::Lang;
+use evalbench::store::CaseStore;
+use evalbench::ui::Page;
+
+fn demo_workbench(dir: &tempfile::TempDir, lang: Lang) -> (Workbench, std::path::PathBuf) {
+    let path = common::case_path(dir, "demo.evalcase");
+    write_demo(&path).unwrap();
+    let settings = Settings { lang, ..Settings::default() };
+    let mut workbench =
+        Workbench::new(settings, Box::new(ScriptedDialogs::default())).with_today(DEMO_TODAY);
+    workbench.open(&path);
+    assert!(workbench.notice().is_none(), "{:?}", workbench.notice());
+    (workbench, path)
+}
+
+fn harness(workbench: Workbench) -> Harness<'static, Workbench> {
+    Harness::builder()
+        .with_size(egui::vec2(1366.0, 768.0))
+        .build_ui_state(|ui, workbench: &mut Workbench| workbench.ui(ui), workbench)
+}
+
+#[test]
+fn overview_shows_provider_and_real_counts() {
+    let dir = common::temp_dir();
+    let (workbench, path) = demo_workbench(&dir, Lang::Nb);
+    let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let mut harness = harness(workbench);
+    harness.run();
+
+    harness.get_by_label(&snapshot.facts.provider_name);
+    let summary = format!(
+        "{} intervjuer · {} dokumenter · {} funn, herav {} avvik · {} tiltak i handlingsplanen",
+        snapshot.interviews.len(),
+        snapshot.document_reviews.len(),
+        snapshot.findings.len(),
+        snapshot.findings_of(FindingKind::Deviation),
+        snapshot.actions.len()
+    );
+    harness.get_by_label(&summary);
+    assert!(snapshot.findings.len() >= 10, "the demo has its findings");
+    // The findings-by-kind table labels each kind in Norwegian.
+    for label in ["Avvik", "Forbedringsområde", "God praksis", "I samsvar"] {
+        harness.get_by_label(label);
+    }
+    assert_eq!(harness.state().title(), format!("{} — demo.evalcase — Evalbench", snapshot.facts.provider_name));
+}
+
+#[test]
+fn navigation_reaches_every_page_and_english_works() {
+    let dir = common::temp_dir();
+    let (workbench, _) = demo_workbench(&dir, Lang::En);
+    let mut harness = harness(workbench);
+    harness.run();
+    harness.get_by_label("Overview");
+    for (label, page) in [
+        ("Requirements", Page::Requirements),
+        ("Interviews", Page::Interviews),
+        ("Document review", Page::Documents),
+        ("Findings", Page::Findings),
+        ("Feedback meeting", Page::Meeting),
+        ("Action plan", Page::Plan),
+        ("Outcomes", Page::Outcomes),
+    ] {
+        harness.get_all_by_label(label).next().unwrap().click();
+        harness.run();
+        assert_eq!(harness.state().settings.page, page, "clicking {label}");
+    }
+}
+
+#[test]
+fn phase_change_in_the_ui_is_stored() {
+    let dir = common::temp_dir();
+    let (workbench, path) = demo_workbench(&dir, Lang::Nb);
+    let mut harness = harness(workbench);
+    harness.run();
+    harness.get_by_label("Oppfølging av handlingsplan").click();
+    harness.run();
+    harness.get_by_label("Avsluttet").click();
+    harness.run();
+    // Durable at once: a second connection sees it while the app still has the case open.
+    let stored = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    assert_eq!(stored.phase, Phase::Closed);
+    assert_eq!(harness.state().case().unwrap().snapshot().phase, Phase::Closed);
+}
+
+#[test]
+fn a_bad_file_shows_a_message_and_keeps_the_open_case() {
+    let dir = common::temp_dir();
+    let (mut workbench, path) = demo_workbench(&dir, Lang::Nb);
+    let junk = common::case_path(&dir, "junk.evalcase");
+    std::fs::write(&junk, b"not a case at all").unwrap();
+    workbench.open(&junk);
+    assert_eq!(workbench.case().unwrap().path(), path.as_path());
+    let mut harness = harness(workbench);
+    harness.run();
+    harness.get_by_label_contains("junk.evalcase");
+    assert_eq!(std::fs::read(&junk).unwrap(), b"not a case at all");
+}
