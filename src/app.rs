@@ -337,20 +337,16 @@ impl Workbench {
                 egui::Grid::new("new_case_grid")
                     .num_columns(2)
                     .show(ui, |ui| {
-                        ui.label(t(lang, "facts.provider_name"));
-                        ui.text_edit_singleline(&mut form.provider_name);
+                        let label = ui.label(t(lang, "facts.provider_name"));
+                        ui.text_edit_singleline(&mut form.provider_name)
+                            .labelled_by(label.id);
                         ui.end_row();
-                        ui.label(t(lang, "facts.org_number"));
-                        ui.text_edit_singleline(&mut form.org_number);
+                        let label = ui.label(t(lang, "facts.org_number"));
+                        ui.text_edit_singleline(&mut form.org_number)
+                            .labelled_by(label.id);
                         ui.end_row();
-                        ui.label(t(lang, "facts.measure"));
-                        ui::enum_combo(
-                            ui,
-                            "new_case_measure",
-                            lang,
-                            &mut form.measure,
-                            &Measure::ALL,
-                        );
+                        let label = ui.label(t(lang, "facts.measure"));
+                        ui::enum_combo(ui, &label, lang, &mut form.measure, &Measure::ALL);
                         ui.end_row();
                     });
                 if let Some(error) = &form.error {

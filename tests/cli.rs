@@ -39,7 +39,11 @@ fn demo_then_check_is_healthy() {
     assert!(stdout.contains("document reviews: 6"), "{stdout}");
     assert!(stdout.contains("findings: 15"), "{stdout}");
     assert!(stdout.lines().any(|l| l == "healthy"));
-    assert_eq!(common::files_in(dir.path()), ["d.evalcase"], "one file after the process ends");
+    assert_eq!(
+        common::files_in(dir.path()),
+        ["d.evalcase"],
+        "one file after the process ends"
+    );
     // Writing the demo again over an existing file is refused.
     let again = evalbench(&["demo", s(&path)]);
     assert!(!again.status.success());
@@ -54,7 +58,10 @@ fn check_refuses_a_non_case_with_a_message() {
     let out = evalbench(&["check", s(&path)]);
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("junk.evalcase") && stderr.contains("not an Evalbench case"), "{stderr}");
+    assert!(
+        stderr.contains("junk.evalcase") && stderr.contains("not an Evalbench case"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), b"hello");
 }
 
@@ -62,7 +69,16 @@ fn check_refuses_a_non_case_with_a_message() {
 fn new_case_from_catalog_and_bad_org_number() {
     let dir = common::temp_dir();
     let path = common::case_path(&dir, "n.evalcase");
-    let out = evalbench(&["new", s(&path), "--provider", "Ny Bedrift AS", "--measure", "vta", "--org-number", "974 760 673"]);
+    let out = evalbench(&[
+        "new",
+        s(&path),
+        "--provider",
+        "Ny Bedrift AS",
+        "--measure",
+        "vta",
+        "--org-number",
+        "974 760 673",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
     assert_eq!(snapshot.facts.provider_name, "Ny Bedrift AS");
@@ -70,9 +86,22 @@ fn new_case_from_catalog_and_bad_org_number() {
     assert!(!snapshot.requirements.is_empty());
 
     let bad = common::case_path(&dir, "bad.evalcase");
-    let out = evalbench(&["new", s(&bad), "--provider", "X", "--measure", "aft", "--org-number", "974760674"]);
+    let out = evalbench(&[
+        "new",
+        s(&bad),
+        "--provider",
+        "X",
+        "--measure",
+        "aft",
+        "--org-number",
+        "974760674",
+    ]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("check digit"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("check digit"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!bad.exists());
 }
 
@@ -82,7 +111,14 @@ fn json_export_round_trips_and_markdown_reads_well() {
     let path = common::case_path(&dir, "e.evalcase");
     assert!(evalbench(&["demo", s(&path)]).status.success());
     let json_path = common::case_path(&dir, "e.json");
-    let out = evalbench(&["export", s(&path), "--format", "json", "--out", s(&json_path)]);
+    let out = evalbench(&[
+        "export",
+        s(&path),
+        "--format",
+        "json",
+        "--out",
+        s(&json_path),
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json = std::fs::read_to_string(&json_path).unwrap();
     let export: CaseExport = serde_json::from_str(&json).unwrap();
@@ -90,19 +126,35 @@ fn json_export_round_trips_and_markdown_reads_well() {
     assert_eq!(export.schema_version, 1);
     let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
     assert_eq!(export.case, snapshot);
-    assert_eq!(serde_json::to_string_pretty(&export).unwrap(), json, "stable serialisation");
+    assert_eq!(
+        serde_json::to_string_pretty(&export).unwrap(),
+        json,
+        "stable serialisation"
+    );
 
     let md_path = common::case_path(&dir, "e.md");
     let out = evalbench(&["export", s(&path), "--format", "md", "--out", s(&md_path)]);
     assert!(out.status.success());
     let md = std::fs::read_to_string(&md_path).unwrap();
-    assert!(md.starts_with(&format!("# Kvalitetsevaluering: {}", snapshot.facts.provider_name)));
+    assert!(md.starts_with(&format!(
+        "# Kvalitetsevaluering: {}",
+        snapshot.facts.provider_name
+    )));
     assert!(md.contains("## Sammendrag") && md.contains("## Handlingsplan"));
     // Interview notes never reach the report; unshared quotes neither.
     let notes = &snapshot.interviews[0].notes;
     assert!(!md.contains(notes.as_str()));
-    for excerpt in snapshot.interviews.iter().flat_map(|i| &i.excerpts).filter(|e| !e.shareable) {
-        assert!(!md.contains(&format!("«{}»", excerpt.quote)), "unshared quote leaked: {}", excerpt.quote);
+    for excerpt in snapshot
+        .interviews
+        .iter()
+        .flat_map(|i| &i.excerpts)
+        .filter(|e| !e.shareable)
+    {
+        assert!(
+            !md.contains(&format!("«{}»", excerpt.quote)),
+            "unshared quote leaked: {}",
+            excerpt.quote
+        );
     }
 }
 
@@ -127,17 +179,31 @@ fn apply_commits_line_by_line_and_stops_at_a_bad_line() {
     assert!(!out.status.success());
     assert_eq!(text(&out.stdout), "ok 1 case\nok 3 interview/1\n");
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("line 4") && stderr.contains("nonsense"), "{stderr}");
+    assert!(
+        stderr.contains("line 4") && stderr.contains("nonsense"),
+        "{stderr}"
+    );
     let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
-    assert_eq!(snapshot.phase, evalbench::domain::Phase::DataCollection, "line 5 was never applied");
+    assert_eq!(
+        snapshot.phase,
+        evalbench::domain::Phase::DataCollection,
+        "line 5 was never applied"
+    );
     assert_eq!(snapshot.interviews.len(), 1);
 
     // A command the store refuses stops the run the same way, naming the line.
-    std::fs::write(&jsonl, "{\"op\":\"delete_interview\",\"interview_id\":42}\n").unwrap();
+    std::fs::write(
+        &jsonl,
+        "{\"op\":\"delete_interview\",\"interview_id\":42}\n",
+    )
+    .unwrap();
     let out = evalbench(&["apply", s(&path), s(&jsonl)]);
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("line 1") && stderr.contains("interview/42 does not exist"), "{stderr}");
+    assert!(
+        stderr.contains("line 1") && stderr.contains("interview/42 does not exist"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -16,7 +16,10 @@ use evalbench::ui::Page;
 fn demo_workbench(dir: &tempfile::TempDir, lang: Lang) -> (Workbench, std::path::PathBuf) {
     let path = common::case_path(dir, "demo.evalcase");
     write_demo(&path).unwrap();
-    let settings = Settings { lang, ..Settings::default() };
+    let settings = Settings {
+        lang,
+        ..Settings::default()
+    };
     let mut workbench =
         Workbench::new(settings, Box::new(ScriptedDialogs::default())).with_today(DEMO_TODAY);
     workbench.open(&path);
@@ -38,7 +41,13 @@ fn overview_shows_provider_and_real_counts() {
     let mut harness = harness(workbench);
     harness.run();
 
-    harness.get_by_label(&snapshot.facts.provider_name);
+    // The heading and the facts table both name the provider.
+    assert_eq!(
+        harness
+            .get_all_by_label(&snapshot.facts.provider_name)
+            .count(),
+        2
+    );
     let summary = format!(
         "{} intervjuer · {} dokumenter · {} funn, herav {} avvik · {} tiltak i handlingsplanen",
         snapshot.interviews.len(),
@@ -53,7 +62,13 @@ fn overview_shows_provider_and_real_counts() {
     for label in ["Avvik", "Forbedringsområde", "God praksis", "I samsvar"] {
         harness.get_by_label(label);
     }
-    assert_eq!(harness.state().title(), format!("{} — demo.evalcase — Evalbench", snapshot.facts.provider_name));
+    assert_eq!(
+        harness.state().title(),
+        format!(
+            "{} — demo.evalcase — Evalbench",
+            snapshot.facts.provider_name
+        )
+    );
 }
 
 #[test]
@@ -84,14 +99,22 @@ fn phase_change_in_the_ui_is_stored() {
     let (workbench, path) = demo_workbench(&dir, Lang::Nb);
     let mut harness = harness(workbench);
     harness.run();
-    harness.get_by_label("Oppfølging av handlingsplan").click();
+    let phase = harness.get_by_label("Fase");
+    assert_eq!(
+        phase.value().as_deref(),
+        Some("Oppfølging av handlingsplan")
+    );
+    phase.click();
     harness.run();
     harness.get_by_label("Avsluttet").click();
     harness.run();
     // Durable at once: a second connection sees it while the app still has the case open.
     let stored = CaseStore::open(&path).unwrap().snapshot().unwrap();
     assert_eq!(stored.phase, Phase::Closed);
-    assert_eq!(harness.state().case().unwrap().snapshot().phase, Phase::Closed);
+    assert_eq!(
+        harness.state().case().unwrap().snapshot().phase,
+        Phase::Closed
+    );
 }
 
 #[test]

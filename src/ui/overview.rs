@@ -29,9 +29,9 @@ pub fn overview_ui(ui: &mut egui::Ui, context: &PageContext<'_>, out: &mut Vec<C
 
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        ui.strong(t(lang, "facts.phase"));
+        let label = ui.strong(t(lang, "facts.phase"));
         let mut phase = snapshot.phase;
-        if enum_combo(ui, "overview_phase", lang, &mut phase, &Phase::ALL) {
+        if enum_combo(ui, &label, lang, &mut phase, &Phase::ALL) {
             out.push(Command::SetPhase { phase });
         }
     });

@@ -3,22 +3,25 @@
 use crate::domain::{CaseSnapshot, RequirementId};
 use crate::i18n::{Labelled, Lang};
 
-/// A combo box over an enum's values, labelled in the UI language. Returns true when changed.
+/// A combo box over an enum's values, labelled in the UI language. `label` is the widget that
+/// names it (for screen readers). Returns true when changed.
 pub fn enum_combo<T: Labelled + Copy + PartialEq>(
     ui: &mut egui::Ui,
-    id_salt: &str,
+    label: &egui::Response,
     lang: Lang,
     value: &mut T,
     options: &[T],
 ) -> bool {
     let before = *value;
-    egui::ComboBox::from_id_salt(id_salt)
+    egui::ComboBox::from_id_salt(label.id)
         .selected_text(value.label(lang))
         .show_ui(ui, |ui| {
             for option in options {
                 ui.selectable_value(value, *option, option.label(lang));
             }
-        });
+        })
+        .response
+        .labelled_by(label.id);
     *value != before
 }
 
