@@ -1,4 +1,5 @@
 //! The `evalbench` binary from outside: demo, new, check, export, apply.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a panic is a failed test
 
 mod common;
 

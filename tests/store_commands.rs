@@ -1,4 +1,5 @@
 //! Every command applied through the store and read back; refusals change nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a panic is a failed test
 
 mod common;
 
@@ -539,7 +540,7 @@ fn invalid_commands_are_refused_with_a_reason() {
             Command::AddFinding {
                 kind: FindingKind::Deviation,
                 finding: FindingFields {
-                    title: "".into(),
+                    title: String::new(),
                     description: String::new(),
                 },
                 requirement_ids: vec![],

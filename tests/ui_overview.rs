@@ -1,5 +1,6 @@
 //! The app headless (egui_kittest, no display): the demo case's real data on the pages, and
 //! edits made in the UI reaching the case file.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a panic is a failed test
 
 mod common;
 
