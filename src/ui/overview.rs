@@ -155,13 +155,12 @@ fn counts_ui(ui: &mut egui::Ui, id_salt: &str, rows: &[(String, String)]) {
     egui::Grid::new(id_salt)
         .num_columns(2)
         .spacing([24.0, 4.0])
+        .min_col_width(170.0)
         .striped(true)
         .show(ui, |ui| {
             for (label, count) in rows {
                 ui.label(label);
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(count);
-                });
+                ui.label(count);
                 ui.end_row();
             }
         });

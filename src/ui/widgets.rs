@@ -42,14 +42,17 @@ pub fn requirement_codes(snapshot: &CaseSnapshot, ids: &[RequirementId]) -> Stri
 
 /// A two-column grid of label → value rows.
 pub fn facts_grid_ui(ui: &mut egui::Ui, id_salt: &str, rows: &[(&str, String)]) {
+    // Long values wrap inside the value column instead of running into what stands beside.
+    let value_width = (ui.available_width() * 0.6).max(120.0);
     egui::Grid::new(id_salt)
         .num_columns(2)
         .spacing([16.0, 6.0])
+        .max_col_width(value_width)
         .striped(true)
         .show(ui, |ui| {
             for (label, value) in rows {
                 ui.strong(*label);
-                ui.label(value);
+                ui.add(egui::Label::new(value.as_str()).wrap());
                 ui.end_row();
             }
         });
