@@ -113,7 +113,7 @@ impl Workbench {
             }
             Err(e) => {
                 log::warn!("opening {}: {e:?}", path.display());
-                self.notice = Some(Notice::Error(e.to_string()));
+                self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
             }
         }
     }
@@ -155,13 +155,13 @@ impl Workbench {
         for command in &commands {
             if let Err(e) = case.store.apply(command) {
                 log::warn!("applying {}: {e:?}", command.op());
-                self.notice = Some(Notice::Error(e.to_string()));
+                self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
                 break;
             }
         }
         match case.store.snapshot() {
             Ok(snapshot) => case.snapshot = snapshot,
-            Err(e) => self.notice = Some(Notice::Error(e.to_string())),
+            Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
         }
     }
 
@@ -292,7 +292,7 @@ impl Workbench {
         };
         match case.store.save_copy(&target) {
             Ok(()) => self.open(&target),
-            Err(e) => self.notice = Some(Notice::Error(e.to_string())),
+            Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
         }
     }
 
@@ -399,10 +399,39 @@ impl Workbench {
             }
             Err(e) => {
                 if let Some(form) = self.new_case.as_mut() {
-                    form.error = Some(e.to_string());
+                    form.error = Some(error_text(lang, &e));
                 }
             }
         }
+    }
+}
+
+/// A store error as the user reads it, in the UI language; the log keeps the full chain.
+pub fn error_text(lang: Lang, error: &StoreError) -> String {
+    match error {
+        StoreError::Missing { path } => tf(lang, "error.missing", &[("path", &path.display())]),
+        StoreError::NotACase { path, .. } => {
+            tf(lang, "error.not_a_case", &[("path", &path.display())])
+        }
+        StoreError::Damaged { path, .. } => tf(lang, "error.damaged", &[("path", &path.display())]),
+        StoreError::TooNew {
+            path,
+            found,
+            supported,
+        } => tf(
+            lang,
+            "error.too_new",
+            &[
+                ("path", &path.display()),
+                ("found", found),
+                ("supported", supported),
+            ],
+        ),
+        StoreError::AlreadyExists { path } => {
+            tf(lang, "error.already_exists", &[("path", &path.display())])
+        }
+        StoreError::Rejected(reason) => tf(lang, "error.rejected", &[("reason", reason)]),
+        other => tf(lang, "error.other", &[("detail", other)]),
     }
 }
 

@@ -88,40 +88,31 @@ pub fn overview_ui(ui: &mut egui::Ui, context: &PageContext<'_>, out: &mut Vec<C
 
         let ui = &mut columns[1];
         section_ui(ui, t(lang, "overview.interviews_by_role"));
-        let roles: Vec<(String, String)> = Role::ALL
-            .into_iter()
-            .map(|role| {
-                (
-                    role.label(lang).into_owned(),
-                    snapshot.interviews_with(role).to_string(),
-                )
-            })
-            .collect();
-        counts_ui(ui, "interviews_by_role", &roles);
+        counts_ui(
+            ui,
+            lang,
+            &Role::ALL,
+            |role| snapshot.interviews_with(role),
+            false,
+        );
 
         section_ui(ui, t(lang, "overview.findings_by_kind"));
-        let kinds: Vec<(String, String)> = FindingKind::ALL
-            .into_iter()
-            .map(|kind| {
-                (
-                    kind.label(lang).into_owned(),
-                    snapshot.findings_of(kind).to_string(),
-                )
-            })
-            .collect();
-        counts_ui(ui, "findings_by_kind", &kinds);
+        counts_ui(
+            ui,
+            lang,
+            &FindingKind::ALL,
+            |kind| snapshot.findings_of(kind),
+            false,
+        );
 
         section_ui(ui, t(lang, "overview.actions_by_status"));
-        let statuses: Vec<(String, String)> = ActionStatus::ALL
-            .into_iter()
-            .map(|status| {
-                (
-                    status.label(lang).into_owned(),
-                    snapshot.actions_with(status).to_string(),
-                )
-            })
-            .collect();
-        counts_ui(ui, "actions_by_status", &statuses);
+        counts_ui(
+            ui,
+            lang,
+            &ActionStatus::ALL,
+            |status| snapshot.actions_with(status),
+            false,
+        );
         let overdue = snapshot
             .actions
             .iter()
@@ -135,32 +126,38 @@ pub fn overview_ui(ui: &mut egui::Ui, context: &PageContext<'_>, out: &mut Vec<C
         }
 
         section_ui(ui, t(lang, "overview.documents_by_kind"));
-        let documents: Vec<(String, String)> = DocumentKind::ALL
-            .into_iter()
-            .map(|kind| {
-                let count = snapshot
-                    .document_reviews
-                    .iter()
-                    .filter(|d| d.fields.kind == kind)
-                    .count();
-                (kind.label(lang).into_owned(), count.to_string())
-            })
-            .filter(|(_, count)| count != "0")
-            .collect();
-        counts_ui(ui, "documents_by_kind", &documents);
+        let documents_of = |kind| {
+            snapshot
+                .document_reviews
+                .iter()
+                .filter(|d| d.fields.kind == kind)
+                .count()
+        };
+        counts_ui(ui, lang, &DocumentKind::ALL, documents_of, true);
     });
 }
 
-fn counts_ui(ui: &mut egui::Ui, id_salt: &str, rows: &[(String, String)]) {
-    egui::Grid::new(id_salt)
+/// A table of how many there are of each value; `skip_zero` leaves out the empty rows.
+fn counts_ui<T: Labelled + Copy + std::fmt::Debug>(
+    ui: &mut egui::Ui,
+    lang: crate::i18n::Lang,
+    values: &[T],
+    count: impl Fn(T) -> usize,
+    skip_zero: bool,
+) {
+    egui::Grid::new(ui.next_auto_id())
         .num_columns(2)
         .spacing([24.0, 4.0])
         .min_col_width(170.0)
         .striped(true)
         .show(ui, |ui| {
-            for (label, count) in rows {
-                ui.label(label);
-                ui.label(count);
+            for value in values {
+                let n = count(*value);
+                if skip_zero && n == 0 {
+                    continue;
+                }
+                ui.label(value.label(lang));
+                ui.label(n.to_string());
                 ui.end_row();
             }
         });
