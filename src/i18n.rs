@@ -119,9 +119,28 @@ pub fn date(value: Option<jiff::civil::Date>) -> String {
     value.map_or_else(|| "–".to_owned(), |d| d.strftime("%d.%m.%Y").to_string())
 }
 
+/// A label as it reads inside a sentence: "Tiltakskoordinator" → "tiltakskoordinator",
+/// but acronyms such as "NAV-leder" keep their capitals.
+pub fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_in_sentences_keep_acronyms() {
+        assert_eq!(in_sentence("Tiltakskoordinator"), "tiltakskoordinator");
+        assert_eq!(in_sentence("NAV-leder"), "NAV-leder");
+        assert_eq!(in_sentence("Øvrig ansatt"), "øvrig ansatt");
+    }
 
     fn parsed(text: &str) -> Table {
         let table: Result<Table, _> = serde_json::from_str(text);

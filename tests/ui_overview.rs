@@ -131,3 +131,56 @@ fn a_bad_file_shows_a_message_and_keeps_the_open_case() {
     harness.get_by_label_contains("junk.evalcase");
     assert_eq!(std::fs::read(&junk).unwrap(), b"not a case at all");
 }
+
+#[test]
+fn new_case_form_checks_its_fields_then_creates_and_opens_the_case() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "ny.evalcase");
+    let mut dialogs = ScriptedDialogs::default();
+    dialogs.answers.push_back(Some(path.clone()));
+    let workbench = Workbench::new(Settings::default(), Box::new(dialogs)).with_today(DEMO_TODAY);
+    let mut harness = harness(workbench);
+    harness.run();
+    harness.get_by_label("Fil").click();
+    harness.run();
+    harness.get_by_label("Ny sak …").click();
+    harness.run();
+
+    harness.get_by_label("Opprett …").click();
+    harness.run();
+    harness.get_by_label("Skriv inn navnet på tiltaksarrangøren.");
+
+    type_into(&mut harness, "Tiltaksarrangør", "Testarrangør AS");
+    type_into(&mut harness, "Organisasjonsnummer", "123456789");
+    harness.get_by_label("Opprett …").click();
+    harness.run();
+    harness.get_by_label_contains("Organisasjonsnummeret er ikke gyldig");
+    assert!(!path.exists(), "a refused form writes no file");
+
+    harness.get_by_label("Organisasjonsnummer").focus();
+    harness.run();
+    for _ in 0.."123456789".len() {
+        harness.key_press(egui::Key::Backspace);
+    }
+    type_into(&mut harness, "Organisasjonsnummer", "921734581");
+    harness.get_by_label("Opprett …").click();
+    harness.run();
+
+    let case = harness.state().case().expect("the new case is open");
+    assert_eq!(case.path(), path.as_path());
+    let stored = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    assert_eq!(stored.facts.provider_name, "Testarrangør AS");
+    assert_eq!(
+        stored.facts.org_number.map(|n| n.to_string()).as_deref(),
+        Some("921 734 581")
+    );
+    assert!(!stored.requirements.is_empty(), "the catalog was adopted");
+}
+
+/// Focus the text field labelled `label` and type `text` at its cursor.
+fn type_into(harness: &mut Harness<'static, Workbench>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.run();
+    harness.get_by_label(label).type_text(text);
+    harness.run();
+}

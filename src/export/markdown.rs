@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::domain::{CaseSnapshot, EvidenceRef, FindingKind, Role};
-use crate::i18n::{Labelled, Lang, date, t, tf};
+use crate::i18n::{Labelled, Lang, date, in_sentence, t, tf};
 
 /// The report as Markdown text.
 pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
@@ -209,7 +209,7 @@ fn evidence_reference(snapshot: &CaseSnapshot, evidence: EvidenceRef, lang: Lang
                     lang,
                     "report.interview_ref",
                     &[
-                        ("role", &interview.fields.role.label(lang).to_lowercase()),
+                        ("role", &in_sentence(&interview.fields.role.label(lang))),
                         ("date", &date(Some(interview.fields.date))),
                     ],
                 );
