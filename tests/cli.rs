@@ -35,7 +35,13 @@ fn demo_then_check_is_healthy() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
     assert!(stdout.contains("integrity: ok"), "{stdout}");
-    assert!(stdout.contains("schema version: 1"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "schema version: {}",
+            evalbench::store::LATEST_VERSION
+        )),
+        "{stdout}"
+    );
     assert!(stdout.contains("interviews: 12"), "{stdout}");
     assert!(stdout.contains("document reviews: 6"), "{stdout}");
     assert!(stdout.contains("findings: 15"), "{stdout}");

@@ -7,8 +7,10 @@
 //! transactions, so WAL's write speed buys little here.
 
 mod apply;
+mod history;
 mod read;
 mod schema;
+mod search;
 mod sql_types;
 
 use std::io::Read;
@@ -19,9 +21,12 @@ use sha2::{Digest, Sha256};
 
 use crate::command::Command;
 use crate::domain::AttachmentRef;
+use history::History;
 
+pub use history::{Direction, Step};
 pub use read::{CheckReport, Counts};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
+pub use search::{Field, HIT_END, HIT_START, SearchHit};
 
 /// Why a case file could not be opened, or a command not applied.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +85,7 @@ pub struct CaseStore {
     path: PathBuf,
     /// Written to the journal with every command.
     author: String,
+    history: History,
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -104,9 +110,18 @@ impl CaseStore {
                     backup,
                     detail: e.to_string(),
                 })?;
+            store.load_history()?;
             return Ok(store);
         }
-        CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        let mut store = CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        store.load_history()?;
+        Ok(store)
+    }
+
+    fn load_history(&mut self) -> Result<(), StoreError> {
+        history::install_triggers(&self.conn).map_err(|source| sql_err(&self.path, source))?;
+        self.history = History::load(&self.conn).map_err(|source| sql_err(&self.path, source))?;
+        Ok(())
     }
 
     /// Creates a new case at `path`: the schema, then `build` applies the first commands.
@@ -165,6 +180,7 @@ impl CaseStore {
             conn,
             path: path.to_owned(),
             author: default_author(),
+            history: History::default(),
         })
     }
 
@@ -191,7 +207,7 @@ impl CaseStore {
         self.conn
             .execute("INSERT INTO feedback_meeting (singleton) VALUES (1)", [])
             .map_err(|source| sql_err(&path, source))?;
-        Ok(())
+        self.load_history()
     }
 
     pub fn path(&self) -> &Path {
@@ -203,29 +219,41 @@ impl CaseStore {
         self.author = author.into();
     }
 
-    /// The one door: applies `command` in its own IMMEDIATE transaction, journals it, and
-    /// commits. When this returns `Ok`, the change is on disk. On `Err` nothing changed.
+    /// The one door: applies `command` in its own IMMEDIATE transaction, journals it with the
+    /// changeset it made (for undo), and commits. When this returns `Ok`, the change is on disk.
+    /// On `Err` nothing changed.
     pub fn apply(&mut self, command: &Command) -> Result<Applied, StoreError> {
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|source| sql_err(&path, source))?;
-        let target = apply::apply(&tx, command).map_err(|e| e.into_store_error(&path))?;
+        let (target, inverse) = history::record(&tx, |tx| apply::apply(tx, command))
+            .map_err(|e| e.into_store_error(&path))?;
         let command_json = serde_json::to_string(command)
             .map_err(|e| StoreError::Rejected(format!("the command cannot be recorded: {e}")))?;
         tx.execute(
-            "INSERT INTO journal (applied_at, author, target, command) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO journal (applied_at, author, target, command, inverse)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             (
                 jiff::Timestamp::now().to_string(),
                 &self.author,
                 &target,
                 command_json,
+                &inverse,
             ),
         )
         .map_err(|source| sql_err(&path, source))?;
         let seq = tx.last_insert_rowid();
         tx.commit().map_err(|source| sql_err(&path, source))?;
+        self.history.edited(
+            Step {
+                seq,
+                op: command.op(),
+                target: target.clone(),
+            },
+            true,
+        );
         let created_id = command
             .creates_entity()
             .then(|| target.rsplit('/').next().and_then(|id| id.parse().ok()))
@@ -235,6 +263,32 @@ impl CaseStore {
             target,
             created_id,
         })
+    }
+
+    /// The edit that `undo` (or `redo`) would take back (or again), if any.
+    pub fn next_step(&self, direction: Direction) -> Option<&Step> {
+        self.history.next(direction)
+    }
+
+    /// Takes back the latest edit not yet undone; durable like `apply`. `Ok(None)`: nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<Step>, StoreError> {
+        self.step(Direction::Undo)
+    }
+
+    /// Makes the latest undone edit again. `Ok(None)`: nothing to redo.
+    pub fn redo(&mut self) -> Result<Option<Step>, StoreError> {
+        self.step(Direction::Redo)
+    }
+
+    fn step(&mut self, direction: Direction) -> Result<Option<Step>, StoreError> {
+        let taken = self
+            .history
+            .take(&mut self.conn, direction, &self.author)
+            .map_err(|e| match e {
+                history::RevertError::Sqlite(source) => sql_err(&self.path, source),
+                other => StoreError::Rejected(other.to_string()),
+            })?;
+        Ok(taken)
     }
 
     /// Stores a file's content inside the case (idempotent: addressed by its SHA-256).

@@ -6,7 +6,10 @@ use rusqlite_migration::{M, Migrations};
 /// `PRAGMA application_id` of every case file: "EvBc" in ASCII. Lets us refuse other SQLite files.
 pub const APPLICATION_ID: i32 = 0x4576_4263;
 
-const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("schema_v1.sql"))];
+const MIGRATION_LIST: &[M<'static>] = &[
+    M::up(include_str!("schema_v1.sql")),
+    M::up(include_str!("schema_v2.sql")),
+];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
