@@ -12,8 +12,8 @@ use crate::command::Command;
 use crate::dialogs::{FileDialogs, NativeDialogs};
 use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber};
 use crate::i18n::{Lang, t, tf};
-use crate::store::{CaseStore, StoreError};
-use crate::ui::{self, Page, PageContext};
+use crate::store::{CaseStore, Direction, SearchHit, StoreError};
+use crate::ui::{self, Focus, Page, PageContext, PageState};
 
 /// What is remembered between runs (through eframe's storage). `default` keeps an older or
 /// damaged saved state from ever blocking start-up.
@@ -69,7 +69,22 @@ pub struct Workbench {
     dialogs: Box<dyn FileDialogs>,
     new_case: Option<NewCaseForm>,
     today: jiff::civil::Date,
+    pages: PageState,
+    search: Option<SearchPanel>,
 }
+
+/// The Ctrl+F panel: the query and its hits, refreshed when the query or the case changes.
+#[derive(Default)]
+struct SearchPanel {
+    query: String,
+    hits: Vec<SearchHit>,
+    /// The hit Enter opens.
+    chosen: usize,
+    stale: bool,
+}
+
+/// How many hits the search panel lists.
+const SEARCH_LIMIT: usize = 100;
 
 impl Workbench {
     pub fn new(settings: Settings, dialogs: Box<dyn FileDialogs>) -> Workbench {
@@ -81,6 +96,8 @@ impl Workbench {
             dialogs,
             new_case: None,
             today: jiff::Zoned::now().date(),
+            pages: PageState::default(),
+            search: None,
         }
     }
 
@@ -109,6 +126,8 @@ impl Workbench {
                 self.close_case();
                 self.remember_recent(case.path().to_owned());
                 self.case = Some(case);
+                self.pages = PageState::default();
+                self.search = None;
                 self.notice = None;
             }
             Err(e) => {
@@ -119,6 +138,7 @@ impl Workbench {
     }
 
     fn close_case(&mut self) {
+        self.commit_drafts();
         if let Some(case) = self.case.take()
             && let Err(e) = case.store.close()
         {
@@ -153,16 +173,84 @@ impl Workbench {
             return;
         };
         for command in &commands {
-            if let Err(e) = case.store.apply(command) {
-                log::warn!("applying {}: {e:?}", command.op());
-                self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
-                break;
+            match case.store.apply(command) {
+                Ok(applied) => {
+                    if let Some(id) = applied.created_id {
+                        self.pages.created(command, id);
+                    }
+                }
+                Err(e) => {
+                    log::warn!("applying {}: {e:?}", command.op());
+                    self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
+                    break;
+                }
             }
         }
+        self.refresh();
+    }
+
+    /// Re-reads the snapshot after the case changed.
+    fn refresh(&mut self) {
+        let Some(case) = self.case.as_mut() else {
+            return;
+        };
         match case.store.snapshot() {
             Ok(snapshot) => case.snapshot = snapshot,
             Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
         }
+        if let Some(search) = self.search.as_mut() {
+            search.stale = true;
+        }
+    }
+
+    /// Commits every field being typed in, now (before undo, a jump, closing).
+    pub fn commit_drafts(&mut self) {
+        let drafts = self.pages.drafts.take_all();
+        self.pending.extend(drafts);
+        self.apply_pending();
+    }
+
+    /// True while typed text is not yet stored.
+    pub fn has_drafts(&self) -> bool {
+        !self.pages.drafts.is_empty()
+    }
+
+    /// Undoes (or redoes) the latest edit; says what in the status bar.
+    pub fn step(&mut self, direction: Direction) {
+        self.commit_drafts();
+        let lang = self.settings.lang;
+        let Some(case) = self.case.as_mut() else {
+            return;
+        };
+        let result = match direction {
+            Direction::Undo => case.store.undo(),
+            Direction::Redo => case.store.redo(),
+        };
+        self.notice = match result {
+            Ok(Some(step)) => {
+                let key = match direction {
+                    Direction::Undo => "status.undone",
+                    Direction::Redo => "status.redone",
+                };
+                Some(Notice::Info(tf(
+                    lang,
+                    key,
+                    &[("what", &op_text(lang, &step.op))],
+                )))
+            }
+            Ok(None) => Some(Notice::Info(
+                t(
+                    lang,
+                    match direction {
+                        Direction::Undo => "status.nothing_to_undo",
+                        Direction::Redo => "status.nothing_to_redo",
+                    },
+                )
+                .to_owned(),
+            )),
+            Err(e) => Some(Notice::Error(error_text(lang, &e))),
+        };
+        self.refresh();
     }
 
     /// The window title: the provider and the file.
@@ -170,12 +258,20 @@ impl Workbench {
         let lang = self.settings.lang;
         match &self.case {
             Some(case) => format!(
-                "{} — {} — Evalbench",
+                "{} — {} — {} — Evalbench",
                 case.snapshot.facts.provider_name,
                 case.path()
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                t(
+                    lang,
+                    if self.pages.drafts.is_empty() {
+                        "title.saved"
+                    } else {
+                        "title.unsaved"
+                    }
+                )
             ),
             None => format!("{} — Evalbench", t(lang, "app.no_case")),
         }
@@ -196,6 +292,12 @@ impl Workbench {
                     ui::navigation_ui(ui, lang, &mut self.settings.page);
                 });
         }
+        if self.search.is_some() && self.case.is_some() {
+            egui::Panel::right("search")
+                .resizable(true)
+                .default_size(340.0)
+                .show(ui, |ui| self.search_ui(ui));
+        }
 
         let mut commands = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {
@@ -205,33 +307,216 @@ impl Workbench {
                     lang,
                     today: self.today,
                 };
-                ui::page_ui(ui, self.settings.page, &context, &mut commands);
+                ui::page_ui(
+                    ui,
+                    self.settings.page,
+                    &context,
+                    &mut self.pages,
+                    &mut commands,
+                );
             } else {
                 ui.heading(t(lang, "app.no_case"));
                 ui.label(t(lang, "app.no_case_hint"));
             }
         });
+        // Typed text goes first: a command from this frame may build on it (an excerpt of new notes).
+        let now = ui.input(|i| i.time);
+        if commands.is_empty() {
+            self.pending.extend(self.pages.drafts.take_due(now));
+        } else {
+            self.pending.extend(self.pages.drafts.take_all());
+        }
         self.pending.extend(commands);
+        if let Some(page) = self.pages.goto.take() {
+            self.settings.page = page;
+        }
         self.new_case_ui(ui.ctx());
         self.apply_pending();
+        if let Some(due) = self.pages.drafts.next_due_in(now) {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(due + 0.05));
+        }
     }
 
     fn shortcuts(&mut self, ui: &egui::Ui) {
         let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
         let new = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+        // Shift+Ctrl+Z before Ctrl+Z: consume_shortcut matches Ctrl+Z also when Shift is down.
+        let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+        let redo_y = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+        let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+        let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
         if ui.input_mut(|i| i.consume_shortcut(&open)) {
             self.open_with_dialog();
         }
         if ui.input_mut(|i| i.consume_shortcut(&new)) {
             self.new_case = Some(NewCaseForm::default());
         }
-        if self.case.is_some() {
-            for (page, key) in Page::ALL.into_iter().zip(ui::PAGE_KEYS) {
-                let shortcut = KeyboardShortcut::new(Modifiers::COMMAND, key);
-                if ui.input_mut(|i| i.consume_shortcut(&shortcut)) {
-                    self.settings.page = page;
+        if self.case.is_none() {
+            return;
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&redo) || i.consume_shortcut(&redo_y)) {
+            self.step(Direction::Redo);
+        } else if ui.input_mut(|i| i.consume_shortcut(&undo)) {
+            self.step(Direction::Undo);
+        }
+        if ui.input_mut(|i| i.consume_shortcut(&find)) {
+            self.open_search();
+        }
+        for (page, key) in Page::ALL.into_iter().zip(ui::PAGE_KEYS) {
+            let shortcut = KeyboardShortcut::new(Modifiers::COMMAND, key);
+            if ui.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                self.settings.page = page;
+            }
+        }
+    }
+
+    fn open_search(&mut self) {
+        let search = self.search.get_or_insert_with(SearchPanel::default);
+        search.stale = true;
+        self.pages.focus = None;
+    }
+
+    /// Runs the query against the case when it changed.
+    fn refresh_search(&mut self) {
+        let (Some(case), Some(search)) = (&self.case, self.search.as_mut()) else {
+            return;
+        };
+        if !search.stale {
+            return;
+        }
+        search.stale = false;
+        search.chosen = 0;
+        match case.store.search(&search.query, SEARCH_LIMIT) {
+            Ok(hits) => search.hits = hits,
+            Err(e) => {
+                search.hits.clear();
+                self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
+            }
+        }
+    }
+
+    /// Ctrl+F: a query field and the hits grouped by page; Enter or a click opens a hit.
+    fn search_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.settings.lang;
+        let mut open = None;
+        let mut close = false;
+        if let Some(search) = self.search.as_mut() {
+            ui.horizontal(|ui| {
+                ui.heading(t(lang, "search.title"));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    close = ui
+                        .small_button("×")
+                        .on_hover_text(t(lang, "search.close"))
+                        .clicked();
+                });
+            });
+            let label = ui.label(t(lang, "search.query"));
+            let field_id = egui::Id::unique("search_query");
+            let response = ui.add(
+                egui::TextEdit::singleline(&mut search.query)
+                    .id(field_id)
+                    .hint_text(t(lang, "search.hint"))
+                    .desired_width(f32::INFINITY),
+            );
+            let response = response.labelled_by(label.id);
+            if !response.has_focus() && search.query.is_empty() && search.hits.is_empty() {
+                response.request_focus();
+            }
+            if response.changed() {
+                search.stale = true;
+            }
+            let (enter, down, up, escape) = ui.input(|i| {
+                (
+                    i.key_pressed(Key::Enter),
+                    i.key_pressed(Key::ArrowDown),
+                    i.key_pressed(Key::ArrowUp),
+                    i.key_pressed(Key::Escape),
+                )
+            });
+            if response.has_focus() || response.lost_focus() {
+                if down {
+                    search.chosen = (search.chosen + 1).min(search.hits.len().saturating_sub(1));
+                }
+                if up {
+                    search.chosen = search.chosen.saturating_sub(1);
+                }
+                if enter && !search.hits.is_empty() {
+                    open = Some(search.chosen);
                 }
             }
+            close |= escape;
+        }
+        self.refresh_search();
+        let Some(search) = self.search.as_ref() else {
+            return;
+        };
+        let Some(case) = self.case.as_ref() else {
+            return;
+        };
+        if !search.query.trim().is_empty() {
+            ui.weak(tf(lang, "search.count", &[("count", &search.hits.len())]));
+        }
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for page in Page::ALL {
+                    let in_page: Vec<(usize, &SearchHit)> = search
+                        .hits
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, hit)| {
+                            ui::search_focus(&case.snapshot, hit).map(Focus::page) == Some(page)
+                        })
+                        .collect();
+                    if in_page.is_empty() {
+                        continue;
+                    }
+                    ui.add_space(6.0);
+                    ui.strong(format!(
+                        "{} ({})",
+                        crate::i18n::Labelled::label(&page, lang),
+                        in_page.len()
+                    ));
+                    for (index, hit) in in_page {
+                        let response = ui.add(
+                            egui::Button::selectable(
+                                index == search.chosen,
+                                ui::hit_text(hit, lang, ui.style()),
+                            )
+                            .wrap(),
+                        );
+                        if response.clicked() {
+                            open = Some(index);
+                        }
+                    }
+                }
+            });
+        if let Some(index) = open {
+            self.open_hit(index);
+        }
+        if close {
+            self.search = None;
+        }
+    }
+
+    /// Goes to a search hit: its page, selected and marked.
+    fn open_hit(&mut self, index: usize) {
+        let (Some(case), Some(search)) = (&self.case, &self.search) else {
+            return;
+        };
+        let Some(focus) = search
+            .hits
+            .get(index)
+            .and_then(|hit| ui::search_focus(&case.snapshot, hit))
+        else {
+            return;
+        };
+        self.commit_drafts();
+        self.settings.page = focus.page();
+        self.pages.focus = Some(focus);
+        if let Some(search) = self.search.as_mut() {
+            search.chosen = index;
         }
     }
 
@@ -275,6 +560,35 @@ impl Workbench {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
+            ui.menu_button(t(lang, "menu.edit"), |ui| {
+                let (undo, redo) = self.case.as_ref().map_or((None, None), |case| {
+                    (
+                        case.store.next_step(Direction::Undo).map(|s| s.op.clone()),
+                        case.store.next_step(Direction::Redo).map(|s| s.op.clone()),
+                    )
+                });
+                let undo_text = undo.as_ref().map_or_else(
+                    || t(lang, "menu.undo").to_owned(),
+                    |op| tf(lang, "menu.undo_op", &[("what", &op_text(lang, op))]),
+                );
+                let button = egui::Button::new(undo_text).shortcut_text("Ctrl+Z");
+                if ui.add_enabled(undo.is_some(), button).clicked() {
+                    self.step(Direction::Undo);
+                }
+                let redo_text = redo.as_ref().map_or_else(
+                    || t(lang, "menu.redo").to_owned(),
+                    |op| tf(lang, "menu.redo_op", &[("what", &op_text(lang, op))]),
+                );
+                let button = egui::Button::new(redo_text).shortcut_text("Ctrl+Shift+Z");
+                if ui.add_enabled(redo.is_some(), button).clicked() {
+                    self.step(Direction::Redo);
+                }
+                ui.separator();
+                let button = egui::Button::new(t(lang, "menu.search")).shortcut_text("Ctrl+F");
+                if ui.add_enabled(self.case.is_some(), button).clicked() {
+                    self.open_search();
+                }
+            });
             ui.menu_button(t(lang, "menu.view"), |ui| {
                 for option in Lang::ALL {
                     ui.radio_value(&mut self.settings.lang, option, option.native_name());
@@ -308,11 +622,12 @@ impl Workbench {
                 }
                 None => {
                     if let Some(case) = &self.case {
-                        ui.label(tf(
-                            lang,
-                            "status.saved",
-                            &[("path", &case.path().display())],
-                        ));
+                        let key = if self.pages.drafts.is_empty() {
+                            "status.saved"
+                        } else {
+                            "status.typing"
+                        };
+                        ui.label(tf(lang, key, &[("path", &case.path().display())]));
                     }
                 }
             }
@@ -433,6 +748,11 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
         StoreError::Rejected(reason) => tf(lang, "error.rejected", &[("reason", reason)]),
         other => tf(lang, "error.other", &[("detail", other)]),
     }
+}
+
+/// A command's name for "Angre: …", e.g. `add_interview` → "nytt intervju".
+pub fn op_text(lang: Lang, op: &str) -> String {
+    t(lang, &format!("op.{op}")).to_owned()
 }
 
 /// A new case with `facts` and the shipped catalog for its measure.

@@ -112,6 +112,9 @@ pub enum Command {
         finding: FindingFields,
         #[serde(default)]
         requirement_ids: Vec<RequirementId>,
+        /// Evidence linked at once ("new finding from this excerpt"), one undo step with the rest.
+        #[serde(default)]
+        evidence: Vec<EvidenceRef>,
     },
     UpdateFinding {
         finding_id: FindingId,

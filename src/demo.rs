@@ -193,6 +193,16 @@ fn build(
             .iter()
             .map(|code| requirement(code))
             .collect::<Result<Vec<_>, _>>()?;
+        let sources = finding
+            .evidence
+            .iter()
+            .map(|key| {
+                evidence
+                    .get(key)
+                    .copied()
+                    .ok_or_else(|| bad_demo(format!("unknown evidence key {key}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let applied = store.apply(&Command::AddFinding {
             kind: finding.kind,
             finding: FindingFields {
@@ -200,18 +210,9 @@ fn build(
                 description: finding.description,
             },
             requirement_ids,
+            evidence: sources,
         })?;
         let finding_id = FindingId(created(&applied)?);
-        for key in &finding.evidence {
-            let source = evidence
-                .get(key)
-                .copied()
-                .ok_or_else(|| bad_demo(format!("unknown evidence key {key}")))?;
-            store.apply(&Command::LinkEvidence {
-                finding_id,
-                evidence: source,
-            })?;
-        }
         findings.insert(finding.key, finding_id);
     }
 

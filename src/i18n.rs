@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    ActionStatus, DocumentKind, FindingKind, InterviewChannel, InterviewSetting, Measure,
-    ParticipantStage, Phase, Role, RoleGroup, Stance,
+    ActionStatus, CaseSnapshot, DocumentKind, EvidenceRef, FindingKind, InterviewChannel,
+    InterviewSetting, Measure, ParticipantStage, Phase, Role, RoleGroup, Stance,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -117,6 +117,51 @@ impl Labelled for ActionStatus {
 /// Dates as Norwegian users write them: `dd.mm.yyyy`.
 pub fn date(value: Option<jiff::civil::Date>) -> String {
     value.map_or_else(|| "–".to_owned(), |d| d.strftime("%d.%m.%Y").to_string())
+}
+
+/// Whether `evidence_reference` quotes an excerpt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quote {
+    /// Only excerpts marked shareable (what leaves the evaluator's laptop).
+    IfShareable,
+    /// Always (inside the app).
+    Always,
+}
+
+/// "intervju med tiltakskoordinator 12.02.2026", with the excerpt's quote as `quote` allows.
+/// Sources are named by role and date, never by person.
+pub fn evidence_reference(
+    snapshot: &CaseSnapshot,
+    evidence: EvidenceRef,
+    lang: Lang,
+    quote: Quote,
+) -> String {
+    match evidence {
+        EvidenceRef::Excerpt(excerpt_id) => snapshot
+            .excerpt(excerpt_id)
+            .map(|(interview, excerpt)| {
+                let reference = tf(
+                    lang,
+                    "report.interview_ref",
+                    &[
+                        ("role", &in_sentence(&interview.fields.role.label(lang))),
+                        ("date", &date(Some(interview.fields.date))),
+                    ],
+                );
+                if quote == Quote::Always || excerpt.shareable {
+                    format!("{reference}: «{}»", excerpt.quote)
+                } else {
+                    reference
+                }
+            })
+            .unwrap_or_default(),
+        EvidenceRef::DocumentReview(id) => snapshot
+            .document_reviews
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| tf(lang, "report.document_ref", &[("title", &d.fields.title)]))
+            .unwrap_or_default(),
+    }
 }
 
 /// A label as it reads inside a sentence: "Tiltakskoordinator" → "tiltakskoordinator",

@@ -263,6 +263,7 @@ fn documents_findings_plan_meeting_outcomes_round_trip() {
                     description: "…".into(),
                 },
                 requirement_ids: vec![komp1],
+                evidence: vec![],
             })
             .unwrap()
             .created_id
@@ -544,6 +545,7 @@ fn invalid_commands_are_refused_with_a_reason() {
                     description: String::new(),
                 },
                 requirement_ids: vec![],
+                evidence: vec![],
             },
             "title is empty",
         ),
@@ -594,6 +596,7 @@ fn invalid_commands_are_refused_with_a_reason() {
                     description: String::new(),
                 },
                 requirement_ids: vec![],
+                evidence: vec![],
             })
             .unwrap()
             .created_id

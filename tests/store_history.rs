@@ -65,6 +65,7 @@ fn case_with_evidence(store: &mut CaseStore) -> (InterviewId, ExcerptId, Finding
                     description: String::new(),
                 },
                 requirement_ids: vec![requirement_id],
+                evidence: vec![],
             })
             .unwrap()
             .created_id

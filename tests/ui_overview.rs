@@ -66,7 +66,7 @@ fn overview_shows_provider_and_real_counts() {
     assert_eq!(
         harness.state().title(),
         format!(
-            "{} — demo.evalcase — Evalbench",
+            "{} — demo.evalcase — lagret — Evalbench",
             snapshot.facts.provider_name
         )
     );

@@ -53,6 +53,10 @@ impl Role {
         Role::Participant,
     ];
 
+    pub fn is_participant(self) -> bool {
+        self == Role::Participant
+    }
+
     pub fn group(self) -> RoleGroup {
         match self {
             Role::NavManager
@@ -102,6 +106,10 @@ pub enum InterviewSetting {
     Group,
 }
 
+impl InterviewSetting {
+    pub const ALL: [InterviewSetting; 2] = [InterviewSetting::Individual, InterviewSetting::Group];
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum InterviewChannel {
@@ -109,6 +117,14 @@ pub enum InterviewChannel {
     InPerson,
     Video,
     Phone,
+}
+
+impl InterviewChannel {
+    pub const ALL: [InterviewChannel; 3] = [
+        InterviewChannel::InPerson,
+        InterviewChannel::Video,
+        InterviewChannel::Phone,
+    ];
 }
 
 /// The editable metadata of an interview (everything but notes and excerpts).

@@ -32,6 +32,10 @@ pub enum Stance {
     Contradicts,
 }
 
+impl Stance {
+    pub const ALL: [Stance; 2] = [Stance::Supports, Stance::Contradicts];
+}
+
 /// A link from a piece of evidence to a requirement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RequirementLink {

@@ -61,6 +61,17 @@ impl CaseSnapshot {
         self.requirements.iter().find(|r| r.id == id)
     }
 
+    pub fn interview(&self, id: super::InterviewId) -> Option<&Interview> {
+        self.interviews.iter().find(|i| i.id == id)
+    }
+
+    /// An excerpt with the interview it was taken from.
+    pub fn excerpt(&self, id: super::ExcerptId) -> Option<(&Interview, &super::Excerpt)> {
+        self.interviews
+            .iter()
+            .find_map(|i| i.excerpts.iter().find(|e| e.id == id).map(|e| (i, e)))
+    }
+
     pub fn finding(&self, id: super::FindingId) -> Option<&Finding> {
         self.findings.iter().find(|f| f.id == id)
     }

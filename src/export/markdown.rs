@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::domain::{CaseSnapshot, EvidenceRef, FindingKind, Role};
-use crate::i18n::{Labelled, Lang, date, in_sentence, t, tf};
+use crate::domain::{CaseSnapshot, FindingKind, Role};
+use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t};
 
 /// The report as Markdown text.
 pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
@@ -128,7 +128,11 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
             let _ = writeln!(out, "{}\n", finding.fields.description);
             let _ = writeln!(out, "*{}:*\n", t(lang, "report.evidence"));
             for evidence in &finding.evidence {
-                let _ = writeln!(out, "- {}", evidence_reference(snapshot, *evidence, lang));
+                let _ = writeln!(
+                    out,
+                    "- {}",
+                    evidence_reference(snapshot, *evidence, lang, Quote::IfShareable)
+                );
             }
             let _ = writeln!(out);
         }
@@ -195,36 +199,4 @@ fn codes(snapshot: &CaseSnapshot, finding: &crate::domain::Finding) -> String {
         .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// "intervju med tiltakskoordinator 12.02.2026", plus the quote when it is shareable.
-fn evidence_reference(snapshot: &CaseSnapshot, evidence: EvidenceRef, lang: Lang) -> String {
-    match evidence {
-        EvidenceRef::Excerpt(excerpt_id) => snapshot
-            .interviews
-            .iter()
-            .find_map(|interview| {
-                let excerpt = interview.excerpts.iter().find(|e| e.id == excerpt_id)?;
-                let reference = tf(
-                    lang,
-                    "report.interview_ref",
-                    &[
-                        ("role", &in_sentence(&interview.fields.role.label(lang))),
-                        ("date", &date(Some(interview.fields.date))),
-                    ],
-                );
-                Some(if excerpt.shareable {
-                    format!("{reference}: «{}»", excerpt.quote)
-                } else {
-                    reference
-                })
-            })
-            .unwrap_or_default(),
-        EvidenceRef::DocumentReview(id) => snapshot
-            .document_reviews
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| tf(lang, "report.document_ref", &[("title", &d.fields.title)]))
-            .unwrap_or_default(),
-    }
 }

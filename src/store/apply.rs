@@ -302,6 +302,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             kind,
             finding,
             requirement_ids,
+            evidence,
         } => {
             check(finding.validate())?;
             tx.execute(
@@ -310,6 +311,9 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             )?;
             let finding_id = FindingId(tx.last_insert_rowid());
             set_finding_requirements(tx, finding_id, requirement_ids)?;
+            for evidence in evidence {
+                link_evidence(tx, finding_id, *evidence)?;
+            }
             Ok(finding_id.to_string())
         }
         Command::UpdateFinding {
@@ -351,22 +355,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             evidence,
         } => {
             require_finding(tx, *finding_id)?;
-            match evidence {
-                EvidenceRef::Excerpt(excerpt_id) => {
-                    require_excerpt(tx, *excerpt_id)?;
-                    tx.execute(
-                        "INSERT OR IGNORE INTO finding_evidence (finding_id, excerpt_id) VALUES (?1, ?2)",
-                        params![finding_id, excerpt_id],
-                    )?;
-                }
-                EvidenceRef::DocumentReview(document_review_id) => {
-                    require_document(tx, *document_review_id)?;
-                    tx.execute(
-                        "INSERT OR IGNORE INTO finding_evidence (finding_id, document_review_id) VALUES (?1, ?2)",
-                        params![finding_id, document_review_id],
-                    )?;
-                }
-            }
+            link_evidence(tx, *finding_id, *evidence)?;
             Ok(finding_id.to_string())
         }
         Command::UnlinkEvidence {
@@ -726,4 +715,24 @@ fn require_finding(tx: &Transaction<'_>, id: FindingId) -> Result<FindingKind> {
         Some(Code(kind)) => Ok(kind),
         None => reject(format!("{id} does not exist")),
     }
+}
+
+fn link_evidence(tx: &Transaction<'_>, finding_id: FindingId, evidence: EvidenceRef) -> Result<()> {
+    match evidence {
+        EvidenceRef::Excerpt(excerpt_id) => {
+            require_excerpt(tx, excerpt_id)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO finding_evidence (finding_id, excerpt_id) VALUES (?1, ?2)",
+                params![finding_id, excerpt_id],
+            )?;
+        }
+        EvidenceRef::DocumentReview(document_review_id) => {
+            require_document(tx, document_review_id)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO finding_evidence (finding_id, document_review_id) VALUES (?1, ?2)",
+                params![finding_id, document_review_id],
+            )?;
+        }
+    }
+    Ok(())
 }

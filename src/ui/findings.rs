@@ -1,45 +1,386 @@
-//! Funn: the findings with their kind, requirements and evidence.
+//! Funn: a sortable list of findings beside an editor for one — kind, text, requirements, and the
+//! evidence it rests on, each piece shown in context.
 
-use super::PageContext;
-use super::widgets::{requirement_codes, section_ui};
-use crate::domain::FindingKind;
-use crate::i18n::{Labelled, t, tf};
+use super::interviews::shorten;
+use super::widgets::{
+    TextKind, draft_text, enum_combo, requirement_codes, requirement_combo, section_ui,
+};
+use super::{Focus, PageContext, PageState};
+use crate::command::Command;
+use crate::domain::{CaseSnapshot, EvidenceRef, Finding, FindingFields, FindingId, FindingKind};
+use crate::i18n::{Labelled, Lang, Quote, evidence_reference, t, tf};
 
-pub fn findings_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
-    let snapshot = context.snapshot;
+/// How the list of findings is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FindingOrder {
+    #[default]
+    Area,
+    Kind,
+    Sources,
+}
+
+impl FindingOrder {
+    const ALL: [FindingOrder; 3] = [
+        FindingOrder::Area,
+        FindingOrder::Kind,
+        FindingOrder::Sources,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            FindingOrder::Area => "findings.order_area",
+            FindingOrder::Kind => "findings.order_kind",
+            FindingOrder::Sources => "findings.order_sources",
+        }
+    }
+}
+
+/// What the findings page remembers between frames.
+#[derive(Default)]
+pub struct FindingsState {
+    pub selected: Option<FindingId>,
+    pub order: FindingOrder,
+    add_requirement: Option<crate::domain::RequirementId>,
+}
+
+pub fn findings_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    if let Some(Focus::Finding(id)) = state.focus {
+        state.findings.selected = Some(id);
+        state.focus = None;
+    }
+    egui::Panel::left("finding_list")
+        .resizable(true)
+        .default_size(340.0)
+        .min_size(240.0)
+        .show(ui, |ui| list_ui(ui, context, &mut state.findings, out));
+    egui::CentralPanel::default().show(ui, |ui| {
+        let finding = state
+            .findings
+            .selected
+            .and_then(|id| context.snapshot.finding(id));
+        if let Some(finding) = finding {
+            egui::ScrollArea::vertical()
+                .id_salt("finding_editor")
+                .auto_shrink([false, false])
+                .show(ui, |ui| editor_ui(ui, context, finding, state, out));
+        } else {
+            section_ui(ui, t(context.lang, "page.findings"));
+            ui.weak(t(context.lang, "findings.pick_one"));
+        }
+    });
+}
+
+/// Distinct sources behind a finding: an interview counts once however many excerpts it gave.
+pub fn source_count(snapshot: &CaseSnapshot, finding: &Finding) -> usize {
+    let mut sources: Vec<(u8, i64)> = finding
+        .evidence
+        .iter()
+        .filter_map(|evidence| match evidence {
+            EvidenceRef::Excerpt(id) => snapshot.excerpt(*id).map(|(i, _)| (0, i.id.0)),
+            EvidenceRef::DocumentReview(id) => Some((1, id.0)),
+        })
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    sources.len()
+}
+
+fn list_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut FindingsState,
+    out: &mut Vec<Command>,
+) {
     let lang = context.lang;
+    let snapshot = context.snapshot;
     section_ui(ui, t(lang, "page.findings"));
+    if ui.button(t(lang, "findings.add")).clicked() {
+        out.push(Command::AddFinding {
+            kind: FindingKind::Deviation,
+            finding: FindingFields {
+                title: t(lang, "findings.new_title").to_owned(),
+                description: String::new(),
+            },
+            requirement_ids: Vec::new(),
+            evidence: Vec::new(),
+        });
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label(t(lang, "findings.order"));
+        egui::ComboBox::from_id_salt("finding_order")
+            .selected_text(t(lang, state.order.key()))
+            .show_ui(ui, |ui| {
+                for order in FindingOrder::ALL {
+                    ui.selectable_value(&mut state.order, order, t(lang, order.key()));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    ui.separator();
     if snapshot.findings.is_empty() {
         ui.weak(t(lang, "findings.none"));
+        return;
     }
-    for kind in FindingKind::ALL {
-        let findings: Vec<_> = snapshot
-            .findings
-            .iter()
-            .filter(|f| f.kind == kind)
-            .collect();
-        if findings.is_empty() {
-            continue;
-        }
-        ui.add_space(6.0);
-        ui.strong(format!("{} ({})", kind.label(lang), findings.len()));
-        for finding in findings {
-            egui::CollapsingHeader::new(format!(
-                "{} · {}",
-                requirement_codes(snapshot, &finding.requirement_ids),
-                finding.fields.title
-            ))
-            .id_salt(finding.id)
-            .show(ui, |ui| {
-                ui.label(&finding.fields.description);
-                let sources = finding.evidence.len();
-                let text = tf(lang, "findings.evidence_count", &[("count", &sources)]);
-                if sources < 2 {
-                    ui.colored_label(ui.visuals().warn_fg_color, text);
+    let area_position = |finding: &Finding| {
+        finding
+            .requirement_ids
+            .first()
+            .and_then(|id| snapshot.requirement(*id))
+            .and_then(|r| snapshot.areas.iter().position(|a| a.code == r.area_code))
+            .unwrap_or(usize::MAX)
+    };
+    let mut rows: Vec<(&Finding, usize)> = snapshot
+        .findings
+        .iter()
+        .map(|f| (f, source_count(snapshot, f)))
+        .collect();
+    match state.order {
+        FindingOrder::Area => rows.sort_by_key(|(f, _)| (area_position(f), f.kind, f.id)),
+        FindingOrder::Kind => rows.sort_by_key(|(f, _)| (f.kind, area_position(f), f.id)),
+        FindingOrder::Sources => rows.sort_by_key(|(f, sources)| (*sources, f.kind, f.id)),
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("finding_list_scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (finding, sources) in rows {
+                let line = format!(
+                    "{} · {} · {}",
+                    finding.kind.label(lang),
+                    requirement_codes(snapshot, &finding.requirement_ids),
+                    shorten(&finding.fields.title, 60),
+                );
+                let selected = state.selected == Some(finding.id);
+                let response = ui.selectable_label(selected, line);
+                let response = if sources < 2 {
+                    response.on_hover_text(tf(
+                        lang,
+                        "findings.evidence_count",
+                        &[("count", &sources)],
+                    ))
                 } else {
-                    ui.weak(text);
+                    response
+                };
+                if response.clicked() {
+                    state.selected = Some(finding.id);
                 }
+            }
+        });
+}
+
+fn editor_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    finding: &Finding,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let snapshot = context.snapshot;
+    let id = finding.id;
+    ui.horizontal(|ui| {
+        ui.heading(shorten(&finding.fields.title, 90));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t(lang, "findings.delete")).clicked() {
+                out.push(Command::DeleteFinding { finding_id: id });
+            }
+        });
+    });
+    ui.add_space(6.0);
+    egui::Grid::new(("finding_fields", id))
+        .num_columns(2)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            let label = ui.label(t(lang, "findings.kind"));
+            let mut kind = finding.kind;
+            if enum_combo(ui, &label, lang, &mut kind, &FindingKind::ALL) {
+                out.push(Command::SetFindingKind {
+                    finding_id: id,
+                    kind,
+                });
+            }
+            ui.end_row();
+
+            let label = ui.label(t(lang, "findings.title"));
+            let description = finding.fields.description.clone();
+            draft_text(
+                ui,
+                &mut state.drafts,
+                ui.make_persistent_id(("finding_title", id)),
+                &finding.fields.title,
+                TextKind::Single,
+                Some(&label),
+                |title| Command::UpdateFinding {
+                    finding_id: id,
+                    finding: FindingFields { title, description },
+                },
+            );
+            ui.end_row();
+        });
+    ui.add_space(6.0);
+    let label = ui.strong(t(lang, "findings.description"));
+    let title = finding.fields.title.clone();
+    draft_text(
+        ui,
+        &mut state.drafts,
+        ui.make_persistent_id(("finding_description", id)),
+        &finding.fields.description,
+        TextKind::Multi { rows: 5 },
+        Some(&label),
+        |description| Command::UpdateFinding {
+            finding_id: id,
+            finding: FindingFields { title, description },
+        },
+    );
+
+    ui.add_space(10.0);
+    requirements_ui(ui, context, finding, &mut state.findings, out);
+    ui.add_space(10.0);
+    evidence_ui(ui, snapshot, lang, finding, out);
+}
+
+fn requirements_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    finding: &Finding,
+    state: &mut FindingsState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let snapshot = context.snapshot;
+    ui.strong(t(lang, "findings.requirements"));
+    for requirement_id in &finding.requirement_ids {
+        let Some(requirement) = snapshot.requirement(*requirement_id) else {
+            continue;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{} {}", requirement.code, requirement.title));
+            if ui
+                .small_button("×")
+                .on_hover_text(t(lang, "findings.remove_requirement"))
+                .clicked()
+            {
+                out.push(Command::SetFindingRequirements {
+                    finding_id: finding.id,
+                    requirement_ids: finding
+                        .requirement_ids
+                        .iter()
+                        .copied()
+                        .filter(|id| id != requirement_id)
+                        .collect(),
+                });
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label(t(lang, "findings.add_requirement"));
+        if requirement_combo(
+            ui,
+            ("finding_add_requirement", finding.id),
+            &label,
+            snapshot,
+            lang,
+            &mut state.add_requirement,
+        ) && let Some(added) = state.add_requirement.take()
+            && !finding.requirement_ids.contains(&added)
+        {
+            let mut requirement_ids = finding.requirement_ids.clone();
+            requirement_ids.push(added);
+            out.push(Command::SetFindingRequirements {
+                finding_id: finding.id,
+                requirement_ids,
             });
         }
+    });
+}
+
+fn evidence_ui(
+    ui: &mut egui::Ui,
+    snapshot: &CaseSnapshot,
+    lang: Lang,
+    finding: &Finding,
+    out: &mut Vec<Command>,
+) {
+    let sources = source_count(snapshot, finding);
+    ui.horizontal(|ui| {
+        ui.strong(t(lang, "findings.evidence"));
+        let text = tf(lang, "findings.evidence_count", &[("count", &sources)]);
+        if sources < 2 {
+            ui.colored_label(ui.visuals().warn_fg_color, text)
+                .on_hover_text(t(lang, "findings.single_source_hint"));
+        } else {
+            ui.weak(text);
+        }
+    });
+    if finding.evidence.is_empty() {
+        ui.weak(t(lang, "findings.no_evidence"));
+    }
+    for evidence in &finding.evidence {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width().min(900.0));
+            ui.horizontal_wrapped(|ui| {
+                ui.label(evidence_reference(snapshot, *evidence, lang, Quote::Always));
+                if ui
+                    .small_button("×")
+                    .on_hover_text(t(lang, "findings.remove_evidence"))
+                    .clicked()
+                {
+                    out.push(Command::UnlinkEvidence {
+                        finding_id: finding.id,
+                        evidence: *evidence,
+                    });
+                }
+            });
+        });
+    }
+    ui.add_space(4.0);
+    let label = ui.label(t(lang, "findings.add_evidence"));
+    let mut picked: Option<EvidenceRef> = None;
+    egui::ComboBox::from_id_salt(("finding_add_evidence", finding.id))
+        .selected_text(t(lang, "findings.pick_evidence"))
+        .width(420.0)
+        .height(360.0)
+        .show_ui(ui, |ui| {
+            for interview in &snapshot.interviews {
+                for excerpt in &interview.excerpts {
+                    let evidence = EvidenceRef::Excerpt(excerpt.id);
+                    if finding.evidence.contains(&evidence) {
+                        continue;
+                    }
+                    let text = format!(
+                        "{} {} · «{}»",
+                        interview.fields.role.label(lang),
+                        crate::i18n::date(Some(interview.fields.date)),
+                        shorten(&excerpt.quote, 70)
+                    );
+                    ui.selectable_value(&mut picked, Some(evidence), text);
+                }
+            }
+            for review in &snapshot.document_reviews {
+                let evidence = EvidenceRef::DocumentReview(review.id);
+                if finding.evidence.contains(&evidence) {
+                    continue;
+                }
+                let text = format!(
+                    "{} · {}",
+                    review.fields.kind.label(lang),
+                    review.fields.title
+                );
+                ui.selectable_value(&mut picked, Some(evidence), text);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if let Some(evidence) = picked {
+        out.push(Command::LinkEvidence {
+            finding_id: finding.id,
+            evidence,
+        });
     }
 }

@@ -1,55 +1,496 @@
-//! Intervjuer: the interviews with their metadata, notes and excerpts.
+//! Intervjuer: a filterable list beside an editor for one interview — its metadata, its notes,
+//! and the excerpts marked in them as evidence.
 
-use super::PageContext;
-use super::widgets::{requirement_codes, section_ui};
-use crate::i18n::{Labelled, date, t, tf};
+use super::widgets::{TextKind, draft_text, enum_combo, requirement_combo, section_ui};
+use super::{Focus, Page, PageContext, PageState};
+use crate::command::Command;
+use crate::domain::{
+    EvidenceRef, Excerpt, FindingFields, FindingKind, Interview, InterviewChannel, InterviewFields,
+    InterviewId, InterviewSetting, ParticipantStage, RequirementId, RequirementLink, Role, Stance,
+};
+use crate::i18n::{Labelled, Lang, date, t, tf};
 
-pub fn interviews_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
-    let snapshot = context.snapshot;
+/// What the interviews page remembers between frames.
+#[derive(Default)]
+pub struct InterviewsState {
+    pub selected: Option<InterviewId>,
+    /// Show only interviews with this role.
+    pub role_filter: Option<Role>,
+    /// The last text selected in the notes: (interview, start char, end char).
+    selection: Option<(InterviewId, usize, usize)>,
+    link_requirement: Option<RequirementId>,
+    link_stance: Stance,
+}
+
+pub fn interviews_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    if let Some(focus) = state.focus {
+        match focus {
+            Focus::Interview(id) => state.interviews.selected = Some(id),
+            Focus::Excerpt(id) => {
+                state.interviews.selected = context.snapshot.excerpt(id).map(|(i, _)| i.id);
+            }
+            _ => {}
+        }
+    }
+    egui::Panel::left("interview_list")
+        .resizable(true)
+        .default_size(290.0)
+        .min_size(220.0)
+        .show(ui, |ui| list_ui(ui, context, &mut state.interviews, out));
+    egui::CentralPanel::default().show(ui, |ui| {
+        let interview = state
+            .interviews
+            .selected
+            .and_then(|id| context.snapshot.interview(id));
+        if let Some(interview) = interview {
+            egui::ScrollArea::vertical()
+                .id_salt("interview_editor")
+                .auto_shrink([false, false])
+                .show(ui, |ui| editor_ui(ui, context, interview, state, out));
+        } else {
+            section_ui(ui, t(lang, "page.interviews"));
+            ui.weak(t(lang, "interviews.pick_one"));
+        }
+    });
+}
+
+fn list_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut InterviewsState,
+    out: &mut Vec<Command>,
+) {
     let lang = context.lang;
     section_ui(ui, t(lang, "page.interviews"));
+    if ui.button(t(lang, "interviews.add")).clicked() {
+        out.push(Command::AddInterview {
+            interview: InterviewFields {
+                date: context.today,
+                role: Role::MeasureCoordinator,
+                interviewees: Vec::new(),
+                stage: None,
+                setting: InterviewSetting::Individual,
+                channel: InterviewChannel::InPerson,
+            },
+            notes: String::new(),
+        });
+    }
+    ui.add_space(4.0);
+    let label = ui.label(t(lang, "interviews.filter_role"));
+    let all = t(lang, "interviews.all_roles");
+    egui::ComboBox::from_id_salt("interview_role_filter")
+        .selected_text(
+            state
+                .role_filter
+                .map_or_else(|| all.into(), |r| r.label(lang)),
+        )
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut state.role_filter, None, all);
+            for role in Role::ALL {
+                ui.selectable_value(&mut state.role_filter, Some(role), role.label(lang));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    ui.separator();
+    let snapshot = context.snapshot;
     if snapshot.interviews.is_empty() {
         ui.weak(t(lang, "interviews.none"));
+        return;
     }
-    for interview in &snapshot.interviews {
-        let fields = &interview.fields;
-        let mut heading = format!(
-            "{} · {} · {}",
-            date(Some(fields.date)),
-            fields.role.label(lang),
-            fields.interviewees.join(", ")
-        );
-        if let Some(stage) = fields.stage {
-            heading.push_str(" · ");
-            heading.push_str(&stage.label(lang));
+    let mut shown: Vec<&Interview> = snapshot
+        .interviews
+        .iter()
+        .filter(|i| state.role_filter.is_none_or(|role| i.fields.role == role))
+        .collect();
+    shown.sort_by_key(|i| (i.fields.date, i.id));
+    egui::ScrollArea::vertical()
+        .id_salt("interview_list_scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for interview in shown {
+                let selected = state.selected == Some(interview.id);
+                if ui
+                    .selectable_label(selected, list_line(interview, lang))
+                    .clicked()
+                {
+                    state.selected = Some(interview.id);
+                }
+            }
+        });
+}
+
+/// "12.02.2026 · Deltaker · D-03 (midtveis)".
+fn list_line(interview: &Interview, lang: Lang) -> String {
+    let fields = &interview.fields;
+    let mut line = format!("{} · {}", date(Some(fields.date)), fields.role.label(lang));
+    if !fields.interviewees.is_empty() {
+        line.push_str(" · ");
+        line.push_str(&fields.interviewees.join(", "));
+    }
+    if let Some(stage) = fields.stage {
+        line.push_str(" (");
+        line.push_str(&stage.label(lang).to_lowercase());
+        line.push(')');
+    }
+    line
+}
+
+fn editor_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    interview: &Interview,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let id = interview.id;
+    ui.horizontal(|ui| {
+        ui.heading(list_line(interview, lang));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t(lang, "interviews.delete")).clicked() {
+                out.push(Command::DeleteInterview { interview_id: id });
+                state.interviews.selected = None;
+            }
+        });
+    });
+    ui.add_space(6.0);
+    metadata_ui(ui, lang, interview, state, out);
+
+    ui.add_space(10.0);
+    let notes_label = ui.strong(t(lang, "interviews.notes"));
+    ui.weak(t(lang, "interviews.notes_hint"));
+    let notes_id = ui.make_persistent_id(("notes", id));
+    let output = draft_text(
+        ui,
+        &mut state.drafts,
+        notes_id,
+        &interview.notes,
+        TextKind::Multi { rows: 14 },
+        Some(&notes_label),
+        |notes| Command::SetInterviewNotes {
+            interview_id: id,
+            notes,
+        },
+    );
+    if let Some(range) = output.cursor_range
+        && !range.is_empty()
+    {
+        let chars = range.as_sorted_char_range();
+        state.interviews.selection = Some((id, chars.start.0, chars.end.0));
+    }
+    let notes = state
+        .drafts
+        .text(notes_id)
+        .unwrap_or(&interview.notes)
+        .to_owned();
+    link_ui(ui, context, id, &notes, &mut state.interviews, out);
+
+    ui.add_space(10.0);
+    ui.strong(tf(
+        lang,
+        "interviews.excerpt_count",
+        &[("count", &interview.excerpts.len())],
+    ));
+    if interview.excerpts.is_empty() {
+        ui.weak(t(lang, "interviews.no_excerpts"));
+    }
+    for excerpt in &interview.excerpts {
+        let marked = state.focus == Some(Focus::Excerpt(excerpt.id));
+        let response = excerpt_ui(ui, context, excerpt, marked, state, out);
+        if marked {
+            response.scroll_to_me(Some(egui::Align::Center));
+            state.focus = None;
         }
-        egui::CollapsingHeader::new(heading)
-            .id_salt(interview.id)
-            .show(ui, |ui| {
-                ui.weak(format!(
-                    "{} · {} · {}",
-                    fields.setting.label(lang),
-                    fields.channel.label(lang),
-                    tf(
-                        lang,
-                        "interviews.excerpt_count",
-                        &[("count", &interview.excerpts.len())]
-                    )
-                ));
-                ui.label(&interview.notes);
-                for excerpt in &interview.excerpts {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(format!("«{}»", excerpt.quote));
-                        let ids: Vec<_> = excerpt.links.iter().map(|l| l.requirement_id).collect();
-                        ui.weak(requirement_codes(snapshot, &ids));
-                        if !excerpt.anchored {
-                            ui.colored_label(
-                                ui.visuals().warn_fg_color,
-                                t(lang, "interviews.unanchored"),
-                            );
+    }
+    if state.focus == Some(Focus::Interview(id)) {
+        state.focus = None;
+    }
+}
+
+fn metadata_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    interview: &Interview,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    let id = interview.id;
+    let mut fields = interview.fields.clone();
+    let before = fields.clone();
+    egui::Grid::new(("interview_meta", id))
+        .num_columns(2)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            ui.label(t(lang, "interviews.date"));
+            let salt = format!("interview_date_{id}");
+            ui.add(
+                egui_extras::DatePickerButton::new(&mut fields.date)
+                    .id_salt(&salt)
+                    .format("%d.%m.%Y")
+                    .show_icon(false),
+            );
+            ui.end_row();
+
+            let label = ui.label(t(lang, "interviews.role"));
+            enum_combo(ui, &label, lang, &mut fields.role, &Role::ALL);
+            ui.end_row();
+
+            let label = ui.label(t(lang, "interviews.interviewees"));
+            let stored = interview.fields.interviewees.join(", ");
+            let base = interview.fields.clone();
+            draft_text(
+                ui,
+                &mut state.drafts,
+                ui.make_persistent_id(("interviewees", id)),
+                &stored,
+                TextKind::Single,
+                Some(&label),
+                move |text| Command::UpdateInterview {
+                    interview_id: id,
+                    interview: InterviewFields {
+                        interviewees: text
+                            .split(',')
+                            .map(|s| s.trim().to_owned())
+                            .filter(|s| !s.is_empty())
+                            .collect(),
+                        ..base
+                    },
+                },
+            );
+            ui.end_row();
+
+            if fields.role.is_participant() {
+                let label = ui.label(t(lang, "interviews.stage"));
+                let none = t(lang, "interviews.no_stage");
+                egui::ComboBox::from_id_salt(("stage", id))
+                    .selected_text(fields.stage.map_or_else(|| none.into(), |s| s.label(lang)))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut fields.stage, None, none);
+                        for stage in ParticipantStage::ALL {
+                            ui.selectable_value(&mut fields.stage, Some(stage), stage.label(lang));
                         }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
+
+            let label = ui.label(t(lang, "interviews.setting"));
+            enum_combo(
+                ui,
+                &label,
+                lang,
+                &mut fields.setting,
+                &InterviewSetting::ALL,
+            );
+            ui.end_row();
+            let label = ui.label(t(lang, "interviews.channel"));
+            enum_combo(
+                ui,
+                &label,
+                lang,
+                &mut fields.channel,
+                &InterviewChannel::ALL,
+            );
+            ui.end_row();
+        });
+    if !fields.role.is_participant() {
+        fields.stage = None;
+    }
+    if fields != before {
+        out.push(Command::UpdateInterview {
+            interview_id: id,
+            interview: fields,
+        });
+    }
+}
+
+/// "Knytt til krav": the selected text becomes an excerpt linked to a requirement.
+fn link_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    interview_id: InterviewId,
+    notes: &str,
+    state: &mut InterviewsState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let selection = state
+        .selection
+        .filter(|(id, _, _)| *id == interview_id)
+        .and_then(|(_, start, end)| {
+            crate::domain::interview::char_span(notes, start, end)
+                .map(|quote| (start, end, quote.trim()))
+        })
+        .filter(|(_, _, quote)| !quote.is_empty());
+    ui.add_space(6.0);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width().min(900.0));
+        match selection {
+            Some((_, _, quote)) => {
+                ui.label(tf(
+                    lang,
+                    "interviews.selected",
+                    &[("quote", &shorten(quote, 160))],
+                ));
+            }
+            None => {
+                ui.weak(t(lang, "interviews.select_to_link"));
+            }
+        }
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(t(lang, "interviews.requirement"));
+            requirement_combo(
+                ui,
+                ("link_requirement", interview_id),
+                &label,
+                context.snapshot,
+                lang,
+                &mut state.link_requirement,
+            );
+            for stance in Stance::ALL {
+                ui.radio_value(&mut state.link_stance, stance, stance.label(lang));
+            }
+            let ready = selection.is_some() && state.link_requirement.is_some();
+            if ui
+                .add_enabled(ready, egui::Button::new(t(lang, "interviews.link")))
+                .clicked()
+                && let (Some((start, end, _)), Some(requirement_id)) =
+                    (selection, state.link_requirement)
+            {
+                out.push(Command::AddExcerpt {
+                    interview_id,
+                    start_char: start,
+                    end_char: end,
+                    links: vec![RequirementLink {
+                        requirement_id,
+                        stance: state.link_stance,
+                    }],
+                    shareable: false,
+                });
+                state.selection = None;
+            }
+        });
+    });
+}
+
+fn excerpt_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    excerpt: &Excerpt,
+    marked: bool,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) -> egui::Response {
+    let lang = context.lang;
+    let snapshot = context.snapshot;
+    let mut frame = egui::Frame::group(ui.style());
+    if marked {
+        frame = frame.stroke(egui::Stroke::new(2.0, ui.visuals().selection.stroke.color));
+    }
+    frame
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width().min(900.0));
+            ui.label(format!("«{}»", excerpt.quote));
+            if !excerpt.anchored {
+                ui.colored_label(ui.visuals().warn_fg_color, t(lang, "interviews.unanchored"));
+            }
+            ui.horizontal_wrapped(|ui| {
+                for link in &excerpt.links {
+                    let Some(requirement) = snapshot.requirement(link.requirement_id) else {
+                        continue;
+                    };
+                    let (mark, color) = match link.stance {
+                        Stance::Supports => ("✔", egui::Color32::from_rgb(0x2e, 0x7d, 0x32)),
+                        Stance::Contradicts => ("✖", ui.visuals().error_fg_color),
+                    };
+                    ui.colored_label(color, format!("{mark} {}", requirement.code))
+                        .on_hover_text(format!(
+                            "{} — {}",
+                            requirement.title,
+                            link.stance.label(lang)
+                        ));
+                    if ui
+                        .small_button("×")
+                        .on_hover_text(t(lang, "interviews.unlink"))
+                        .clicked()
+                    {
+                        out.push(Command::UnlinkExcerpt {
+                            excerpt_id: excerpt.id,
+                            requirement_id: link.requirement_id,
+                        });
+                    }
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                let mut shareable = excerpt.shareable;
+                if ui
+                    .checkbox(&mut shareable, t(lang, "interviews.shareable"))
+                    .changed()
+                {
+                    out.push(Command::SetExcerptShareable {
+                        excerpt_id: excerpt.id,
+                        shareable,
+                    });
+                }
+                if ui.button(t(lang, "interviews.new_finding")).clicked() {
+                    out.push(Command::AddFinding {
+                        kind: if excerpt
+                            .links
+                            .iter()
+                            .any(|l| l.stance == Stance::Contradicts)
+                        {
+                            FindingKind::Deviation
+                        } else {
+                            FindingKind::GoodPractice
+                        },
+                        finding: FindingFields {
+                            title: shorten(&excerpt.quote, 80),
+                            description: String::new(),
+                        },
+                        requirement_ids: excerpt.links.iter().map(|l| l.requirement_id).collect(),
+                        evidence: vec![EvidenceRef::Excerpt(excerpt.id)],
+                    });
+                    state.goto = Some(Page::Findings);
+                }
+                if ui.button(t(lang, "interviews.delete_excerpt")).clicked() {
+                    out.push(Command::DeleteExcerpt {
+                        excerpt_id: excerpt.id,
                     });
                 }
             });
+        })
+        .response
+}
+
+/// At most `max` characters, cut at a word and marked with "…".
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn shorten_cuts_at_a_word() {
+        assert_eq!(shorten("kort", 10), "kort");
+        assert_eq!(
+            shorten("Planen kommer ofte for sent, sier hun.", 20),
+            "Planen kommer ofte…"
+        );
     }
 }

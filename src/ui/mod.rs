@@ -2,6 +2,7 @@
 //! `Command`s the user asked for; it never touches the store. Functions that draw end in `_ui`.
 
 mod documents;
+pub mod drafts;
 mod findings;
 mod interviews;
 mod meeting;
@@ -9,15 +10,63 @@ mod outcomes;
 mod overview;
 mod plan;
 mod requirements;
+mod search;
 pub mod widgets;
 
 use serde::{Deserialize, Serialize};
 
 use crate::command::Command;
-use crate::domain::CaseSnapshot;
+use crate::domain::{ActionId, CaseSnapshot, DocumentReviewId, ExcerptId, FindingId, InterviewId};
 use crate::i18n::{Labelled, Lang, t};
 
+pub use drafts::Drafts;
+pub use search::{hit_text, search_focus};
 pub use widgets::enum_combo;
+
+/// What the pages keep between frames: drafts being typed, selections, where to go next.
+#[derive(Default)]
+pub struct PageState {
+    pub drafts: Drafts,
+    pub interviews: interviews::InterviewsState,
+    pub findings: findings::FindingsState,
+    /// A page asks to show another page (e.g. the finding it just created).
+    pub goto: Option<Page>,
+    /// What a search hit points at: its page selects it, scrolls to it and marks it.
+    pub focus: Option<Focus>,
+}
+
+/// Something in the case a page can show and mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Interview(InterviewId),
+    Excerpt(ExcerptId),
+    Finding(FindingId),
+    Action(ActionId),
+    Document(DocumentReviewId),
+}
+
+impl Focus {
+    /// The page that shows it.
+    pub fn page(self) -> Page {
+        match self {
+            Focus::Interview(_) | Focus::Excerpt(_) => Page::Interviews,
+            Focus::Finding(_) => Page::Findings,
+            Focus::Action(_) => Page::Plan,
+            Focus::Document(_) => Page::Documents,
+        }
+    }
+}
+
+impl PageState {
+    /// A command created an entity: select it where it is shown.
+    pub fn created(&mut self, command: &Command, id: i64) {
+        match command {
+            Command::AddInterview { .. } => self.interviews.selected = Some(InterviewId(id)),
+            Command::AddFinding { .. } => self.findings.selected = Some(FindingId(id)),
+            _ => {}
+        }
+    }
+}
 
 /// What a page needs to draw.
 pub struct PageContext<'a> {
@@ -80,18 +129,29 @@ pub fn navigation_ui(ui: &mut egui::Ui, lang: Lang, page: &mut Page) {
     }
 }
 
-pub fn page_ui(ui: &mut egui::Ui, page: Page, context: &PageContext<'_>, out: &mut Vec<Command>) {
+pub fn page_ui(
+    ui: &mut egui::Ui,
+    page: Page,
+    context: &PageContext<'_>,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    // Pages with a list beside an editor scroll each part themselves.
+    match page {
+        Page::Interviews => return interviews::interviews_ui(ui, context, state, out),
+        Page::Findings => return findings::findings_ui(ui, context, state, out),
+        _ => {}
+    }
     egui::ScrollArea::vertical()
         .id_salt(page)
         .auto_shrink([false, false])
         .show(ui, |ui| match page {
             Page::Overview => overview::overview_ui(ui, context, out),
             Page::Requirements => requirements::requirements_ui(ui, context),
-            Page::Interviews => interviews::interviews_ui(ui, context),
             Page::Documents => documents::documents_ui(ui, context),
-            Page::Findings => findings::findings_ui(ui, context),
             Page::Meeting => meeting::meeting_ui(ui, context),
-            Page::Plan => plan::plan_ui(ui, context),
+            Page::Plan => plan::plan_ui(ui, context, state, out),
+            Page::Interviews | Page::Findings => {}
             Page::Outcomes => outcomes::outcomes_ui(ui, context),
         });
 }

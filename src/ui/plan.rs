@@ -1,11 +1,17 @@
-//! Handlingsplan: one block per deviation with its actions; overdue actions in red.
+//! Handlingsplan: one block per deviation with its actions, edited in place; overdue in red.
 
-use super::PageContext;
-use super::widgets::{requirement_codes, section_ui};
-use crate::domain::FindingKind;
-use crate::i18n::{Labelled, date, t, tf};
+use super::widgets::{TextKind, draft_text, enum_combo, requirement_codes, section_ui};
+use super::{Focus, PageContext, PageState};
+use crate::command::Command;
+use crate::domain::{Action, ActionFields, ActionStatus, Finding, FindingKind};
+use crate::i18n::{date, t, tf};
 
-pub fn plan_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
+pub fn plan_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
     let snapshot = context.snapshot;
     let lang = context.lang;
     section_ui(ui, t(lang, "page.plan"));
@@ -14,55 +20,234 @@ pub fn plan_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
         "plan.deadline",
         &[("date", &date(snapshot.key_dates.plan_deadline))],
     ));
-    for finding in snapshot
+    let deviations: Vec<&Finding> = snapshot
         .findings
         .iter()
         .filter(|f| f.kind == FindingKind::Deviation)
-    {
-        let actions: Vec<_> = snapshot
+        .collect();
+    if deviations.is_empty() {
+        ui.weak(t(lang, "plan.no_deviations"));
+    }
+    for finding in deviations {
+        let actions: Vec<&Action> = snapshot
             .actions
             .iter()
             .filter(|a| a.finding_id == finding.id)
             .collect();
-        let closed = actions
-            .iter()
-            .filter(|a| !a.fields.status.is_open())
-            .count();
         ui.add_space(8.0);
-        ui.group(|ui| {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.strong(format!(
-                "{} · {}",
-                requirement_codes(snapshot, &finding.requirement_ids),
-                finding.fields.title
-            ));
-            ui.weak(tf(
-                lang,
-                "plan.progress",
-                &[("closed", &closed), ("total", &actions.len())],
-            ));
-            if actions.is_empty() {
-                ui.colored_label(ui.visuals().warn_fg_color, t(lang, "plan.no_actions"));
-            }
-            egui::Grid::new(("actions", finding.id))
-                .num_columns(4)
-                .spacing([12.0, 4.0])
-                .striped(true)
-                .show(ui, |ui| {
-                    for action in actions {
-                        let fields = &action.fields;
-                        ui.label(&fields.description);
-                        ui.label(&fields.owner);
-                        let due = date(fields.due_date);
-                        if fields.is_overdue(context.today) {
-                            ui.colored_label(ui.visuals().error_fg_color, due);
-                        } else {
-                            ui.label(due);
-                        }
-                        ui.label(fields.status.label(lang));
-                        ui.end_row();
-                    }
-                });
+            deviation_ui(ui, context, finding, &actions, state, out);
         });
     }
+}
+
+fn deviation_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    finding: &Finding,
+    actions: &[&Action],
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let closed = actions
+        .iter()
+        .filter(|a| !a.fields.status.is_open())
+        .count();
+    ui.strong(format!(
+        "{} · {}",
+        requirement_codes(context.snapshot, &finding.requirement_ids),
+        finding.fields.title
+    ));
+    ui.horizontal(|ui| {
+        let progress = if actions.is_empty() {
+            0.0
+        } else {
+            closed as f32 / actions.len() as f32
+        };
+        ui.add(
+            egui::ProgressBar::new(progress)
+                .desired_width(160.0)
+                .text(tf(
+                    lang,
+                    "plan.progress",
+                    &[("closed", &closed), ("total", &actions.len())],
+                )),
+        );
+        if ui.button(t(lang, "plan.add_action")).clicked() {
+            out.push(Command::AddAction {
+                finding_id: finding.id,
+                action: ActionFields {
+                    description: t(lang, "plan.new_action").to_owned(),
+                    owner: String::new(),
+                    due_date: context.snapshot.key_dates.plan_deadline,
+                    status: ActionStatus::Proposed,
+                    closure_evidence: String::new(),
+                    nav_comment: String::new(),
+                },
+            });
+        }
+    });
+    if actions.is_empty() {
+        ui.colored_label(ui.visuals().warn_fg_color, t(lang, "plan.no_actions"));
+    }
+    for action in actions {
+        ui.separator();
+        let marked = state.focus == Some(Focus::Action(action.id));
+        let response = ui
+            .scope(|ui| {
+                if marked {
+                    ui.visuals_mut().widgets.inactive.bg_stroke =
+                        egui::Stroke::new(2.0, ui.visuals().selection.stroke.color);
+                }
+                action_ui(ui, context, action, state, out);
+            })
+            .response;
+        if marked {
+            response.scroll_to_me(Some(egui::Align::Center));
+            state.focus = None;
+        }
+    }
+}
+
+/// One action: what, who, when, status on the first line; closure evidence and NAV's comment below.
+fn action_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    action: &Action,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let id = action.id;
+    let stored = &action.fields;
+    let update = |fields: ActionFields| Command::UpdateAction {
+        action_id: id,
+        action: fields,
+    };
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(t(lang, "plan.action"));
+        narrow(ui, 340.0, |ui| {
+            let base = stored.clone();
+            draft_text(
+                ui,
+                &mut state.drafts,
+                ui.make_persistent_id(("action_description", id)),
+                &stored.description,
+                TextKind::Single,
+                Some(&label),
+                |description| {
+                    update(ActionFields {
+                        description,
+                        ..base
+                    })
+                },
+            );
+        });
+        let label = ui.label(t(lang, "plan.owner"));
+        narrow(ui, 170.0, |ui| {
+            let base = stored.clone();
+            draft_text(
+                ui,
+                &mut state.drafts,
+                ui.make_persistent_id(("action_owner", id)),
+                &stored.owner,
+                TextKind::Single,
+                Some(&label),
+                |owner| update(ActionFields { owner, ..base }),
+            );
+        });
+        ui.label(t(lang, "plan.due"));
+        match stored.due_date {
+            Some(due) => {
+                let mut picked = due;
+                let salt = format!("action_due_{id}");
+                ui.add(
+                    egui_extras::DatePickerButton::new(&mut picked)
+                        .id_salt(&salt)
+                        .format("%d.%m.%Y")
+                        .show_icon(false),
+                );
+                if picked != due {
+                    out.push(update(ActionFields {
+                        due_date: Some(picked),
+                        ..stored.clone()
+                    }));
+                }
+                if stored.is_overdue(context.today) {
+                    ui.colored_label(ui.visuals().error_fg_color, t(lang, "plan.overdue"));
+                }
+            }
+            None => {
+                if ui.button(t(lang, "plan.set_due")).clicked() {
+                    out.push(update(ActionFields {
+                        due_date: Some(context.today),
+                        ..stored.clone()
+                    }));
+                }
+            }
+        }
+        let label = ui.label(t(lang, "plan.status"));
+        let mut status = stored.status;
+        if enum_combo(ui, &label, lang, &mut status, &ActionStatus::ALL) {
+            out.push(Command::SetActionStatus {
+                action_id: id,
+                status,
+            });
+        }
+        if ui
+            .small_button("×")
+            .on_hover_text(t(lang, "plan.delete_action"))
+            .clicked()
+        {
+            out.push(Command::DeleteAction { action_id: id });
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(t(lang, "plan.closure_evidence"));
+        narrow(ui, 340.0, |ui| {
+            let base = stored.clone();
+            draft_text(
+                ui,
+                &mut state.drafts,
+                ui.make_persistent_id(("action_closure", id)),
+                &stored.closure_evidence,
+                TextKind::Single,
+                Some(&label),
+                |closure_evidence| {
+                    update(ActionFields {
+                        closure_evidence,
+                        ..base
+                    })
+                },
+            );
+        });
+        let label = ui.label(t(lang, "plan.nav_comment"));
+        narrow(ui, 300.0, |ui| {
+            let base = stored.clone();
+            draft_text(
+                ui,
+                &mut state.drafts,
+                ui.make_persistent_id(("action_comment", id)),
+                &stored.nav_comment,
+                TextKind::Single,
+                Some(&label),
+                |nav_comment| {
+                    update(ActionFields {
+                        nav_comment,
+                        ..base
+                    })
+                },
+            );
+        });
+    });
+}
+
+/// Runs `add` with at most `width` of room, so a field does not take the whole row.
+fn narrow(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
+    ui.scope(|ui| {
+        ui.set_max_width(width);
+        add(ui);
+    });
 }

@@ -1,7 +1,55 @@
 //! Small widgets shared by the pages.
 
+use super::drafts::Drafts;
+use crate::command::Command;
 use crate::domain::{CaseSnapshot, RequirementId};
 use crate::i18n::{Labelled, Lang};
+
+/// How a `draft_text` field is drawn.
+#[derive(Clone, Copy)]
+pub enum TextKind {
+    Single,
+    Multi { rows: usize },
+}
+
+/// A text field bound to a stored value: it shows the draft while one is typed, otherwise the
+/// stored text (so undo and other edits show at once). `make` turns the typed text into the
+/// command that stores it; `Drafts` decides when. `label` names the field for screen readers.
+pub fn draft_text(
+    ui: &mut egui::Ui,
+    drafts: &mut Drafts,
+    id: egui::Id,
+    stored: &str,
+    kind: TextKind,
+    label: Option<&egui::Response>,
+    make: impl FnOnce(String) -> Command,
+) -> egui::text_edit::TextEditOutput {
+    let mut text = drafts.text(id).unwrap_or(stored).to_owned();
+    let edit = match kind {
+        TextKind::Single => egui::TextEdit::singleline(&mut text),
+        TextKind::Multi { rows } => egui::TextEdit::multiline(&mut text).desired_rows(rows),
+    };
+    let output = edit
+        .id(id)
+        .desired_width(ui.available_width().min(900.0))
+        .show(ui);
+    if let Some(label) = label {
+        let _ = output.response.response.clone().labelled_by(label.id);
+    }
+    if output.response.changed() {
+        if text == stored {
+            drafts.discard(id);
+        } else {
+            let now = ui.input(|i| i.time);
+            let command = make(text.clone());
+            drafts.set(id, text, command, now);
+        }
+    }
+    if output.response.lost_focus() {
+        drafts.finish(id);
+    }
+    output
+}
 
 /// A combo box over an enum's values, labelled in the UI language. `label` is the widget that
 /// names it (for screen readers). Returns true when changed.
@@ -23,6 +71,40 @@ pub fn enum_combo<T: Labelled + Copy + PartialEq>(
         .response
         .labelled_by(label.id);
     *value != before
+}
+
+/// Picks one requirement of the case's catalog, shown as "IP-1 Plan innen fire uker".
+pub fn requirement_combo(
+    ui: &mut egui::Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    label: &egui::Response,
+    snapshot: &CaseSnapshot,
+    lang: Lang,
+    selected: &mut Option<RequirementId>,
+) -> bool {
+    let before = *selected;
+    let text = selected
+        .and_then(|id| snapshot.requirement(id))
+        .map_or_else(
+            || crate::i18n::t(lang, "requirements.pick").to_owned(),
+            |r| format!("{} {}", r.code, r.title),
+        );
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(text)
+        .width(320.0)
+        .height(360.0)
+        .show_ui(ui, |ui| {
+            for requirement in &snapshot.requirements {
+                ui.selectable_value(
+                    selected,
+                    Some(requirement.id),
+                    format!("{} {}", requirement.code, requirement.title),
+                );
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    *selected != before
 }
 
 /// A heading with a little space above it.
