@@ -8,7 +8,7 @@ use crate::domain::{
     EvidenceRef, Excerpt, FindingFields, FindingKind, Interview, InterviewChannel, InterviewFields,
     InterviewId, InterviewSetting, ParticipantStage, RequirementId, RequirementLink, Role, Stance,
 };
-use crate::i18n::{Labelled, Lang, date, t, tf};
+use crate::i18n::{Labelled, Lang, date, in_sentence, t, tf};
 
 /// What the interviews page remembers between frames.
 #[derive(Default)]
@@ -37,6 +37,9 @@ pub fn interviews_ui(
             }
             _ => {}
         }
+    }
+    if state.interviews.selected.is_none() {
+        state.interviews.selected = first_in_list(context, &state.interviews);
     }
     egui::Panel::left("interview_list")
         .resizable(true)
@@ -104,12 +107,7 @@ fn list_ui(
         ui.weak(t(lang, "interviews.none"));
         return;
     }
-    let mut shown: Vec<&Interview> = snapshot
-        .interviews
-        .iter()
-        .filter(|i| state.role_filter.is_none_or(|role| i.fields.role == role))
-        .collect();
-    shown.sort_by_key(|i| (i.fields.date, i.id));
+    let shown = listed(context, state);
     egui::ScrollArea::vertical()
         .id_salt("interview_list_scroll")
         .auto_shrink([false, false])
@@ -126,11 +124,29 @@ fn list_ui(
         });
 }
 
+/// The interviews the list shows, in date order.
+fn listed<'a>(context: &PageContext<'a>, state: &InterviewsState) -> Vec<&'a Interview> {
+    let mut shown: Vec<&Interview> = context
+        .snapshot
+        .interviews
+        .iter()
+        .filter(|i| state.role_filter.is_none_or(|role| i.fields.role == role))
+        .collect();
+    shown.sort_by_key(|i| (i.fields.date, i.id));
+    shown
+}
+
+fn first_in_list(context: &PageContext<'_>, state: &InterviewsState) -> Option<InterviewId> {
+    listed(context, state).first().map(|i| i.id)
+}
+
 /// "12.02.2026 · Deltaker · D-03 (midtveis)".
 fn list_line(interview: &Interview, lang: Lang) -> String {
     let fields = &interview.fields;
-    let mut line = format!("{} · {}", date(Some(fields.date)), fields.role.label(lang));
-    if !fields.interviewees.is_empty() {
+    let role = fields.role.label(lang);
+    let mut line = format!("{} · {}", date(Some(fields.date)), role);
+    // "NAV-leder · NAV-leder" says nothing twice.
+    if !fields.interviewees.is_empty() && fields.interviewees != [role.as_ref()] {
         line.push_str(" · ");
         line.push_str(&fields.interviewees.join(", "));
     }
@@ -407,16 +423,19 @@ fn excerpt_ui(
                     let Some(requirement) = snapshot.requirement(link.requirement_id) else {
                         continue;
                     };
-                    let (mark, color) = match link.stance {
-                        Stance::Supports => ("✔", egui::Color32::from_rgb(0x2e, 0x7d, 0x32)),
-                        Stance::Contradicts => ("✖", ui.visuals().error_fg_color),
+                    let color = match link.stance {
+                        Stance::Supports => egui::Color32::from_rgb(0x43, 0xa0, 0x47),
+                        Stance::Contradicts => ui.visuals().error_fg_color,
                     };
-                    ui.colored_label(color, format!("{mark} {}", requirement.code))
-                        .on_hover_text(format!(
-                            "{} — {}",
-                            requirement.title,
-                            link.stance.label(lang)
-                        ));
+                    ui.colored_label(
+                        color,
+                        format!(
+                            "{} · {}",
+                            requirement.code,
+                            in_sentence(&link.stance.label(lang))
+                        ),
+                    )
+                    .on_hover_text(&requirement.title);
                     if ui
                         .small_button("×")
                         .on_hover_text(t(lang, "interviews.unlink"))

@@ -1,0 +1,174 @@
+//! The evaluator's daily flow driven headless through labels: an interview, notes, an excerpt
+//! linked to a requirement, a finding from it, an action on the deviation, undo, restart, search.
+//! Every step is checked in the case file, not only on screen.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a panic is a failed test
+
+mod common;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use evalbench::app::{Settings, Workbench};
+use evalbench::dialogs::ScriptedDialogs;
+use evalbench::domain::{EvidenceRef, FindingKind, Stance};
+use evalbench::store::{CaseStore, Direction};
+use evalbench::ui::Page;
+use jiff::civil::date;
+
+const TODAY: jiff::civil::Date = date(2026, 2, 12);
+const NOTES: &str = "Planen kommer for sent";
+
+fn workbench(path: &std::path::Path) -> Workbench {
+    let mut workbench =
+        Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default())).with_today(TODAY);
+    workbench.open(path);
+    assert!(workbench.notice().is_none(), "{:?}", workbench.notice());
+    workbench
+}
+
+fn new_harness(workbench: Workbench) -> Harness<'static, Workbench> {
+    Harness::builder()
+        .with_size(egui::vec2(1366.0, 768.0))
+        .build_ui_state(|ui, workbench: &mut Workbench| workbench.ui(ui), workbench)
+}
+
+fn stored(path: &std::path::Path) -> evalbench::domain::CaseSnapshot {
+    CaseStore::open(path).unwrap().snapshot().unwrap()
+}
+
+fn click(harness: &mut Harness<'static, Workbench>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+#[test]
+fn interview_to_excerpt_to_finding_to_action_then_undo_restart_and_search() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "flow.evalcase");
+    common::new_case(&path).close().unwrap();
+    let mut harness = new_harness(workbench(&path));
+    harness.run();
+
+    // A new interview, with notes typed into it.
+    click(&mut harness, "Intervjuer");
+    click(&mut harness, "+ Nytt intervju");
+    assert_eq!(stored(&path).interviews.len(), 1);
+    harness.get_by_label("Notater").focus();
+    harness.run();
+    harness.get_by_label("Notater").type_text(NOTES);
+    harness.run();
+    assert!(
+        harness.state().has_drafts(),
+        "typing is a draft until a pause"
+    );
+    assert!(harness.state().title().contains("ikke lagret ennå"));
+
+    // Select "for sent" (the last eight characters) and link it to IP-1 as contradicting.
+    for _ in 0.."for sent".len() {
+        harness.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowLeft);
+    }
+    harness.run();
+    harness.get_by_label_contains("Merket: «for sent»");
+    click(&mut harness, "Krav for utdraget");
+    click(&mut harness, "IP-1 Plan innen 4 uker");
+    click(&mut harness, "Motsier");
+    click(&mut harness, "Knytt til krav");
+
+    let case = stored(&path);
+    let interview = &case.interviews[0];
+    assert_eq!(
+        interview.notes, NOTES,
+        "the notes were stored before the excerpt"
+    );
+    assert_eq!(interview.excerpts.len(), 1);
+    let excerpt = &interview.excerpts[0];
+    assert_eq!(excerpt.quote, "for sent");
+    assert_eq!(excerpt.links.len(), 1);
+    assert_eq!(excerpt.links[0].stance, Stance::Contradicts);
+    assert_eq!(
+        case.requirement(excerpt.links[0].requirement_id)
+            .unwrap()
+            .code,
+        "IP-1"
+    );
+    assert!(!harness.state().has_drafts());
+    assert!(harness.state().title().ends_with("lagret — Evalbench"));
+
+    // A finding from the excerpt: a deviation, since the excerpt contradicts the requirement.
+    click(&mut harness, "Nytt funn fra utdraget");
+    assert_eq!(harness.state().settings.page, Page::Findings);
+    let case = stored(&path);
+    assert_eq!(case.findings.len(), 1);
+    let finding = &case.findings[0];
+    assert_eq!(finding.kind, FindingKind::Deviation);
+    assert_eq!(finding.evidence, [EvidenceRef::Excerpt(excerpt.id)]);
+    assert_eq!(
+        finding.requirement_ids,
+        excerpt.links[0..1]
+            .iter()
+            .map(|l| l.requirement_id)
+            .collect::<Vec<_>>()
+    );
+    harness.get_by_label("intervju med tiltakskoordinator 12.02.2026: «for sent»");
+
+    // An action on the deviation in the plan.
+    click(&mut harness, "Handlingsplan");
+    click(&mut harness, "+ Legg til tiltak");
+    let case = stored(&path);
+    assert_eq!(case.actions.len(), 1);
+    assert_eq!(case.actions[0].finding_id, finding.id);
+
+    // Undo twice: once from the keyboard, once from the Edit menu naming what it undoes.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert!(stored(&path).actions.is_empty());
+    click(&mut harness, "Rediger");
+    harness.get_by_label_contains("Angre: nytt funn").click();
+    harness.run();
+    let case = stored(&path);
+    assert!(case.findings.is_empty());
+    assert_eq!(
+        case.interviews[0].excerpts.len(),
+        1,
+        "only two steps undone"
+    );
+    harness.get_by_label_contains("Angret: nytt funn");
+    drop(harness);
+
+    // Restart: the state is the undone one, and redo is still there.
+    let store = CaseStore::open(&path).unwrap();
+    assert_eq!(
+        store.next_step(Direction::Redo).map(|s| s.op.as_str()),
+        Some("add_finding")
+    );
+    drop(store);
+    let mut harness = new_harness(workbench(&path));
+    harness.run();
+    let case = harness.state().case().unwrap().snapshot().clone();
+    assert!(case.findings.is_empty() && case.actions.is_empty());
+    assert_eq!(case.interviews[0].excerpts[0].quote, "for sent");
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    harness.run();
+    assert_eq!(stored(&path).findings.len(), 1, "redo after restart");
+
+    // Search finds the excerpt and the notes; Enter opens the best hit on its page.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    harness.get_by_label("Søk i saken").type_text("sent");
+    harness.run();
+    harness.run();
+    harness.get_by_label_contains("Utdrag: for");
+    harness.get_by_label_contains("Intervjunotater: Planen kommer for");
+    harness.get_by_label_contains("Funn: for");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(
+        matches!(
+            harness.state().settings.page,
+            Page::Interviews | Page::Findings
+        ),
+        "Enter opened the first hit's page"
+    );
+}
