@@ -84,6 +84,7 @@ fn navigation_reaches_every_page_and_english_works() {
         ("Interviews", Page::Interviews),
         ("Document review", Page::Documents),
         ("Findings", Page::Findings),
+        ("Coverage matrix", Page::Coverage),
         ("Feedback meeting", Page::Meeting),
         ("Action plan", Page::Plan),
         ("Outcomes", Page::Outcomes),

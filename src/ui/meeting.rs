@@ -1,10 +1,16 @@
 //! Tilbakemeldingsmøte: the record of the feedback meeting.
 
-use super::PageContext;
 use super::widgets::{facts_grid_ui, section_ui};
+use super::{PageContext, PageState};
+use crate::command::Command;
 use crate::i18n::{date, t};
 
-pub fn meeting_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
+pub fn meeting_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    _state: &mut PageState,
+    _out: &mut Vec<Command>,
+) {
     let meeting = &context.snapshot.feedback_meeting;
     let lang = context.lang;
     section_ui(ui, t(lang, "page.meeting"));

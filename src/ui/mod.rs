@@ -1,6 +1,7 @@
 //! The pages of a case. Each page draws from a `PageContext` (a read-only snapshot) and pushes the
 //! `Command`s the user asked for; it never touches the store. Functions that draw end in `_ui`.
 
+mod coverage;
 mod documents;
 pub mod drafts;
 mod findings;
@@ -86,18 +87,20 @@ pub enum Page {
     Interviews,
     Documents,
     Findings,
+    Coverage,
     Meeting,
     Plan,
     Outcomes,
 }
 
 impl Page {
-    pub const ALL: [Page; 8] = [
+    pub const ALL: [Page; 9] = [
         Page::Overview,
         Page::Requirements,
         Page::Interviews,
         Page::Documents,
         Page::Findings,
+        Page::Coverage,
         Page::Meeting,
         Page::Plan,
         Page::Outcomes,
@@ -108,8 +111,8 @@ impl Labelled for Page {
     const PREFIX: &'static str = "page";
 }
 
-/// Ctrl+1 … Ctrl+8 go to the pages in order.
-pub const PAGE_KEYS: [egui::Key; 8] = [
+/// Ctrl+1 … Ctrl+9 go to the pages in order.
+pub const PAGE_KEYS: [egui::Key; 9] = [
     egui::Key::Num1,
     egui::Key::Num2,
     egui::Key::Num3,
@@ -118,6 +121,7 @@ pub const PAGE_KEYS: [egui::Key; 8] = [
     egui::Key::Num6,
     egui::Key::Num7,
     egui::Key::Num8,
+    egui::Key::Num9,
 ];
 
 pub fn navigation_ui(ui: &mut egui::Ui, lang: Lang, page: &mut Page) {
@@ -140,6 +144,7 @@ pub fn page_ui(
     match page {
         Page::Interviews => return interviews::interviews_ui(ui, context, state, out),
         Page::Findings => return findings::findings_ui(ui, context, state, out),
+        Page::Coverage => return coverage::coverage_ui(ui, context, state, out),
         _ => {}
     }
     egui::ScrollArea::vertical()
@@ -149,10 +154,10 @@ pub fn page_ui(
             Page::Overview => overview::overview_ui(ui, context, out),
             Page::Requirements => requirements::requirements_ui(ui, context),
             Page::Documents => documents::documents_ui(ui, context),
-            Page::Meeting => meeting::meeting_ui(ui, context),
+            Page::Meeting => meeting::meeting_ui(ui, context, state, out),
             Page::Plan => plan::plan_ui(ui, context, state, out),
-            Page::Interviews | Page::Findings => {}
-            Page::Outcomes => outcomes::outcomes_ui(ui, context),
+            Page::Outcomes => outcomes::outcomes_ui(ui, context, state, out),
+            Page::Interviews | Page::Findings | Page::Coverage => {}
         });
 }
 

@@ -1,10 +1,16 @@
 //! Resultater: participants who ended each year and where they went, against the 50 % target.
 
-use super::PageContext;
 use super::widgets::section_ui;
+use super::{PageContext, PageState};
+use crate::command::Command;
 use crate::i18n::t;
 
-pub fn outcomes_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
+pub fn outcomes_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    _state: &mut PageState,
+    _out: &mut Vec<Command>,
+) {
     let lang = context.lang;
     section_ui(ui, t(lang, "page.outcomes"));
     egui::Grid::new("outcomes_grid")
