@@ -139,6 +139,7 @@ impl Workbench {
 
     fn close_case(&mut self) {
         self.commit_drafts();
+        self.pages.drafts.clear();
         if let Some(case) = self.case.take()
             && let Err(e) = case.store.close()
         {

@@ -42,12 +42,11 @@ fn overview_shows_provider_and_real_counts() {
     let mut harness = harness(workbench);
     harness.run();
 
-    // The heading and the facts table both name the provider.
+    // The heading names the provider, and so does the editable field in the facts table.
+    harness.get_by_label(&snapshot.facts.provider_name);
     assert_eq!(
-        harness
-            .get_all_by_label(&snapshot.facts.provider_name)
-            .count(),
-        2
+        harness.get_by_label("Tiltaksarrangør").value().as_deref(),
+        Some(snapshot.facts.provider_name.as_str())
     );
     let summary = format!(
         "{} intervjuer · {} dokumenter · {} funn, herav {} avvik · {} tiltak i handlingsplanen",
@@ -184,4 +183,56 @@ fn type_into(harness: &mut Harness<'static, Workbench>, label: &str, text: &str)
     harness.run();
     harness.get_by_label(label).type_text(text);
     harness.run();
+}
+
+#[test]
+fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
+    let dir = common::temp_dir();
+    let (workbench, path) = demo_workbench(&dir, Lang::Nb);
+    let before = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let mut harness = harness(workbench);
+    harness.run();
+
+    // A wrong check digit: the field says so and nothing is stored, even after leaving it.
+    harness.get_by_label("Organisasjonsnummer").focus();
+    harness.run();
+    harness.key_press(egui::Key::End);
+    harness.key_press(egui::Key::Backspace);
+    harness.get_by_label("Organisasjonsnummer").type_text("2");
+    harness.run();
+    harness.get_by_label("NAV-enhet").focus();
+    harness.run();
+    harness.get_by_label_contains("Organisasjonsnummeret er ikke gyldig");
+    let stored = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    assert_eq!(stored.facts.org_number, before.facts.org_number);
+
+    // The NAV unit typed and left: stored as typed.
+    harness.key_press(egui::Key::End);
+    harness.get_by_label("NAV-enhet").type_text(" øst");
+    harness.run();
+    harness.get_by_label("Avtalte plasser").focus();
+    harness.run();
+    let stored = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    assert_eq!(
+        stored.facts.nav_unit,
+        format!("{} øst", before.facts.nav_unit)
+    );
+    assert_eq!(stored.facts.provider_name, before.facts.provider_name);
+
+    // The gaps are listed, counted as the domain counts them.
+    let warnings = before.warnings(DEMO_TODAY);
+    assert!(
+        !warnings.overdue_actions.is_empty(),
+        "the demo has overdue actions"
+    );
+    harness.get_by_label(&format!(
+        "{} tiltak har passert fristen",
+        warnings.overdue_actions.len()
+    ));
+    assert_eq!(
+        harness
+            .query_by_label_contains("avvik uten tiltak")
+            .is_some(),
+        !warnings.deviations_without_action.is_empty()
+    );
 }

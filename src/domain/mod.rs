@@ -24,4 +24,4 @@ pub use meeting::FeedbackMeeting;
 pub use outcome::Outcome;
 pub use plan::{Action, ActionFields, ActionStatus};
 pub use requirement::{Requirement, RequirementArea, RequirementLink, Stance};
-pub use snapshot::{CaseSnapshot, CatalogInfo};
+pub use snapshot::{CaseSnapshot, CatalogInfo, Warnings};

@@ -3,9 +3,30 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Action, ActionStatus, CaseFacts, DocumentReview, FeedbackMeeting, Finding, FindingKind,
-    Interview, KeyDates, Outcome, Phase, Requirement, RequirementArea, Role,
+    Action, ActionId, ActionStatus, CaseFacts, DocumentReview, EvidenceRef, FeedbackMeeting,
+    Finding, FindingId, FindingKind, Interview, KeyDates, Outcome, Phase, Requirement,
+    RequirementArea, RequirementId, Role,
 };
+
+/// What the overview warns about: the gaps an evaluator must close before the report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Warnings {
+    /// Requirements with no excerpt, no document review and no finding.
+    pub requirements_without_evidence: Vec<RequirementId>,
+    /// Findings (other than "meets requirement" ones) resting on fewer than two sources.
+    pub single_source_findings: Vec<FindingId>,
+    pub deviations_without_action: Vec<FindingId>,
+    pub overdue_actions: Vec<ActionId>,
+}
+
+impl Warnings {
+    pub fn is_empty(&self) -> bool {
+        self.requirements_without_evidence.is_empty()
+            && self.single_source_findings.is_empty()
+            && self.deviations_without_action.is_empty()
+            && self.overdue_actions.is_empty()
+    }
+}
 
 /// Which catalog the case's requirements were copied from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -74,5 +95,69 @@ impl CaseSnapshot {
 
     pub fn finding(&self, id: super::FindingId) -> Option<&Finding> {
         self.findings.iter().find(|f| f.id == id)
+    }
+
+    /// Distinct sources behind a finding: an interview counts once however many excerpts it
+    /// gave; each document review counts once.
+    pub fn source_count(&self, finding: &Finding) -> usize {
+        let mut sources: Vec<(u8, i64)> = finding
+            .evidence
+            .iter()
+            .filter_map(|evidence| match evidence {
+                EvidenceRef::Excerpt(id) => self.excerpt(*id).map(|(i, _)| (0, i.id.0)),
+                EvidenceRef::DocumentReview(id) => Some((1, id.0)),
+            })
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        sources.len()
+    }
+
+    /// True when any excerpt, document review or finding refers to `requirement`.
+    pub fn has_evidence(&self, requirement: RequirementId) -> bool {
+        let linked = |links: &[super::RequirementLink]| {
+            links.iter().any(|l| l.requirement_id == requirement)
+        };
+        self.interviews
+            .iter()
+            .flat_map(|i| &i.excerpts)
+            .any(|e| linked(&e.links))
+            || self.document_reviews.iter().any(|d| linked(&d.links))
+            || self
+                .findings
+                .iter()
+                .any(|f| f.requirement_ids.contains(&requirement))
+    }
+
+    pub fn warnings(&self, today: jiff::civil::Date) -> Warnings {
+        Warnings {
+            requirements_without_evidence: self
+                .requirements
+                .iter()
+                .filter(|r| !self.has_evidence(r.id))
+                .map(|r| r.id)
+                .collect(),
+            single_source_findings: self
+                .findings
+                .iter()
+                .filter(|f| f.kind != FindingKind::MeetsRequirement && self.source_count(f) < 2)
+                .map(|f| f.id)
+                .collect(),
+            deviations_without_action: self
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.kind == FindingKind::Deviation
+                        && !self.actions.iter().any(|a| a.finding_id == f.id)
+                })
+                .map(|f| f.id)
+                .collect(),
+            overdue_actions: self
+                .actions
+                .iter()
+                .filter(|a| a.fields.is_overdue(today))
+                .map(|a| a.id)
+                .collect(),
+        }
     }
 }

@@ -75,21 +75,6 @@ pub fn findings_ui(
     });
 }
 
-/// Distinct sources behind a finding: an interview counts once however many excerpts it gave.
-pub fn source_count(snapshot: &CaseSnapshot, finding: &Finding) -> usize {
-    let mut sources: Vec<(u8, i64)> = finding
-        .evidence
-        .iter()
-        .filter_map(|evidence| match evidence {
-            EvidenceRef::Excerpt(id) => snapshot.excerpt(*id).map(|(i, _)| (0, i.id.0)),
-            EvidenceRef::DocumentReview(id) => Some((1, id.0)),
-        })
-        .collect();
-    sources.sort_unstable();
-    sources.dedup();
-    sources.len()
-}
-
 fn list_ui(
     ui: &mut egui::Ui,
     context: &PageContext<'_>,
@@ -138,7 +123,7 @@ fn list_ui(
     let mut rows: Vec<(&Finding, usize)> = snapshot
         .findings
         .iter()
-        .map(|f| (f, source_count(snapshot, f)))
+        .map(|f| (f, snapshot.source_count(f)))
         .collect();
     match state.order {
         FindingOrder::Area => rows.sort_by_key(|(f, _)| (area_position(f), f.kind, f.id)),
@@ -307,7 +292,7 @@ fn evidence_ui(
     finding: &Finding,
     out: &mut Vec<Command>,
 ) {
-    let sources = source_count(snapshot, finding);
+    let sources = snapshot.source_count(finding);
     ui.horizontal(|ui| {
         ui.strong(t(lang, "findings.evidence"));
         let text = tf(lang, "findings.evidence_count", &[("count", &sources)]);

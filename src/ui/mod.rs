@@ -151,7 +151,7 @@ pub fn page_ui(
         .id_salt(page)
         .auto_shrink([false, false])
         .show(ui, |ui| match page {
-            Page::Overview => overview::overview_ui(ui, context, out),
+            Page::Overview => overview::overview_ui(ui, context, state, out),
             Page::Requirements => requirements::requirements_ui(ui, context),
             Page::Documents => documents::documents_ui(ui, context),
             Page::Meeting => meeting::meeting_ui(ui, context, state, out),

@@ -2,13 +2,22 @@
 
 use egui::RichText;
 
-use super::PageContext;
-use super::widgets::{enum_combo, facts_grid_ui, section_ui};
+use super::widgets::{
+    TextKind, checked_draft_text, draft_text, enum_combo, optional_date, section_ui,
+};
+use super::{Focus, Page, PageContext, PageState};
 use crate::command::Command;
-use crate::domain::{ActionStatus, DocumentKind, FindingKind, Phase, Role};
-use crate::i18n::{Labelled, date, t, tf};
+use crate::domain::{
+    ActionStatus, CaseFacts, DocumentKind, FindingKind, KeyDates, Measure, OrgNumber, Phase, Role,
+};
+use crate::i18n::{Labelled, t, tf};
 
-pub fn overview_ui(ui: &mut egui::Ui, context: &PageContext<'_>, out: &mut Vec<Command>) {
+pub fn overview_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
     let snapshot = context.snapshot;
     let lang = context.lang;
     let facts = &snapshot.facts;
@@ -35,56 +44,12 @@ pub fn overview_ui(ui: &mut egui::Ui, context: &PageContext<'_>, out: &mut Vec<C
             out.push(Command::SetPhase { phase });
         }
     });
+    warnings_ui(ui, context, state);
 
     ui.columns(2, |columns| {
         let ui = &mut columns[0];
         section_ui(ui, t(lang, "overview.facts"));
-        let period = match (facts.period_start, facts.period_end) {
-            (None, None) => "–".to_owned(),
-            (start, end) => format!("{} – {}", date(start), date(end)),
-        };
-        facts_grid_ui(
-            ui,
-            "facts_grid",
-            &[
-                (t(lang, "facts.provider_name"), facts.provider_name.clone()),
-                (
-                    t(lang, "facts.org_number"),
-                    facts
-                        .org_number
-                        .as_ref()
-                        .map_or_else(|| "–".to_owned(), ToString::to_string),
-                ),
-                (
-                    t(lang, "facts.measure"),
-                    facts.measure.label(lang).into_owned(),
-                ),
-                (
-                    t(lang, "facts.agreed_places"),
-                    facts
-                        .agreed_places
-                        .map_or_else(|| "–".to_owned(), |n| n.to_string()),
-                ),
-                (t(lang, "facts.nav_unit"), facts.nav_unit.clone()),
-                (t(lang, "facts.period"), period),
-                (t(lang, "facts.evaluators"), snapshot.evaluators.join(", ")),
-                (
-                    t(lang, "facts.catalog"),
-                    snapshot.catalog.as_ref().map_or_else(
-                        || "–".to_owned(),
-                        |c| format!("{} ({})", c.title, c.version),
-                    ),
-                ),
-                (
-                    t(lang, "facts.feedback_meeting"),
-                    date(snapshot.key_dates.feedback_meeting),
-                ),
-                (
-                    t(lang, "facts.plan_deadline"),
-                    date(snapshot.key_dates.plan_deadline),
-                ),
-            ],
-        );
+        facts_ui(ui, context, state, out);
 
         let ui = &mut columns[1];
         section_ui(ui, t(lang, "overview.interviews_by_role"));
@@ -113,18 +78,6 @@ pub fn overview_ui(ui: &mut egui::Ui, context: &PageContext<'_>, out: &mut Vec<C
             |status| snapshot.actions_with(status),
             false,
         );
-        let overdue = snapshot
-            .actions
-            .iter()
-            .filter(|a| a.fields.is_overdue(context.today))
-            .count();
-        if overdue > 0 {
-            ui.colored_label(
-                ui.visuals().error_fg_color,
-                tf(lang, "overview.overdue", &[("count", &overdue)]),
-            );
-        }
-
         section_ui(ui, t(lang, "overview.documents_by_kind"));
         let documents_of = |kind| {
             snapshot
@@ -161,4 +114,274 @@ fn counts_ui<T: Labelled + Copy + std::fmt::Debug>(
                 ui.end_row();
             }
         });
+}
+
+/// The case's facts and key dates, each edited in place.
+fn facts_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    let snapshot = context.snapshot;
+    let lang = context.lang;
+    let facts = &snapshot.facts;
+    let update = |facts: CaseFacts| Command::UpdateCaseFacts { facts };
+    let drafts = &mut state.drafts;
+    egui::Grid::new("facts_grid")
+        .num_columns(2)
+        .spacing([16.0, 6.0])
+        .striped(true)
+        .show(ui, |ui| {
+            let label = ui.strong(t(lang, "facts.provider_name"));
+            let base = facts.clone();
+            draft_text(
+                ui,
+                drafts,
+                ui.make_persistent_id("provider_name"),
+                &facts.provider_name,
+                TextKind::Single,
+                Some(&label),
+                |provider_name| {
+                    update(CaseFacts {
+                        provider_name,
+                        ..base
+                    })
+                },
+            );
+            ui.end_row();
+
+            let label = ui.strong(t(lang, "facts.org_number"));
+            let base = facts.clone();
+            let stored = facts
+                .org_number
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            checked_draft_text(
+                ui,
+                drafts,
+                ui.make_persistent_id("org_number"),
+                &stored,
+                TextKind::Single,
+                Some(&label),
+                |text| {
+                    let org_number = match text.trim() {
+                        "" => None,
+                        text => Some(
+                            OrgNumber::parse(text)
+                                .map_err(|_| t(lang, "new_case.bad_org_number").to_owned())?,
+                        ),
+                    };
+                    Ok(update(CaseFacts { org_number, ..base }))
+                },
+            );
+            ui.end_row();
+
+            let label = ui.strong(t(lang, "facts.measure"));
+            let mut measure = facts.measure;
+            if enum_combo(ui, &label, lang, &mut measure, &Measure::ALL) {
+                out.push(update(CaseFacts {
+                    measure,
+                    ..facts.clone()
+                }));
+            }
+            ui.end_row();
+
+            let label = ui.strong(t(lang, "facts.agreed_places"));
+            let base = facts.clone();
+            checked_draft_text(
+                ui,
+                drafts,
+                ui.make_persistent_id("agreed_places"),
+                &facts
+                    .agreed_places
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                TextKind::Single,
+                Some(&label),
+                |text| {
+                    let agreed_places = match text.trim() {
+                        "" => None,
+                        text => Some(
+                            text.parse::<u32>()
+                                .map_err(|_| t(lang, "facts.bad_number").to_owned())?,
+                        ),
+                    };
+                    Ok(update(CaseFacts {
+                        agreed_places,
+                        ..base
+                    }))
+                },
+            );
+            ui.end_row();
+
+            let label = ui.strong(t(lang, "facts.nav_unit"));
+            let base = facts.clone();
+            draft_text(
+                ui,
+                drafts,
+                ui.make_persistent_id("nav_unit"),
+                &facts.nav_unit,
+                TextKind::Single,
+                Some(&label),
+                |nav_unit| update(CaseFacts { nav_unit, ..base }),
+            );
+            ui.end_row();
+
+            ui.strong(t(lang, "facts.period_start"));
+            if let Some(period_start) =
+                optional_date(ui, "period_start", lang, facts.period_start, context.today)
+            {
+                out.push(update(CaseFacts {
+                    period_start,
+                    ..facts.clone()
+                }));
+            }
+            ui.end_row();
+            ui.strong(t(lang, "facts.period_end"));
+            if let Some(period_end) =
+                optional_date(ui, "period_end", lang, facts.period_end, context.today)
+            {
+                out.push(update(CaseFacts {
+                    period_end,
+                    ..facts.clone()
+                }));
+            }
+            ui.end_row();
+
+            let label = ui.strong(t(lang, "facts.evaluators"));
+            draft_text(
+                ui,
+                drafts,
+                ui.make_persistent_id("evaluators"),
+                &snapshot.evaluators.join(", "),
+                TextKind::Single,
+                Some(&label),
+                |text| Command::SetEvaluators {
+                    evaluators: text.split(',').map(|s| s.trim().to_owned()).collect(),
+                },
+            );
+            ui.end_row();
+
+            ui.strong(t(lang, "facts.catalog"));
+            ui.add(
+                egui::Label::new(snapshot.catalog.as_ref().map_or_else(
+                    || "–".to_owned(),
+                    |c| format!("{} ({})", c.title, c.version),
+                ))
+                .wrap(),
+            );
+            ui.end_row();
+
+            let key_dates = snapshot.key_dates;
+            ui.strong(t(lang, "facts.feedback_meeting"));
+            if let Some(feedback_meeting) = optional_date(
+                ui,
+                "key_feedback_meeting",
+                lang,
+                key_dates.feedback_meeting,
+                context.today,
+            ) {
+                out.push(Command::SetKeyDates {
+                    key_dates: KeyDates {
+                        feedback_meeting,
+                        ..key_dates
+                    },
+                });
+            }
+            ui.end_row();
+            ui.strong(t(lang, "facts.plan_deadline"));
+            if let Some(plan_deadline) = optional_date(
+                ui,
+                "key_plan_deadline",
+                lang,
+                key_dates.plan_deadline,
+                context.today,
+            ) {
+                out.push(Command::SetKeyDates {
+                    key_dates: KeyDates {
+                        plan_deadline,
+                        ..key_dates
+                    },
+                });
+            }
+            ui.end_row();
+        });
+}
+
+/// The gaps to close before the report, each a link to where it is fixed.
+fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageState) {
+    let snapshot = context.snapshot;
+    let lang = context.lang;
+    let warnings = snapshot.warnings(context.today);
+    if warnings.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.strong(t(lang, "overview.warnings"));
+        let warn = ui.visuals().warn_fg_color;
+        let codes: Vec<&str> = warnings
+            .requirements_without_evidence
+            .iter()
+            .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.as_str()))
+            .collect();
+        if !codes.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(
+                    warn,
+                    tf(
+                        lang,
+                        "overview.warn_no_evidence",
+                        &[("count", &codes.len()), ("codes", &codes.join(", "))],
+                    ),
+                );
+                if ui.small_button(t(lang, "overview.show")).clicked() {
+                    state.goto = Some(Page::Coverage);
+                }
+            });
+        }
+        let mut line =
+            |ui: &mut egui::Ui, key: &str, count: usize, first: Option<Focus>, page: Page| {
+                if count == 0 {
+                    return;
+                }
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(warn, tf(lang, key, &[("count", &count)]));
+                    if ui.small_button(t(lang, "overview.show")).clicked() {
+                        state.goto = Some(page);
+                        state.focus = first;
+                    }
+                });
+            };
+        line(
+            ui,
+            "overview.warn_single_source",
+            warnings.single_source_findings.len(),
+            warnings
+                .single_source_findings
+                .first()
+                .map(|id| Focus::Finding(*id)),
+            Page::Findings,
+        );
+        line(
+            ui,
+            "overview.warn_no_action",
+            warnings.deviations_without_action.len(),
+            None,
+            Page::Plan,
+        );
+        line(
+            ui,
+            "overview.overdue",
+            warnings.overdue_actions.len(),
+            warnings
+                .overdue_actions
+                .first()
+                .map(|id| Focus::Action(*id)),
+            Page::Plan,
+        );
+    });
 }

@@ -24,15 +24,38 @@ pub fn draft_text(
     label: Option<&egui::Response>,
     make: impl FnOnce(String) -> Command,
 ) -> egui::text_edit::TextEditOutput {
+    checked_draft_text(ui, drafts, id, stored, kind, label, |text| Ok(make(text)))
+}
+
+/// `draft_text` for text that can be wrong (an organisation number): while `make` says why the
+/// text is not valid, the draft is kept, not stored, and the reason is shown under the field.
+pub fn checked_draft_text(
+    ui: &mut egui::Ui,
+    drafts: &mut Drafts,
+    id: egui::Id,
+    stored: &str,
+    kind: TextKind,
+    label: Option<&egui::Response>,
+    make: impl FnOnce(String) -> Result<Command, String>,
+) -> egui::text_edit::TextEditOutput {
     let mut text = drafts.text(id).unwrap_or(stored).to_owned();
+    let problem = drafts.problem(id).map(str::to_owned);
     let edit = match kind {
         TextKind::Single => egui::TextEdit::singleline(&mut text),
         TextKind::Multi { rows } => egui::TextEdit::multiline(&mut text).desired_rows(rows),
     };
-    let output = edit
-        .id(id)
-        .desired_width(ui.available_width().min(900.0))
-        .show(ui);
+    let output = ui
+        .scope(|ui| {
+            if problem.is_some() {
+                let error = ui.visuals().error_fg_color;
+                ui.visuals_mut().widgets.inactive.bg_stroke = egui::Stroke::new(1.0, error);
+                ui.visuals_mut().selection.stroke = egui::Stroke::new(1.0, error);
+            }
+            edit.id(id)
+                .desired_width(ui.available_width().min(900.0))
+                .show(ui)
+        })
+        .inner;
     if let Some(label) = label {
         let _ = output.response.response.clone().labelled_by(label.id);
     }
@@ -48,7 +71,49 @@ pub fn draft_text(
     if output.response.lost_focus() {
         drafts.finish(id);
     }
+    if let Some(problem) = drafts.problem(id) {
+        ui.colored_label(ui.visuals().error_fg_color, problem);
+    }
     output
+}
+
+/// An optional date: a date picker with a clear button, or a button that sets it to `today`.
+/// Returns the new value when the user changed it.
+pub fn optional_date(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    lang: Lang,
+    value: Option<jiff::civil::Date>,
+    today: jiff::civil::Date,
+) -> Option<Option<jiff::civil::Date>> {
+    let mut changed = None;
+    ui.horizontal(|ui| match value {
+        Some(date) => {
+            let mut picked = date;
+            ui.add(
+                egui_extras::DatePickerButton::new(&mut picked)
+                    .id_salt(id_salt)
+                    .format("%d.%m.%Y")
+                    .show_icon(false),
+            );
+            if picked != date {
+                changed = Some(Some(picked));
+            }
+            if ui
+                .small_button("×")
+                .on_hover_text(crate::i18n::t(lang, "date.clear"))
+                .clicked()
+            {
+                changed = Some(None);
+            }
+        }
+        None => {
+            if ui.button(crate::i18n::t(lang, "date.set")).clicked() {
+                changed = Some(Some(today));
+            }
+        }
+    });
+    changed
 }
 
 /// A combo box over an enum's values, labelled in the UI language. `label` is the widget that
