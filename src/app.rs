@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
+use crate::attachments;
 use crate::catalog;
 use crate::command::Command;
 use crate::dialogs::{FileDialogs, NativeDialogs};
+use crate::domain::AttachmentRef;
 use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber};
 use crate::i18n::{Lang, t, tf};
 use crate::store::{CaseStore, Direction, SearchHit, StoreError};
-use crate::ui::{self, Focus, Page, PageContext, PageState};
+use crate::ui::{self, Focus, Page, PageContext, PageState, Request};
 
 /// What is remembered between runs (through eframe's storage). `default` keeps an older or
 /// damaged saved state from ever blocking start-up.
@@ -328,6 +330,9 @@ impl Workbench {
             self.pending.extend(self.pages.drafts.take_all());
         }
         self.pending.extend(commands);
+        for request in std::mem::take(&mut self.pages.requests) {
+            self.handle(request);
+        }
         if let Some(page) = self.pages.goto.take() {
             self.settings.page = page;
         }
@@ -370,6 +375,66 @@ impl Workbench {
                 self.settings.page = page;
             }
         }
+    }
+
+    /// Does what a page asked for outside the case: a file dialog, the OS viewer.
+    fn handle(&mut self, request: Request) {
+        let lang = self.settings.lang;
+        match request {
+            Request::AttachFile(document_review_id) => {
+                let Some(path) = self.dialogs.pick_file_to_attach() else {
+                    return;
+                };
+                match self.read_attachment(&path) {
+                    Ok(attachment) => self.pending.push(Command::AttachFile {
+                        document_review_id,
+                        attachment,
+                    }),
+                    Err(message) => self.notice = Some(Notice::Error(message)),
+                }
+            }
+            Request::OpenAttachment(attachment) => {
+                let Some(case) = &self.case else { return };
+                let result = case
+                    .store
+                    .attachment_content(&attachment.sha256)
+                    .map_err(|e| error_text(lang, &e))
+                    .and_then(|content| {
+                        attachments::open_copy(&attachment, &content).map_err(|e| {
+                            tf(
+                                lang,
+                                "documents.open_failed",
+                                &[("name", &attachment.file_name), ("reason", &e)],
+                            )
+                        })
+                    });
+                if let Err(message) = result {
+                    self.notice = Some(Notice::Error(message));
+                }
+            }
+        }
+    }
+
+    /// Reads a file the user picked and stores its content in the case.
+    fn read_attachment(&mut self, path: &Path) -> Result<AttachmentRef, String> {
+        let lang = self.settings.lang;
+        let Some(case) = self.case.as_mut() else {
+            return Err(t(lang, "app.no_case").to_owned());
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let content = attachments::read_limited(path).map_err(|e| {
+            tf(
+                lang,
+                "documents.read_failed",
+                &[("path", &path.display()), ("reason", &e)],
+            )
+        })?;
+        case.store
+            .put_attachment(&name, &content)
+            .map_err(|e| error_text(lang, &e))
     }
 
     fn open_search(&mut self) {

@@ -9,6 +9,8 @@ pub trait FileDialogs {
     fn pick_case_to_open(&mut self) -> Option<PathBuf>;
     /// Where to write a new case or a copy; `suggested_name` pre-fills the name field.
     fn pick_case_to_save(&mut self, suggested_name: &str) -> Option<PathBuf>;
+    /// Any file to attach to a document review.
+    fn pick_file_to_attach(&mut self) -> Option<PathBuf>;
 }
 
 /// The operating system's dialogs, through `rfd`.
@@ -36,6 +38,10 @@ impl FileDialogs for NativeDialogs {
                 }
             })
     }
+
+    fn pick_file_to_attach(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new().pick_file()
+    }
 }
 
 /// Answers queued in advance; an empty queue means "cancelled". For tests.
@@ -50,6 +56,10 @@ impl FileDialogs for ScriptedDialogs {
     }
 
     fn pick_case_to_save(&mut self, _suggested_name: &str) -> Option<PathBuf> {
+        self.answers.pop_front().flatten()
+    }
+
+    fn pick_file_to_attach(&mut self) -> Option<PathBuf> {
         self.answers.pop_front().flatten()
     }
 }

@@ -172,3 +172,57 @@ fn interview_to_excerpt_to_finding_to_action_then_undo_restart_and_search() {
         "Enter opened the first hit's page"
     );
 }
+
+#[test]
+fn document_review_with_an_attached_file_and_a_requirement_link() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "docs.evalcase");
+    common::new_case(&path).close().unwrap();
+    let matrix = dir.path().join("kompetansematrise.csv");
+    std::fs::write(&matrix, "navn;kompetanse\nA;jobbspesialist\n").unwrap();
+    let mut dialogs = ScriptedDialogs::default();
+    dialogs
+        .answers
+        .push_back(Some(dir.path().join("finnes-ikke.pdf")));
+    dialogs.answers.push_back(Some(matrix.clone()));
+    let mut workbench = Workbench::new(Settings::default(), Box::new(dialogs)).with_today(TODAY);
+    workbench.open(&path);
+    let mut harness = new_harness(workbench);
+    harness.run();
+
+    click(&mut harness, "Dokumentgjennomgang");
+    click(&mut harness, "+ Ny dokumentgjennomgang");
+    assert_eq!(stored(&path).document_reviews.len(), 1);
+
+    // A file that is not there: a message naming it, nothing stored.
+    click(&mut harness, "Legg ved fil …");
+    harness.get_by_label_contains("Kunne ikke legge ved");
+    harness.get_by_label_contains("finnes-ikke.pdf");
+    assert!(stored(&path).document_reviews[0].attachment.is_none());
+
+    click(&mut harness, "Legg ved fil …");
+    let case = stored(&path);
+    let attachment = case.document_reviews[0].attachment.clone().unwrap();
+    assert_eq!(attachment.file_name, "kompetansematrise.csv");
+    assert_eq!(
+        attachment.size_bytes,
+        std::fs::metadata(&matrix).unwrap().len()
+    );
+    let store = CaseStore::open(&path).unwrap();
+    assert_eq!(
+        store.attachment_content(&attachment.sha256).unwrap(),
+        std::fs::read(&matrix).unwrap()
+    );
+    drop(store);
+
+    click(&mut harness, "Krav for dokumentet");
+    click(&mut harness, "KOMP-1 Kompetansematrise");
+    click(&mut harness, "Knytt til krav");
+    let case = stored(&path);
+    let link = case.document_reviews[0].links[0];
+    assert_eq!(
+        case.requirement(link.requirement_id).unwrap().code,
+        "KOMP-1"
+    );
+    assert_eq!(link.stance, Stance::Supports);
+}

@@ -1,37 +1,343 @@
-//! Dokumentgjennomgang: the provider's documents and their assessment.
+//! Dokumentgjennomgang: the provider's documents (competence matrix, routines, forms …), each with
+//! the evaluator's assessment, its links to requirements and, optionally, the file itself.
 
-use super::PageContext;
-use super::widgets::{requirement_codes, section_ui};
-use crate::i18n::{Labelled, date, t};
+use super::interviews::shorten;
+use super::widgets::{
+    TextKind, draft_text, enum_combo, optional_date, requirement_combo, section_ui,
+};
+use super::{Focus, PageContext, PageState, Request};
+use crate::command::Command;
+use crate::domain::{
+    DocumentKind, DocumentReview, DocumentReviewFields, DocumentReviewId, RequirementId,
+    RequirementLink, Stance,
+};
+use crate::i18n::{Labelled, Lang, in_sentence, t, tf};
 
-pub fn documents_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
-    let snapshot = context.snapshot;
+/// What the documents page remembers between frames.
+#[derive(Default)]
+pub struct DocumentsState {
+    pub selected: Option<DocumentReviewId>,
+    link_requirement: Option<RequirementId>,
+    link_stance: Stance,
+}
+
+pub fn documents_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    if let Some(Focus::Document(id)) = state.focus {
+        state.documents.selected = Some(id);
+        state.focus = None;
+    }
+    if state.documents.selected.is_none() {
+        state.documents.selected = context.snapshot.document_reviews.first().map(|d| d.id);
+    }
+    egui::Panel::left("document_list")
+        .resizable(true)
+        .default_size(290.0)
+        .min_size(220.0)
+        .show(ui, |ui| list_ui(ui, context, &mut state.documents, out));
+    egui::CentralPanel::default().show(ui, |ui| {
+        let review = state.documents.selected.and_then(|id| {
+            context
+                .snapshot
+                .document_reviews
+                .iter()
+                .find(|d| d.id == id)
+        });
+        if let Some(review) = review {
+            egui::ScrollArea::vertical()
+                .id_salt("document_editor")
+                .auto_shrink([false, false])
+                .show(ui, |ui| editor_ui(ui, context, review, state, out));
+        } else {
+            section_ui(ui, t(lang, "page.documents"));
+            ui.weak(t(lang, "documents.none"));
+        }
+    });
+}
+
+fn list_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut DocumentsState,
+    out: &mut Vec<Command>,
+) {
     let lang = context.lang;
     section_ui(ui, t(lang, "page.documents"));
-    if snapshot.document_reviews.is_empty() {
-        ui.weak(t(lang, "documents.none"));
+    if ui.button(t(lang, "documents.add")).clicked() {
+        out.push(Command::AddDocumentReview {
+            review: DocumentReviewFields {
+                title: t(lang, "documents.new_title").to_owned(),
+                kind: DocumentKind::Routine,
+                version_label: String::new(),
+                document_date: None,
+                assessment: String::new(),
+            },
+        });
     }
-    for review in &snapshot.document_reviews {
-        let fields = &review.fields;
-        egui::CollapsingHeader::new(format!("{} · {}", fields.title, fields.kind.label(lang)))
-            .id_salt(review.id)
-            .show(ui, |ui| {
-                ui.weak(format!(
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .id_salt("document_list_scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for review in &context.snapshot.document_reviews {
+                let line = format!(
                     "{} · {}",
-                    fields.version_label,
-                    date(fields.document_date)
-                ));
-                ui.label(&fields.assessment);
-                let ids: Vec<_> = review.links.iter().map(|l| l.requirement_id).collect();
-                ui.weak(requirement_codes(snapshot, &ids));
-                if let Some(attachment) = &review.attachment {
-                    ui.weak(format!(
-                        "{}: {} ({} B)",
-                        t(lang, "documents.attachment"),
-                        attachment.file_name,
-                        attachment.size_bytes
-                    ));
+                    review.fields.kind.label(lang),
+                    shorten(&review.fields.title, 60)
+                );
+                if ui
+                    .selectable_label(state.selected == Some(review.id), line)
+                    .clicked()
+                {
+                    state.selected = Some(review.id);
                 }
+            }
+        });
+}
+
+fn editor_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    review: &DocumentReview,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let id = review.id;
+    let stored = &review.fields;
+    let update = |fields: DocumentReviewFields| Command::UpdateDocumentReview {
+        document_review_id: id,
+        review: fields,
+    };
+    ui.horizontal(|ui| {
+        ui.heading(shorten(&stored.title, 90));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t(lang, "documents.delete")).clicked() {
+                out.push(Command::DeleteDocumentReview {
+                    document_review_id: id,
+                });
+                state.documents.selected = None;
+            }
+        });
+    });
+    ui.add_space(6.0);
+    egui::Grid::new(("document_fields", id))
+        .num_columns(2)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            let label = ui.label(t(lang, "documents.title"));
+            let base = stored.clone();
+            draft_text(
+                ui,
+                &mut state.drafts,
+                ui.make_persistent_id(("document_title", id)),
+                &stored.title,
+                TextKind::Single,
+                Some(&label),
+                |title| update(DocumentReviewFields { title, ..base }),
+            );
+            ui.end_row();
+
+            let label = ui.label(t(lang, "documents.kind"));
+            let mut kind = stored.kind;
+            if enum_combo(ui, &label, lang, &mut kind, &DocumentKind::ALL) {
+                out.push(update(DocumentReviewFields {
+                    kind,
+                    ..stored.clone()
+                }));
+            }
+            ui.end_row();
+
+            let label = ui.label(t(lang, "documents.version"));
+            let base = stored.clone();
+            draft_text(
+                ui,
+                &mut state.drafts,
+                ui.make_persistent_id(("document_version", id)),
+                &stored.version_label,
+                TextKind::Single,
+                Some(&label),
+                |version_label| {
+                    update(DocumentReviewFields {
+                        version_label,
+                        ..base
+                    })
+                },
+            );
+            ui.end_row();
+
+            ui.label(t(lang, "documents.date"));
+            let salt = format!("document_date_{id}");
+            if let Some(document_date) =
+                optional_date(ui, &salt, lang, stored.document_date, context.today)
+            {
+                out.push(update(DocumentReviewFields {
+                    document_date,
+                    ..stored.clone()
+                }));
+            }
+            ui.end_row();
+
+            ui.label(t(lang, "documents.attachment"));
+            attachment_ui(ui, lang, review, &mut state.requests, out);
+            ui.end_row();
+        });
+
+    ui.add_space(10.0);
+    let label = ui.strong(t(lang, "documents.assessment"));
+    let base = stored.clone();
+    draft_text(
+        ui,
+        &mut state.drafts,
+        ui.make_persistent_id(("document_assessment", id)),
+        &stored.assessment,
+        TextKind::Multi { rows: 8 },
+        Some(&label),
+        |assessment| update(DocumentReviewFields { assessment, ..base }),
+    );
+
+    ui.add_space(10.0);
+    links_ui(ui, context, review, &mut state.documents, out);
+}
+
+fn attachment_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    review: &DocumentReview,
+    requests: &mut Vec<Request>,
+    out: &mut Vec<Command>,
+) {
+    ui.horizontal_wrapped(|ui| match &review.attachment {
+        Some(attachment) => {
+            ui.label(tf(
+                lang,
+                "documents.attached",
+                &[
+                    ("name", &attachment.file_name),
+                    ("size", &human_size(attachment.size_bytes)),
+                ],
+            ));
+            if ui.button(t(lang, "documents.open")).clicked() {
+                requests.push(Request::OpenAttachment(attachment.clone()));
+            }
+            if ui.button(t(lang, "documents.replace")).clicked() {
+                requests.push(Request::AttachFile(review.id));
+            }
+            if ui.button(t(lang, "documents.detach")).clicked() {
+                out.push(Command::DetachFile {
+                    document_review_id: review.id,
+                });
+            }
+        }
+        None => {
+            if ui.button(t(lang, "documents.attach")).clicked() {
+                requests.push(Request::AttachFile(review.id));
+            }
+        }
+    });
+}
+
+fn links_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    review: &DocumentReview,
+    state: &mut DocumentsState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let snapshot = context.snapshot;
+    ui.strong(t(lang, "documents.requirements"));
+    if review.links.is_empty() {
+        ui.weak(t(lang, "documents.no_links"));
+    }
+    for link in &review.links {
+        let Some(requirement) = snapshot.requirement(link.requirement_id) else {
+            continue;
+        };
+        ui.horizontal_wrapped(|ui| {
+            let color = match link.stance {
+                Stance::Supports => egui::Color32::from_rgb(0x43, 0xa0, 0x47),
+                Stance::Contradicts => ui.visuals().error_fg_color,
+            };
+            ui.colored_label(
+                color,
+                format!(
+                    "{} {} · {}",
+                    requirement.code,
+                    requirement.title,
+                    in_sentence(&link.stance.label(lang))
+                ),
+            );
+            if ui
+                .small_button("×")
+                .on_hover_text(t(lang, "documents.unlink"))
+                .clicked()
+            {
+                out.push(Command::UnlinkDocument {
+                    document_review_id: review.id,
+                    requirement_id: link.requirement_id,
+                });
+            }
+        });
+    }
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(t(lang, "documents.link_requirement"));
+        requirement_combo(
+            ui,
+            ("document_link", review.id),
+            &label,
+            snapshot,
+            lang,
+            &mut state.link_requirement,
+        );
+        for stance in Stance::ALL {
+            ui.radio_value(&mut state.link_stance, stance, stance.label(lang));
+        }
+        if ui
+            .add_enabled(
+                state.link_requirement.is_some(),
+                egui::Button::new(t(lang, "documents.link")),
+            )
+            .clicked()
+            && let Some(requirement_id) = state.link_requirement.take()
+        {
+            out.push(Command::LinkDocument {
+                document_review_id: review.id,
+                link: RequirementLink {
+                    requirement_id,
+                    stance: state.link_stance,
+                },
             });
+        }
+    });
+}
+
+/// "12 KB", "3.4 MB": sizes as people read them.
+pub fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let bytes_f = bytes as f64;
+    if bytes_f < KB {
+        format!("{bytes} B")
+    } else if bytes_f < KB * KB {
+        format!("{:.0} KB", bytes_f / KB)
+    } else {
+        format!("{:.1} MB", bytes_f / KB / KB)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(12 * 1024), "12 KB");
+        assert_eq!(human_size(3_565_158), "3.4 MB");
     }
 }

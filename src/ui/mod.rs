@@ -29,11 +29,23 @@ pub use widgets::enum_combo;
 pub struct PageState {
     pub drafts: Drafts,
     pub interviews: interviews::InterviewsState,
+    pub documents: documents::DocumentsState,
     pub findings: findings::FindingsState,
     /// A page asks to show another page (e.g. the finding it just created).
     pub goto: Option<Page>,
     /// What a search hit points at: its page selects it, scrolls to it and marks it.
     pub focus: Option<Focus>,
+    /// What a page needs from outside the case (a file dialog, the OS viewer).
+    pub requests: Vec<Request>,
+}
+
+/// Work a page cannot do itself: it involves the file system or another program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// Pick a file and attach it to this document review.
+    AttachFile(DocumentReviewId),
+    /// Open an attached file with the system's viewer.
+    OpenAttachment(crate::domain::AttachmentRef),
 }
 
 /// Something in the case a page can show and mark.
@@ -64,6 +76,9 @@ impl PageState {
         match command {
             Command::AddInterview { .. } => self.interviews.selected = Some(InterviewId(id)),
             Command::AddFinding { .. } => self.findings.selected = Some(FindingId(id)),
+            Command::AddDocumentReview { .. } => {
+                self.documents.selected = Some(DocumentReviewId(id));
+            }
             _ => {}
         }
     }
@@ -145,6 +160,7 @@ pub fn page_ui(
         Page::Interviews => return interviews::interviews_ui(ui, context, state, out),
         Page::Findings => return findings::findings_ui(ui, context, state, out),
         Page::Coverage => return coverage::coverage_ui(ui, context, state, out),
+        Page::Documents => return documents::documents_ui(ui, context, state, out),
         _ => {}
     }
     egui::ScrollArea::vertical()
@@ -153,11 +169,10 @@ pub fn page_ui(
         .show(ui, |ui| match page {
             Page::Overview => overview::overview_ui(ui, context, state, out),
             Page::Requirements => requirements::requirements_ui(ui, context),
-            Page::Documents => documents::documents_ui(ui, context),
             Page::Meeting => meeting::meeting_ui(ui, context, state, out),
             Page::Plan => plan::plan_ui(ui, context, state, out),
             Page::Outcomes => outcomes::outcomes_ui(ui, context, state, out),
-            Page::Interviews | Page::Findings | Page::Coverage => {}
+            Page::Interviews | Page::Findings | Page::Coverage | Page::Documents => {}
         });
 }
 
