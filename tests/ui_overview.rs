@@ -236,3 +236,44 @@ fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
         !warnings.deviations_without_action.is_empty()
     );
 }
+
+#[test]
+fn a_requirement_shows_its_evidence_and_leads_to_it() {
+    let dir = common::temp_dir();
+    let (workbench, path) = demo_workbench(&dir, Lang::Nb);
+    let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let mut harness = harness(workbench);
+    harness.run();
+    harness.get_all_by_label("Krav").next().unwrap().click();
+    harness.run();
+    // The first requirement that has an excerpt, and that excerpt's interview.
+    let (requirement, interview) = snapshot
+        .requirements
+        .iter()
+        .find_map(|r| {
+            snapshot
+                .interviews
+                .iter()
+                .find(|i| {
+                    i.excerpts
+                        .iter()
+                        .any(|e| e.links.iter().any(|l| l.requirement_id == r.id))
+                })
+                .map(|i| (r, i))
+        })
+        .unwrap();
+    harness
+        .get_by_label_contains(&format!("{} {} —", requirement.code, requirement.title))
+        .click();
+    harness.run();
+    harness.get_all_by_label("Vis").next().unwrap().click();
+    harness.run();
+    assert_eq!(harness.state().settings.page, Page::Interviews);
+    // The interview of the excerpt is open: named in the list and in the editor's heading.
+    let line = format!(
+        "{} · {}",
+        evalbench::i18n::date(Some(interview.fields.date)),
+        evalbench::i18n::Labelled::label(&interview.fields.role, Lang::Nb)
+    );
+    assert_eq!(harness.get_all_by_label_contains(&line).count(), 2);
+}

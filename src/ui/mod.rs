@@ -168,7 +168,7 @@ pub fn page_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| match page {
             Page::Overview => overview::overview_ui(ui, context, state, out),
-            Page::Requirements => requirements::requirements_ui(ui, context),
+            Page::Requirements => requirements::requirements_ui(ui, context, state, out),
             Page::Meeting => meeting::meeting_ui(ui, context, state, out),
             Page::Plan => plan::plan_ui(ui, context, state, out),
             Page::Outcomes => outcomes::outcomes_ui(ui, context, state, out),

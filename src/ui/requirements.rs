@@ -1,15 +1,29 @@
-//! Krav: the case's catalog grouped by area, with how much evidence each requirement has.
+//! Krav: the case's catalog grouped by area; per requirement its text, the evidence linked to it
+//! (with the role of each source) and its findings, each a link to where it is edited.
 
-use super::PageContext;
+use super::interviews::shorten;
 use super::widgets::section_ui;
-use crate::i18n::{t, tf};
+use super::{Focus, PageContext, PageState};
+use crate::command::Command;
+use crate::domain::{Requirement, Stance};
+use crate::i18n::{Labelled, date, in_sentence, t, tf};
 
-pub fn requirements_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
+pub fn requirements_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    state: &mut PageState,
+    _out: &mut Vec<Command>,
+) {
     let snapshot = context.snapshot;
     let lang = context.lang;
     section_ui(ui, t(lang, "page.requirements"));
-    if let Some(catalog) = &snapshot.catalog {
-        ui.weak(format!("{} · {}", catalog.title, catalog.version));
+    match &snapshot.catalog {
+        Some(catalog) => {
+            ui.weak(format!("{} · {}", catalog.title, catalog.version));
+        }
+        None => {
+            ui.weak(t(lang, "requirements.no_catalog"));
+        }
     }
     for area in &snapshot.areas {
         egui::CollapsingHeader::new(format!("{} — {}", area.code, area.title))
@@ -21,38 +35,126 @@ pub fn requirements_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
                     .iter()
                     .filter(|r| r.area_code == area.code)
                 {
-                    let excerpts = snapshot
-                        .interviews
-                        .iter()
-                        .flat_map(|i| &i.excerpts)
-                        .filter(|e| e.links.iter().any(|l| l.requirement_id == requirement.id))
-                        .count();
-                    let documents = snapshot
-                        .document_reviews
-                        .iter()
-                        .filter(|d| d.links.iter().any(|l| l.requirement_id == requirement.id))
-                        .count();
-                    let findings = snapshot
-                        .findings
-                        .iter()
-                        .filter(|f| f.requirement_ids.contains(&requirement.id))
-                        .count();
-                    ui.horizontal_wrapped(|ui| {
-                        ui.strong(&requirement.code);
-                        ui.label(&requirement.title);
-                        ui.weak(tf(
-                            lang,
-                            "requirements.evidence_counts",
-                            &[
-                                ("excerpts", &excerpts),
-                                ("documents", &documents),
-                                ("findings", &findings),
-                            ],
-                        ));
-                    });
-                    ui.label(&requirement.text);
-                    ui.add_space(6.0);
+                    requirement_ui(ui, context, requirement, state);
                 }
             });
     }
+}
+
+fn requirement_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    requirement: &Requirement,
+    state: &mut PageState,
+) {
+    let snapshot = context.snapshot;
+    let lang = context.lang;
+    let excerpts: Vec<_> = snapshot
+        .interviews
+        .iter()
+        .flat_map(|i| i.excerpts.iter().map(move |e| (i, e)))
+        .filter_map(|(i, e)| {
+            e.links
+                .iter()
+                .find(|l| l.requirement_id == requirement.id)
+                .map(|l| (i, e, l.stance))
+        })
+        .collect();
+    let documents: Vec<_> = snapshot
+        .document_reviews
+        .iter()
+        .filter_map(|d| {
+            d.links
+                .iter()
+                .find(|l| l.requirement_id == requirement.id)
+                .map(|l| (d, l.stance))
+        })
+        .collect();
+    let findings: Vec<_> = snapshot
+        .findings
+        .iter()
+        .filter(|f| f.requirement_ids.contains(&requirement.id))
+        .collect();
+    let counts = tf(
+        lang,
+        "requirements.evidence_counts",
+        &[
+            ("excerpts", &excerpts.len()),
+            ("documents", &documents.len()),
+            ("findings", &findings.len()),
+        ],
+    );
+    let header = egui::CollapsingHeader::new(format!(
+        "{} {} — {}",
+        requirement.code, requirement.title, counts
+    ))
+    .id_salt(("requirement", requirement.id));
+    header.show(ui, |ui| {
+        ui.add(egui::Label::new(&requirement.text).wrap());
+        if !requirement.guidance.is_empty() {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(format!(
+                        "{}: {}",
+                        t(lang, "requirements.guidance"),
+                        requirement.guidance
+                    ))
+                    .weak()
+                    .italics(),
+                )
+                .wrap(),
+            );
+        }
+        if excerpts.is_empty() && documents.is_empty() {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                t(lang, "requirements.no_evidence"),
+            );
+        }
+        let stance_color = |ui: &egui::Ui, stance: Stance| match stance {
+            Stance::Supports => egui::Color32::from_rgb(0x43, 0xa0, 0x47),
+            Stance::Contradicts => ui.visuals().error_fg_color,
+        };
+        for (interview, excerpt, stance) in excerpts {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(stance_color(ui, stance), in_sentence(&stance.label(lang)));
+                ui.label(format!(
+                    "{} {} ({}): «{}»",
+                    interview.fields.role.label(lang),
+                    date(Some(interview.fields.date)),
+                    interview.fields.role.group().label(lang),
+                    shorten(&excerpt.quote, 140)
+                ));
+                if ui.small_button(t(lang, "requirements.show")).clicked() {
+                    state.focus = Some(Focus::Excerpt(excerpt.id));
+                    state.goto = Some(Focus::Excerpt(excerpt.id).page());
+                }
+            });
+        }
+        for (review, stance) in documents {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(stance_color(ui, stance), in_sentence(&stance.label(lang)));
+                ui.label(format!(
+                    "{}: {}",
+                    review.fields.kind.label(lang),
+                    review.fields.title
+                ));
+                if ui.small_button(t(lang, "requirements.show")).clicked() {
+                    state.focus = Some(Focus::Document(review.id));
+                    state.goto = Some(Focus::Document(review.id).page());
+                }
+            });
+        }
+        for finding in findings {
+            ui.horizontal_wrapped(|ui| {
+                ui.strong(finding.kind.label(lang));
+                ui.label(&finding.fields.title);
+                if ui.small_button(t(lang, "requirements.show")).clicked() {
+                    state.focus = Some(Focus::Finding(finding.id));
+                    state.goto = Some(Focus::Finding(finding.id).page());
+                }
+            });
+        }
+        ui.add_space(4.0);
+    });
 }
