@@ -1,7 +1,9 @@
 //! Intervjuer: a filterable list beside an editor for one interview — its metadata, its notes,
 //! and the excerpts marked in them as evidence.
 
-use super::widgets::{TextKind, draft_text, enum_combo, requirement_combo, section_ui};
+use super::widgets::{
+    Mark, TextKind, draft_text, enum_combo, marked_draft_text, requirement_combo, section_ui,
+};
 use super::{Focus, Page, PageContext, PageState};
 use crate::command::Command;
 use crate::domain::{
@@ -20,6 +22,8 @@ pub struct InterviewsState {
     selection: Option<(InterviewId, usize, usize)>,
     link_requirement: Option<RequirementId>,
     link_stance: Stance,
+    /// The excerpt a link or search hit led to: marked until another interview is picked.
+    highlight: Option<crate::domain::ExcerptId>,
 }
 
 pub fn interviews_ui(
@@ -34,6 +38,7 @@ pub fn interviews_ui(
             Focus::Interview(id) => state.interviews.selected = Some(id),
             Focus::Excerpt(id) => {
                 state.interviews.selected = context.snapshot.excerpt(id).map(|(i, _)| i.id);
+                state.interviews.highlight = Some(id);
             }
             _ => {}
         }
@@ -119,6 +124,7 @@ fn list_ui(
                     .clicked()
                 {
                     state.selected = Some(interview.id);
+                    state.highlight = None;
                 }
             }
         });
@@ -183,13 +189,24 @@ fn editor_ui(
     let notes_label = ui.strong(t(lang, "interviews.notes"));
     ui.weak(t(lang, "interviews.notes_hint"));
     let notes_id = ui.make_persistent_id(("notes", id));
-    let output = draft_text(
+    let marks: Vec<Mark> = interview
+        .excerpts
+        .iter()
+        .filter(|e| e.anchored)
+        .map(|e| Mark {
+            start_char: e.start_char,
+            end_char: e.end_char,
+            strong: state.interviews.highlight == Some(e.id),
+        })
+        .collect();
+    let output = marked_draft_text(
         ui,
         &mut state.drafts,
         notes_id,
         &interview.notes,
-        TextKind::Multi { rows: 14 },
+        14,
         Some(&notes_label),
+        &marks,
         |notes| Command::SetInterviewNotes {
             interview_id: id,
             notes,
@@ -218,9 +235,9 @@ fn editor_ui(
         ui.weak(t(lang, "interviews.no_excerpts"));
     }
     for excerpt in &interview.excerpts {
-        let marked = state.focus == Some(Focus::Excerpt(excerpt.id));
+        let marked = state.interviews.highlight == Some(excerpt.id);
         let response = excerpt_ui(ui, context, excerpt, marked, state, out);
-        if marked {
+        if state.focus == Some(Focus::Excerpt(excerpt.id)) {
             response.scroll_to_me(Some(egui::Align::Center));
             state.focus = None;
         }

@@ -27,6 +27,96 @@ pub fn draft_text(
     checked_draft_text(ui, drafts, id, stored, kind, label, |text| Ok(make(text)))
 }
 
+/// A span of stored text to show marked (an excerpt in interview notes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub start_char: usize,
+    pub end_char: usize,
+    /// The one the user is looking at (from a search hit or a link).
+    pub strong: bool,
+}
+
+/// `draft_text` for multi-line text with `marks` drawn behind the stored text. While a draft
+/// differs from what is stored the marks are not drawn: their offsets belong to the stored text.
+#[allow(clippy::too_many_arguments)]
+pub fn marked_draft_text(
+    ui: &mut egui::Ui,
+    drafts: &mut Drafts,
+    id: egui::Id,
+    stored: &str,
+    rows: usize,
+    label: Option<&egui::Response>,
+    marks: &[Mark],
+    make: impl FnOnce(String) -> Command,
+) -> egui::text_edit::TextEditOutput {
+    let marks = if drafts.text(id).is_some() {
+        &[][..]
+    } else {
+        marks
+    };
+    draft_text_with(
+        ui,
+        drafts,
+        id,
+        stored,
+        TextKind::Multi { rows },
+        label,
+        marks,
+        |text| Ok(make(text)),
+    )
+}
+
+/// The text laid out with `marks` as background colour.
+fn marked_layout(
+    ui: &egui::Ui,
+    text: &str,
+    marks: &[Mark],
+    wrap_width: f32,
+) -> egui::text::LayoutJob {
+    let plain = egui::TextFormat {
+        font_id: egui::TextStyle::Body.resolve(ui.style()),
+        color: ui.visuals().text_color(),
+        ..Default::default()
+    };
+    let selection = ui.visuals().selection.bg_fill;
+    let soft = egui::TextFormat {
+        background: selection.gamma_multiply(0.35),
+        ..plain.clone()
+    };
+    let strong = egui::TextFormat {
+        background: selection,
+        ..plain.clone()
+    };
+    let mut job = egui::text::LayoutJob::default();
+    let mut section = String::new();
+    let mut current: Option<bool> = None;
+    for (index, c) in text.chars().enumerate() {
+        let mark = marks
+            .iter()
+            .filter(|m| m.start_char <= index && index < m.end_char)
+            .map(|m| m.strong)
+            .max();
+        if mark != current && !section.is_empty() {
+            let format = match current {
+                None => &plain,
+                Some(false) => &soft,
+                Some(true) => &strong,
+            };
+            job.append(&std::mem::take(&mut section), 0.0, format.clone());
+        }
+        current = mark;
+        section.push(c);
+    }
+    let format = match current {
+        None => plain,
+        Some(false) => soft,
+        Some(true) => strong,
+    };
+    job.append(&section, 0.0, format);
+    job.wrap.max_width = wrap_width;
+    job
+}
+
 /// `draft_text` for text that can be wrong (an organisation number): while `make` says why the
 /// text is not valid, the draft is kept, not stored, and the reason is shown under the field.
 pub fn checked_draft_text(
@@ -38,6 +128,24 @@ pub fn checked_draft_text(
     label: Option<&egui::Response>,
     make: impl FnOnce(String) -> Result<Command, String>,
 ) -> egui::text_edit::TextEditOutput {
+    draft_text_with(ui, drafts, id, stored, kind, label, &[], make)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draft_text_with(
+    ui: &mut egui::Ui,
+    drafts: &mut Drafts,
+    id: egui::Id,
+    stored: &str,
+    kind: TextKind,
+    label: Option<&egui::Response>,
+    marks: &[Mark],
+    make: impl FnOnce(String) -> Result<Command, String>,
+) -> egui::text_edit::TextEditOutput {
+    let mut layouter = |ui: &egui::Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
+        let job = marked_layout(ui, text.as_str(), marks, wrap_width);
+        ui.fonts_mut(|fonts| fonts.layout_job(job))
+    };
     let mut text = drafts.text(id).unwrap_or(stored).to_owned();
     let problem = drafts.problem(id).map(str::to_owned);
     let edit = match kind {
@@ -51,9 +159,12 @@ pub fn checked_draft_text(
                 ui.visuals_mut().widgets.inactive.bg_stroke = egui::Stroke::new(1.0, error);
                 ui.visuals_mut().selection.stroke = egui::Stroke::new(1.0, error);
             }
-            edit.id(id)
-                .desired_width(ui.available_width().min(900.0))
-                .show(ui)
+            let edit = edit.id(id).desired_width(ui.available_width().min(900.0));
+            if marks.is_empty() {
+                edit.show(ui)
+            } else {
+                edit.layouter(&mut layouter).show(ui)
+            }
         })
         .inner;
     if let Some(label) = label {
