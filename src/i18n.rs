@@ -164,6 +164,21 @@ pub fn evidence_reference(
     }
 }
 
+/// Orders text as Norwegian readers expect: case-insensitive, with æ, ø and å after z (and the
+/// Swedish/German ä and ö sorted as æ and ø). Byte order would put "Ærlig" before "apen".
+pub fn norwegian_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn key(c: char) -> u32 {
+        match c {
+            'æ' | 'ä' => u32::from('z') + 1,
+            'ø' | 'ö' => u32::from('z') + 2,
+            'å' => u32::from('z') + 3,
+            other => u32::from(other),
+        }
+    }
+    let keys = |s: &str| -> Vec<u32> { s.chars().flat_map(char::to_lowercase).map(key).collect() };
+    keys(a).cmp(&keys(b)).then_with(|| a.cmp(b))
+}
+
 /// A label as it reads inside a sentence: "Tiltakskoordinator" → "tiltakskoordinator",
 /// but acronyms such as "NAV-leder" keep their capitals.
 pub fn in_sentence(label: &str) -> String {
@@ -179,6 +194,13 @@ pub fn in_sentence(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn norwegian_order_puts_aeoa_last() {
+        let mut words = vec!["Åpen", "ærlig", "Zebra", "øvrig", "apen", "Bø"];
+        words.sort_by(|a, b| norwegian_cmp(a, b));
+        assert_eq!(words, ["apen", "Bø", "Zebra", "ærlig", "øvrig", "Åpen"]);
+    }
 
     #[test]
     fn labels_in_sentences_keep_acronyms() {

@@ -11,7 +11,7 @@ use crate::domain::{
     DocumentKind, DocumentReview, DocumentReviewFields, DocumentReviewId, RequirementId,
     RequirementLink, Stance,
 };
-use crate::i18n::{Labelled, Lang, in_sentence, t, tf};
+use crate::i18n::{Labelled, Lang, in_sentence, norwegian_cmp, t, tf};
 
 /// What the documents page remembers between frames.
 #[derive(Default)]
@@ -33,7 +33,12 @@ pub fn documents_ui(
         state.focus = None;
     }
     if state.documents.selected.is_none() {
-        state.documents.selected = context.snapshot.document_reviews.first().map(|d| d.id);
+        state.documents.selected = context
+            .snapshot
+            .document_reviews
+            .iter()
+            .min_by(|a, b| norwegian_cmp(&a.fields.title, &b.fields.title))
+            .map(|d| d.id);
     }
     egui::Panel::left("document_list")
         .resizable(true)
@@ -84,7 +89,10 @@ fn list_ui(
         .id_salt("document_list_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            for review in &context.snapshot.document_reviews {
+            let mut reviews: Vec<&DocumentReview> =
+                context.snapshot.document_reviews.iter().collect();
+            reviews.sort_by(|a, b| norwegian_cmp(&a.fields.title, &b.fields.title));
+            for review in reviews {
                 let line = format!(
                     "{} · {}",
                     review.fields.kind.label(lang),
