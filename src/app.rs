@@ -578,9 +578,11 @@ impl Workbench {
         else {
             return;
         };
+        let words = search_words(&search.query);
         self.commit_drafts();
         self.settings.page = focus.page();
         self.pages.focus = Some(focus);
+        self.pages.search_words = words;
         if let Some(search) = self.search.as_mut() {
             search.chosen = index;
         }
@@ -814,6 +816,15 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
         StoreError::Rejected(reason) => tf(lang, "error.rejected", &[("reason", reason)]),
         other => tf(lang, "error.other", &[("detail", other)]),
     }
+}
+
+/// The words of a search query, lower-cased, as the index matches them (word prefixes).
+fn search_words(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// A command's name for "Angre: …", e.g. `add_interview` → "nytt intervju".

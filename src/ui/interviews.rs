@@ -24,6 +24,8 @@ pub struct InterviewsState {
     link_stance: Stance,
     /// The excerpt a link or search hit led to: marked until another interview is picked.
     highlight: Option<crate::domain::ExcerptId>,
+    /// Search words to mark in the notes, from the hit that led here.
+    words: Vec<String>,
 }
 
 pub fn interviews_ui(
@@ -35,7 +37,11 @@ pub fn interviews_ui(
     let lang = context.lang;
     if let Some(focus) = state.focus {
         match focus {
-            Focus::Interview(id) => state.interviews.selected = Some(id),
+            Focus::Interview(id) => {
+                state.interviews.selected = Some(id);
+                state.interviews.highlight = None;
+                state.interviews.words.clone_from(&state.search_words);
+            }
             Focus::Excerpt(id) => {
                 state.interviews.selected = context.snapshot.excerpt(id).map(|(i, _)| i.id);
                 state.interviews.highlight = Some(id);
@@ -125,6 +131,7 @@ fn list_ui(
                 {
                     state.selected = Some(interview.id);
                     state.highlight = None;
+                    state.words.clear();
                 }
             }
         });
@@ -189,7 +196,7 @@ fn editor_ui(
     let notes_label = ui.strong(t(lang, "interviews.notes"));
     ui.weak(t(lang, "interviews.notes_hint"));
     let notes_id = ui.make_persistent_id(("notes", id));
-    let marks: Vec<Mark> = interview
+    let mut marks: Vec<Mark> = interview
         .excerpts
         .iter()
         .filter(|e| e.anchored)
@@ -199,6 +206,15 @@ fn editor_ui(
             strong: state.interviews.highlight == Some(e.id),
         })
         .collect();
+    marks.extend(
+        word_spans(&interview.notes, &state.interviews.words)
+            .into_iter()
+            .map(|(start_char, end_char)| Mark {
+                start_char,
+                end_char,
+                strong: true,
+            }),
+    );
     let output = marked_draft_text(
         ui,
         &mut state.drafts,
@@ -506,6 +522,36 @@ fn excerpt_ui(
         .response
 }
 
+/// Character spans of the words in `text` that start with one of `words` (lower-case), as the
+/// search index matches them.
+pub fn word_spans(text: &str, words: &[String]) -> Vec<(usize, usize)> {
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut spans = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut start = 0;
+    while start < chars.len() {
+        if !chars[start].is_alphanumeric() {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < chars.len() && chars[end].is_alphanumeric() {
+            end += 1;
+        }
+        let word: String = chars[start..end]
+            .iter()
+            .flat_map(|c| c.to_lowercase())
+            .collect();
+        if words.iter().any(|w| word.starts_with(w.as_str())) {
+            spans.push((start, end));
+        }
+        start = end;
+    }
+    spans
+}
+
 /// At most `max` characters, cut at a word and marked with "…".
 pub fn shorten(text: &str, max: usize) -> String {
     let text = text.trim();
@@ -520,6 +566,16 @@ pub fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::shorten;
+
+    #[test]
+    fn word_spans_match_word_prefixes_in_any_case() {
+        let words = vec!["plan".to_owned(), "sen".to_owned()];
+        assert_eq!(
+            super::word_spans("Planen kom for sent; oppsummering.", &words),
+            [(0, 6), (15, 19)]
+        );
+        assert!(super::word_spans("Planen", &[]).is_empty());
+    }
 
     #[test]
     fn shorten_cuts_at_a_word() {

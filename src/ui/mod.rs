@@ -37,6 +37,8 @@ pub struct PageState {
     pub focus: Option<Focus>,
     /// What a page needs from outside the case (a file dialog, the OS viewer).
     pub requests: Vec<Request>,
+    /// The words of the search that led to `focus`, marked where they occur.
+    pub search_words: Vec<String>,
 }
 
 /// Work a page cannot do itself: it involves the file system or another program.
