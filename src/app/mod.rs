@@ -7,15 +7,24 @@ use std::path::{Path, PathBuf};
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
+mod new_case;
+mod search;
+mod shell;
+
+pub use new_case::create_case;
+pub use shell::{EvalbenchApp, run};
+
+use new_case::NewCaseForm;
+use search::SearchPanel;
+
 use crate::attachments;
-use crate::catalog;
 use crate::command::Command;
-use crate::dialogs::{FileDialogs, NativeDialogs};
+use crate::dialogs::FileDialogs;
 use crate::domain::AttachmentRef;
-use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber};
+use crate::domain::CaseSnapshot;
 use crate::i18n::{Lang, t, tf};
-use crate::store::{CaseStore, Direction, SearchHit, StoreError};
-use crate::ui::{self, Focus, Page, PageContext, PageState, Request};
+use crate::store::{CaseStore, Direction, StoreError};
+use crate::ui::{self, Page, PageContext, PageState, Request};
 
 /// What is remembered between runs (through eframe's storage). `default` keeps an older or
 /// damaged saved state from ever blocking start-up.
@@ -53,15 +62,6 @@ pub enum Notice {
     Error(String),
 }
 
-/// The form behind "Ny sak".
-#[derive(Clone, Debug, Default)]
-struct NewCaseForm {
-    provider_name: String,
-    org_number: String,
-    measure: Measure,
-    error: Option<String>,
-}
-
 /// The whole UI state, independent of eframe so tests can drive it with egui_kittest.
 pub struct Workbench {
     case: Option<OpenCase>,
@@ -74,19 +74,6 @@ pub struct Workbench {
     pages: PageState,
     search: Option<SearchPanel>,
 }
-
-/// The Ctrl+F panel: the query and its hits, refreshed when the query or the case changes.
-#[derive(Default)]
-struct SearchPanel {
-    query: String,
-    hits: Vec<SearchHit>,
-    /// The hit Enter opens.
-    chosen: usize,
-    stale: bool,
-}
-
-/// How many hits the search panel lists.
-const SEARCH_LIMIT: usize = 100;
 
 impl Workbench {
     pub fn new(settings: Settings, dialogs: Box<dyn FileDialogs>) -> Workbench {
@@ -437,157 +424,6 @@ impl Workbench {
             .map_err(|e| error_text(lang, &e))
     }
 
-    fn open_search(&mut self) {
-        let search = self.search.get_or_insert_with(SearchPanel::default);
-        search.stale = true;
-        self.pages.focus = None;
-    }
-
-    /// Runs the query against the case when it changed.
-    fn refresh_search(&mut self) {
-        let (Some(case), Some(search)) = (&self.case, self.search.as_mut()) else {
-            return;
-        };
-        if !search.stale {
-            return;
-        }
-        search.stale = false;
-        search.chosen = 0;
-        match case.store.search(&search.query, SEARCH_LIMIT) {
-            Ok(hits) => search.hits = hits,
-            Err(e) => {
-                search.hits.clear();
-                self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
-            }
-        }
-    }
-
-    /// Ctrl+F: a query field and the hits grouped by page; Enter or a click opens a hit.
-    fn search_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.settings.lang;
-        let mut open = None;
-        let mut close = false;
-        if let Some(search) = self.search.as_mut() {
-            ui.horizontal(|ui| {
-                ui.heading(t(lang, "search.title"));
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    close = ui
-                        .small_button("×")
-                        .on_hover_text(t(lang, "search.close"))
-                        .clicked();
-                });
-            });
-            let label = ui.label(t(lang, "search.query"));
-            let field_id = egui::Id::unique("search_query");
-            let response = ui.add(
-                egui::TextEdit::singleline(&mut search.query)
-                    .id(field_id)
-                    .hint_text(t(lang, "search.hint"))
-                    .desired_width(f32::INFINITY),
-            );
-            let response = response.labelled_by(label.id);
-            if !response.has_focus() && search.query.is_empty() && search.hits.is_empty() {
-                response.request_focus();
-            }
-            if response.changed() {
-                search.stale = true;
-            }
-            let (enter, down, up, escape) = ui.input(|i| {
-                (
-                    i.key_pressed(Key::Enter),
-                    i.key_pressed(Key::ArrowDown),
-                    i.key_pressed(Key::ArrowUp),
-                    i.key_pressed(Key::Escape),
-                )
-            });
-            if response.has_focus() || response.lost_focus() {
-                if down {
-                    search.chosen = (search.chosen + 1).min(search.hits.len().saturating_sub(1));
-                }
-                if up {
-                    search.chosen = search.chosen.saturating_sub(1);
-                }
-                if enter && !search.hits.is_empty() {
-                    open = Some(search.chosen);
-                }
-            }
-            close |= escape;
-        }
-        self.refresh_search();
-        let Some(search) = self.search.as_ref() else {
-            return;
-        };
-        let Some(case) = self.case.as_ref() else {
-            return;
-        };
-        if !search.query.trim().is_empty() {
-            ui.weak(tf(lang, "search.count", &[("count", &search.hits.len())]));
-        }
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                for page in Page::ALL {
-                    let in_page: Vec<(usize, &SearchHit)> = search
-                        .hits
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, hit)| {
-                            ui::search_focus(&case.snapshot, hit).map(Focus::page) == Some(page)
-                        })
-                        .collect();
-                    if in_page.is_empty() {
-                        continue;
-                    }
-                    ui.add_space(6.0);
-                    ui.strong(format!(
-                        "{} ({})",
-                        crate::i18n::Labelled::label(&page, lang),
-                        in_page.len()
-                    ));
-                    for (index, hit) in in_page {
-                        let response = ui.add(
-                            egui::Button::selectable(
-                                index == search.chosen,
-                                ui::hit_text(hit, lang, ui.style()),
-                            )
-                            .wrap(),
-                        );
-                        if response.clicked() {
-                            open = Some(index);
-                        }
-                    }
-                }
-            });
-        if let Some(index) = open {
-            self.open_hit(index);
-        }
-        if close {
-            self.search = None;
-        }
-    }
-
-    /// Goes to a search hit: its page, selected and marked.
-    fn open_hit(&mut self, index: usize) {
-        let (Some(case), Some(search)) = (&self.case, &self.search) else {
-            return;
-        };
-        let Some(focus) = search
-            .hits
-            .get(index)
-            .and_then(|hit| ui::search_focus(&case.snapshot, hit))
-        else {
-            return;
-        };
-        let words = search_words(&search.query);
-        self.commit_drafts();
-        self.settings.page = focus.page();
-        self.pages.focus = Some(focus);
-        self.pages.search_words = words;
-        if let Some(search) = self.search.as_mut() {
-            search.chosen = index;
-        }
-    }
-
     fn open_with_dialog(&mut self) {
         if let Some(path) = self.dialogs.pick_case_to_open() {
             self.open(&path);
@@ -704,89 +540,6 @@ impl Workbench {
             }
         });
     }
-
-    fn new_case_ui(&mut self, ctx: &egui::Context) {
-        let lang = self.settings.lang;
-        let Some(form) = self.new_case.as_mut() else {
-            return;
-        };
-        let mut open = true;
-        let mut create = false;
-        egui::Window::new(t(lang, "new_case.title"))
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| {
-                egui::Grid::new("new_case_grid")
-                    .num_columns(2)
-                    .show(ui, |ui| {
-                        let label = ui.label(t(lang, "facts.provider_name"));
-                        ui.text_edit_singleline(&mut form.provider_name)
-                            .labelled_by(label.id);
-                        ui.end_row();
-                        let label = ui.label(t(lang, "facts.org_number"));
-                        ui.text_edit_singleline(&mut form.org_number)
-                            .labelled_by(label.id);
-                        ui.end_row();
-                        let label = ui.label(t(lang, "facts.measure"));
-                        ui::enum_combo(ui, &label, lang, &mut form.measure, &Measure::ALL);
-                        ui.end_row();
-                    });
-                if let Some(error) = &form.error {
-                    ui.colored_label(ui.visuals().error_fg_color, error);
-                }
-                if ui.button(t(lang, "new_case.create")).clicked() {
-                    create = true;
-                }
-            });
-        if create {
-            self.create_case_from_form();
-        } else if !open {
-            self.new_case = None;
-        }
-    }
-
-    fn create_case_from_form(&mut self) {
-        let lang = self.settings.lang;
-        let Some(form) = self.new_case.as_mut() else {
-            return;
-        };
-        let org_number = match form.org_number.trim() {
-            "" => None,
-            text => {
-                let Ok(number) = OrgNumber::parse(text) else {
-                    form.error = Some(t(lang, "new_case.bad_org_number").to_owned());
-                    return;
-                };
-                Some(number)
-            }
-        };
-        let facts = CaseFacts {
-            provider_name: form.provider_name.trim().to_owned(),
-            org_number,
-            measure: form.measure,
-            ..CaseFacts::default()
-        };
-        if facts.provider_name.is_empty() {
-            form.error = Some(t(lang, "new_case.missing_provider").to_owned());
-            return;
-        }
-        let suggested = format!("{}.evalcase", facts.provider_name);
-        let Some(path) = self.dialogs.pick_case_to_save(&suggested) else {
-            return;
-        };
-        match create_case(&path, facts) {
-            Ok(()) => {
-                self.new_case = None;
-                self.open(&path);
-            }
-            Err(e) => {
-                if let Some(form) = self.new_case.as_mut() {
-                    form.error = Some(error_text(lang, &e));
-                }
-            }
-        }
-    }
 }
 
 /// A store error as the user reads it, in the UI language; the log keeps the full chain.
@@ -818,89 +571,7 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
     }
 }
 
-/// The words of a search query, lower-cased, as the index matches them (word prefixes).
-fn search_words(query: &str) -> Vec<String> {
-    query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
 /// A command's name for "Angre: …", e.g. `add_interview` → "nytt intervju".
 pub fn op_text(lang: Lang, op: &str) -> String {
     t(lang, &format!("op.{op}")).to_owned()
-}
-
-/// A new case with `facts` and the shipped catalog for its measure.
-pub fn create_case(path: &Path, facts: CaseFacts) -> Result<(), StoreError> {
-    let catalog =
-        catalog::builtin_for(facts.measure).map_err(|e| StoreError::Rejected(e.to_string()))?;
-    let store = CaseStore::create(path, |store| {
-        store.apply(&Command::UpdateCaseFacts { facts })?;
-        store.apply(&Command::AdoptCatalog { catalog })?;
-        Ok(())
-    })?;
-    store.close()
-}
-
-/// The eframe shell around the `Workbench`.
-pub struct EvalbenchApp {
-    workbench: Workbench,
-    title: String,
-}
-
-impl EvalbenchApp {
-    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<&Path>) -> EvalbenchApp {
-        let settings: Settings = cc
-            .storage
-            .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
-            .unwrap_or_default();
-        let mut workbench = Workbench::new(settings, Box::new(NativeDialogs));
-        if let Some(file) = file {
-            workbench.open(file);
-        }
-        EvalbenchApp {
-            workbench,
-            title: String::new(),
-        }
-    }
-}
-
-impl eframe::App for EvalbenchApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.workbench.ui(ui);
-        let title = self.workbench.title();
-        if title != self.title {
-            ui.ctx()
-                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.title = title;
-        }
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SETTINGS_KEY, &self.workbench.settings);
-    }
-
-    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        self.workbench.shutdown();
-    }
-}
-
-/// Starts the window on `file`.
-pub fn run(file: &Path) -> Result<(), eframe::Error> {
-    let file = file.to_owned();
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Evalbench")
-            .with_inner_size([1200.0, 780.0])
-            .with_min_inner_size([800.0, 500.0]),
-        persist_window: true,
-        ..eframe::NativeOptions::default()
-    };
-    eframe::run_native(
-        "Evalbench",
-        options,
-        Box::new(move |cc| Ok(Box::new(EvalbenchApp::new(cc, Some(&file))))),
-    )
 }

@@ -1,0 +1,117 @@
+//! "Ny sak": the form for a new case, and creating the case file from it.
+
+use std::path::Path;
+
+use super::{Workbench, error_text};
+use crate::catalog;
+use crate::command::Command;
+use crate::domain::{CaseFacts, Measure, OrgNumber};
+use crate::i18n::t;
+use crate::store::{CaseStore, StoreError};
+use crate::ui;
+
+/// The form behind "Ny sak".
+#[derive(Clone, Debug, Default)]
+pub(super) struct NewCaseForm {
+    provider_name: String,
+    org_number: String,
+    measure: Measure,
+    error: Option<String>,
+}
+
+impl Workbench {
+    pub(super) fn new_case_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.settings.lang;
+        let Some(form) = self.new_case.as_mut() else {
+            return;
+        };
+        let mut open = true;
+        let mut create = false;
+        egui::Window::new(t(lang, "new_case.title"))
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("new_case_grid")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        let label = ui.label(t(lang, "facts.provider_name"));
+                        ui.text_edit_singleline(&mut form.provider_name)
+                            .labelled_by(label.id);
+                        ui.end_row();
+                        let label = ui.label(t(lang, "facts.org_number"));
+                        ui.text_edit_singleline(&mut form.org_number)
+                            .labelled_by(label.id);
+                        ui.end_row();
+                        let label = ui.label(t(lang, "facts.measure"));
+                        ui::enum_combo(ui, &label, lang, &mut form.measure, &Measure::ALL);
+                        ui.end_row();
+                    });
+                if let Some(error) = &form.error {
+                    ui.colored_label(ui.visuals().error_fg_color, error);
+                }
+                if ui.button(t(lang, "new_case.create")).clicked() {
+                    create = true;
+                }
+            });
+        if create {
+            self.create_case_from_form();
+        } else if !open {
+            self.new_case = None;
+        }
+    }
+
+    pub(super) fn create_case_from_form(&mut self) {
+        let lang = self.settings.lang;
+        let Some(form) = self.new_case.as_mut() else {
+            return;
+        };
+        let org_number = match form.org_number.trim() {
+            "" => None,
+            text => {
+                let Ok(number) = OrgNumber::parse(text) else {
+                    form.error = Some(t(lang, "new_case.bad_org_number").to_owned());
+                    return;
+                };
+                Some(number)
+            }
+        };
+        let facts = CaseFacts {
+            provider_name: form.provider_name.trim().to_owned(),
+            org_number,
+            measure: form.measure,
+            ..CaseFacts::default()
+        };
+        if facts.provider_name.is_empty() {
+            form.error = Some(t(lang, "new_case.missing_provider").to_owned());
+            return;
+        }
+        let suggested = format!("{}.evalcase", facts.provider_name);
+        let Some(path) = self.dialogs.pick_case_to_save(&suggested) else {
+            return;
+        };
+        match create_case(&path, facts) {
+            Ok(()) => {
+                self.new_case = None;
+                self.open(&path);
+            }
+            Err(e) => {
+                if let Some(form) = self.new_case.as_mut() {
+                    form.error = Some(error_text(lang, &e));
+                }
+            }
+        }
+    }
+}
+
+/// A new case with `facts` and the shipped catalog for its measure.
+pub fn create_case(path: &Path, facts: CaseFacts) -> Result<(), StoreError> {
+    let catalog =
+        catalog::builtin_for(facts.measure).map_err(|e| StoreError::Rejected(e.to_string()))?;
+    let store = CaseStore::create(path, |store| {
+        store.apply(&Command::UpdateCaseFacts { facts })?;
+        store.apply(&Command::AdoptCatalog { catalog })?;
+        Ok(())
+    })?;
+    store.close()
+}

@@ -1,0 +1,67 @@
+//! The eframe shell: the window, remembered settings, and closing the case cleanly on exit.
+
+use std::path::Path;
+
+use super::{SETTINGS_KEY, Settings, Workbench};
+use crate::dialogs::NativeDialogs;
+
+/// The eframe shell around the `Workbench`.
+pub struct EvalbenchApp {
+    workbench: Workbench,
+    title: String,
+}
+
+impl EvalbenchApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<&Path>) -> EvalbenchApp {
+        let settings: Settings = cc
+            .storage
+            .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
+            .unwrap_or_default();
+        let mut workbench = Workbench::new(settings, Box::new(NativeDialogs));
+        if let Some(file) = file {
+            workbench.open(file);
+        }
+        EvalbenchApp {
+            workbench,
+            title: String::new(),
+        }
+    }
+}
+
+impl eframe::App for EvalbenchApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.workbench.ui(ui);
+        let title = self.workbench.title();
+        if title != self.title {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.workbench.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.workbench.shutdown();
+    }
+}
+
+/// Starts the window on `file`.
+pub fn run(file: &Path) -> Result<(), eframe::Error> {
+    let file = file.to_owned();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Evalbench")
+            .with_inner_size([1200.0, 780.0])
+            .with_min_inner_size([800.0, 500.0]),
+        persist_window: true,
+        ..eframe::NativeOptions::default()
+    };
+    eframe::run_native(
+        "Evalbench",
+        options,
+        Box::new(move |cc| Ok(Box::new(EvalbenchApp::new(cc, Some(&file))))),
+    )
+}
