@@ -3,7 +3,7 @@
 
 use super::interviews::shorten;
 use super::widgets::{
-    TextKind, draft_text, enum_combo, optional_date, requirement_combo, section_ui,
+    TextKind, draft_text, enum_combo, optional_date, requirement_combo, row_list, section_ui,
 };
 use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
@@ -85,27 +85,16 @@ fn list_ui(
         });
     }
     ui.separator();
-    egui::ScrollArea::vertical()
-        .id_salt("document_list_scroll")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            let mut reviews: Vec<&DocumentReview> =
-                context.snapshot.document_reviews.iter().collect();
-            reviews.sort_by(|a, b| norwegian_cmp(&a.fields.title, &b.fields.title));
-            for review in reviews {
-                let line = format!(
-                    "{} · {}",
-                    review.fields.kind.label(lang),
-                    shorten(&review.fields.title, 60)
-                );
-                if ui
-                    .selectable_label(state.selected == Some(review.id), line)
-                    .clicked()
-                {
-                    state.selected = Some(review.id);
-                }
-            }
-        });
+    let mut reviews: Vec<&DocumentReview> = context.snapshot.document_reviews.iter().collect();
+    reviews.sort_by(|a, b| norwegian_cmp(&a.fields.title, &b.fields.title));
+    let lines: Vec<String> = reviews
+        .iter()
+        .map(|r| format!("{} · {}", r.fields.kind.label(lang), r.fields.title))
+        .collect();
+    let selected = reviews.iter().position(|r| Some(r.id) == state.selected);
+    if let Some(index) = row_list(ui, "document_list_rows", &lines, selected) {
+        state.selected = Some(reviews[index].id);
+    }
 }
 
 fn editor_ui(

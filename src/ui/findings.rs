@@ -3,7 +3,7 @@
 
 use super::interviews::shorten;
 use super::widgets::{
-    TextKind, draft_text, enum_combo, requirement_codes, requirement_combo, section_ui,
+    TextKind, draft_text, enum_combo, requirement_codes, requirement_combo, row_list, section_ui,
 };
 use super::{Focus, PageContext, PageState};
 use crate::command::Command;
@@ -130,33 +130,32 @@ fn list_ui(
         FindingOrder::Kind => rows.sort_by_key(|(f, _)| (f.kind, area_position(f), f.id)),
         FindingOrder::Sources => rows.sort_by_key(|(f, sources)| (*sources, f.kind, f.id)),
     }
-    egui::ScrollArea::vertical()
-        .id_salt("finding_list_scroll")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for (finding, sources) in rows {
-                let line = format!(
-                    "{} · {} · {}",
-                    finding.kind.label(lang),
-                    requirement_codes(snapshot, &finding.requirement_ids),
-                    shorten(&finding.fields.title, 60),
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|(finding, sources)| {
+            let mut line = format!(
+                "{} · {} · {}",
+                finding.kind.label(lang),
+                requirement_codes(snapshot, &finding.requirement_ids),
+                finding.fields.title,
+            );
+            // The weak spot shows in the list itself, not only in the editor.
+            if *sources < 2 && finding.kind != FindingKind::MeetsRequirement {
+                line = format!(
+                    "{line} ({})",
+                    tf(lang, "findings.evidence_count", &[("count", sources)])
                 );
-                let selected = state.selected == Some(finding.id);
-                let response = ui.selectable_label(selected, line);
-                let response = if sources < 2 {
-                    response.on_hover_text(tf(
-                        lang,
-                        "findings.evidence_count",
-                        &[("count", &sources)],
-                    ))
-                } else {
-                    response
-                };
-                if response.clicked() {
-                    state.selected = Some(finding.id);
-                }
             }
-        });
+            line
+        })
+        .collect();
+    if state.selected.is_none() {
+        state.selected = rows.first().map(|(f, _)| f.id);
+    }
+    let selected = rows.iter().position(|(f, _)| Some(f.id) == state.selected);
+    if let Some(index) = row_list(ui, "finding_list_rows", &lines, selected) {
+        state.selected = Some(rows[index].0.id);
+    }
 }
 
 fn editor_ui(

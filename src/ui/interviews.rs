@@ -2,7 +2,8 @@
 //! and the excerpts marked in them as evidence.
 
 use super::widgets::{
-    Mark, TextKind, draft_text, enum_combo, marked_draft_text, requirement_combo, section_ui,
+    Mark, TextKind, draft_text, enum_combo, marked_draft_text, requirement_combo, row_list,
+    section_ui,
 };
 use super::{Focus, Page, PageContext, PageState};
 use crate::command::Command;
@@ -119,22 +120,13 @@ fn list_ui(
         return;
     }
     let shown = listed(context, state);
-    egui::ScrollArea::vertical()
-        .id_salt("interview_list_scroll")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for interview in shown {
-                let selected = state.selected == Some(interview.id);
-                if ui
-                    .selectable_label(selected, list_line(interview, lang))
-                    .clicked()
-                {
-                    state.selected = Some(interview.id);
-                    state.highlight = None;
-                    state.words.clear();
-                }
-            }
-        });
+    let lines: Vec<String> = shown.iter().map(|i| list_line(i, lang)).collect();
+    let selected = shown.iter().position(|i| Some(i.id) == state.selected);
+    if let Some(index) = row_list(ui, "interview_list_rows", &lines, selected) {
+        state.selected = Some(shown[index].id);
+        state.highlight = None;
+        state.words.clear();
+    }
 }
 
 /// The interviews the list shows, in date order.

@@ -283,6 +283,43 @@ pub fn requirement_combo(
     *selected != before
 }
 
+/// A list of one-line rows, laid out only where visible, so a list of thousands scrolls as
+/// smoothly as one of ten. Long rows are cut with "…" and shown whole on hover. Returns the
+/// index of the row clicked this frame.
+pub fn row_list(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    rows: &[String],
+    selected: Option<usize>,
+) -> Option<usize> {
+    let row_height = ui.spacing().interact_size.y;
+    let mut clicked = None;
+    egui::ScrollArea::vertical()
+        .id_salt(id_salt)
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, rows.len(), |ui, range| {
+            for index in range {
+                let text = &rows[index];
+                let response = ui
+                    .allocate_ui_with_layout(
+                        egui::vec2(ui.available_width(), row_height),
+                        egui::Layout::left_to_right(egui::Align::Center),
+                        |ui| {
+                            ui.add(
+                                egui::Button::selectable(selected == Some(index), text.as_str())
+                                    .truncate(),
+                            )
+                        },
+                    )
+                    .inner;
+                if response.on_hover_text(text).clicked() {
+                    clicked = Some(index);
+                }
+            }
+        });
+    clicked
+}
+
 /// A heading with a little space above it.
 pub fn section_ui(ui: &mut egui::Ui, title: &str) {
     ui.add_space(10.0);
