@@ -1,16 +1,900 @@
 //! Dekningsmatrise: requirements × sources, so an evaluator sees at a glance whether each
 //! requirement and finding rests on more than one side's view.
 
+use std::collections::HashMap;
+
+use egui::{Color32, RichText};
+use egui_extras::{Column, TableBuilder};
+
+use super::interviews::shorten;
 use super::widgets::section_ui;
-use super::{PageContext, PageState};
+use super::{Focus, PageContext, PageState};
 use crate::command::Command;
-use crate::i18n::t;
+use crate::domain::{
+    CaseSnapshot, EvidenceRef, FindingId, FindingKind, Requirement, RequirementId, RequirementLink,
+    Role, RoleGroup, Stance,
+};
+use crate::i18n::{Labelled, Lang, Quote, evidence_reference, in_sentence, t, tf};
+
+/// A column of the matrix: one side's interviews, or the provider's documents. The sides are
+/// what triangulation compares, so an interview counts under its role's group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    Group(RoleGroup),
+    Documents,
+}
+
+impl Source {
+    pub const ALL: [Source; 4] = [
+        Source::Group(RoleGroup::Nav),
+        Source::Group(RoleGroup::Provider),
+        Source::Group(RoleGroup::Participants),
+        Source::Documents,
+    ];
+
+    fn index(self) -> usize {
+        match self {
+            Source::Group(RoleGroup::Nav) => 0,
+            Source::Group(RoleGroup::Provider) => 1,
+            Source::Group(RoleGroup::Participants) => 2,
+            Source::Documents => 3,
+        }
+    }
+
+    /// Short names, so four columns fit beside the requirement names.
+    pub fn label(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                Source::Group(RoleGroup::Nav) => "coverage.source_nav",
+                Source::Group(RoleGroup::Provider) => "coverage.source_provider",
+                Source::Group(RoleGroup::Participants) => "coverage.source_participants",
+                Source::Documents => "coverage.source_documents",
+            },
+        )
+    }
+}
+
+/// Which way the evidence in a cell points; decides its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mix {
+    Empty,
+    Supports,
+    Contradicts,
+    Mixed,
+}
+
+/// The evidence links of one requirement from one source.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// In snapshot order; an excerpt linked twice to the requirement counts twice.
+    pub links: Vec<(EvidenceRef, Stance)>,
+}
+
+impl Cell {
+    pub fn count(&self) -> usize {
+        self.links.len()
+    }
+
+    pub fn with(&self, stance: Stance) -> usize {
+        self.links.iter().filter(|(_, s)| *s == stance).count()
+    }
+
+    pub fn mix(&self) -> Mix {
+        match (self.with(Stance::Supports), self.with(Stance::Contradicts)) {
+            (0, 0) => Mix::Empty,
+            (_, 0) => Mix::Supports,
+            (0, _) => Mix::Contradicts,
+            _ => Mix::Mixed,
+        }
+    }
+}
+
+/// One requirement's line of the matrix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub requirement_id: RequirementId,
+    /// Indexed like `Source::ALL`.
+    pub cells: [Cell; 4],
+    /// The findings that name this requirement.
+    pub findings: Vec<(FindingId, FindingKind)>,
+}
+
+impl Row {
+    pub fn cell(&self, source: Source) -> &Cell {
+        &self.cells[source.index()]
+    }
+
+    /// How many source columns hold any evidence: below two, the requirement is not triangulated.
+    pub fn sources(&self) -> usize {
+        self.cells.iter().filter(|c| c.count() > 0).count()
+    }
+
+    /// Findings per kind, in the kinds' order, leaving out kinds with none.
+    pub fn finding_kinds(&self) -> Vec<(FindingKind, usize)> {
+        FindingKind::ALL
+            .into_iter()
+            .map(|kind| {
+                (
+                    kind,
+                    self.findings.iter().filter(|(_, k)| *k == kind).count(),
+                )
+            })
+            .filter(|(_, count)| *count > 0)
+            .collect()
+    }
+}
+
+/// The whole matrix, one row per requirement in the case's catalog order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub rows: Vec<Row>,
+}
+
+impl Coverage {
+    pub fn row(&self, id: RequirementId) -> Option<&Row> {
+        self.rows.iter().find(|r| r.requirement_id == id)
+    }
+
+    pub fn without_evidence(&self) -> usize {
+        self.rows.iter().filter(|r| r.sources() == 0).count()
+    }
+
+    pub fn single_source(&self) -> usize {
+        self.rows.iter().filter(|r| r.sources() == 1).count()
+    }
+}
+
+/// Counts every excerpt and document link per requirement and source. Cheap enough to run
+/// each frame, so the matrix never lags behind an edit.
+pub fn coverage(snapshot: &CaseSnapshot) -> Coverage {
+    let mut rows: Vec<Row> = snapshot
+        .requirements
+        .iter()
+        .map(|requirement| Row {
+            requirement_id: requirement.id,
+            cells: Default::default(),
+            findings: snapshot
+                .findings
+                .iter()
+                .filter(|f| f.requirement_ids.contains(&requirement.id))
+                .map(|f| (f.id, f.kind))
+                .collect(),
+        })
+        .collect();
+    let index: HashMap<RequirementId, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| (row.requirement_id, i))
+        .collect();
+    let mut add = |links: &[RequirementLink], source: Source, evidence: EvidenceRef| {
+        for link in links {
+            if let Some(&i) = index.get(&link.requirement_id) {
+                rows[i].cells[source.index()]
+                    .links
+                    .push((evidence, link.stance));
+            }
+        }
+    };
+    for interview in &snapshot.interviews {
+        let source = Source::Group(interview.fields.role.group());
+        for excerpt in &interview.excerpts {
+            add(&excerpt.links, source, EvidenceRef::Excerpt(excerpt.id));
+        }
+    }
+    for review in &snapshot.document_reviews {
+        add(
+            &review.links,
+            Source::Documents,
+            EvidenceRef::DocumentReview(review.id),
+        );
+    }
+    Coverage { rows }
+}
+
+/// The clicked cell: a requirement and one source, or all its sources (its name was clicked).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Selection {
+    requirement_id: RequirementId,
+    source: Option<Source>,
+}
+
+/// What the page remembers between frames. Kept in egui memory, keyed by case, because
+/// `PageState` belongs to the page switcher.
+#[derive(Clone, Copy, Debug, Default)]
+struct CoverageState {
+    selected: Option<Selection>,
+}
+
+const ROW_HEIGHT: f32 = 24.0;
 
 pub fn coverage_ui(
     ui: &mut egui::Ui,
     context: &PageContext<'_>,
-    _state: &mut PageState,
+    state: &mut PageState,
     _out: &mut Vec<Command>,
 ) {
-    section_ui(ui, t(context.lang, "page.coverage"));
+    let memory_id = egui::Id::unique(("coverage_state", &context.snapshot.case_id));
+    let mut view: CoverageState = ui.data_mut(|d| *d.get_temp_mut_or_default(memory_id));
+    let before = view.selected;
+    let matrix = coverage(context.snapshot);
+    // A selection whose requirement is gone (undo, another catalog) shows nothing.
+    if view
+        .selected
+        .is_some_and(|s| matrix.row(s.requirement_id).is_none())
+    {
+        view.selected = None;
+    }
+
+    // The detail panel only when asked for: the matrix needs the width more.
+    if let Some(selection) = view.selected {
+        egui::Panel::right("coverage_detail")
+            .resizable(true)
+            .default_size(320.0)
+            .min_size(240.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("coverage_detail_scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        detail_ui(ui, context, &matrix, selection, &mut view, state);
+                    });
+            });
+    }
+    egui::CentralPanel::default().show(ui, |ui| {
+        matrix_ui(ui, context, &matrix, &mut view);
+    });
+
+    if view.selected != before {
+        ui.ctx().request_repaint();
+    }
+    ui.data_mut(|d| d.insert_temp(memory_id, view));
+}
+
+/// Fill colours that read on both themes: a translucent tint over the panel, text unchanged.
+/// `hovered` deepens the tint.
+fn mix_fill(visuals: &egui::Visuals, mix: Mix, hovered: bool) -> Option<Color32> {
+    let green = if visuals.dark_mode {
+        Color32::from_rgb(60, 170, 90)
+    } else {
+        Color32::from_rgb(40, 160, 70)
+    };
+    let base = match mix {
+        Mix::Empty => return None,
+        Mix::Supports => green,
+        Mix::Contradicts => visuals.error_fg_color,
+        Mix::Mixed => visuals.warn_fg_color,
+    };
+    let alpha = match (visuals.dark_mode, hovered) {
+        (true, false) => 0.45,
+        (true, true) => 0.7,
+        (false, false) => 0.35,
+        (false, true) => 0.55,
+    };
+    Some(base.gamma_multiply(alpha))
+}
+
+fn stance_color(visuals: &egui::Visuals, stance: Stance) -> Color32 {
+    match stance {
+        Stance::Supports if visuals.dark_mode => Color32::from_rgb(110, 200, 130),
+        Stance::Supports => Color32::from_rgb(20, 120, 50),
+        Stance::Contradicts => visuals.error_fg_color,
+    }
+}
+
+fn matrix_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    matrix: &Coverage,
+    view: &mut CoverageState,
+) {
+    let lang = context.lang;
+    let snapshot = context.snapshot;
+    section_ui(ui, t(lang, "page.coverage"));
+    if snapshot.requirements.is_empty() {
+        ui.weak(t(lang, "coverage.no_requirements"));
+        return;
+    }
+    ui.label(tf(
+        lang,
+        "coverage.summary",
+        &[
+            ("requirements", &matrix.rows.len()),
+            ("without", &matrix.without_evidence()),
+            ("single", &matrix.single_source()),
+        ],
+    ));
+    legend_ui(ui, lang);
+    if view.selected.is_none() {
+        ui.weak(t(lang, "coverage.pick_cell"));
+    }
+    ui.add_space(6.0);
+
+    let groups = area_groups(snapshot, matrix, lang);
+    egui::ScrollArea::horizontal()
+        .id_salt("coverage_matrix_h")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("coverage_matrix")
+                .striped(true)
+                .auto_shrink([false, false])
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(
+                    Column::initial(290.0)
+                        .range(200.0..=560.0)
+                        .resizable(true)
+                        .clip(true),
+                )
+                .columns(Column::exact(84.0), Source::ALL.len())
+                .column(Column::auto().at_least(56.0))
+                .column(Column::remainder().at_least(130.0).clip(true))
+                .header(ROW_HEIGHT, |mut header| {
+                    header.col(|ui| {
+                        ui.strong(t(lang, "coverage.requirement"));
+                    });
+                    for source in Source::ALL {
+                        header.col(|ui| {
+                            ui.strong(source.label(lang))
+                                .on_hover_text(source_hint(source, lang));
+                        });
+                    }
+                    header.col(|ui| {
+                        ui.strong(t(lang, "coverage.sources"))
+                            .on_hover_text(t(lang, "coverage.sources_hint"));
+                    });
+                    header.col(|ui| {
+                        ui.strong(t(lang, "coverage.findings"));
+                    });
+                })
+                .body(|mut body| {
+                    for group in &groups {
+                        body.row(ROW_HEIGHT, |mut row| {
+                            row.col(|ui| {
+                                ui.label(RichText::new(group.title).strong());
+                            });
+                            for _ in 0..Source::ALL.len() + 2 {
+                                row.col(|_| {});
+                            }
+                        });
+                        for (requirement, line) in &group.rows {
+                            body.row(ROW_HEIGHT, |mut row| {
+                                row.col(|ui| requirement_cell_ui(ui, requirement, view));
+                                for source in Source::ALL {
+                                    row.col(|ui| {
+                                        evidence_cell_ui(ui, lang, requirement, line, source, view);
+                                    });
+                                }
+                                row.col(|ui| sources_cell_ui(ui, lang, line));
+                                row.col(|ui| findings_cell_ui(ui, snapshot, lang, line));
+                            });
+                        }
+                    }
+                });
+        });
+}
+
+/// The requirements of one area, with their matrix rows.
+struct AreaGroup<'a> {
+    title: &'a str,
+    rows: Vec<(&'a Requirement, &'a Row)>,
+}
+
+/// Areas in catalog order, then any requirement whose area is not in the catalog copy.
+fn area_groups<'a>(
+    snapshot: &'a CaseSnapshot,
+    matrix: &'a Coverage,
+    lang: Lang,
+) -> Vec<AreaGroup<'a>> {
+    let lines = || snapshot.requirements.iter().zip(&matrix.rows);
+    let mut groups: Vec<AreaGroup<'a>> = snapshot
+        .areas
+        .iter()
+        .map(|area| AreaGroup {
+            title: &area.title,
+            rows: lines().filter(|(r, _)| r.area_code == area.code).collect(),
+        })
+        .collect();
+    let orphans: Vec<_> = lines()
+        .filter(|(r, _)| !snapshot.areas.iter().any(|a| a.code == r.area_code))
+        .collect();
+    if !orphans.is_empty() {
+        groups.push(AreaGroup {
+            title: t(lang, "coverage.other_area"),
+            rows: orphans,
+        });
+    }
+    groups
+}
+
+fn source_hint(source: Source, lang: Lang) -> String {
+    match source {
+        Source::Group(group) => {
+            let roles: Vec<String> = Role::ALL
+                .into_iter()
+                .filter(|role| role.group() == group)
+                .map(|role| in_sentence(&role.label(lang)))
+                .collect();
+            tf(lang, "coverage.group_hint", &[("roles", &roles.join(", "))])
+        }
+        Source::Documents => t(lang, "coverage.documents_hint").to_owned(),
+    }
+}
+
+fn legend_ui(ui: &mut egui::Ui, lang: Lang) {
+    ui.horizontal_wrapped(|ui| {
+        ui.weak(t(lang, "coverage.legend"));
+        for (mix, key) in [
+            (Mix::Supports, "coverage.legend_supports"),
+            (Mix::Contradicts, "coverage.legend_contradicts"),
+            (Mix::Mixed, "coverage.legend_mixed"),
+        ] {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+            if let Some(fill) = mix_fill(ui.visuals(), mix, false) {
+                ui.painter().rect_filled(rect, 2.0, fill);
+            }
+            ui.label(t(lang, key));
+            ui.add_space(8.0);
+        }
+        ui.label(t(lang, "coverage.legend_empty"));
+        ui.add_space(8.0);
+        ui.label(t(lang, "coverage.legend_sources"));
+    });
+}
+
+/// "IP-1 Plan innen fire uker"; a click shows the evidence from all sources.
+fn requirement_cell_ui(ui: &mut egui::Ui, requirement: &Requirement, view: &mut CoverageState) {
+    let selection = Selection {
+        requirement_id: requirement.id,
+        source: None,
+    };
+    let selected = view.selected == Some(selection);
+    let text = format!("{} {}", requirement.code, shorten(&requirement.title, 36));
+    let response = ui.selectable_label(selected, text).on_hover_text(format!(
+        "{} {}\n\n{}",
+        requirement.code, requirement.title, requirement.text
+    ));
+    if response.clicked() {
+        view.selected = if selected { None } else { Some(selection) };
+    }
+}
+
+fn evidence_cell_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    requirement: &Requirement,
+    row: &Row,
+    source: Source,
+    view: &mut CoverageState,
+) {
+    let cell = row.cell(source);
+    if cell.mix() == Mix::Empty {
+        ui.weak("–").on_hover_text(tf(
+            lang,
+            "coverage.cell_empty",
+            &[("source", &source.label(lang))],
+        ));
+        return;
+    }
+    let selection = Selection {
+        requirement_id: requirement.id,
+        source: Some(source),
+    };
+    let selected = view.selected == Some(selection);
+    let supports = cell.with(Stance::Supports);
+    let contradicts = cell.with(Stance::Contradicts);
+    // Painted by hand: a framed button swaps its fill for the focus style, hiding the colour.
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(44.0, ROW_HEIGHT - 4.0), egui::Sense::click());
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.visuals();
+        let radius = visuals.widgets.inactive.corner_radius;
+        if let Some(fill) = mix_fill(visuals, cell.mix(), response.hovered()) {
+            ui.painter().rect_filled(rect, radius, fill);
+        }
+        let stroke = if selected {
+            egui::Stroke::new(2.0, visuals.strong_text_color())
+        } else if response.has_focus() {
+            visuals.selection.stroke
+        } else {
+            egui::Stroke::NONE
+        };
+        ui.painter()
+            .rect_stroke(rect, radius, stroke, egui::StrokeKind::Inside);
+        ui.painter().text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            cell.count().to_string(),
+            egui::TextStyle::Button.resolve(ui.style()),
+            visuals.strong_text_color(),
+        );
+    }
+    if response.hovered() {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+    }
+    let response = response.on_hover_text(tf(
+        lang,
+        "coverage.cell_hover",
+        &[("supports", &supports), ("contradicts", &contradicts)],
+    ));
+    // The button shows a bare number; a screen reader needs the row, the column and the mix.
+    let label = tf(
+        lang,
+        "coverage.cell_label",
+        &[
+            ("requirement", &requirement.code),
+            ("source", &source.label(lang)),
+            ("count", &cell.count()),
+            ("supports", &supports),
+            ("contradicts", &contradicts),
+        ],
+    );
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone())
+    });
+    if response.clicked() {
+        view.selected = if selected { None } else { Some(selection) };
+    }
+}
+
+/// The number of source columns with evidence, marked when it is too few to triangulate.
+fn sources_cell_ui(ui: &mut egui::Ui, lang: Lang, row: &Row) {
+    let sources = row.sources();
+    let text = sources.to_string();
+    match sources {
+        0 => {
+            ui.colored_label(ui.visuals().error_fg_color, text)
+                .on_hover_text(t(lang, "coverage.sources_none"));
+        }
+        1 => {
+            ui.colored_label(ui.visuals().warn_fg_color, text)
+                .on_hover_text(t(lang, "coverage.sources_one"));
+        }
+        _ => {
+            ui.label(text)
+                .on_hover_text(tf(lang, "coverage.sources_many", &[("count", &sources)]));
+        }
+    }
+}
+
+/// "1 avvik, 1 god praksis", with the findings' titles on hover.
+fn findings_cell_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, lang: Lang, row: &Row) {
+    if row.findings.is_empty() {
+        ui.weak("–");
+        return;
+    }
+    let text = row
+        .finding_kinds()
+        .into_iter()
+        .map(|(kind, count)| {
+            tf(
+                lang,
+                "coverage.kind_count",
+                &[
+                    ("count", &count),
+                    ("kind", &kind.label(lang).to_lowercase()),
+                ],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let titles = row
+        .findings
+        .iter()
+        .filter_map(|(id, _)| snapshot.finding(*id))
+        .map(|f| format!("{}: {}", f.kind.label(lang), f.fields.title))
+        .collect::<Vec<_>>()
+        .join("\n");
+    ui.label(text).on_hover_text(titles);
+}
+
+/// The evidence behind the selected cell, each piece with a way to open it where it lives.
+fn detail_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    matrix: &Coverage,
+    selection: Selection,
+    view: &mut CoverageState,
+    state: &mut PageState,
+) {
+    let lang = context.lang;
+    let snapshot = context.snapshot;
+    let (Some(requirement), Some(row)) = (
+        snapshot.requirement(selection.requirement_id),
+        matrix.row(selection.requirement_id),
+    ) else {
+        return;
+    };
+    ui.add_space(10.0);
+    ui.horizontal(|ui| {
+        ui.heading(t(lang, "coverage.detail"));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t(lang, "coverage.close")).clicked() {
+                view.selected = None;
+            }
+        });
+    });
+    ui.add_space(4.0);
+    ui.add(
+        egui::Label::new(
+            RichText::new(format!("{} {}", requirement.code, requirement.title)).strong(),
+        )
+        .wrap(),
+    );
+    ui.add(egui::Label::new(RichText::new(&requirement.text).weak()).wrap());
+    ui.add_space(6.0);
+
+    let sources: Vec<Source> = match selection.source {
+        Some(source) => vec![source],
+        None => Source::ALL.to_vec(),
+    };
+    for source in sources {
+        let cell = row.cell(source);
+        ui.strong(tf(
+            lang,
+            "coverage.source_count",
+            &[("source", &source.label(lang)), ("count", &cell.count())],
+        ));
+        if cell.links.is_empty() {
+            ui.weak(t(lang, "coverage.no_evidence"));
+        }
+        for (evidence, stance) in &cell.links {
+            evidence_ui(ui, snapshot, lang, *evidence, *stance, state);
+        }
+        ui.add_space(6.0);
+    }
+
+    ui.add_space(4.0);
+    ui.strong(t(lang, "coverage.findings_on"));
+    if row.findings.is_empty() {
+        ui.weak(t(lang, "coverage.no_findings"));
+    }
+    for finding in row
+        .findings
+        .iter()
+        .filter_map(|(id, _)| snapshot.finding(*id))
+    {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "{} · {}",
+                finding.kind.label(lang),
+                finding.fields.title
+            ));
+            if ui.small_button(t(lang, "coverage.show_finding")).clicked() {
+                open(state, Focus::Finding(finding.id));
+            }
+        });
+    }
+}
+
+fn evidence_ui(
+    ui: &mut egui::Ui,
+    snapshot: &CaseSnapshot,
+    lang: Lang,
+    evidence: EvidenceRef,
+    stance: Stance,
+    state: &mut PageState,
+) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.colored_label(stance_color(ui.visuals(), stance), stance.label(lang));
+        ui.add(
+            egui::Label::new(evidence_reference(snapshot, evidence, lang, Quote::Always)).wrap(),
+        );
+        let (key, focus) = match evidence {
+            EvidenceRef::Excerpt(id) => ("coverage.show_interview", Focus::Excerpt(id)),
+            EvidenceRef::DocumentReview(id) => ("coverage.show_document", Focus::Document(id)),
+        };
+        if ui.small_button(t(lang, key)).clicked() {
+            open(state, focus);
+        }
+    });
+}
+
+/// Asks the page switcher to show `focus` on its own page.
+fn open(state: &mut PageState, focus: Focus) {
+    state.focus = Some(focus);
+    state.goto = Some(focus.page());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        DocumentKind, DocumentReview, DocumentReviewFields, DocumentReviewId, Excerpt, ExcerptId,
+        Finding, FindingFields, Interview, InterviewChannel, InterviewFields, InterviewId,
+        InterviewSetting,
+    };
+
+    fn requirement(id: i64, code: &str) -> Requirement {
+        Requirement {
+            id: RequirementId(id),
+            area_code: "IP".into(),
+            code: code.into(),
+            title: code.into(),
+            text: String::new(),
+            guidance: String::new(),
+        }
+    }
+
+    fn link(id: i64, stance: Stance) -> RequirementLink {
+        RequirementLink {
+            requirement_id: RequirementId(id),
+            stance,
+        }
+    }
+
+    fn interview(id: i64, role: Role, excerpts: Vec<(i64, Vec<RequirementLink>)>) -> Interview {
+        Interview {
+            id: InterviewId(id),
+            fields: InterviewFields {
+                date: jiff::civil::date(2026, 2, 12),
+                role,
+                interviewees: Vec::new(),
+                stage: None,
+                setting: InterviewSetting::Individual,
+                channel: InterviewChannel::InPerson,
+            },
+            notes: String::new(),
+            excerpts: excerpts
+                .into_iter()
+                .map(|(excerpt_id, links)| Excerpt {
+                    id: ExcerptId(excerpt_id),
+                    interview_id: InterviewId(id),
+                    start_char: 0,
+                    end_char: 0,
+                    quote: String::new(),
+                    anchored: true,
+                    shareable: false,
+                    links,
+                })
+                .collect(),
+        }
+    }
+
+    /// Three requirements: 1 seen by NAV, a provider adviser, a participant and a document with
+    /// mixed stances; 2 contradicted by one NAV source only; 3 without evidence.
+    fn snapshot() -> CaseSnapshot {
+        use Stance::{Contradicts, Supports};
+        CaseSnapshot {
+            requirements: vec![
+                requirement(1, "IP-1"),
+                requirement(2, "IP-2"),
+                requirement(3, "IP-3"),
+            ],
+            interviews: vec![
+                interview(
+                    10,
+                    Role::MeasureCoordinator,
+                    vec![
+                        (100, vec![link(1, Supports), link(2, Contradicts)]),
+                        (101, vec![link(2, Contradicts)]),
+                    ],
+                ),
+                interview(11, Role::NavAdviser, vec![(110, vec![link(1, Supports)])]),
+                interview(
+                    12,
+                    Role::JobSpecialist,
+                    vec![(120, vec![link(1, Contradicts)])],
+                ),
+                interview(
+                    13,
+                    Role::Participant,
+                    vec![(130, vec![link(1, Supports), link(1, Contradicts)])],
+                ),
+            ],
+            document_reviews: vec![DocumentReview {
+                id: DocumentReviewId(20),
+                fields: DocumentReviewFields {
+                    title: "Rutine".into(),
+                    kind: DocumentKind::Routine,
+                    version_label: String::new(),
+                    document_date: None,
+                    assessment: String::new(),
+                },
+                attachment: None,
+                // A link to a requirement that is not in the case is ignored.
+                links: vec![link(1, Supports), link(99, Supports)],
+            }],
+            findings: vec![
+                Finding {
+                    id: FindingId(30),
+                    kind: FindingKind::Deviation,
+                    fields: FindingFields {
+                        title: "Sen plan".into(),
+                        description: String::new(),
+                    },
+                    requirement_ids: vec![RequirementId(2)],
+                    evidence: Vec::new(),
+                },
+                Finding {
+                    id: FindingId(31),
+                    kind: FindingKind::GoodPractice,
+                    fields: FindingFields {
+                        title: "God oppfølging".into(),
+                        description: String::new(),
+                    },
+                    requirement_ids: vec![RequirementId(1), RequirementId(2)],
+                    evidence: Vec::new(),
+                },
+            ],
+            ..CaseSnapshot::default()
+        }
+    }
+
+    const NAV: Source = Source::Group(RoleGroup::Nav);
+    const PROVIDER: Source = Source::Group(RoleGroup::Provider);
+    const PARTICIPANTS: Source = Source::Group(RoleGroup::Participants);
+
+    #[test]
+    fn counts_links_per_requirement_and_source_group() {
+        let matrix = coverage(&snapshot());
+        assert_eq!(matrix.rows.len(), 3);
+        let first = matrix
+            .row(RequirementId(1))
+            .map(|r| Source::ALL.map(|s| r.cell(s).count()));
+        // Two NAV roles add up in one column; both links of excerpt 130 count.
+        assert_eq!(first, Some([2, 1, 2, 1]));
+        let second = matrix
+            .row(RequirementId(2))
+            .map(|r| r.cell(NAV).links.clone());
+        assert_eq!(
+            second,
+            Some(vec![
+                (EvidenceRef::Excerpt(ExcerptId(100)), Stance::Contradicts),
+                (EvidenceRef::Excerpt(ExcerptId(101)), Stance::Contradicts),
+            ])
+        );
+        let third = matrix
+            .row(RequirementId(3))
+            .map(|r| r.cells.iter().map(Cell::count).sum::<usize>());
+        assert_eq!(third, Some(0));
+        assert!(matrix.row(RequirementId(99)).is_none());
+    }
+
+    #[test]
+    fn stance_mix_decides_the_colour_class() {
+        let matrix = coverage(&snapshot());
+        let mix =
+            |id: i64, source: Source| matrix.row(RequirementId(id)).map(|r| r.cell(source).mix());
+        assert_eq!(mix(1, NAV), Some(Mix::Supports));
+        assert_eq!(mix(1, PROVIDER), Some(Mix::Contradicts));
+        assert_eq!(mix(1, PARTICIPANTS), Some(Mix::Mixed));
+        assert_eq!(mix(1, Source::Documents), Some(Mix::Supports));
+        assert_eq!(mix(2, NAV), Some(Mix::Contradicts));
+        assert_eq!(mix(3, NAV), Some(Mix::Empty));
+    }
+
+    #[test]
+    fn source_count_marks_weak_triangulation() {
+        let matrix = coverage(&snapshot());
+        let sources: Vec<usize> = matrix.rows.iter().map(Row::sources).collect();
+        assert_eq!(sources, [4, 1, 0]);
+        assert_eq!(matrix.without_evidence(), 1);
+        assert_eq!(matrix.single_source(), 1);
+    }
+
+    #[test]
+    fn findings_are_counted_by_kind() {
+        let matrix = coverage(&snapshot());
+        let kinds = |id: i64| matrix.row(RequirementId(id)).map(Row::finding_kinds);
+        assert_eq!(kinds(1), Some(vec![(FindingKind::GoodPractice, 1)]));
+        assert_eq!(
+            kinds(2),
+            Some(vec![
+                (FindingKind::Deviation, 1),
+                (FindingKind::GoodPractice, 1)
+            ])
+        );
+        assert_eq!(kinds(3), Some(Vec::new()));
+    }
+
+    #[test]
+    fn every_label_is_translated() {
+        for lang in Lang::ALL {
+            for source in Source::ALL {
+                assert!(!source.label(lang).contains('.'), "{lang:?} {source:?}");
+            }
+        }
+    }
 }

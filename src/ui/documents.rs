@@ -3,7 +3,8 @@
 
 use super::interviews::shorten;
 use super::widgets::{
-    TextKind, draft_text, enum_combo, optional_date, requirement_combo, row_list, section_ui,
+    TextKind, draft_text, editor_panel, enum_combo, list_panel, optional_date, requirement_combo,
+    row_list, section_ui,
 };
 use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
@@ -40,29 +41,23 @@ pub fn documents_ui(
             .min_by(|a, b| norwegian_cmp(&a.fields.title, &b.fields.title))
             .map(|d| d.id);
     }
-    egui::Panel::left("document_list")
-        .resizable(true)
-        .default_size(290.0)
-        .min_size(220.0)
-        .show(ui, |ui| list_ui(ui, context, &mut state.documents, out));
-    egui::CentralPanel::default().show(ui, |ui| {
-        let review = state.documents.selected.and_then(|id| {
-            context
-                .snapshot
-                .document_reviews
-                .iter()
-                .find(|d| d.id == id)
-        });
-        if let Some(review) = review {
-            egui::ScrollArea::vertical()
-                .id_salt("document_editor")
-                .auto_shrink([false, false])
-                .show(ui, |ui| editor_ui(ui, context, review, state, out));
-        } else {
-            section_ui(ui, t(lang, "page.documents"));
-            ui.weak(t(lang, "documents.none"));
-        }
+    list_panel(ui, "document_list", |ui| {
+        list_ui(ui, context, &mut state.documents, out);
     });
+    let selected = state.documents.selected.and_then(|id| {
+        context
+            .snapshot
+            .document_reviews
+            .iter()
+            .find(|d| d.id == id)
+    });
+    editor_panel(
+        ui,
+        "document_editor",
+        selected,
+        t(lang, "documents.none"),
+        |ui, item| editor_ui(ui, context, item, state, out),
+    );
 }
 
 fn list_ui(

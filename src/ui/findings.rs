@@ -3,7 +3,8 @@
 
 use super::interviews::shorten;
 use super::widgets::{
-    TextKind, draft_text, enum_combo, requirement_codes, requirement_combo, row_list, section_ui,
+    TextKind, draft_text, editor_panel, enum_combo, list_panel, requirement_codes,
+    requirement_combo, row_list, section_ui,
 };
 use super::{Focus, PageContext, PageState};
 use crate::command::Command;
@@ -53,26 +54,20 @@ pub fn findings_ui(
         state.findings.selected = Some(id);
         state.focus = None;
     }
-    egui::Panel::left("finding_list")
-        .resizable(true)
-        .default_size(340.0)
-        .min_size(240.0)
-        .show(ui, |ui| list_ui(ui, context, &mut state.findings, out));
-    egui::CentralPanel::default().show(ui, |ui| {
-        let finding = state
-            .findings
-            .selected
-            .and_then(|id| context.snapshot.finding(id));
-        if let Some(finding) = finding {
-            egui::ScrollArea::vertical()
-                .id_salt("finding_editor")
-                .auto_shrink([false, false])
-                .show(ui, |ui| editor_ui(ui, context, finding, state, out));
-        } else {
-            section_ui(ui, t(context.lang, "page.findings"));
-            ui.weak(t(context.lang, "findings.pick_one"));
-        }
+    list_panel(ui, "finding_list", |ui| {
+        list_ui(ui, context, &mut state.findings, out);
     });
+    let selected = state
+        .findings
+        .selected
+        .and_then(|id| context.snapshot.finding(id));
+    editor_panel(
+        ui,
+        "finding_editor",
+        selected,
+        t(context.lang, "findings.pick_one"),
+        |ui, item| editor_ui(ui, context, item, state, out),
+    );
 }
 
 fn list_ui(

@@ -2,8 +2,8 @@
 //! and the excerpts marked in them as evidence.
 
 use super::widgets::{
-    Mark, TextKind, draft_text, enum_combo, marked_draft_text, requirement_combo, row_list,
-    section_ui,
+    Mark, TextKind, draft_text, editor_panel, enum_combo, list_panel, marked_draft_text,
+    requirement_combo, row_list, section_ui,
 };
 use super::{Focus, Page, PageContext, PageState};
 use crate::command::Command;
@@ -53,26 +53,20 @@ pub fn interviews_ui(
     if state.interviews.selected.is_none() {
         state.interviews.selected = first_in_list(context, &state.interviews);
     }
-    egui::Panel::left("interview_list")
-        .resizable(true)
-        .default_size(290.0)
-        .min_size(220.0)
-        .show(ui, |ui| list_ui(ui, context, &mut state.interviews, out));
-    egui::CentralPanel::default().show(ui, |ui| {
-        let interview = state
-            .interviews
-            .selected
-            .and_then(|id| context.snapshot.interview(id));
-        if let Some(interview) = interview {
-            egui::ScrollArea::vertical()
-                .id_salt("interview_editor")
-                .auto_shrink([false, false])
-                .show(ui, |ui| editor_ui(ui, context, interview, state, out));
-        } else {
-            section_ui(ui, t(lang, "page.interviews"));
-            ui.weak(t(lang, "interviews.pick_one"));
-        }
+    list_panel(ui, "interview_list", |ui| {
+        list_ui(ui, context, &mut state.interviews, out);
     });
+    let selected = state
+        .interviews
+        .selected
+        .and_then(|id| context.snapshot.interview(id));
+    editor_panel(
+        ui,
+        "interview_editor",
+        selected,
+        t(lang, "interviews.pick_one"),
+        |ui, item| editor_ui(ui, context, item, state, out),
+    );
 }
 
 fn list_ui(

@@ -320,6 +320,35 @@ pub fn row_list(
     clicked
 }
 
+/// The left half of a list-and-editor page: a resizable panel for the list.
+pub fn list_panel(ui: &mut egui::Ui, id_salt: &str, add: impl FnOnce(&mut egui::Ui)) {
+    egui::Panel::left(id_salt)
+        .resizable(true)
+        .default_size(300.0)
+        .min_size(220.0)
+        .show(ui, add);
+}
+
+/// The right half of a list-and-editor page: the selected item's editor, scrolling on its own;
+/// `empty` says what to do when nothing is selected.
+pub fn editor_panel<T>(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    selected: Option<T>,
+    empty: &str,
+    add: impl FnOnce(&mut egui::Ui, T),
+) {
+    egui::CentralPanel::default().show(ui, |ui| if let Some(item) = selected {
+        egui::ScrollArea::vertical()
+            .id_salt(id_salt)
+            .auto_shrink([false, false])
+            .show(ui, |ui| add(ui, item));
+    } else {
+        ui.add_space(10.0);
+        ui.weak(empty);
+    });
+}
+
 /// A heading with a little space above it.
 pub fn section_ui(ui: &mut egui::Ui, title: &str) {
     ui.add_space(10.0);
