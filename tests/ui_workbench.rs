@@ -226,3 +226,28 @@ fn document_review_with_an_attached_file_and_a_requirement_link() {
     );
     assert_eq!(link.stance, Stance::Supports);
 }
+
+/// Typing in one field and then changing another of the same record keeps both changes.
+#[test]
+fn a_typed_field_survives_a_change_to_another_field_of_the_record() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "fields.evalcase");
+    common::new_case(&path).close().unwrap();
+    let mut harness = new_harness(workbench(&path));
+    harness.run();
+    click(&mut harness, "Intervjuer");
+    click(&mut harness, "+ Nytt intervju");
+    let label = "Intervjuet (koder eller stillinger, kommaseparert)";
+    harness.get_by_label(label).focus();
+    harness.run();
+    harness.get_by_label(label).type_text("D-07");
+    harness.run();
+    click(&mut harness, "Form");
+    click(&mut harness, "Gruppe");
+    let interview = &stored(&path).interviews[0];
+    assert_eq!(interview.fields.interviewees, ["D-07"]);
+    assert_eq!(
+        interview.fields.setting,
+        evalbench::domain::InterviewSetting::Group
+    );
+}
