@@ -11,7 +11,8 @@ use crate::command::Command;
 use crate::domain::{CaseFacts, Measure, OrgNumber};
 use crate::export;
 use crate::i18n::Lang;
-use crate::store::CaseStore;
+use crate::privacy;
+use crate::store::{self, CaseStore};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -55,6 +56,9 @@ pub enum CliCommand {
     },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
+    /// Find identity numbers, e-mail addresses and phone numbers in a case file, a UTF-8 text
+    /// file or standard input (`-`). Exit code 1 if there are any, 0 if none.
+    Scan { path: PathBuf },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -142,8 +146,79 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             write_output(&out, &text)?;
         }
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
+        CliCommand::Scan { path } => return scan(&path),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints one line per hit (kind, where, masked value) and exits 1 if there are any.
+fn scan(path: &Path) -> anyhow::Result<ExitCode> {
+    let text_lines = |text: &str| -> Vec<String> {
+        privacy::scan(text)
+            .into_iter()
+            .map(|hit| {
+                format!(
+                    "{}\t{}:{}\t{}",
+                    hit.kind.code(),
+                    hit.line,
+                    hit.column,
+                    hit.masked
+                )
+            })
+            .collect()
+    };
+    let lines = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("Standard input is not UTF-8 text")?;
+        text_lines(&text)
+    } else if is_sqlite(path)? {
+        let snapshot = store::read_case(path)?;
+        privacy::scan_case(&snapshot)
+            .into_iter()
+            .map(|found| {
+                format!(
+                    "{}\t{} {} {}:{}\t{}",
+                    found.hit.kind.code(),
+                    found.entity,
+                    found.field,
+                    found.hit.line,
+                    found.hit.column,
+                    found.hit.masked
+                )
+            })
+            .collect()
+    } else {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("Cannot read «{}»", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "«{}» is neither a case file nor UTF-8 text (invalid byte at offset {}).",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        text_lines(&text)
+    };
+    let mut out = std::io::stdout().lock();
+    for line in &lines {
+        writeln!(out, "{line}")?;
+    }
+    Ok(if lines.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// True when the file starts like a SQLite database (then it must be a case).
+fn is_sqlite(path: &Path) -> anyhow::Result<bool> {
+    let mut header = [0u8; 16];
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("Cannot read «{}»", path.display()))?;
+    let read = std::io::Read::read(&mut file, &mut header)
+        .with_context(|| format!("Cannot read «{}»", path.display()))?;
+    Ok(read == header.len() && &header == b"SQLite format 3\0")
 }
 
 fn check(file: &Path) -> anyhow::Result<ExitCode> {

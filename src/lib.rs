@@ -11,5 +11,6 @@ pub mod dialogs; // native file dialogs behind a trait, so tests never open one
 pub mod domain; // plain types and rules; no I/O
 pub mod export; // JSON and Markdown outputs of a case
 pub mod i18n; // the UI's words in Norwegian Bokmål and English
+pub mod privacy; // the identity-number guard: finds personal numbers, e-mail and phone numbers in text
 pub mod store; // the only place with SQL: open/migrate, apply, queries
 pub mod ui; // one module per page, plus shared widgets

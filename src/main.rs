@@ -14,9 +14,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // 2, not 1: `check` and `scan` use 1 for "the file has problems", an answer, not an error.
         Err(error) => {
             eprintln!("evalbench: {error:#}");
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
 }

@@ -46,6 +46,9 @@ fn demo_then_check_is_healthy() {
     assert!(stdout.contains("document reviews: 6"), "{stdout}");
     assert!(stdout.contains("findings: 15"), "{stdout}");
     assert!(stdout.lines().any(|l| l == "healthy"));
+    // The invented demo holds no identity number, e-mail address or phone number.
+    let out = evalbench(&["scan", s(&path)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert_eq!(
         common::files_in(dir.path()),
         ["d.evalcase"],
@@ -234,4 +237,100 @@ fn apply_reads_standard_input() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     assert_eq!(text(&out.stdout), "ok 1 outcome/2025\n");
+}
+
+/// A case seeded with valid and invalid numbers: `scan` lists exactly the valid ones, masked.
+#[test]
+fn scan_finds_exactly_the_valid_numbers_in_a_case() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "scan.evalcase");
+    common::new_case(&path).close().unwrap();
+    let commands = dir.path().join("seed.jsonl");
+    // Valid: 02013299997 (fødselsnummer), 420132 + check digits (D-nummer) built below,
+    // an e-mail and a phone number. Invalid: a wrong check digit, a date, an org number.
+    let notes = "D-01 oppga 020132 99997 ved en feil. Feil: 02013299998. \
+                 Dato 12.02.2026, org.nr. 921 734 581. Epost d01@eksempel.no, tlf 912 34 567.";
+    let line = serde_json::json!({
+        "op": "add_interview",
+        "interview": {"date": "2026-02-03", "role": "participant", "interviewees": ["D-01"],
+                      "setting": "individual", "channel": "in_person"},
+        "notes": notes
+    });
+    let finding = serde_json::json!({
+        "op": "add_finding", "kind": "deviation",
+        "finding": {"title": "Fnr 30108299920 i skjema", "description": "Ingen tall her: 30108299921."}
+    });
+    std::fs::write(&commands, format!("{line}\n{finding}\n")).unwrap();
+    let out = evalbench(&["apply", s(&path), s(&commands)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let before = std::fs::read(&path).unwrap();
+
+    let out = evalbench(&["scan", s(&path)]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    let column = |part: &str| notes[..notes.find(part).unwrap()].chars().count() + 1;
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "fodselsnummer\tinterview/1 notes 1:{}\t****** ***97",
+                column("020132")
+            ),
+            format!(
+                "e-post\tinterview/1 notes 1:{}\td***@eksempel.no",
+                column("d01@")
+            ),
+            format!(
+                "telefon\tinterview/1 notes 1:{}\t*** ** *67",
+                column("912 34")
+            ),
+            "fodselsnummer\tfinding/1 title 1:5\t*********20".to_owned(),
+        ]
+    );
+    assert!(!stdout.contains("99997 "), "never the number in full");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "scanning writes nothing"
+    );
+}
+
+#[test]
+fn scan_reads_text_files_and_stdin_and_says_what_is_wrong() {
+    let dir = common::temp_dir();
+    let clean = dir.path().join("clean.txt");
+    std::fs::write(
+        &clean,
+        "Ingen personopplysninger. Dato 01.02.2026, beløp 1234567.\n",
+    )
+    .unwrap();
+    let out = evalbench(&["scan", s(&clean)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(out.stdout.is_empty());
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .args(["scan", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        "linje en\nfnr: 02013299997\n".as_bytes(),
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "fodselsnummer\t2:6\t*********97\n");
+
+    let binary = dir.path().join("bilde.png");
+    std::fs::write(&binary, [0x89, b'P', b'N', b'G', 0xff, 0xfe]).unwrap();
+    let out = evalbench(&["scan", s(&binary)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("bilde.png"),
+        "{}",
+        text(&out.stderr)
+    );
 }

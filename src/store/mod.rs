@@ -24,7 +24,7 @@ use crate::domain::AttachmentRef;
 use history::History;
 
 pub use history::{Direction, Step};
-pub use read::{CheckReport, Counts};
+pub use read::{CheckReport, Counts, read_case};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
 pub use search::{Field, HIT_END, HIT_START, SearchHit};
 

@@ -44,6 +44,14 @@ impl CheckReport {
     }
 }
 
+/// The whole case read from `path` without writing to it: no migration, no journal, and the file
+/// is refused untouched if it is not a case. For scanning and exporting files one only reads.
+pub fn read_case(path: &std::path::Path) -> Result<CaseSnapshot, StoreError> {
+    super::inspect(path)?;
+    let conn = super::open_read_only(path)?;
+    read_snapshot(&conn).map_err(|source| sql_err(path, source))
+}
+
 impl CaseStore {
     /// The whole case, read in one transaction so it is consistent.
     pub fn snapshot(&self) -> Result<CaseSnapshot, StoreError> {

@@ -1,0 +1,455 @@
+//! The identity-number guard: finds what must never leave a case in free text — Norwegian
+//! fødselsnummer, D-nummer and H-nummer (with their check digits, the 2032 rule included),
+//! e-mail addresses and phone numbers. Digit runs that fail the checks are not reported, so dates,
+//! organisation numbers and amounts give no false alarms.
+
+use crate::domain::CaseSnapshot;
+
+/// What was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HitKind {
+    /// Fødselsnummer.
+    BirthNumber,
+    /// D-nummer: the day is increased by 40.
+    DNumber,
+    /// H-nummer (health sector): the month is increased by 40.
+    HNumber,
+    Email,
+    Phone,
+}
+
+impl HitKind {
+    /// The name printed by `evalbench scan`.
+    pub fn code(self) -> &'static str {
+        match self {
+            HitKind::BirthNumber => "fodselsnummer",
+            HitKind::DNumber => "d-nummer",
+            HitKind::HNumber => "h-nummer",
+            HitKind::Email => "e-post",
+            HitKind::Phone => "telefon",
+        }
+    }
+}
+
+/// One finding in a text: where (characters, and line and column from 1) and a masked form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub kind: HitKind,
+    pub start_char: usize,
+    pub end_char: usize,
+    pub line: usize,
+    pub column: usize,
+    /// The text with all but its last two digits (or, for e-mail, all but its first letter and
+    /// domain) replaced by `*`: enough to find it again, not enough to misuse it.
+    pub masked: String,
+}
+
+/// Every hit in `text`, in order of position.
+pub fn scan(text: &str) -> Vec<Hit> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut hits = Vec::new();
+    let mut taken = vec![false; chars.len()];
+    for (kind, start, end) in identity_numbers(&chars)
+        .into_iter()
+        .chain(emails(&chars))
+        .chain(phone_numbers(&chars))
+    {
+        if taken[start..end].iter().any(|t| *t) {
+            continue;
+        }
+        taken[start..end].iter_mut().for_each(|t| *t = true);
+        let (line, column) = line_column(&chars, start);
+        let found: String = chars[start..end].iter().collect();
+        hits.push(Hit {
+            kind,
+            start_char: start,
+            end_char: end,
+            line,
+            column,
+            masked: mask(kind, &found),
+        });
+    }
+    hits.sort_by_key(|hit| hit.start_char);
+    hits
+}
+
+/// `text` with every hit replaced by its masked form (for `--redact`).
+pub fn redact(text: &str) -> String {
+    let hits = scan(text);
+    let mut out = String::with_capacity(text.len());
+    let mut position = 0;
+    for (index, c) in text.chars().enumerate() {
+        if let Some(hit) = hits.get(position)
+            && index >= hit.start_char
+        {
+            if index == hit.start_char {
+                out.push_str(&hit.masked);
+            }
+            if index + 1 == hit.end_char {
+                position += 1;
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A hit in one field of a case: `interview/3` `notes`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseHit {
+    pub entity: String,
+    pub field: &'static str,
+    pub hit: Hit,
+}
+
+/// Every hit in every free-text field of a case.
+pub fn scan_case(snapshot: &CaseSnapshot) -> Vec<CaseHit> {
+    let mut hits = Vec::new();
+    let mut scan_field = |entity: String, field: &'static str, text: &str| {
+        for hit in scan(text) {
+            hits.push(CaseHit {
+                entity: entity.clone(),
+                field,
+                hit,
+            });
+        }
+    };
+    let facts = &snapshot.facts;
+    scan_field("case".into(), "provider_name", &facts.provider_name);
+    scan_field("case".into(), "nav_unit", &facts.nav_unit);
+    scan_field("case".into(), "evaluators", &snapshot.evaluators.join(", "));
+    for interview in &snapshot.interviews {
+        let entity = interview.id.to_string();
+        scan_field(
+            entity.clone(),
+            "interviewees",
+            &interview.fields.interviewees.join(", "),
+        );
+        scan_field(entity, "notes", &interview.notes);
+        for excerpt in &interview.excerpts {
+            scan_field(excerpt.id.to_string(), "quote", &excerpt.quote);
+        }
+    }
+    for review in &snapshot.document_reviews {
+        let entity = review.id.to_string();
+        scan_field(entity.clone(), "title", &review.fields.title);
+        scan_field(entity, "assessment", &review.fields.assessment);
+    }
+    for finding in &snapshot.findings {
+        let entity = finding.id.to_string();
+        scan_field(entity.clone(), "title", &finding.fields.title);
+        scan_field(entity, "description", &finding.fields.description);
+    }
+    let meeting = &snapshot.feedback_meeting;
+    scan_field(
+        "feedback_meeting".into(),
+        "participants",
+        &meeting.participants.join(", "),
+    );
+    scan_field("feedback_meeting".into(), "summary", &meeting.summary);
+    scan_field(
+        "feedback_meeting".into(),
+        "provider_comments",
+        &meeting.provider_comments,
+    );
+    for action in &snapshot.actions {
+        let entity = action.id.to_string();
+        let fields = &action.fields;
+        scan_field(entity.clone(), "description", &fields.description);
+        scan_field(entity.clone(), "owner", &fields.owner);
+        scan_field(entity.clone(), "closure_evidence", &fields.closure_evidence);
+        scan_field(entity, "nav_comment", &fields.nav_comment);
+    }
+    hits
+}
+
+/// Weights of the first and second check digit of an identity number.
+const W1: [u32; 9] = [3, 7, 6, 1, 8, 9, 4, 5, 2];
+const W2: [u32; 10] = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+
+/// The kind of an 11-digit number if it is a valid fødselsnummer, D- or H-nummer.
+pub fn identity_number_kind(digits: &[u8; 11]) -> Option<HitKind> {
+    let d = digits.map(u32::from);
+    let mut day = d[0] * 10 + d[1];
+    let mut month = d[2] * 10 + d[3];
+    let mut kind = HitKind::BirthNumber;
+    if day > 40 {
+        day -= 40;
+        kind = HitKind::DNumber;
+    }
+    if month > 40 {
+        month -= 40;
+        if kind == HitKind::DNumber {
+            return None;
+        }
+        kind = HitKind::HNumber;
+    }
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 => 29, // the century is not known; 29.02 is possible in a leap year
+        _ => return None,
+    };
+    if day == 0 || day > days_in_month {
+        return None;
+    }
+    let sum1: u32 = W1.iter().zip(&d).map(|(w, x)| w * x).sum();
+    // Before 2032 the first check digit makes the sum divisible by 11; numbers issued from 2032
+    // may leave a remainder of 1, 2 or 3 instead (k1 shifted by +1, +2 or +3).
+    if (sum1 + d[9]) % 11 > 3 {
+        return None;
+    }
+    let sum2: u32 = W2.iter().zip(&d).map(|(w, x)| w * x).sum();
+    if !(sum2 + d[10]).is_multiple_of(11) {
+        return None;
+    }
+    Some(kind)
+}
+
+fn is_boundary(chars: &[char], index: Option<usize>) -> bool {
+    index
+        .and_then(|i| chars.get(i))
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Runs of exactly 11 digits, or 6 + 5 with one space or dot between, that pass the checks.
+fn identity_numbers(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
+    let mut found = Vec::new();
+    for start in 0..chars.len() {
+        if !chars[start].is_ascii_digit() || !is_boundary(chars, start.checked_sub(1)) {
+            continue;
+        }
+        let mut digits = Vec::with_capacity(11);
+        let mut index = start;
+        while index < chars.len() && digits.len() < 11 {
+            let c = chars[index];
+            if let Some(digit) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
+                digits.push(digit as u8);
+            } else if digits.len() == 6
+                && (c == ' ' || c == '.')
+                && index == start + 6
+                && chars.get(index + 1).is_some_and(char::is_ascii_digit)
+            {
+                // the one separator allowed, between birth date and individual number
+            } else {
+                break;
+            }
+            index += 1;
+        }
+        if digits.len() != 11 || !is_boundary(chars, Some(index)) {
+            continue;
+        }
+        let mut array = [0u8; 11];
+        array.copy_from_slice(&digits);
+        if let Some(kind) = identity_number_kind(&array) {
+            found.push((kind, start, index));
+        }
+    }
+    found
+}
+
+fn emails(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
+    let local = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
+    let domain = |c: char| c.is_alphanumeric() || c == '.' || c == '-';
+    let mut found = Vec::new();
+    for (at, _) in chars.iter().enumerate().filter(|(_, c)| **c == '@') {
+        let mut start = at;
+        while start > 0 && local(chars[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < chars.len() && domain(chars[end]) {
+            end += 1;
+        }
+        // A sentence's full stop after the address is not part of it.
+        while end > at + 1 && chars[end - 1] == '.' {
+            end -= 1;
+        }
+        let host: String = chars[at + 1..end].iter().collect();
+        let tld_ok = host.rsplit_once('.').is_some_and(|(name, tld)| {
+            !name.is_empty() && tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic)
+        });
+        if start < at && tld_ok {
+            found.push((HitKind::Email, start, end));
+        }
+    }
+    found
+}
+
+/// Norwegian phone numbers: eight digits starting with 2–9, written together or as
+/// "12 34 56 78" / "123 45 678", optionally after +47 or 0047.
+fn phone_numbers(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
+    const GROUPINGS: [&[usize]; 3] = [&[8], &[2, 2, 2, 2], &[3, 2, 3]];
+    let mut found = Vec::new();
+    for start in 0..chars.len() {
+        if !is_boundary(chars, start.checked_sub(1)) {
+            continue;
+        }
+        let mut number_start = start;
+        if chars[start] == '+' {
+            if !(chars.get(start + 1) == Some(&'4') && chars.get(start + 2) == Some(&'7')) {
+                continue;
+            }
+            number_start = start + 3;
+        } else if chars[start..].starts_with(&['0', '0', '4', '7']) {
+            number_start = start + 4;
+        }
+        if number_start != start && chars.get(number_start) == Some(&' ') {
+            number_start += 1;
+        }
+        for grouping in GROUPINGS {
+            if let Some(end) = grouped_digits(chars, number_start, grouping)
+                && is_boundary(chars, Some(end))
+                && chars[number_start].to_digit(10).is_some_and(|d| d >= 2)
+            {
+                found.push((HitKind::Phone, start, end));
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// The end of digits in groups of the given sizes separated by single spaces, if they are there.
+fn grouped_digits(chars: &[char], start: usize, groups: &[usize]) -> Option<usize> {
+    let mut index = start;
+    for (n, size) in groups.iter().enumerate() {
+        if n > 0 {
+            if chars.get(index) != Some(&' ') {
+                return None;
+            }
+            index += 1;
+        }
+        for _ in 0..*size {
+            if !chars.get(index)?.is_ascii_digit() {
+                return None;
+            }
+            index += 1;
+        }
+    }
+    Some(index)
+}
+
+fn line_column(chars: &[char], at: usize) -> (usize, usize) {
+    let mut line = 1;
+    let mut column = 1;
+    for c in &chars[..at] {
+        if *c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    (line, column)
+}
+
+fn mask(kind: HitKind, found: &str) -> String {
+    if kind == HitKind::Email {
+        let (local, domain) = found.split_once('@').unwrap_or((found, ""));
+        let first: String = local.chars().take(1).collect();
+        return format!("{first}***@{domain}");
+    }
+    let digits = found.chars().filter(char::is_ascii_digit).count();
+    let mut seen = 0;
+    found
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                seen += 1;
+                if seen + 2 > digits { c } else { '*' }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<HitKind> {
+        scan(text).into_iter().map(|hit| hit.kind).collect()
+    }
+
+    #[test]
+    fn the_documented_examples_validate() {
+        assert_eq!(kinds("02013299997"), [HitKind::BirthNumber]);
+        assert_eq!(kinds("fnr 30108299920."), [HitKind::BirthNumber]);
+    }
+
+    #[test]
+    fn separators_d_and_h_numbers() {
+        assert_eq!(kinds("nr 020132 99997 her"), [HitKind::BirthNumber]);
+        assert_eq!(kinds("nr 020132.99997"), [HitKind::BirthNumber]);
+        // D-nummer: 02.01.32 with the day raised by 40, check digits recomputed.
+        let d = numbered([4, 2, 0, 1, 3, 2], 0);
+        assert_eq!(kinds(&d), [HitKind::DNumber], "{d}");
+        let h = numbered([0, 2, 4, 1, 3, 2], 0);
+        assert_eq!(kinds(&h), [HitKind::HNumber], "{h}");
+    }
+
+    #[test]
+    fn numbers_after_2032_may_shift_the_first_check_digit() {
+        // k1 + 1 (mod 11) with k2 recomputed for it is valid from 2032.
+        for shift in 1..=3 {
+            let number = numbered([0, 2, 0, 1, 3, 2], shift);
+            assert_eq!(kinds(&number), [HitKind::BirthNumber], "{number}");
+        }
+        let too_far = numbered([0, 2, 0, 1, 3, 2], 4);
+        assert!(kinds(&too_far).is_empty(), "{too_far}");
+    }
+
+    #[test]
+    fn digit_runs_that_fail_are_not_flagged() {
+        assert!(kinds("02013299998").is_empty(), "wrong k2");
+        assert!(kinds("32013299997").is_empty(), "day 32");
+        assert!(kinds("021302 12345").is_empty(), "month 13");
+        assert!(kinds("org.nr. 921 734 581, dato 12.02.2026, kl. 10.30").is_empty());
+        assert!(kinds("020132999970").is_empty(), "12 digits");
+        assert!(kinds("beløp 1234567 kr, år 2025 2026").is_empty());
+        assert!(
+            kinds("D-03 sa at 12345678 ikke").is_empty(),
+            "starts with 1"
+        );
+    }
+
+    #[test]
+    fn emails_and_phone_numbers() {
+        assert_eq!(
+            kinds("Skriv til ola.nordmann@eksempel.no. Ring 912 34 567 eller +47 22 33 44 55."),
+            [HitKind::Email, HitKind::Phone, HitKind::Phone]
+        );
+        assert_eq!(kinds("tlf 99887766"), [HitKind::Phone]);
+        assert!(kinds("@ikke en adresse, a@b").is_empty());
+    }
+
+    #[test]
+    fn hits_are_masked_and_placed() {
+        let hits = scan("Notat\nD-03: 020132 99997 og x@y.no");
+        assert_eq!(hits[0].masked, "****** ***97");
+        assert_eq!((hits[0].line, hits[0].column), (2, 7));
+        assert_eq!(hits[1].masked, "x***@y.no");
+        assert_eq!(redact("fnr 02013299997."), "fnr *********97.");
+    }
+
+    /// The first number with birth digits `six` whose first check digit is shifted by `shift`
+    /// and whose check digits are both single digits.
+    fn numbered(six: [u32; 6], shift: u32) -> String {
+        (0..1000)
+            .find_map(|individual: u32| {
+                let mut digits = six.to_vec();
+                digits.extend([individual / 100, individual / 10 % 10, individual % 10]);
+                let sum1: u32 = W1.iter().zip(&digits).map(|(w, x)| w * x).sum();
+                let k1 = (11 - sum1 % 11 + shift) % 11;
+                digits.push(k1);
+                let sum2: u32 = W2.iter().zip(&digits).map(|(w, x)| w * x).sum();
+                let k2 = (11 - sum2 % 11) % 11;
+                digits.push(k2);
+                (k1 < 10 && k2 < 10).then(|| digits.iter().map(ToString::to_string).collect())
+            })
+            .unwrap_or_default()
+    }
+}
