@@ -136,9 +136,8 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             out,
             lang,
         } => {
-            let store = CaseStore::open(&file)?;
-            let snapshot = store.snapshot()?;
-            store.close()?;
+            // Read-only: an export never changes the case, and works while the app has it open.
+            let snapshot = store::read_case(&file)?;
             let text = match format {
                 ExportFormat::Json => export::json::to_json(&snapshot)?,
                 ExportFormat::Md => export::markdown::report(&snapshot, lang.into()),
@@ -222,7 +221,8 @@ fn is_sqlite(path: &Path) -> anyhow::Result<bool> {
 }
 
 fn check(file: &Path) -> anyhow::Result<ExitCode> {
-    let store = CaseStore::open(file)?;
+    // Read-only: checking never upgrades or otherwise writes to the file.
+    let store = CaseStore::open_read_only(file)?;
     let report = store.check()?;
     let snapshot = store.snapshot()?;
     store.close()?;

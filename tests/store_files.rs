@@ -176,6 +176,7 @@ fn every_older_version_is_migrated_after_a_backup() {
     store::testing::create_at_version(&path, LATEST_VERSION).unwrap();
     let store = CaseStore::open(&path).unwrap();
     assert_eq!(store.check().unwrap().schema_version, LATEST_VERSION);
+    store.close().unwrap();
     assert_eq!(common::files_in(dir.path()), ["current.evalcase"]);
 }
 
@@ -203,8 +204,18 @@ fn a_closed_case_is_one_self_contained_file() {
             phase: Phase::Report,
         })
         .unwrap();
-    // Between commands the file alone already holds every acknowledged edit.
-    assert_eq!(common::files_in(dir.path()), ["single.evalcase"]);
+    // Between commands the file alone already holds every acknowledged edit; beside it is only
+    // the empty lock file that keeps a second writer out.
+    assert_eq!(
+        common::files_in(dir.path()),
+        ["single.evalcase", "single.evalcase-lock"]
+    );
+    assert_eq!(
+        std::fs::metadata(dir.path().join("single.evalcase-lock"))
+            .unwrap()
+            .len(),
+        0
+    );
     let copy = common::case_path(&dir, "copy.evalcase");
     std::fs::copy(&path, &copy).unwrap();
     assert_eq!(
@@ -310,4 +321,46 @@ fn make_v1_fixture() {
         })
         .unwrap();
     store.close().unwrap();
+}
+
+/// Two writers never share a case: the second is refused with a clear message and nothing
+/// changes; readers still read; once the first closes, the case opens again.
+#[test]
+fn a_second_writer_is_refused_while_the_case_is_open() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "busy.evalcase");
+    let mut first = common::new_case(&path);
+    first
+        .apply(&Command::SetPhase {
+            phase: Phase::Analysis,
+        })
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let error = CaseStore::open(&path).err().unwrap();
+    assert!(matches!(error, StoreError::InUse { .. }), "{error}");
+    assert!(error.to_string().contains("busy.evalcase"), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    // The command line is refused the same way.
+    let commands = dir.path().join("c.jsonl");
+    std::fs::write(&commands, "{\"op\":\"set_phase\",\"phase\":\"closed\"}\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .args(["apply"])
+        .arg(&path)
+        .arg(&commands)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("open in another"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    // Reading is fine meanwhile.
+    let reader = CaseStore::open_read_only(&path).unwrap();
+    assert_eq!(reader.snapshot().unwrap().phase, Phase::Analysis);
+    assert!(reader.check().unwrap().is_healthy());
+
+    first.close().unwrap();
+    let again = CaseStore::open(&path).unwrap();
+    assert_eq!(again.snapshot().unwrap().phase, Phase::Analysis);
 }

@@ -38,7 +38,10 @@ fn harness(workbench: Workbench) -> Harness<'static, Workbench> {
 fn overview_shows_provider_and_real_counts() {
     let dir = common::temp_dir();
     let (workbench, path) = demo_workbench(&dir, Lang::Nb);
-    let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let snapshot = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
     let mut harness = harness(workbench);
     harness.run();
 
@@ -110,7 +113,10 @@ fn phase_change_in_the_ui_is_stored() {
     harness.get_by_label("Avsluttet").click();
     harness.run();
     // Durable at once: a second connection sees it while the app still has the case open.
-    let stored = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let stored = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
     assert_eq!(stored.phase, Phase::Closed);
     assert_eq!(
         harness.state().case().unwrap().snapshot().phase,
@@ -168,7 +174,10 @@ fn new_case_form_checks_its_fields_then_creates_and_opens_the_case() {
 
     let case = harness.state().case().expect("the new case is open");
     assert_eq!(case.path(), path.as_path());
-    let stored = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let stored = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
     assert_eq!(stored.facts.provider_name, "Testarrangør AS");
     assert_eq!(
         stored.facts.org_number.map(|n| n.to_string()).as_deref(),
@@ -189,7 +198,10 @@ fn type_into(harness: &mut Harness<'static, Workbench>, label: &str, text: &str)
 fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
     let dir = common::temp_dir();
     let (workbench, path) = demo_workbench(&dir, Lang::Nb);
-    let before = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let before = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
     let mut harness = harness(workbench);
     harness.run();
 
@@ -203,7 +215,10 @@ fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
     harness.get_by_label("NAV-enhet").focus();
     harness.run();
     harness.get_by_label_contains("Organisasjonsnummeret er ikke gyldig");
-    let stored = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let stored = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
     assert_eq!(stored.facts.org_number, before.facts.org_number);
 
     // The NAV unit typed and left: stored as typed.
@@ -212,7 +227,10 @@ fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
     harness.run();
     harness.get_by_label("Avtalte plasser").focus();
     harness.run();
-    let stored = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let stored = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
     assert_eq!(
         stored.facts.nav_unit,
         format!("{} øst", before.facts.nav_unit)
@@ -241,7 +259,10 @@ fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
 fn a_requirement_shows_its_evidence_and_leads_to_it() {
     let dir = common::temp_dir();
     let (workbench, path) = demo_workbench(&dir, Lang::Nb);
-    let snapshot = CaseStore::open(&path).unwrap().snapshot().unwrap();
+    let snapshot = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
     let mut harness = harness(workbench);
     harness.run();
     harness.get_all_by_label("Krav").next().unwrap().click();
@@ -276,4 +297,29 @@ fn a_requirement_shows_its_evidence_and_leads_to_it() {
         evalbench::i18n::Labelled::label(&interview.fields.role, Lang::Nb)
     );
     assert_eq!(harness.get_all_by_label_contains(&line).count(), 2);
+}
+
+#[test]
+fn a_case_open_in_another_window_is_refused_with_a_message() {
+    let dir = common::temp_dir();
+    let (first, path) = demo_workbench(&dir, Lang::Nb);
+    let mut second = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()))
+        .with_today(DEMO_TODAY);
+    second.open(&path);
+    assert!(second.case().is_none());
+    let message = match second.notice() {
+        Some(evalbench::app::Notice::Error(message)) => message.clone(),
+        other => panic!("expected an error notice, got {other:?}"),
+    };
+    assert!(
+        message.contains("er åpen i et annet Evalbench-vindu"),
+        "{message}"
+    );
+    assert!(message.contains("demo.evalcase"), "{message}");
+    drop(first);
+    second.open(&path);
+    assert!(
+        second.case().is_some(),
+        "free once the first window is gone"
+    );
 }

@@ -32,7 +32,7 @@ fn new_harness(workbench: Workbench) -> Harness<'static, Workbench> {
 }
 
 fn stored(path: &std::path::Path) -> evalbench::domain::CaseSnapshot {
-    CaseStore::open(path).unwrap().snapshot().unwrap()
+    CaseStore::open_read_only(path).unwrap().snapshot().unwrap()
 }
 
 fn click(harness: &mut Harness<'static, Workbench>, label: &str) {
@@ -208,7 +208,7 @@ fn document_review_with_an_attached_file_and_a_requirement_link() {
         attachment.size_bytes,
         std::fs::metadata(&matrix).unwrap().len()
     );
-    let store = CaseStore::open(&path).unwrap();
+    let store = CaseStore::open_read_only(&path).unwrap();
     assert_eq!(
         store.attachment_content(&attachment.sha256).unwrap(),
         std::fs::read(&matrix).unwrap()

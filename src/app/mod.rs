@@ -563,6 +563,7 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
                 ("supported", supported),
             ],
         ),
+        StoreError::InUse { path } => tf(lang, "error.in_use", &[("path", &path.display())]),
         StoreError::AlreadyExists { path } => {
             tf(lang, "error.already_exists", &[("path", &path.display())])
         }

@@ -8,6 +8,7 @@
 
 mod apply;
 mod history;
+mod lock;
 mod read;
 mod schema;
 mod search;
@@ -47,6 +48,10 @@ pub enum StoreError {
     },
     #[error("«{path}» already exists; choose another name.")]
     AlreadyExists { path: PathBuf },
+    #[error(
+        "«{path}» is open in another Evalbench window or program. Close it there first; the file was not changed."
+    )]
+    InUse { path: PathBuf },
     #[error("The change was refused: {0}.")]
     Rejected(String),
     #[error(
@@ -86,6 +91,8 @@ pub struct CaseStore {
     /// Written to the journal with every command.
     author: String,
     history: History,
+    /// `None` for a read-only store, or where the folder cannot hold a lock file.
+    lock: Option<lock::CaseLock>,
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -95,6 +102,7 @@ impl CaseStore {
     /// Anything that is not a case, or is from a newer version, is refused and left untouched.
     pub fn open(path: &Path) -> Result<CaseStore, StoreError> {
         let version = inspect(path)?;
+        let lock = lock::CaseLock::acquire(path)?;
         if version < LATEST_VERSION {
             let backup = backup_path(path, version);
             let read_only = open_read_only(path)?;
@@ -103,6 +111,7 @@ impl CaseStore {
                 .map_err(|source| sql_err(path, source))?;
             drop(read_only);
             let mut store = CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            store.lock = lock;
             schema::MIGRATIONS
                 .to_latest(&mut store.conn)
                 .map_err(|e| StoreError::Migration {
@@ -114,8 +123,23 @@ impl CaseStore {
             return Ok(store);
         }
         let mut store = CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        store.lock = lock;
         store.load_history()?;
         Ok(store)
+    }
+
+    /// Opens a case only to read it: no lock, no migration, nothing written; also while another
+    /// window has it open. Commands are refused by SQLite.
+    pub fn open_read_only(path: &Path) -> Result<CaseStore, StoreError> {
+        inspect(path)?;
+        let conn = open_read_only(path)?;
+        Ok(CaseStore {
+            conn,
+            path: path.to_owned(),
+            author: default_author(),
+            history: History::default(),
+            lock: None,
+        })
     }
 
     fn load_history(&mut self) -> Result<(), StoreError> {
@@ -181,6 +205,7 @@ impl CaseStore {
             path: path.to_owned(),
             author: default_author(),
             history: History::default(),
+            lock: None,
         })
     }
 
