@@ -209,7 +209,12 @@ fn a_tampered_inverse_is_refused_and_changes_nothing() {
     assert!(matches!(error, StoreError::Rejected(_)), "{error}");
     assert_eq!(store.snapshot().unwrap(), before);
     assert_eq!(store.journal_len().unwrap(), journal);
-    assert_eq!(common::files_in(dir.path()), ["tampered.evalcase"]);
+    store.close().unwrap();
+    assert_eq!(
+        common::files_in(dir.path()),
+        ["tampered.evalcase"],
+        "no database was attached"
+    );
 }
 
 #[test]

@@ -41,7 +41,10 @@ fn on_coverage_page(
     nav_label: &str,
 ) -> (Harness<'static, Workbench>, CaseSnapshot) {
     let (workbench, path) = demo_workbench(dir, lang);
-    let snapshot = CaseStore::open_read_only(&path).unwrap().snapshot().unwrap();
+    let snapshot = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
     let mut harness = harness(workbench);
     harness.run();
     harness.get_all_by_label(nav_label).next().unwrap().click();

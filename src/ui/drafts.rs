@@ -1,6 +1,8 @@
 //! Text being typed, not yet a command. A field's draft becomes its command when the field loses
 //! focus, or after a short pause in typing, so the journal gets one entry per burst of typing, not
 //! one per key. Until then the status bar says "not saved yet"; on exit every draft is committed.
+//! After a pause the text stays on screen exactly as typed while the field keeps focus, even where
+//! the stored form is normalised ("Daglig leder, " is stored as one role, but the comma stays).
 
 use std::collections::HashMap;
 
@@ -16,8 +18,9 @@ pub struct Drafts {
 
 struct Draft {
     text: String,
-    /// The command that stores the text, or why the text cannot be stored yet.
-    command: Result<Command, String>,
+    /// The command that stores the text, or why the text cannot be stored yet; `None` once it
+    /// was stored after a pause, while the text is still shown as typed.
+    command: Option<Result<Command, String>>,
     changed_at: f64,
     finished: bool,
 }
@@ -32,7 +35,7 @@ impl Drafts {
     pub fn problem(&self, id: egui::Id) -> Option<&str> {
         self.entries
             .get(&id)
-            .and_then(|draft| draft.command.as_ref().err())
+            .and_then(|draft| draft.command.as_ref()?.as_ref().err())
             .map(String::as_str)
     }
 
@@ -41,7 +44,7 @@ impl Drafts {
             id,
             Draft {
                 text,
-                command,
+                command: Some(command),
                 changed_at: now,
                 finished: false,
             },
@@ -53,62 +56,78 @@ impl Drafts {
         self.entries.remove(&id);
     }
 
-    /// The field lost focus: commit its draft with the next batch.
+    /// The field lost focus: commit its draft with the next batch, or, if it was stored
+    /// already, show the stored text again.
     pub fn finish(&mut self, id: egui::Id) {
-        if let Some(draft) = self.entries.get_mut(&id) {
-            draft.finished = true;
+        match self.entries.get_mut(&id) {
+            Some(draft) if draft.command.is_some() => draft.finished = true,
+            Some(_) => {
+                self.entries.remove(&id);
+            }
+            None => {}
         }
     }
 
+    /// True when no typed text is waiting to be stored.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.values().all(|draft| draft.command.is_none())
     }
 
     /// Seconds until the oldest unfinished draft is due, for scheduling a repaint.
     pub fn next_due_in(&self, now: f64) -> Option<f64> {
         self.entries
             .values()
-            .filter(|draft| draft.command.is_ok())
+            .filter(|draft| matches!(draft.command, Some(Ok(_))))
             .map(|draft| (draft.changed_at + IDLE_COMMIT_SECONDS - now).max(0.0))
             .min_by(f64::total_cmp)
     }
 
     /// The commands of drafts that are finished or idle, oldest edit first. Drafts that cannot
-    /// be stored stay, with their reason shown, until they are fixed or the case is closed.
+    /// be stored stay, with their reason shown, until they are fixed or the case is closed. An
+    /// idle draft in a field that still has focus keeps its text on screen.
     pub fn take_due(&mut self, now: f64) -> Vec<Command> {
-        self.take_where(|draft| {
-            draft.command.is_ok()
-                && (draft.finished || now - draft.changed_at >= IDLE_COMMIT_SECONDS)
-        })
+        let mut due: Vec<(f64, Command)> = Vec::new();
+        self.entries.retain(|_, draft| {
+            let ready = matches!(draft.command, Some(Ok(_)))
+                && (draft.finished || now - draft.changed_at >= IDLE_COMMIT_SECONDS);
+            if !ready {
+                return true;
+            }
+            if let Some(Ok(command)) = draft.command.take() {
+                due.push((draft.changed_at, command));
+            }
+            !draft.finished
+        });
+        sorted(due)
     }
 
-    /// Every storable draft's command, oldest edit first (before undo, search jumps, closing).
+    /// Every storable draft's command, oldest edit first (before undo, search jumps, closing);
+    /// the fields show what is stored afterwards.
     pub fn take_all(&mut self) -> Vec<Command> {
-        self.take_where(|draft| draft.command.is_ok())
+        let mut due: Vec<(f64, Command)> = Vec::new();
+        self.entries.retain(|_, draft| match draft.command.take() {
+            Some(Ok(command)) => {
+                due.push((draft.changed_at, command));
+                false
+            }
+            Some(Err(problem)) => {
+                draft.command = Some(Err(problem));
+                true
+            }
+            None => false,
+        });
+        sorted(due)
     }
 
     /// Forgets every draft, storable or not (the case was closed).
     pub fn clear(&mut self) {
         self.entries.clear();
     }
+}
 
-    fn take_where(&mut self, due: impl Fn(&Draft) -> bool) -> Vec<Command> {
-        let ids: Vec<egui::Id> = self
-            .entries
-            .iter()
-            .filter(|(_, draft)| due(draft))
-            .map(|(id, _)| *id)
-            .collect();
-        let mut taken: Vec<Draft> = ids
-            .into_iter()
-            .filter_map(|id| self.entries.remove(&id))
-            .collect();
-        taken.sort_by(|a, b| a.changed_at.total_cmp(&b.changed_at));
-        taken
-            .into_iter()
-            .filter_map(|draft| draft.command.ok())
-            .collect()
-    }
+fn sorted(mut due: Vec<(f64, Command)>) -> Vec<Command> {
+    due.sort_by(|a, b| a.0.total_cmp(&b.0));
+    due.into_iter().map(|(_, command)| command).collect()
 }
 
 #[cfg(test)]
@@ -137,10 +156,23 @@ mod tests {
             drafts.take_due(11.2),
             [command(Phase::Analysis), command(Phase::Closed)]
         );
+        // "a" was stored after a pause but its field still has focus: the text stays as typed.
+        assert_eq!(drafts.text(a), Some("a"));
+        assert!(
+            drafts.text(c).is_none(),
+            "c lost focus: the stored text shows"
+        );
         assert_eq!(drafts.text(b), Some("b"));
-        assert!(drafts.text(a).is_none());
+        assert!(!drafts.is_empty(), "b is still waiting");
         assert_eq!(drafts.take_all(), [command(Phase::Report)]);
         assert!(drafts.is_empty());
+        assert!(drafts.text(a).is_none() && drafts.text(b).is_none());
+        // Leaving a field whose text was stored after a pause shows the stored text again.
+        drafts.set(a, "a ".into(), Ok(command(Phase::Analysis)), 20.0);
+        assert_eq!(drafts.take_due(22.0), [command(Phase::Analysis)]);
+        assert_eq!(drafts.text(a), Some("a "));
+        drafts.finish(a);
+        assert!(drafts.text(a).is_none());
     }
 
     #[test]

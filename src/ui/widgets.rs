@@ -338,14 +338,16 @@ pub fn editor_panel<T>(
     empty: &str,
     add: impl FnOnce(&mut egui::Ui, T),
 ) {
-    egui::CentralPanel::default().show(ui, |ui| if let Some(item) = selected {
-        egui::ScrollArea::vertical()
-            .id_salt(id_salt)
-            .auto_shrink([false, false])
-            .show(ui, |ui| add(ui, item));
-    } else {
-        ui.add_space(10.0);
-        ui.weak(empty);
+    egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(item) = selected {
+            egui::ScrollArea::vertical()
+                .id_salt(id_salt)
+                .auto_shrink([false, false])
+                .show(ui, |ui| add(ui, item));
+        } else {
+            ui.add_space(10.0);
+            ui.weak(empty);
+        }
     });
 }
 
