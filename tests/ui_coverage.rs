@@ -4,35 +4,15 @@
 
 mod common;
 
+use common::ui::{demo_workbench, harness};
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use evalbench::app::{Settings, Workbench};
-use evalbench::demo::{DEMO_TODAY, write_demo};
-use evalbench::dialogs::ScriptedDialogs;
+use evalbench::app::Workbench;
 use evalbench::domain::{CaseSnapshot, EvidenceRef, Requirement, RoleGroup, Stance};
 use evalbench::i18n::{Lang, Quote, evidence_reference};
 use evalbench::store::CaseStore;
 use evalbench::ui::Page;
-
-fn demo_workbench(dir: &tempfile::TempDir, lang: Lang) -> (Workbench, std::path::PathBuf) {
-    let path = common::case_path(dir, "demo.evalcase");
-    write_demo(&path).unwrap();
-    let settings = Settings {
-        lang,
-        ..Settings::default()
-    };
-    let mut workbench =
-        Workbench::new(settings, Box::new(ScriptedDialogs::default())).with_today(DEMO_TODAY);
-    workbench.open(&path);
-    assert!(workbench.notice().is_none(), "{:?}", workbench.notice());
-    (workbench, path)
-}
-
-fn harness(workbench: Workbench) -> Harness<'static, Workbench> {
-    Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .build_ui_state(|ui, workbench: &mut Workbench| workbench.ui(ui), workbench)
-}
 
 /// The demo case on the coverage page, and its snapshot to compute expectations from.
 fn on_coverage_page(

@@ -4,52 +4,18 @@
 
 mod common;
 
+use common::ui::{click, demo_workbench, harness, stored, workbench_on};
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use evalbench::app::{Settings, Workbench};
-use evalbench::demo::{DEMO_TODAY, write_demo};
-use evalbench::dialogs::ScriptedDialogs;
+use evalbench::app::Workbench;
+use evalbench::demo::DEMO_TODAY;
 use evalbench::domain::{CaseSnapshot, Outcome};
 use evalbench::i18n::Lang;
-use evalbench::store::CaseStore;
 use jiff::civil::date;
-
-fn demo_workbench(dir: &tempfile::TempDir) -> (Workbench, std::path::PathBuf) {
-    let path = common::case_path(dir, "demo.evalcase");
-    write_demo(&path).unwrap();
-    (open(&path), path)
-}
-
-fn open(path: &std::path::Path) -> Workbench {
-    let settings = Settings {
-        lang: Lang::Nb,
-        ..Settings::default()
-    };
-    let mut workbench =
-        Workbench::new(settings, Box::new(ScriptedDialogs::default())).with_today(DEMO_TODAY);
-    workbench.open(path);
-    assert!(workbench.notice().is_none(), "{:?}", workbench.notice());
-    workbench
-}
-
-fn harness(workbench: Workbench) -> Harness<'static, Workbench> {
-    Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .build_ui_state(|ui, workbench: &mut Workbench| workbench.ui(ui), workbench)
-}
-
-/// The case as stored in the file, read beside the app that has it open.
-fn stored(path: &std::path::Path) -> CaseSnapshot {
-    CaseStore::open_read_only(path).unwrap().snapshot().unwrap()
-}
 
 fn outcome(snapshot: &CaseSnapshot, year: i32) -> Option<Outcome> {
     snapshot.outcomes.iter().find(|o| o.year == year).copied()
-}
-
-fn click(harness: &mut Harness<'static, Workbench>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run();
 }
 
 /// Opens a page from the side navigation (the overview names some pages too, e.g. as key dates).
@@ -72,7 +38,7 @@ fn enter_number(harness: &mut Harness<'static, Workbench>, label: &str, number: 
 #[test]
 fn outcome_numbers_typed_in_the_table_are_stored_and_a_year_can_be_added_and_removed() {
     let dir = common::temp_dir();
-    let (workbench, path) = demo_workbench(&dir);
+    let (workbench, path) = demo_workbench(&dir, Lang::Nb);
     let before = outcome(&stored(&path), 2025).unwrap();
     assert_eq!(
         (
@@ -119,7 +85,7 @@ fn outcome_numbers_typed_in_the_table_are_stored_and_a_year_can_be_added_and_rem
 #[test]
 fn a_row_whose_parts_exceed_those_who_ended_waits_until_it_adds_up() {
     let dir = common::temp_dir();
-    let (workbench, path) = demo_workbench(&dir);
+    let (workbench, path) = demo_workbench(&dir, Lang::Nb);
     let before = outcome(&stored(&path), 2025).unwrap();
     let mut harness = harness(workbench);
     harness.run();
@@ -162,7 +128,7 @@ fn an_empty_case_says_what_to_do_and_adds_this_year() {
     let dir = common::temp_dir();
     let path = common::case_path(&dir, "ny.evalcase");
     drop(common::new_case(&path));
-    let mut harness = harness(open(&path));
+    let mut harness = harness(workbench_on(&path, Lang::Nb, DEMO_TODAY));
     harness.run();
     go_to(&mut harness, "Resultater");
     harness.get_by_label_contains("Ingen resultater er registrert ennå");
@@ -175,7 +141,7 @@ fn an_empty_case_says_what_to_do_and_adds_this_year() {
 fn the_meeting_summary_typed_in_the_ui_is_stored_when_the_field_loses_focus() {
     const SUMMARY: &str = "Funnene ble lagt fram og drøftet.";
     let dir = common::temp_dir();
-    let (workbench, path) = demo_workbench(&dir);
+    let (workbench, path) = demo_workbench(&dir, Lang::Nb);
     let before = stored(&path).feedback_meeting;
     let mut harness = harness(workbench);
     harness.run();
@@ -207,7 +173,7 @@ fn the_meeting_summary_typed_in_the_ui_is_stored_when_the_field_loses_focus() {
 #[test]
 fn meeting_participants_and_date_are_stored() {
     let dir = common::temp_dir();
-    let (workbench, path) = demo_workbench(&dir);
+    let (workbench, path) = demo_workbench(&dir, Lang::Nb);
     let mut harness = harness(workbench);
     harness.run();
     go_to(&mut harness, "Tilbakemeldingsmøte");

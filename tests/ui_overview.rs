@@ -4,35 +4,16 @@
 
 mod common;
 
-use egui_kittest::Harness;
+use common::ui::{demo_workbench, harness, type_into};
+
 use egui_kittest::kittest::Queryable;
 use evalbench::app::{Settings, Workbench};
-use evalbench::demo::{DEMO_TODAY, write_demo};
+use evalbench::demo::DEMO_TODAY;
 use evalbench::dialogs::ScriptedDialogs;
 use evalbench::domain::{FindingKind, Phase};
 use evalbench::i18n::Lang;
 use evalbench::store::CaseStore;
 use evalbench::ui::Page;
-
-fn demo_workbench(dir: &tempfile::TempDir, lang: Lang) -> (Workbench, std::path::PathBuf) {
-    let path = common::case_path(dir, "demo.evalcase");
-    write_demo(&path).unwrap();
-    let settings = Settings {
-        lang,
-        ..Settings::default()
-    };
-    let mut workbench =
-        Workbench::new(settings, Box::new(ScriptedDialogs::default())).with_today(DEMO_TODAY);
-    workbench.open(&path);
-    assert!(workbench.notice().is_none(), "{:?}", workbench.notice());
-    (workbench, path)
-}
-
-fn harness(workbench: Workbench) -> Harness<'static, Workbench> {
-    Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .build_ui_state(|ui, workbench: &mut Workbench| workbench.ui(ui), workbench)
-}
 
 #[test]
 fn overview_shows_provider_and_real_counts() {
@@ -184,14 +165,6 @@ fn new_case_form_checks_its_fields_then_creates_and_opens_the_case() {
         Some("921 734 581")
     );
     assert!(!stored.requirements.is_empty(), "the catalog was adopted");
-}
-
-/// Focus the text field labelled `label` and type `text` at its cursor.
-fn type_into(harness: &mut Harness<'static, Workbench>, label: &str, text: &str) {
-    harness.get_by_label(label).focus();
-    harness.run();
-    harness.get_by_label(label).type_text(text);
-    harness.run();
 }
 
 #[test]

@@ -5,7 +5,9 @@
 
 mod common;
 
-use egui_kittest::Harness;
+use common::ui::{click, harness as new_harness, stored, workbench_on};
+use evalbench::i18n::Lang;
+
 use egui_kittest::kittest::Queryable;
 use evalbench::app::{Settings, Workbench};
 use evalbench::dialogs::ScriptedDialogs;
@@ -17,35 +19,12 @@ use jiff::civil::date;
 const TODAY: jiff::civil::Date = date(2026, 2, 12);
 const NOTES: &str = "Planen kommer for sent";
 
-fn workbench(path: &std::path::Path) -> Workbench {
-    let mut workbench =
-        Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default())).with_today(TODAY);
-    workbench.open(path);
-    assert!(workbench.notice().is_none(), "{:?}", workbench.notice());
-    workbench
-}
-
-fn new_harness(workbench: Workbench) -> Harness<'static, Workbench> {
-    Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .build_ui_state(|ui, workbench: &mut Workbench| workbench.ui(ui), workbench)
-}
-
-fn stored(path: &std::path::Path) -> evalbench::domain::CaseSnapshot {
-    CaseStore::open_read_only(path).unwrap().snapshot().unwrap()
-}
-
-fn click(harness: &mut Harness<'static, Workbench>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run();
-}
-
 #[test]
 fn interview_to_excerpt_to_finding_to_action_then_undo_restart_and_search() {
     let dir = common::temp_dir();
     let path = common::case_path(&dir, "flow.evalcase");
     common::new_case(&path).close().unwrap();
-    let mut harness = new_harness(workbench(&path));
+    let mut harness = new_harness(workbench_on(&path, Lang::Nb, TODAY));
     harness.run();
 
     // A new interview, with notes typed into it.
@@ -141,7 +120,7 @@ fn interview_to_excerpt_to_finding_to_action_then_undo_restart_and_search() {
         Some("add_finding")
     );
     drop(store);
-    let mut harness = new_harness(workbench(&path));
+    let mut harness = new_harness(workbench_on(&path, Lang::Nb, TODAY));
     harness.run();
     let case = harness.state().case().unwrap().snapshot().clone();
     assert!(case.findings.is_empty() && case.actions.is_empty());
@@ -233,7 +212,7 @@ fn a_typed_field_survives_a_change_to_another_field_of_the_record() {
     let dir = common::temp_dir();
     let path = common::case_path(&dir, "fields.evalcase");
     common::new_case(&path).close().unwrap();
-    let mut harness = new_harness(workbench(&path));
+    let mut harness = new_harness(workbench_on(&path, Lang::Nb, TODAY));
     harness.run();
     click(&mut harness, "Intervjuer");
     click(&mut harness, "+ Nytt intervju");

@@ -2,6 +2,8 @@
 #![allow(dead_code)] // each test binary uses a different part
 #![allow(clippy::expect_used)] // fixtures: a failure here is a broken test setup
 
+pub mod ui;
+
 use std::path::{Path, PathBuf};
 
 use evalbench::catalog::Catalog;
