@@ -3,8 +3,8 @@
 
 use super::interviews::shorten;
 use super::widgets::{
-    TextKind, draft_text, editor_panel, enum_combo, list_panel, optional_date, requirement_combo,
-    row_list, section_ui,
+    TextKind, draft_text, editor_panel, enum_combo, link_chip, list_panel, optional_date,
+    requirement_combo, row_list, section_ui,
 };
 use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
@@ -12,7 +12,7 @@ use crate::domain::{
     DocumentKind, DocumentReview, DocumentReviewFields, DocumentReviewId, RequirementId,
     RequirementLink, Stance,
 };
-use crate::i18n::{Labelled, Lang, in_sentence, norwegian_cmp, t, tf};
+use crate::i18n::{Labelled, Lang, norwegian_cmp, t, tf};
 
 /// What the documents page remembers between frames.
 #[derive(Default)]
@@ -252,24 +252,14 @@ fn links_ui(
             continue;
         };
         ui.horizontal_wrapped(|ui| {
-            let color = match link.stance {
-                Stance::Supports => egui::Color32::from_rgb(0x43, 0xa0, 0x47),
-                Stance::Contradicts => ui.visuals().error_fg_color,
-            };
-            ui.colored_label(
-                color,
-                format!(
-                    "{} {} · {}",
-                    requirement.code,
-                    requirement.title,
-                    in_sentence(&link.stance.label(lang))
-                ),
-            );
-            if ui
-                .small_button("×")
-                .on_hover_text(t(lang, "documents.unlink"))
-                .clicked()
-            {
+            if link_chip(
+                ui,
+                lang,
+                requirement,
+                link.stance,
+                true,
+                t(lang, "documents.unlink"),
+            ) {
                 out.push(Command::UnlinkDocument {
                     document_review_id: review.id,
                     requirement_id: link.requirement_id,

@@ -2,7 +2,7 @@
 //! and the excerpts marked in them as evidence.
 
 use super::widgets::{
-    Mark, TextKind, draft_text, editor_panel, enum_combo, list_panel, marked_draft_text,
+    Mark, TextKind, draft_text, editor_panel, enum_combo, link_chip, list_panel, marked_draft_text,
     requirement_combo, row_list, section_ui,
 };
 use super::{Focus, Page, PageContext, PageState};
@@ -11,7 +11,7 @@ use crate::domain::{
     EvidenceRef, Excerpt, FindingFields, FindingKind, Interview, InterviewChannel, InterviewFields,
     InterviewId, InterviewSetting, ParticipantStage, RequirementId, RequirementLink, Role, Stance,
 };
-use crate::i18n::{Labelled, Lang, date, in_sentence, t, tf};
+use crate::i18n::{Labelled, Lang, date, t, tf};
 
 /// What the interviews page remembers between frames.
 #[derive(Default)]
@@ -442,24 +442,14 @@ fn excerpt_ui(
                     let Some(requirement) = snapshot.requirement(link.requirement_id) else {
                         continue;
                     };
-                    let color = match link.stance {
-                        Stance::Supports => egui::Color32::from_rgb(0x43, 0xa0, 0x47),
-                        Stance::Contradicts => ui.visuals().error_fg_color,
-                    };
-                    ui.colored_label(
-                        color,
-                        format!(
-                            "{} · {}",
-                            requirement.code,
-                            in_sentence(&link.stance.label(lang))
-                        ),
-                    )
-                    .on_hover_text(&requirement.title);
-                    if ui
-                        .small_button("×")
-                        .on_hover_text(t(lang, "interviews.unlink"))
-                        .clicked()
-                    {
+                    if link_chip(
+                        ui,
+                        lang,
+                        requirement,
+                        link.stance,
+                        false,
+                        t(lang, "interviews.unlink"),
+                    ) {
                         out.push(Command::UnlinkExcerpt {
                             excerpt_id: excerpt.id,
                             requirement_id: link.requirement_id,

@@ -2,10 +2,10 @@
 //! (with the role of each source) and its findings, each a link to where it is edited.
 
 use super::interviews::shorten;
-use super::widgets::section_ui;
+use super::widgets::{section_ui, stance_color};
 use super::{Focus, PageContext, PageState};
 use crate::command::Command;
-use crate::domain::{Requirement, Stance};
+use crate::domain::Requirement;
 use crate::i18n::{Labelled, date, in_sentence, t, tf};
 
 pub fn requirements_ui(
@@ -111,13 +111,12 @@ fn requirement_ui(
                 t(lang, "requirements.no_evidence"),
             );
         }
-        let stance_color = |ui: &egui::Ui, stance: Stance| match stance {
-            Stance::Supports => egui::Color32::from_rgb(0x43, 0xa0, 0x47),
-            Stance::Contradicts => ui.visuals().error_fg_color,
-        };
         for (interview, excerpt, stance) in excerpts {
             ui.horizontal_wrapped(|ui| {
-                ui.colored_label(stance_color(ui, stance), in_sentence(&stance.label(lang)));
+                ui.colored_label(
+                    stance_color(ui.visuals(), stance),
+                    in_sentence(&stance.label(lang)),
+                );
                 ui.label(format!(
                     "{} {} ({}): «{}»",
                     interview.fields.role.label(lang),
@@ -133,7 +132,10 @@ fn requirement_ui(
         }
         for (review, stance) in documents {
             ui.horizontal_wrapped(|ui| {
-                ui.colored_label(stance_color(ui, stance), in_sentence(&stance.label(lang)));
+                ui.colored_label(
+                    stance_color(ui.visuals(), stance),
+                    in_sentence(&stance.label(lang)),
+                );
                 ui.label(format!(
                     "{}: {}",
                     review.fields.kind.label(lang),

@@ -351,6 +351,37 @@ pub fn editor_panel<T>(
     });
 }
 
+/// Green for evidence that supports a requirement, the theme's error colour for evidence against.
+pub fn stance_color(visuals: &egui::Visuals, stance: crate::domain::Stance) -> egui::Color32 {
+    match stance {
+        crate::domain::Stance::Supports => egui::Color32::from_rgb(0x43, 0xa0, 0x47),
+        crate::domain::Stance::Contradicts => visuals.error_fg_color,
+    }
+}
+
+/// A requirement link as "IP-1 · motsier" in its stance's colour (the title on hover), with a
+/// small "×" that removes it. Returns true when "×" was clicked.
+pub fn link_chip(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    requirement: &crate::domain::Requirement,
+    stance: crate::domain::Stance,
+    with_title: bool,
+    unlink_hint: &str,
+) -> bool {
+    let name = if with_title {
+        format!("{} {}", requirement.code, requirement.title)
+    } else {
+        requirement.code.clone()
+    };
+    ui.colored_label(
+        stance_color(ui.visuals(), stance),
+        format!("{name} · {}", crate::i18n::in_sentence(&stance.label(lang))),
+    )
+    .on_hover_text(&requirement.title);
+    ui.small_button("×").on_hover_text(unlink_hint).clicked()
+}
+
 /// A heading with a little space above it.
 pub fn section_ui(ui: &mut egui::Ui, title: &str) {
     ui.add_space(10.0);
