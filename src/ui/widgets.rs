@@ -239,6 +239,7 @@ pub fn enum_combo<T: Labelled + Copy + PartialEq>(
     let before = *value;
     egui::ComboBox::from_id_salt(label.id)
         .selected_text(value.label(lang))
+        .truncate()
         .show_ui(ui, |ui| {
             for option in options {
                 ui.selectable_value(value, *option, option.label(lang));
@@ -338,17 +339,17 @@ pub fn editor_panel<T>(
     empty: &str,
     add: impl FnOnce(&mut egui::Ui, T),
 ) {
-    egui::CentralPanel::default().show(ui, |ui| {
-        if let Some(item) = selected {
-            egui::ScrollArea::vertical()
-                .id_salt(id_salt)
-                .auto_shrink([false, false])
-                .show(ui, |ui| add(ui, item));
-        } else {
-            ui.add_space(10.0);
-            ui.weak(empty);
-        }
-    });
+    // Drawn in what the list panel left of `ui`, not in a central panel of its own: that one
+    // would size itself to the window and run under a side panel such as the search.
+    if let Some(item) = selected {
+        egui::ScrollArea::vertical()
+            .id_salt(id_salt)
+            .auto_shrink([false, false])
+            .show(ui, |ui| add(ui, item));
+    } else {
+        ui.add_space(10.0);
+        ui.weak(empty);
+    }
 }
 
 /// Green for evidence that supports a requirement, the theme's error colour for evidence against.
