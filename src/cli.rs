@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::command::Command;
-use crate::domain::{CaseFacts, Measure, OrgNumber};
+use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber};
 use crate::export;
 use crate::i18n::Lang;
 use crate::privacy;
@@ -53,6 +53,10 @@ pub enum CliCommand {
         out: PathBuf,
         #[arg(long, value_enum, default_value = "nb")]
         lang: LangArg,
+        /// Mask identity numbers, e-mail addresses and phone numbers in the output instead of
+        /// refusing to export a case that holds them.
+        #[arg(long)]
+        redact: bool,
     },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
@@ -135,9 +139,11 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             format,
             out,
             lang,
+            redact,
         } => {
             // Read-only: an export never changes the case, and works while the app has it open.
             let snapshot = store::read_case(&file)?;
+            let snapshot = guard_export(&file, snapshot, redact)?;
             let text = match format {
                 ExportFormat::Json => export::json::to_json(&snapshot)?,
                 ExportFormat::Md => export::markdown::report(&snapshot, lang.into()),
@@ -148,6 +154,28 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         CliCommand::Scan { path } => return scan(&path),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Nothing leaves the program with an identity number in it: the case is scanned first, and the
+/// export refused with the list of hits unless `redact` masks them.
+fn guard_export(file: &Path, snapshot: CaseSnapshot, redact: bool) -> anyhow::Result<CaseSnapshot> {
+    let hits = privacy::scan_case(&snapshot);
+    if hits.is_empty() {
+        return Ok(snapshot);
+    }
+    if redact {
+        return Ok(privacy::redact_case(&snapshot));
+    }
+    let list: Vec<String> = hits
+        .iter()
+        .map(|found| format!("  {}", case_hit_line(found)))
+        .collect();
+    bail!(
+        "«{}» holds {} identity number(s), e-mail address(es) or phone number(s) in its text; nothing was exported. Replace them (e.g. with participant codes) or export with --redact:\n{}",
+        file.display(),
+        hits.len(),
+        list.join("\n")
+    )
 }
 
 /// Prints one line per hit (kind, where, masked value) and exits 1 if there are any.
@@ -174,18 +202,8 @@ fn scan(path: &Path) -> anyhow::Result<ExitCode> {
     } else if is_sqlite(path)? {
         let snapshot = store::read_case(path)?;
         privacy::scan_case(&snapshot)
-            .into_iter()
-            .map(|found| {
-                format!(
-                    "{}\t{} {} {}:{}\t{}",
-                    found.hit.kind.code(),
-                    found.entity,
-                    found.field,
-                    found.hit.line,
-                    found.hit.column,
-                    found.hit.masked
-                )
-            })
+            .iter()
+            .map(case_hit_line)
             .collect()
     } else {
         let bytes =
@@ -208,6 +226,19 @@ fn scan(path: &Path) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// "fodselsnummer<TAB>interview/3 notes 2:15<TAB>****** ***97": kind, where, masked value.
+fn case_hit_line(found: &privacy::CaseHit) -> String {
+    format!(
+        "{}\t{} {} {}:{}\t{}",
+        found.hit.kind.code(),
+        found.entity,
+        found.field,
+        found.hit.line,
+        found.hit.column,
+        found.hit.masked
+    )
 }
 
 /// True when the file starts like a SQLite database (then it must be a case).

@@ -106,62 +106,78 @@ pub struct CaseHit {
 /// Every hit in every free-text field of a case.
 pub fn scan_case(snapshot: &CaseSnapshot) -> Vec<CaseHit> {
     let mut hits = Vec::new();
-    let mut scan_field = |entity: String, field: &'static str, text: &str| {
+    let mut copy = snapshot.clone();
+    visit_text(&mut copy, &mut |entity, field, text| {
         for hit in scan(text) {
             hits.push(CaseHit {
-                entity: entity.clone(),
+                entity: entity.to_owned(),
                 field,
                 hit,
             });
         }
-    };
-    let facts = &snapshot.facts;
-    scan_field("case".into(), "provider_name", &facts.provider_name);
-    scan_field("case".into(), "nav_unit", &facts.nav_unit);
-    scan_field("case".into(), "evaluators", &snapshot.evaluators.join(", "));
-    for interview in &snapshot.interviews {
+    });
+    hits
+}
+
+/// The case with every hit in its free text masked, for `--redact` exports. Masks keep the
+/// text's length, so excerpt offsets still point at their quotes.
+pub fn redact_case(snapshot: &CaseSnapshot) -> CaseSnapshot {
+    let mut copy = snapshot.clone();
+    visit_text(&mut copy, &mut |_, _, text| {
+        if !scan(text).is_empty() {
+            *text = redact(text);
+        }
+    });
+    copy
+}
+
+/// Calls `visit` with every free-text field of the case: the entity (`interview/3`), the field
+/// name and the text. The one list of what a person may have typed into.
+fn visit_text(snapshot: &mut CaseSnapshot, visit: &mut dyn FnMut(&str, &'static str, &mut String)) {
+    let facts = &mut snapshot.facts;
+    visit("case", "provider_name", &mut facts.provider_name);
+    visit("case", "nav_unit", &mut facts.nav_unit);
+    for evaluator in &mut snapshot.evaluators {
+        visit("case", "evaluators", evaluator);
+    }
+    for interview in &mut snapshot.interviews {
         let entity = interview.id.to_string();
-        scan_field(
-            entity.clone(),
-            "interviewees",
-            &interview.fields.interviewees.join(", "),
-        );
-        scan_field(entity, "notes", &interview.notes);
-        for excerpt in &interview.excerpts {
-            scan_field(excerpt.id.to_string(), "quote", &excerpt.quote);
+        for label in &mut interview.fields.interviewees {
+            visit(&entity, "interviewees", label);
+        }
+        visit(&entity, "notes", &mut interview.notes);
+        for excerpt in &mut interview.excerpts {
+            visit(&excerpt.id.to_string(), "quote", &mut excerpt.quote);
         }
     }
-    for review in &snapshot.document_reviews {
+    for review in &mut snapshot.document_reviews {
         let entity = review.id.to_string();
-        scan_field(entity.clone(), "title", &review.fields.title);
-        scan_field(entity, "assessment", &review.fields.assessment);
+        visit(&entity, "title", &mut review.fields.title);
+        visit(&entity, "assessment", &mut review.fields.assessment);
     }
-    for finding in &snapshot.findings {
+    for finding in &mut snapshot.findings {
         let entity = finding.id.to_string();
-        scan_field(entity.clone(), "title", &finding.fields.title);
-        scan_field(entity, "description", &finding.fields.description);
+        visit(&entity, "title", &mut finding.fields.title);
+        visit(&entity, "description", &mut finding.fields.description);
     }
-    let meeting = &snapshot.feedback_meeting;
-    scan_field(
-        "feedback_meeting".into(),
-        "participants",
-        &meeting.participants.join(", "),
-    );
-    scan_field("feedback_meeting".into(), "summary", &meeting.summary);
-    scan_field(
-        "feedback_meeting".into(),
+    let meeting = &mut snapshot.feedback_meeting;
+    for participant in &mut meeting.participants {
+        visit("feedback_meeting", "participants", participant);
+    }
+    visit("feedback_meeting", "summary", &mut meeting.summary);
+    visit(
+        "feedback_meeting",
         "provider_comments",
-        &meeting.provider_comments,
+        &mut meeting.provider_comments,
     );
-    for action in &snapshot.actions {
+    for action in &mut snapshot.actions {
         let entity = action.id.to_string();
-        let fields = &action.fields;
-        scan_field(entity.clone(), "description", &fields.description);
-        scan_field(entity.clone(), "owner", &fields.owner);
-        scan_field(entity.clone(), "closure_evidence", &fields.closure_evidence);
-        scan_field(entity, "nav_comment", &fields.nav_comment);
+        let fields = &mut action.fields;
+        visit(&entity, "description", &mut fields.description);
+        visit(&entity, "owner", &mut fields.owner);
+        visit(&entity, "closure_evidence", &mut fields.closure_evidence);
+        visit(&entity, "nav_comment", &mut fields.nav_comment);
     }
-    hits
 }
 
 /// Weights of the first and second check digit of an identity number.
@@ -347,9 +363,14 @@ fn line_column(chars: &[char], at: usize) -> (usize, usize) {
 
 fn mask(kind: HitKind, found: &str) -> String {
     if kind == HitKind::Email {
+        // As long as the address, so offsets into the text (excerpts) still fit after redaction.
         let (local, domain) = found.split_once('@').unwrap_or((found, ""));
-        let first: String = local.chars().take(1).collect();
-        return format!("{first}***@{domain}");
+        let masked: String = local
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i == 0 { c } else { '*' })
+            .collect();
+        return format!("{masked}@{domain}");
     }
     let digits = found.chars().filter(char::is_ascii_digit).count();
     let mut seen = 0;
@@ -428,10 +449,10 @@ mod tests {
 
     #[test]
     fn hits_are_masked_and_placed() {
-        let hits = scan("Notat\nD-03: 020132 99997 og x@y.no");
+        let hits = scan("Notat\nD-03: 020132 99997 og ola@y.no");
         assert_eq!(hits[0].masked, "****** ***97");
         assert_eq!((hits[0].line, hits[0].column), (2, 7));
-        assert_eq!(hits[1].masked, "x***@y.no");
+        assert_eq!(hits[1].masked, "o**@y.no");
         assert_eq!(redact("fnr 02013299997."), "fnr *********97.");
     }
 

@@ -278,7 +278,7 @@ fn scan_finds_exactly_the_valid_numbers_in_a_case() {
                 column("020132")
             ),
             format!(
-                "e-post\tinterview/1 notes 1:{}\td***@eksempel.no",
+                "e-post\tinterview/1 notes 1:{}\td**@eksempel.no",
                 column("d01@")
             ),
             format!(
@@ -333,4 +333,60 @@ fn scan_reads_text_files_and_stdin_and_says_what_is_wrong() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// Nothing leaves with an identity number in it: export refuses with the list, or masks with
+/// --redact.
+#[test]
+fn export_refuses_identity_numbers_unless_redacted() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "fnr.evalcase");
+    common::new_case(&path).close().unwrap();
+    let commands = dir.path().join("seed.jsonl");
+    let line = serde_json::json!({
+        "op": "add_interview",
+        "interview": {"date": "2026-02-03", "role": "participant", "interviewees": ["D-02"],
+                      "setting": "individual", "channel": "in_person"},
+        "notes": "Deltakeren leste opp 02013299997 fra et brev."
+    });
+    std::fs::write(&commands, format!("{line}\n")).unwrap();
+    assert!(
+        evalbench(&["apply", s(&path), s(&commands)])
+            .status
+            .success()
+    );
+
+    for format in ["json", "md"] {
+        let out_path = dir.path().join(format!("out.{format}"));
+        let out = evalbench(&[
+            "export",
+            s(&path),
+            "--format",
+            format,
+            "--out",
+            s(&out_path),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("nothing was exported"), "{stderr}");
+        assert!(stderr.contains("interview/1 notes 1:22"), "{stderr}");
+        assert!(!stderr.contains("02013299997"), "never in full: {stderr}");
+        assert!(!out_path.exists(), "a refused export writes nothing");
+
+        let out = evalbench(&[
+            "export",
+            s(&path),
+            "--format",
+            format,
+            "--out",
+            s(&out_path),
+            "--redact",
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let written = std::fs::read_to_string(&out_path).unwrap();
+        assert!(!written.contains("02013299997"), "{format}");
+        if format == "json" {
+            assert!(written.contains("*********97 fra et brev"), "{written}");
+        }
+    }
 }
