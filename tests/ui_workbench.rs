@@ -230,3 +230,42 @@ fn a_typed_field_survives_a_change_to_another_field_of_the_record() {
         evalbench::domain::InterviewSetting::Group
     );
 }
+
+/// An identity number typed into notes is flagged on the overview and replaced by the
+/// participant's code from the interview, with the file then clean.
+#[test]
+fn an_identity_number_in_notes_is_flagged_and_replaced_by_the_code() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "fnr.evalcase");
+    let mut store = common::new_case(&path);
+    store
+        .apply(&evalbench::command::Command::AddInterview {
+            interview: evalbench::domain::InterviewFields {
+                date: TODAY,
+                role: evalbench::domain::Role::Participant,
+                interviewees: vec!["D-05".into()],
+                stage: None,
+                setting: evalbench::domain::InterviewSetting::Individual,
+                channel: evalbench::domain::InterviewChannel::InPerson,
+            },
+            notes: "Hun oppga 02013299997 da vi spurte.".into(),
+        })
+        .unwrap();
+    store.close().unwrap();
+    let mut harness = new_harness(workbench_on(&path, Lang::Nb, TODAY));
+    harness.run();
+    harness.get_by_label_contains("1 personopplysninger");
+    harness.get_all_by_label("Vis").next().unwrap().click();
+    harness.run();
+    assert_eq!(harness.state().settings.page, Page::Interviews);
+    harness.get_by_label_contains("Fødselsnummer, linje 1, kolonne 11: *********97");
+    click(&mut harness, "Erstatt med D-05");
+    let case = stored(&path);
+    assert_eq!(case.interviews[0].notes, "Hun oppga D-05 da vi spurte.");
+    assert!(evalbench::privacy::scan_case(&case).is_empty());
+    assert!(
+        harness
+            .query_by_label_contains("personopplysning")
+            .is_none()
+    );
+}

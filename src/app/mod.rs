@@ -23,6 +23,7 @@ use crate::dialogs::FileDialogs;
 use crate::domain::AttachmentRef;
 use crate::domain::CaseSnapshot;
 use crate::i18n::{Lang, t, tf};
+use crate::privacy::{self, CaseHit};
 use crate::store::{CaseStore, Direction, StoreError};
 use crate::ui::{self, Page, PageContext, PageState, Request};
 
@@ -43,6 +44,9 @@ const SETTINGS_KEY: &str = "evalbench.settings";
 pub struct OpenCase {
     store: CaseStore,
     snapshot: CaseSnapshot,
+    /// Identity numbers, e-mail addresses and phone numbers in the case's text; found once per
+    /// change, not per frame.
+    privacy_hits: Vec<CaseHit>,
 }
 
 impl OpenCase {
@@ -109,7 +113,12 @@ impl Workbench {
     pub fn open(&mut self, path: &Path) {
         match CaseStore::open(path).and_then(|store| {
             let snapshot = store.snapshot()?;
-            Ok(OpenCase { store, snapshot })
+            let privacy_hits = privacy::scan_case(&snapshot);
+            Ok(OpenCase {
+                store,
+                snapshot,
+                privacy_hits,
+            })
         }) {
             Ok(case) => {
                 self.close_case();
@@ -185,7 +194,10 @@ impl Workbench {
             return;
         };
         match case.store.snapshot() {
-            Ok(snapshot) => case.snapshot = snapshot,
+            Ok(snapshot) => {
+                case.privacy_hits = privacy::scan_case(&snapshot);
+                case.snapshot = snapshot;
+            }
             Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
         }
         if let Some(search) = self.search.as_mut() {
@@ -294,6 +306,7 @@ impl Workbench {
             if let Some(case) = &self.case {
                 let context = PageContext {
                     snapshot: &case.snapshot,
+                    privacy_hits: &case.privacy_hits,
                     lang,
                     today: self.today,
                 };

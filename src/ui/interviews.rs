@@ -2,8 +2,8 @@
 //! and the excerpts marked in them as evidence.
 
 use super::widgets::{
-    Mark, TextKind, draft_text, editor_panel, enum_combo, link_chip, list_panel, marked_draft_text,
-    requirement_combo, row_list, section_ui,
+    Mark, MarkStyle, TextKind, draft_text, editor_panel, enum_combo, link_chip, list_panel,
+    marked_draft_text, requirement_combo, row_list, section_ui,
 };
 use super::{Focus, Page, PageContext, PageState};
 use crate::command::Command;
@@ -189,7 +189,11 @@ fn editor_ui(
         .map(|e| Mark {
             start_char: e.start_char,
             end_char: e.end_char,
-            strong: state.interviews.highlight == Some(e.id),
+            style: if state.interviews.highlight == Some(e.id) {
+                MarkStyle::Strong
+            } else {
+                MarkStyle::Soft
+            },
         })
         .collect();
     marks.extend(
@@ -198,9 +202,21 @@ fn editor_ui(
             .map(|(start_char, end_char)| Mark {
                 start_char,
                 end_char,
-                strong: true,
+                style: MarkStyle::Strong,
             }),
     );
+    let entity = id.to_string();
+    let privacy: Vec<&crate::privacy::Hit> = context
+        .privacy_hits
+        .iter()
+        .filter(|found| found.entity == entity && found.field == "notes")
+        .map(|found| &found.hit)
+        .collect();
+    marks.extend(privacy.iter().map(|hit| Mark {
+        start_char: hit.start_char,
+        end_char: hit.end_char,
+        style: MarkStyle::Warning,
+    }));
     let output = marked_draft_text(
         ui,
         &mut state.drafts,
@@ -225,6 +241,9 @@ fn editor_ui(
         .text(notes_id)
         .unwrap_or(&interview.notes)
         .to_owned();
+    if state.drafts.text(notes_id).is_none() {
+        privacy_ui(ui, lang, interview, &privacy, out);
+    }
     link_ui(ui, context, id, &notes, &mut state.interviews, out);
 
     ui.add_space(10.0);
@@ -345,6 +364,80 @@ fn metadata_ui(
             interview: fields,
         });
     }
+}
+
+/// Identity numbers, e-mail addresses and phone numbers found in the notes, each with a button
+/// that replaces it by the interviewee's participant code (or a neutral mark).
+fn privacy_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    interview: &Interview,
+    hits: &[&crate::privacy::Hit],
+    out: &mut Vec<Command>,
+) {
+    if hits.is_empty() {
+        return;
+    }
+    let code = interview
+        .fields
+        .interviewees
+        .iter()
+        .find(|label| is_participant_code(label))
+        .cloned()
+        .unwrap_or_else(|| t(lang, "privacy.removed").to_owned());
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width().min(900.0));
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            tf(lang, "privacy.found_in_notes", &[("count", &hits.len())]),
+        );
+        for hit in hits {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(tf(
+                    lang,
+                    "privacy.hit",
+                    &[
+                        (
+                            "kind",
+                            &t(lang, &format!("privacy.kind.{}", hit.kind.code())),
+                        ),
+                        ("line", &hit.line),
+                        ("column", &hit.column),
+                        ("masked", &hit.masked),
+                    ],
+                ));
+                if ui
+                    .button(tf(lang, "privacy.replace", &[("code", &code)]))
+                    .clicked()
+                {
+                    let notes: String = interview
+                        .notes
+                        .chars()
+                        .take(hit.start_char)
+                        .chain(code.chars())
+                        .chain(interview.notes.chars().skip(hit.end_char))
+                        .collect();
+                    out.push(Command::SetInterviewNotes {
+                        interview_id: interview.id,
+                        notes,
+                    });
+                }
+            });
+        }
+    });
+}
+
+/// "D-03": a participant's pseudonymous code.
+fn is_participant_code(label: &str) -> bool {
+    let mut parts = label.splitn(2, '-');
+    matches!(
+        (parts.next(), parts.next()),
+        (Some(prefix), Some(number))
+            if !prefix.is_empty()
+                && prefix.chars().all(|c| c.is_ascii_uppercase())
+                && !number.is_empty()
+                && number.chars().all(|c| c.is_ascii_digit())
+    )
 }
 
 /// "Knytt til krav": the selected text becomes an excerpt linked to a requirement.

@@ -61,6 +61,20 @@ pub enum Focus {
 }
 
 impl Focus {
+    /// `interview/3` → the interview; `None` for what has no own entry (`case`, the meeting).
+    pub fn from_entity(entity: &str) -> Option<Focus> {
+        let (kind, id) = entity.split_once('/')?;
+        let id: i64 = id.parse().ok()?;
+        Some(match kind {
+            "interview" => Focus::Interview(InterviewId(id)),
+            "excerpt" => Focus::Excerpt(ExcerptId(id)),
+            "finding" => Focus::Finding(FindingId(id)),
+            "action" => Focus::Action(ActionId(id)),
+            "document_review" => Focus::Document(DocumentReviewId(id)),
+            _ => return None,
+        })
+    }
+
     /// The page that shows it.
     pub fn page(self) -> Page {
         match self {
@@ -89,6 +103,8 @@ impl PageState {
 /// What a page needs to draw.
 pub struct PageContext<'a> {
     pub snapshot: &'a CaseSnapshot,
+    /// What the identity-number guard found in the case's text.
+    pub privacy_hits: &'a [crate::privacy::CaseHit],
     pub lang: Lang,
     /// For overdue marks.
     pub today: jiff::civil::Date,
@@ -181,6 +197,20 @@ pub fn page_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entities_lead_to_their_page() {
+        assert_eq!(
+            Focus::from_entity("interview/3"),
+            Some(Focus::Interview(InterviewId(3)))
+        );
+        assert_eq!(
+            Focus::from_entity(&ActionId(7).to_string()).map(Focus::page),
+            Some(Page::Plan)
+        );
+        assert_eq!(Focus::from_entity("case"), None);
+        assert_eq!(Focus::from_entity("finding/x"), None);
+    }
 
     #[test]
     fn every_page_has_a_name() {

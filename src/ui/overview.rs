@@ -315,7 +315,7 @@ fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
     let snapshot = context.snapshot;
     let lang = context.lang;
     let warnings = snapshot.warnings(context.today);
-    if warnings.is_empty() {
+    if warnings.is_empty() && context.privacy_hits.is_empty() {
         return;
     }
     ui.add_space(6.0);
@@ -323,6 +323,30 @@ fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
         ui.set_width(ui.available_width());
         ui.strong(t(lang, "overview.warnings"));
         let warn = ui.visuals().warn_fg_color;
+        if let Some(first) = context.privacy_hits.first() {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    tf(
+                        lang,
+                        "overview.warn_privacy",
+                        &[("count", &context.privacy_hits.len())],
+                    ),
+                );
+                if ui.small_button(t(lang, "overview.show")).clicked() {
+                    let focus = Focus::from_entity(&first.entity);
+                    state.focus = focus;
+                    state.goto = Some(focus.map_or(
+                        if first.entity == "feedback_meeting" {
+                            Page::Meeting
+                        } else {
+                            Page::Overview
+                        },
+                        Focus::page,
+                    ));
+                }
+            });
+        }
         let codes: Vec<&str> = warnings
             .requirements_without_evidence
             .iter()

@@ -27,13 +27,23 @@ pub fn draft_text(
     checked_draft_text(ui, drafts, id, stored, kind, label, |text| Ok(make(text)))
 }
 
-/// A span of stored text to show marked (an excerpt in interview notes).
+/// A span of stored text to show marked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mark {
     pub start_char: usize,
     pub end_char: usize,
-    /// The one the user is looking at (from a search hit or a link).
-    pub strong: bool,
+    pub style: MarkStyle,
+}
+
+/// How a mark is drawn; where marks overlap, the later style wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MarkStyle {
+    /// An excerpt.
+    Soft,
+    /// What the user was led to (a search hit, a linked excerpt).
+    Strong,
+    /// Something that must not be there: an identity number, e-mail address or phone number.
+    Warning,
 }
 
 /// `draft_text` for multi-line text with `marks` drawn behind the stored text. While a draft
@@ -79,40 +89,38 @@ fn marked_layout(
         ..Default::default()
     };
     let selection = ui.visuals().selection.bg_fill;
-    let soft = egui::TextFormat {
-        background: selection.gamma_multiply(0.35),
-        ..plain.clone()
-    };
-    let strong = egui::TextFormat {
-        background: selection,
-        ..plain.clone()
+    let format = |style: Option<MarkStyle>| match style {
+        None => plain.clone(),
+        Some(MarkStyle::Soft) => egui::TextFormat {
+            background: selection.gamma_multiply(0.35),
+            ..plain.clone()
+        },
+        Some(MarkStyle::Strong) => egui::TextFormat {
+            background: selection,
+            ..plain.clone()
+        },
+        Some(MarkStyle::Warning) => egui::TextFormat {
+            background: ui.visuals().error_fg_color.gamma_multiply(0.45),
+            underline: egui::Stroke::new(1.5, ui.visuals().error_fg_color),
+            ..plain.clone()
+        },
     };
     let mut job = egui::text::LayoutJob::default();
     let mut section = String::new();
-    let mut current: Option<bool> = None;
+    let mut current: Option<MarkStyle> = None;
     for (index, c) in text.chars().enumerate() {
         let mark = marks
             .iter()
             .filter(|m| m.start_char <= index && index < m.end_char)
-            .map(|m| m.strong)
+            .map(|m| m.style)
             .max();
         if mark != current && !section.is_empty() {
-            let format = match current {
-                None => &plain,
-                Some(false) => &soft,
-                Some(true) => &strong,
-            };
-            job.append(&std::mem::take(&mut section), 0.0, format.clone());
+            job.append(&std::mem::take(&mut section), 0.0, format(current));
         }
         current = mark;
         section.push(c);
     }
-    let format = match current {
-        None => plain,
-        Some(false) => soft,
-        Some(true) => strong,
-    };
-    job.append(&section, 0.0, format);
+    job.append(&section, 0.0, format(current));
     job.wrap.max_width = wrap_width;
     job
 }
