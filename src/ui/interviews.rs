@@ -392,6 +392,13 @@ fn privacy_ui(
             tf(lang, "privacy.found_in_notes", &[("count", &hits.len())]),
         );
         for hit in hits {
+            // A person's number becomes their code; an address or phone number just goes.
+            let code = match hit.kind {
+                crate::privacy::HitKind::Email | crate::privacy::HitKind::Phone => {
+                    t(lang, "privacy.removed").to_owned()
+                }
+                _ => code.clone(),
+            };
             ui.horizontal_wrapped(|ui| {
                 ui.label(tf(
                     lang,
