@@ -60,6 +60,13 @@ pub enum CliCommand {
     },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
+    /// List the automatic backup copies of a case, newest first; `--restore N` puts copy N back
+    /// (after taking a copy of the case as it is).
+    Backups {
+        file: PathBuf,
+        #[arg(long, value_name = "N")]
+        restore: Option<usize>,
+    },
     /// Find identity numbers, e-mail addresses and phone numbers in a case file, a UTF-8 text
     /// file or standard input (`-`). Exit code 1 if there are any, 0 if none.
     Scan { path: PathBuf },
@@ -152,8 +159,51 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         }
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
         CliCommand::Scan { path } => return scan(&path),
+        CliCommand::Backups { file, restore } => return backups(&file, restore),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lists a case's backups ("1  2026-11-24 21:13  daily  84 KB"), or restores one of them.
+fn backups(file: &Path, restore: Option<usize>) -> anyhow::Result<ExitCode> {
+    let case_id = store::read_case(file)?.case_id;
+    let backups = crate::backups::Backups::default();
+    let list = backups.list(&case_id);
+    if let Some(number) = restore {
+        let Some(chosen) = number.checked_sub(1).and_then(|index| list.get(index)) else {
+            bail!(
+                "--restore {number}: «{}» has {} backup(s); pick a number from `evalbench backups`.",
+                file.display(),
+                list.len()
+            );
+        };
+        backups.restore(&chosen.path, file)?;
+        println!(
+            "restored {} from the backup of {}",
+            file.display(),
+            local_time(chosen.taken_at)
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if list.is_empty() {
+        println!("no backups of {} yet", file.display());
+    }
+    for (index, backup) in list.iter().enumerate() {
+        println!(
+            "{}\t{}\t{}\t{}",
+            index + 1,
+            local_time(backup.taken_at),
+            backup.reason.code(),
+            backup.path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn local_time(at: jiff::Timestamp) -> String {
+    at.to_zoned(jiff::tz::TimeZone::system())
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// Nothing leaves the program with an identity number in it: the case is scanned first, and the
@@ -331,8 +381,7 @@ fn write_output(out: &Path, text: &str) -> anyhow::Result<()> {
 /// The demo case the app opens when started without a file: a writable copy in the user's data
 /// folder, created on first use and kept (with the user's edits) afterwards.
 pub fn demo_copy() -> anyhow::Result<PathBuf> {
-    let dir = directories::ProjectDirs::from("no", "Evalbench", "Evalbench")
-        .map_or_else(std::env::temp_dir, |dirs| dirs.data_dir().to_owned());
+    let dir = crate::backups::data_dir();
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join("demo.evalcase");
     if path.exists() && crate::store::inspect(&path).is_err() {

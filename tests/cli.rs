@@ -390,3 +390,111 @@ fn export_refuses_identity_numbers_unless_redacted() {
         }
     }
 }
+
+/// Backups are listed newest first and one command restores one, after keeping a copy of the
+/// case as it was.
+#[test]
+fn backups_are_listed_and_one_is_restored() {
+    let dir = common::temp_dir();
+    let data = dir.path().join("data");
+    let path = common::case_path(&dir, "b.evalcase");
+    let store = common::new_case(&path);
+    let case_id = store.snapshot().unwrap().case_id;
+    let backups = evalbench::backups::Backups::at(data.join("backups"));
+    assert!(
+        backups
+            .daily(&store, &case_id, jiff::Zoned::now().date())
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        backups
+            .daily(&store, &case_id, jiff::Zoned::now().date())
+            .unwrap()
+            .is_none(),
+        "one a day"
+    );
+    store.close().unwrap();
+
+    let with_data = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_evalbench"))
+            .args(args)
+            .env("EVALBENCH_DATA_DIR", &data)
+            .output()
+            .unwrap()
+    };
+    let commands = dir.path().join("c.jsonl");
+    std::fs::write(&commands, "{\"op\":\"set_phase\",\"phase\":\"closed\"}\n").unwrap();
+    assert!(
+        with_data(&["apply", s(&path), s(&commands)])
+            .status
+            .success()
+    );
+
+    let out = with_data(&["backups", s(&path)]);
+    let listing = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(listing.lines().count(), 1, "{listing}");
+    assert!(
+        listing.starts_with("1\t") && listing.contains("\tdaily\t"),
+        "{listing}"
+    );
+
+    let out = with_data(&["backups", s(&path), "--restore", "2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("has 1 backup"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = with_data(&["backups", s(&path), "--restore", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let restored = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    assert_eq!(restored.phase, evalbench::domain::Phase::Planning);
+    assert_eq!(restored.case_id, case_id);
+    let after = backups.list(&case_id);
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0].reason, evalbench::backups::Reason::BeforeRestore);
+    let kept = CaseStore::open_read_only(&after[0].path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    assert_eq!(
+        kept.phase,
+        evalbench::domain::Phase::Closed,
+        "the undone state is kept"
+    );
+    assert_eq!(
+        common::files_in(dir.path()),
+        ["b.evalcase", "c.jsonl", "data"]
+    );
+}
+
+#[test]
+fn backups_rotate_keeping_the_newest() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "r.evalcase");
+    let store = common::new_case(&path);
+    let case_id = store.snapshot().unwrap().case_id;
+    let backups = evalbench::backups::Backups::at(dir.path().join("backups"));
+    let mut taken = Vec::new();
+    for _ in 0..evalbench::backups::KEEP + 2 {
+        taken.push(
+            backups
+                .take(&store, &case_id, evalbench::backups::Reason::Daily)
+                .unwrap(),
+        );
+    }
+    let kept: Vec<_> = backups.list(&case_id).into_iter().map(|b| b.path).collect();
+    assert_eq!(kept.len(), evalbench::backups::KEEP);
+    taken.reverse();
+    assert_eq!(
+        kept,
+        taken[..evalbench::backups::KEEP],
+        "newest first, oldest gone"
+    );
+}

@@ -269,3 +269,29 @@ fn an_identity_number_in_notes_is_flagged_and_replaced_by_the_code() {
             .is_none()
     );
 }
+
+#[test]
+fn the_app_keeps_one_backup_a_day_of_each_case_it_opens() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "daily.evalcase");
+    common::new_case(&path).close().unwrap();
+    let backups = evalbench::backups::Backups::at(dir.path().join("backups"));
+    let open = || {
+        let mut workbench = evalbench::app::Workbench::new(
+            evalbench::app::Settings::default(),
+            Box::new(evalbench::dialogs::ScriptedDialogs::default()),
+        )
+        .with_backups(backups.clone());
+        workbench.open(&path);
+        assert!(workbench.case().is_some());
+        workbench
+    };
+    let first = open();
+    let case_id = first.case().unwrap().snapshot().case_id.clone();
+    assert_eq!(backups.list(&case_id).len(), 1);
+    drop(first);
+    drop(open());
+    assert_eq!(backups.list(&case_id).len(), 1, "not twice the same day");
+    let copy = &backups.list(&case_id)[0];
+    assert!(evalbench::store::CaseStore::open_read_only(&copy.path).is_ok());
+}

@@ -18,6 +18,7 @@ use new_case::NewCaseForm;
 use search::SearchPanel;
 
 use crate::attachments;
+use crate::backups::Backups;
 use crate::command::Command;
 use crate::dialogs::FileDialogs;
 use crate::domain::AttachmentRef;
@@ -77,6 +78,8 @@ pub struct Workbench {
     today: jiff::civil::Date,
     pages: PageState,
     search: Option<SearchPanel>,
+    /// Where the daily copy of each opened case goes; `None` keeps tests out of the user's folder.
+    backups: Option<Backups>,
 }
 
 impl Workbench {
@@ -91,6 +94,7 @@ impl Workbench {
             today: jiff::Zoned::now().date(),
             pages: PageState::default(),
             search: None,
+            backups: None,
         }
     }
 
@@ -98,6 +102,13 @@ impl Workbench {
     #[must_use]
     pub fn with_today(mut self, today: jiff::civil::Date) -> Workbench {
         self.today = today;
+        self
+    }
+
+    /// Takes a backup copy of each case on its first opening each day.
+    #[must_use]
+    pub fn with_backups(mut self, backups: Backups) -> Workbench {
+        self.backups = Some(backups);
         self
     }
 
@@ -122,6 +133,16 @@ impl Workbench {
         }) {
             Ok(case) => {
                 self.close_case();
+                if let Some(backups) = &self.backups
+                    && let Err(e) = backups.daily(
+                        &case.store,
+                        &case.snapshot.case_id,
+                        jiff::Zoned::now().date(),
+                    )
+                {
+                    // A missing copy must not keep the evaluator from working; it is logged.
+                    log::warn!("daily backup of {}: {e}", path.display());
+                }
                 self.remember_recent(case.path().to_owned());
                 self.case = Some(case);
                 self.pages = PageState::default();

@@ -17,7 +17,8 @@ impl EvalbenchApp {
             .storage
             .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
             .unwrap_or_default();
-        let mut workbench = Workbench::new(settings, Box::new(NativeDialogs));
+        let mut workbench = Workbench::new(settings, Box::new(NativeDialogs))
+            .with_backups(crate::backups::Backups::default());
         if let Some(file) = file {
             workbench.open(file);
         }
