@@ -387,6 +387,14 @@ pub fn inspect(path: &Path) -> Result<usize, StoreError> {
     if read < header.len() || &header[..16] != SQLITE_HEADER {
         return Err(not_a_case("it is not a SQLite database"));
     }
+    // The application id sits at byte 68 of the header: another program's database is refused
+    // before SQLite touches it (below, SQLite may have to write to recover the file).
+    if header[68..72] != APPLICATION_ID.to_be_bytes() {
+        return Err(not_a_case(
+            "it is a SQLite database that belongs to another program",
+        ));
+    }
+    recover_after_crash(path)?;
     let conn = open_read_only(path)?;
     let damaged = |source: rusqlite::Error| StoreError::Damaged {
         path: path.to_owned(),
@@ -422,6 +430,34 @@ pub fn inspect(path: &Path) -> Result<usize, StoreError> {
         });
     }
     Ok(version)
+}
+
+/// A crash in the middle of a commit leaves a "hot" rollback journal beside the case. SQLite
+/// rolls it back on the next read — which needs write access, so a read-only open would fail.
+/// Let a read-write connection do it now; the case then holds exactly its last commit.
+fn recover_after_crash(path: &Path) -> Result<(), StoreError> {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    let hot = std::fs::metadata(PathBuf::from(journal)).is_ok_and(|m| m.len() > 0);
+    if !hot {
+        return Ok(());
+    }
+    let damaged = |source: rusqlite::Error| StoreError::Damaged {
+        path: path.to_owned(),
+        detail: format!("it needs recovery after a crash, which failed: {source}"),
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(damaged)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(damaged)?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
+        row.get::<_, i64>(0)
+    })
+    .map_err(damaged)?;
+    conn.close().map_err(|(_, source)| damaged(source))
 }
 
 fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
