@@ -60,6 +60,13 @@ pub enum CliCommand {
     },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
+    /// Print the audit trail: every command, undo and redo applied to the case, with time and
+    /// author. `--verify` checks the hash chain; exit code 1 if it is broken.
+    Audit {
+        file: PathBuf,
+        #[arg(long)]
+        verify: bool,
+    },
     /// List the automatic backup copies of a case, newest first; `--restore N` puts copy N back
     /// (after taking a copy of the case as it is).
     Backups {
@@ -160,8 +167,58 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
         CliCommand::Scan { path } => return scan(&path),
         CliCommand::Backups { file, restore } => return backups(&file, restore),
+        CliCommand::Audit { file, verify } => return audit(&file, verify),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line per journal row ("12  2026-11-24 21:13:02  kari  edit  add_interview  interview/3"),
+/// then, with `verify`, whether the chain holds.
+fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
+    let store = CaseStore::open_read_only(file)?;
+    let mut out = std::io::stdout().lock();
+    for entry in store.journal()? {
+        let at = entry
+            .applied_at
+            .parse::<jiff::Timestamp>()
+            .map_or_else(|_| entry.applied_at.clone(), local_time);
+        let reverts = entry
+            .reverts
+            .map(|seq| format!(" of {seq}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}\t{at}\t{}\t{}{reverts}\t{}\t{}",
+            entry.seq,
+            entry.author,
+            entry.kind,
+            entry.op(),
+            entry.target
+        )?;
+    }
+    if !verify {
+        return Ok(ExitCode::SUCCESS);
+    }
+    match store.verify_journal()? {
+        store::ChainCheck::Intact { entries } => {
+            writeln!(out, "chain intact: {entries} entries")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        store::ChainCheck::Unchained => {
+            writeln!(
+                out,
+                "no chain yet: written by an older version; open the case once to add it"
+            )?;
+            Ok(ExitCode::FAILURE)
+        }
+        store::ChainCheck::BrokenAt { seq } => {
+            writeln!(
+                out,
+                "chain broken at entry {seq}: the journal was changed after it was written"
+            )?;
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 /// Lists a case's backups ("1  2026-11-24 21:13  daily  84 KB"), or restores one of them.

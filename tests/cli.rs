@@ -498,3 +498,51 @@ fn backups_rotate_keeping_the_newest() {
         "newest first, oldest gone"
     );
 }
+
+/// The audit trail lists every command, undo included, and `--verify` catches an edited row.
+#[test]
+fn audit_lists_the_journal_and_detects_an_edit() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "audit.evalcase");
+    let mut store = common::new_case(&path);
+    store
+        .apply(&evalbench::command::Command::SetPhase {
+            phase: evalbench::domain::Phase::Analysis,
+        })
+        .unwrap();
+    store.undo().unwrap().unwrap();
+    store.close().unwrap();
+
+    let out = evalbench(&["audit", s(&path), "--verify"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    assert!(
+        lines[0].contains("\tedit\tupdate_case_facts\tcase"),
+        "{stdout}"
+    );
+    assert!(lines[2].contains("\tedit\tset_phase\tcase"), "{stdout}");
+    assert!(
+        lines[3].contains("\tundo of 3\tset_phase\tcase"),
+        "{stdout}"
+    );
+    assert_eq!(lines[4], "chain intact: 4 entries");
+
+    // Someone rewrites history: the phase change is made to look like another phase.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE journal SET command = replace(command, 'analysis', 'report') WHERE seq = 3",
+        [],
+    )
+    .unwrap();
+    drop(raw);
+    let out = evalbench(&["audit", s(&path), "--verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout)
+            .ends_with("chain broken at entry 3: the journal was changed after it was written\n"),
+        "{}",
+        text(&out.stdout)
+    );
+}

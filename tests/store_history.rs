@@ -307,3 +307,34 @@ fn a_version_1_case_is_indexed_and_undoable_after_upgrade() {
     assert_eq!(store.snapshot().unwrap().phase, Phase::Analysis);
     assert!(store.undo().unwrap().is_none());
 }
+
+/// A case from before the chain gets its hashes on the first open for writing, and new rows
+/// continue the chain.
+#[test]
+fn an_older_journal_is_chained_when_the_case_is_opened() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "v1.evalcase");
+    std::fs::copy("tests/fixtures/case-v1.evalcase", &path).unwrap();
+    assert_eq!(
+        store::CaseStore::open_read_only(&path)
+            .unwrap()
+            .journal()
+            .unwrap()
+            .len(),
+        3
+    );
+    let mut store = CaseStore::open(&path).unwrap();
+    assert_eq!(
+        store.verify_journal().unwrap(),
+        store::ChainCheck::Intact { entries: 3 }
+    );
+    store
+        .apply(&Command::SetPhase {
+            phase: Phase::Report,
+        })
+        .unwrap();
+    assert_eq!(
+        store.verify_journal().unwrap(),
+        store::ChainCheck::Intact { entries: 4 }
+    );
+}

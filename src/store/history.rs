@@ -245,20 +245,17 @@ fn replay(
     if dangling > 0 {
         return Err(RevertError::Conflict);
     }
-    tx.execute(
-        "INSERT INTO journal (applied_at, author, target, command, kind, reverts, inverse)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        (
-            jiff::Timestamp::now().to_string(),
+    let seq = super::journal::append(
+        &tx,
+        &super::journal::NewEntry {
             author,
-            &step.target,
-            command,
-            direction.journal_kind(),
-            step.seq,
-            inverse,
-        ),
+            target: &step.target,
+            command: &command,
+            kind: direction.journal_kind(),
+            reverts: Some(step.seq),
+            inverse: &inverse,
+        },
     )?;
-    let seq = tx.last_insert_rowid();
     tx.commit()?;
     Ok(seq)
 }

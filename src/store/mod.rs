@@ -8,6 +8,7 @@
 
 mod apply;
 mod history;
+mod journal;
 mod lock;
 mod read;
 mod schema;
@@ -25,6 +26,7 @@ use crate::domain::AttachmentRef;
 use history::History;
 
 pub use history::{Direction, Step};
+pub use journal::{ChainCheck, JournalEntry};
 pub use read::{CheckReport, Counts, read_case};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
 pub use search::{Field, HIT_END, HIT_START, SearchHit};
@@ -144,6 +146,7 @@ impl CaseStore {
 
     fn load_history(&mut self) -> Result<(), StoreError> {
         history::install_triggers(&self.conn).map_err(|source| sql_err(&self.path, source))?;
+        journal::backfill(&mut self.conn).map_err(|source| sql_err(&self.path, source))?;
         self.history = History::load(&self.conn).map_err(|source| sql_err(&self.path, source))?;
         Ok(())
     }
@@ -257,19 +260,18 @@ impl CaseStore {
             .map_err(|e| e.into_store_error(&path))?;
         let command_json = serde_json::to_string(command)
             .map_err(|e| StoreError::Rejected(format!("the command cannot be recorded: {e}")))?;
-        tx.execute(
-            "INSERT INTO journal (applied_at, author, target, command, inverse)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            (
-                jiff::Timestamp::now().to_string(),
-                &self.author,
-                &target,
-                command_json,
-                &inverse,
-            ),
+        let seq = journal::append(
+            &tx,
+            &journal::NewEntry {
+                author: &self.author,
+                target: &target,
+                command: &command_json,
+                kind: "edit",
+                reverts: None,
+                inverse: &inverse,
+            },
         )
         .map_err(|source| sql_err(&path, source))?;
-        let seq = tx.last_insert_rowid();
         tx.commit().map_err(|source| sql_err(&path, source))?;
         self.history.edited(
             Step {
@@ -288,6 +290,16 @@ impl CaseStore {
             target,
             created_id,
         })
+    }
+
+    /// Every journal row, oldest first: the audit trail.
+    pub fn journal(&self) -> Result<Vec<JournalEntry>, StoreError> {
+        journal::entries(&self.conn).map_err(|source| sql_err(&self.path, source))
+    }
+
+    /// Checks the journal's hash chain.
+    pub fn verify_journal(&self) -> Result<ChainCheck, StoreError> {
+        journal::verify(&self.conn).map_err(|source| sql_err(&self.path, source))
     }
 
     /// The edit that `undo` (or `redo`) would take back (or again), if any.

@@ -9,6 +9,7 @@ pub const APPLICATION_ID: i32 = 0x4576_4263;
 const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v1.sql")),
     M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_v3.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);

@@ -1,0 +1,216 @@
+//! The journal: every command applied to a case, and every undo and redo, in order, each row
+//! chained to the one before by a SHA-256 hash so that editing the record afterwards shows.
+//! It is the audit trail (`evalbench audit`) and the basis of undo/redo (`store::history`).
+
+use rusqlite::{Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+/// A row about to be written.
+pub(super) struct NewEntry<'a> {
+    pub author: &'a str,
+    pub target: &'a str,
+    pub command: &'a str,
+    pub kind: &'a str,
+    pub reverts: Option<i64>,
+    pub inverse: &'a str,
+}
+
+/// One row as read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalEntry {
+    pub seq: i64,
+    pub applied_at: String,
+    pub author: String,
+    pub target: String,
+    /// The command as JSON, in the form `evalbench apply` takes.
+    pub command: String,
+    /// `edit`, `undo` or `redo`.
+    pub kind: String,
+    pub reverts: Option<i64>,
+    inverse: Option<String>,
+    hash: Option<String>,
+}
+
+impl JournalEntry {
+    /// The command's `op`, e.g. `add_interview`.
+    pub fn op(&self) -> String {
+        serde_json::from_str::<serde_json::Value>(&self.command)
+            .ok()
+            .and_then(|v| v.get("op").and_then(|op| op.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// What `verify` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChainCheck {
+    Intact {
+        entries: usize,
+    },
+    /// Written by a version before the chain, and not opened for writing since.
+    Unchained,
+    /// The first row whose hash does not match its content and its predecessor.
+    BrokenAt {
+        seq: i64,
+    },
+}
+
+fn hash(previous: &str, seq: i64, applied_at: &str, entry: &NewEntry<'_>) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        previous,
+        &seq.to_string(),
+        applied_at,
+        entry.author,
+        entry.target,
+        entry.command,
+        entry.kind,
+        &entry.reverts.map(|r| r.to_string()).unwrap_or_default(),
+        entry.inverse,
+    ] {
+        // Length-prefixed, so no two different rows hash the same text.
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    format!("{:x}", hasher.finalize())
+}
+
+fn last_hash(conn: &Connection) -> rusqlite::Result<String> {
+    Ok(conn
+        .query_row(
+            "SELECT hash FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| row.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten()
+        .unwrap_or_default())
+}
+
+/// Appends a row, chained to the last one; returns its `seq`. Call inside the command's
+/// transaction.
+pub(super) fn append(conn: &Connection, entry: &NewEntry<'_>) -> rusqlite::Result<i64> {
+    let previous = last_hash(conn)?;
+    let seq: i64 = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM journal", [], |row| {
+        row.get(0)
+    })?;
+    let applied_at = jiff::Timestamp::now().to_string();
+    let hash = hash(&previous, seq, &applied_at, entry);
+    conn.execute(
+        "INSERT INTO journal (seq, applied_at, author, target, command, kind, reverts, inverse, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        (
+            seq,
+            &applied_at,
+            entry.author,
+            entry.target,
+            entry.command,
+            entry.kind,
+            entry.reverts,
+            entry.inverse,
+            &hash,
+        ),
+    )?;
+    Ok(seq)
+}
+
+pub(super) fn entries(conn: &Connection) -> rusqlite::Result<Vec<JournalEntry>> {
+    // A case of an older schema, read without upgrading it, lacks the later columns.
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('journal')")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let column = |name: &str, default: &str| {
+        if columns.iter().any(|c| c == name) {
+            name.to_owned()
+        } else {
+            format!("{default} AS {name}")
+        }
+    };
+    conn.prepare(&format!(
+        "SELECT seq, applied_at, author, target, command, {}, {}, {}, {}
+         FROM journal ORDER BY seq",
+        column("kind", "'edit'"),
+        column("reverts", "NULL"),
+        column("inverse", "NULL"),
+        column("hash", "NULL"),
+    ))?
+    .query_map([], |row| {
+        Ok(JournalEntry {
+            seq: row.get(0)?,
+            applied_at: row.get(1)?,
+            author: row.get(2)?,
+            target: row.get(3)?,
+            command: row.get(4)?,
+            kind: row.get(5)?,
+            reverts: row.get(6)?,
+            inverse: row.get(7)?,
+            hash: row.get(8)?,
+        })
+    })?
+    .collect()
+}
+
+fn expected(previous: &str, entry: &JournalEntry) -> String {
+    hash(
+        previous,
+        entry.seq,
+        &entry.applied_at,
+        &NewEntry {
+            author: &entry.author,
+            target: &entry.target,
+            command: &entry.command,
+            kind: &entry.kind,
+            reverts: entry.reverts,
+            inverse: entry.inverse.as_deref().unwrap_or_default(),
+        },
+    )
+}
+
+/// Walks the chain from the first row.
+pub(super) fn verify(conn: &Connection) -> rusqlite::Result<ChainCheck> {
+    let rows = entries(conn)?;
+    if !rows.is_empty() && rows.iter().all(|row| row.hash.is_none()) {
+        return Ok(ChainCheck::Unchained);
+    }
+    let mut previous = String::new();
+    for entry in &rows {
+        if entry.hash.as_deref() != Some(expected(&previous, entry).as_str()) {
+            return Ok(ChainCheck::BrokenAt { seq: entry.seq });
+        }
+        previous = entry.hash.clone().unwrap_or_default();
+    }
+    Ok(ChainCheck::Intact {
+        entries: rows.len(),
+    })
+}
+
+/// Gives rows written before the chain existed (schema 2 and older) their hashes, in order.
+/// Only rows after the last hashed one are filled, so a blanked hash in the middle still shows.
+pub(super) fn backfill(conn: &mut Connection) -> rusqlite::Result<()> {
+    let missing: i64 = conn.query_row(
+        "SELECT count(*) FROM journal WHERE hash IS NULL
+         AND seq > coalesce((SELECT max(seq) FROM journal WHERE hash IS NOT NULL), 0)",
+        [],
+        |row| row.get(0),
+    )?;
+    let hashed: i64 = conn.query_row(
+        "SELECT count(*) FROM journal WHERE hash IS NOT NULL",
+        [],
+        |row| row.get(0),
+    )?;
+    if missing == 0 || hashed > 0 {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    let mut previous = String::new();
+    for entry in entries(&tx)? {
+        let hash = expected(&previous, &entry);
+        tx.execute(
+            "UPDATE journal SET hash = ?1 WHERE seq = ?2",
+            (&hash, entry.seq),
+        )?;
+        previous = hash;
+    }
+    tx.commit()
+}
