@@ -96,7 +96,13 @@ fn bad_demo(message: String) -> StoreError {
 pub fn write_demo(path: &Path) -> Result<(), StoreError> {
     let demo: DemoCase = serde_json::from_str(DEMO_JSON).map_err(|e| bad_demo(e.to_string()))?;
     let catalog = catalog::builtin_by_file(&demo.catalog).map_err(|e| bad_demo(e.to_string()))?;
-    let store = CaseStore::create(path, |store| build(store, demo, catalog))?;
+    let store = CaseStore::create(path, |store| {
+        // The journal names who made each change; in the demo, its invented first evaluator.
+        if let Some(evaluator) = demo.evaluators.first() {
+            store.set_author(evaluator.clone());
+        }
+        build(store, demo, catalog)
+    })?;
     store.close()
 }
 

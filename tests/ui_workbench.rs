@@ -295,3 +295,28 @@ fn the_app_keeps_one_backup_a_day_of_each_case_it_opens() {
     let copy = &backups.list(&case_id)[0];
     assert!(evalbench::store::CaseStore::open_read_only(&copy.path).is_ok());
 }
+
+#[test]
+fn a_finding_shows_its_history_from_the_journal() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "history.evalcase");
+    common::new_case(&path).close().unwrap();
+    let mut harness = new_harness(workbench_on(&path, Lang::Nb, TODAY));
+    harness.run();
+    click(&mut harness, "Funn");
+    click(&mut harness, "+ Nytt funn");
+    click(&mut harness, "Type");
+    click(&mut harness, "God praksis");
+    click(&mut harness, "Historikk");
+    harness.get_by_label("Historikk: Nytt funn");
+    harness.get_by_label("nytt funn");
+    harness.get_by_label("endre funntype");
+    // The window stands in the middle, not over the menu.
+    click(&mut harness, "Rediger");
+    harness
+        .get_by_label_contains("Angre: endre funntype")
+        .click();
+    harness.run();
+    click(&mut harness, "Historikk");
+    harness.get_by_label("angret: endre funntype");
+}

@@ -25,7 +25,7 @@ use crate::domain::AttachmentRef;
 use crate::domain::CaseSnapshot;
 use crate::i18n::{Lang, t, tf};
 use crate::privacy::{self, CaseHit};
-use crate::store::{CaseStore, Direction, StoreError};
+use crate::store::{CaseStore, Direction, JournalEntry, StoreError};
 use crate::ui::{self, Page, PageContext, PageState, Request};
 
 /// What is remembered between runs (through eframe's storage). `default` keeps an older or
@@ -80,6 +80,8 @@ pub struct Workbench {
     search: Option<SearchPanel>,
     /// Where the daily copy of each opened case goes; `None` keeps tests out of the user's folder.
     backups: Option<Backups>,
+    /// The history window: an entity's name and its journal rows.
+    history: Option<(String, Vec<JournalEntry>)>,
 }
 
 impl Workbench {
@@ -95,6 +97,7 @@ impl Workbench {
             pages: PageState::default(),
             search: None,
             backups: None,
+            history: None,
         }
     }
 
@@ -147,6 +150,7 @@ impl Workbench {
                 self.case = Some(case);
                 self.pages = PageState::default();
                 self.search = None;
+                self.history = None;
                 self.notice = None;
             }
             Err(e) => {
@@ -358,6 +362,7 @@ impl Workbench {
             self.settings.page = page;
         }
         self.new_case_ui(ui.ctx());
+        self.history_ui(ui.ctx());
         self.apply_pending();
         if let Some(due) = self.pages.drafts.next_due_in(now) {
             ui.ctx()
@@ -414,6 +419,13 @@ impl Workbench {
                     Err(message) => self.notice = Some(Notice::Error(message)),
                 }
             }
+            Request::History { target, title } => {
+                let Some(case) = &self.case else { return };
+                match case.store.journal_for(&target) {
+                    Ok(entries) => self.history = Some((title, entries)),
+                    Err(e) => self.notice = Some(Notice::Error(error_text(lang, &e))),
+                }
+            }
             Request::OpenAttachment(attachment) => {
                 let Some(case) = &self.case else { return };
                 let result = case
@@ -433,6 +445,59 @@ impl Workbench {
                     self.notice = Some(Notice::Error(message));
                 }
             }
+        }
+    }
+
+    /// Who changed an entity and when, newest first, from the journal.
+    fn history_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.settings.lang;
+        let Some((title, entries)) = &self.history else {
+            return;
+        };
+        let mut open = true;
+        egui::Window::new(tf(lang, "history.title", &[("what", title)]))
+            .open(&mut open)
+            .collapsible(false)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                if entries.is_empty() {
+                    ui.weak(t(lang, "history.none"));
+                }
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("history_grid")
+                            .num_columns(3)
+                            .striped(true)
+                            .spacing([16.0, 4.0])
+                            .show(ui, |ui| {
+                                for entry in entries.iter().rev() {
+                                    let at =
+                                        entry.applied_at.parse::<jiff::Timestamp>().map_or_else(
+                                            |_| entry.applied_at.clone(),
+                                            |at| {
+                                                at.to_zoned(jiff::tz::TimeZone::system())
+                                                    .strftime("%d.%m.%Y %H:%M")
+                                                    .to_string()
+                                            },
+                                        );
+                                    ui.label(at);
+                                    ui.label(&entry.author);
+                                    let what = op_text(lang, &entry.op());
+                                    ui.label(match entry.kind.as_str() {
+                                        "undo" => tf(lang, "history.undone", &[("what", &what)]),
+                                        "redo" => tf(lang, "history.redone", &[("what", &what)]),
+                                        _ => what,
+                                    });
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            });
+        if !open {
+            self.history = None;
         }
     }
 

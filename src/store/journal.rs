@@ -115,6 +115,15 @@ pub(super) fn append(conn: &Connection, entry: &NewEntry<'_>) -> rusqlite::Resul
 }
 
 pub(super) fn entries(conn: &Connection) -> rusqlite::Result<Vec<JournalEntry>> {
+    entries_where(conn, None)
+}
+
+/// The rows about one entity (`interview/3`), oldest first.
+pub(super) fn entries_for(conn: &Connection, target: &str) -> rusqlite::Result<Vec<JournalEntry>> {
+    entries_where(conn, Some(target))
+}
+
+fn entries_where(conn: &Connection, target: Option<&str>) -> rusqlite::Result<Vec<JournalEntry>> {
     // A case of an older schema, read without upgrading it, lacks the later columns.
     let columns: Vec<String> = conn
         .prepare("SELECT name FROM pragma_table_info('journal')")?
@@ -129,13 +138,13 @@ pub(super) fn entries(conn: &Connection) -> rusqlite::Result<Vec<JournalEntry>> 
     };
     conn.prepare(&format!(
         "SELECT seq, applied_at, author, target, command, {}, {}, {}, {}
-         FROM journal ORDER BY seq",
+         FROM journal WHERE ?1 IS NULL OR target = ?1 ORDER BY seq",
         column("kind", "'edit'"),
         column("reverts", "NULL"),
         column("inverse", "NULL"),
         column("hash", "NULL"),
     ))?
-    .query_map([], |row| {
+    .query_map([target], |row| {
         Ok(JournalEntry {
             seq: row.get(0)?,
             applied_at: row.get(1)?,

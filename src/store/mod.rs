@@ -297,6 +297,11 @@ impl CaseStore {
         journal::entries(&self.conn).map_err(|source| sql_err(&self.path, source))
     }
 
+    /// The journal rows about one entity, e.g. `interview/3`: its history.
+    pub fn journal_for(&self, target: &str) -> Result<Vec<JournalEntry>, StoreError> {
+        journal::entries_for(&self.conn, target).map_err(|source| sql_err(&self.path, source))
+    }
+
     /// Checks the journal's hash chain.
     pub fn verify_journal(&self) -> Result<ChainCheck, StoreError> {
         journal::verify(&self.conn).map_err(|source| sql_err(&self.path, source))

@@ -109,6 +109,12 @@ fn editor_ui(
     ui.horizontal(|ui| {
         ui.heading(shorten(&stored.title, 90));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t(lang, "history.show")).clicked() {
+                state.requests.push(Request::History {
+                    target: id.to_string(),
+                    title: stored.title.clone(),
+                });
+            }
             if ui.button(t(lang, "documents.delete")).clicked() {
                 out.push(Command::DeleteDocumentReview {
                     document_review_id: id,

@@ -6,7 +6,7 @@ use super::widgets::{
     TextKind, draft_text, editor_panel, enum_combo, list_panel, requirement_codes,
     requirement_combo, row_list, section_ui,
 };
-use super::{Focus, PageContext, PageState};
+use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{CaseSnapshot, EvidenceRef, Finding, FindingFields, FindingId, FindingKind};
 use crate::i18n::{Labelled, Lang, Quote, evidence_reference, t, tf};
@@ -166,6 +166,12 @@ fn editor_ui(
     ui.horizontal(|ui| {
         ui.heading(shorten(&finding.fields.title, 90));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t(lang, "history.show")).clicked() {
+                state.requests.push(Request::History {
+                    target: id.to_string(),
+                    title: finding.fields.title.clone(),
+                });
+            }
             if ui.button(t(lang, "findings.delete")).clicked() {
                 out.push(Command::DeleteFinding { finding_id: id });
             }

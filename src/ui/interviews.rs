@@ -5,7 +5,7 @@ use super::widgets::{
     Mark, MarkStyle, TextKind, draft_text, editor_panel, enum_combo, link_chip, list_panel,
     marked_draft_text, requirement_combo, row_list, section_ui,
 };
-use super::{Focus, Page, PageContext, PageState};
+use super::{Focus, Page, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{
     EvidenceRef, Excerpt, FindingFields, FindingKind, Interview, InterviewChannel, InterviewFields,
@@ -169,6 +169,12 @@ fn editor_ui(
     ui.horizontal(|ui| {
         ui.heading(list_line(interview, lang));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t(lang, "history.show")).clicked() {
+                state.requests.push(Request::History {
+                    target: id.to_string(),
+                    title: list_line(interview, lang),
+                });
+            }
             if ui.button(t(lang, "interviews.delete")).clicked() {
                 out.push(Command::DeleteInterview { interview_id: id });
                 state.interviews.selected = None;

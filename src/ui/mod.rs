@@ -48,6 +48,8 @@ pub enum Request {
     AttachFile(DocumentReviewId),
     /// Open an attached file with the system's viewer.
     OpenAttachment(crate::domain::AttachmentRef),
+    /// Show who changed an entity and when: its journal target (`interview/3`) and its name.
+    History { target: String, title: String },
 }
 
 /// Something in the case a page can show and mark.
