@@ -60,6 +60,11 @@ pub enum CliCommand {
     },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
+    /// Requirement catalogs: the shipped ones and those imported.
+    Catalog {
+        #[command(subcommand)]
+        action: CatalogAction,
+    },
     /// Print the audit trail: every command, undo and redo applied to the case, with time and
     /// author. `--verify` checks the hash chain; exit code 1 if it is broken.
     Audit {
@@ -77,6 +82,20 @@ pub enum CliCommand {
     /// Find identity numbers, e-mail addresses and phone numbers in a case file, a UTF-8 text
     /// file or standard input (`-`). Exit code 1 if there are any, 0 if none.
     Scan { path: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogAction {
+    /// One line per catalog: id, version, requirements, title, where it comes from.
+    List,
+    /// The areas and requirements of a catalog (its newest version unless --version is given).
+    Show {
+        id: String,
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Validate a catalog file and add it to the catalogs; a file with errors changes nothing.
+    Import { file: PathBuf },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -168,8 +187,65 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         CliCommand::Scan { path } => return scan(&path),
         CliCommand::Backups { file, restore } => return backups(&file, restore),
         CliCommand::Audit { file, verify } => return audit(&file, verify),
+        CliCommand::Catalog { action } => catalog(action)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn catalog(action: CatalogAction) -> anyhow::Result<()> {
+    use crate::catalog_library::{CatalogLibrary, Origin};
+    let library = CatalogLibrary::default();
+    let mut out = std::io::stdout().lock();
+    match action {
+        CatalogAction::List => {
+            for (catalog, origin) in library.all() {
+                let origin = match origin {
+                    Origin::Builtin => "built-in".to_owned(),
+                    Origin::Imported(path) => format!("imported: {}", path.display()),
+                };
+                writeln!(
+                    out,
+                    "{}\t{}\t{} requirements\t{}\t({origin})",
+                    catalog.id,
+                    catalog.version,
+                    catalog.requirement_count(),
+                    catalog.title
+                )?;
+            }
+        }
+        CatalogAction::Show { id, version } => {
+            let Some((catalog, _)) = library.find(&id, version.as_deref()) else {
+                bail!(
+                    "No catalog {id}{}; `evalbench catalog list` shows the ones there are.",
+                    version.map(|v| format!(" version {v}")).unwrap_or_default()
+                );
+            };
+            writeln!(
+                out,
+                "{} {} — {}",
+                catalog.id, catalog.version, catalog.title
+            )?;
+            writeln!(out, "source: {}", catalog.source)?;
+            for area in &catalog.areas {
+                writeln!(out, "\n{} {}", area.code, area.title)?;
+                for requirement in &area.requirements {
+                    writeln!(out, "  {} {}", requirement.code, requirement.title)?;
+                }
+            }
+        }
+        CatalogAction::Import { file } => {
+            let (catalog, path) = library.import(&file)?;
+            writeln!(
+                out,
+                "imported {} {} ({} requirements) to {}",
+                catalog.id,
+                catalog.version,
+                catalog.requirement_count(),
+                path.display()
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// One line per journal row ("12  2026-11-24 21:13:02  kari  edit  add_interview  interview/3"),

@@ -5,6 +5,7 @@ pub mod app; // eframe::App: owns the open case, applies the UI's commands after
 pub mod attachments; // attached files: read in with a size limit, opened with the system viewer
 pub mod backups; // rotating backup copies of cases in the user's data folder
 pub mod catalog; // requirement catalogs as data: format, validation, the shipped catalogs
+pub mod catalog_library; // shipped and imported catalogs; import validates first
 pub mod cli; // the subcommands of the `evalbench` binary
 pub mod command; // the enum of every change to a case: the one door
 pub mod demo; // the invented demo case built from assets/demo

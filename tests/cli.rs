@@ -546,3 +546,64 @@ fn audit_lists_the_journal_and_detects_an_edit() {
         text(&out.stdout)
     );
 }
+
+/// Importing a catalog: a broken file names its line and changes nothing; a valid one is listed
+/// and shown; a different catalog under the same id and version is refused.
+#[test]
+fn catalog_import_validates_and_lists() {
+    let dir = common::temp_dir();
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_evalbench"))
+            .args(args)
+            .env("EVALBENCH_DATA_DIR", &data)
+            .output()
+            .unwrap()
+    };
+    let list_before = text(&run(&["catalog", "list"]).stdout);
+    assert_eq!(list_before.lines().count(), 3, "{list_before}");
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\"format\":\"evalbench-catalog\",\"format_version\":1,\n\"id\":\"lokal\",\n\"version\" \"1\"}\n",
+    )
+    .unwrap();
+    let out = run(&["catalog", "import", s(&broken)]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("broken.json, line 3"), "{stderr}");
+    assert!(stderr.contains("Nothing was imported"), "{stderr}");
+    assert_eq!(text(&run(&["catalog", "list"]).stdout), list_before);
+
+    let good = dir.path().join("lokal.json");
+    let catalog = serde_json::json!({
+        "format": "evalbench-catalog", "format_version": 1, "id": "lokal", "version": "2026-11",
+        "title": "Lokal sjekkliste", "language": "nb", "source": "invented for a test",
+        "areas": [{"code": "A", "title": "Område", "requirements": [
+            {"code": "A-1", "title": "Første krav", "text": "Tekst."}]}]
+    });
+    std::fs::write(&good, catalog.to_string()).unwrap();
+    let out = run(&["catalog", "import", s(&good)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list = text(&run(&["catalog", "list"]).stdout);
+    assert_eq!(list.lines().count(), 4, "{list}");
+    assert!(
+        list.contains("lokal\t2026-11\t1 requirements\tLokal sjekkliste\t(imported"),
+        "{list}"
+    );
+    let shown = text(&run(&["catalog", "show", "lokal"]).stdout);
+    assert!(shown.contains("  A-1 Første krav"), "{shown}");
+    // The same file again is fine; a changed one under the same version is not.
+    assert!(run(&["catalog", "import", s(&good)]).status.success());
+    let changed = catalog.to_string().replace("Første krav", "Endret krav");
+    std::fs::write(&good, changed).unwrap();
+    let out = run(&["catalog", "import", s(&good)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("already there"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(text(&run(&["catalog", "list"]).stdout), list);
+}
