@@ -29,8 +29,13 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum CliCommand {
-    /// Write the invented demo case to FILE.
-    Demo { file: PathBuf },
+    /// Write the invented demo case to FILE; `--scale N` writes it N times over with long notes
+    /// (for measuring: N=25 is about ten real cases).
+    Demo {
+        file: PathBuf,
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        scale: u32,
+    },
     /// Create an empty case from the catalog for its measure.
     New {
         file: PathBuf,
@@ -139,8 +144,8 @@ impl From<LangArg> for Lang {
 /// Runs a subcommand; `Ok` carries the exit code for outcomes that are not errors.
 pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
     match command {
-        CliCommand::Demo { file } => {
-            crate::demo::write_demo(&file)?;
+        CliCommand::Demo { file, scale } => {
+            crate::demo::write_demo_scaled(&file, scale)?;
             println!("wrote the demo case to {}", file.display());
         }
         CliCommand::New {

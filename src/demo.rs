@@ -17,9 +17,11 @@ use crate::domain::{
 };
 use crate::store::{CaseStore, StoreError};
 
+mod stress;
+
 const DEMO_JSON: &str = include_str!("../assets/demo/demo-case.json");
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoCase {
     catalog: String,
@@ -35,7 +37,7 @@ struct DemoCase {
     outcomes: Vec<Outcome>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct DemoInterview {
     #[allow(dead_code)] // documents the file; interviews are not referred to by key
     key: String,
@@ -45,7 +47,7 @@ struct DemoInterview {
     excerpts: Vec<DemoExcerpt>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoExcerpt {
     key: String,
@@ -54,14 +56,14 @@ struct DemoExcerpt {
     shareable: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoLink {
     requirement: String,
     stance: Stance,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct DemoDocument {
     key: String,
     #[serde(flatten)]
@@ -69,7 +71,7 @@ struct DemoDocument {
     links: Vec<DemoLink>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoFinding {
     key: String,
@@ -80,7 +82,7 @@ struct DemoFinding {
     evidence: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct DemoAction {
     finding: String,
     #[serde(flatten)]
@@ -94,6 +96,13 @@ fn bad_demo(message: String) -> StoreError {
 
 /// Writes the demo case to `path` (which must not exist).
 pub fn write_demo(path: &Path) -> Result<(), StoreError> {
+    write_demo_scaled(path, 1)
+}
+
+/// The demo case `scale` times over, for measuring: each round adds the demo's interviews (with
+/// long invented notes when `scale` > 1), excerpts, documents, findings and actions again, plus
+/// extra actions. Deterministic: the same `scale` always gives the same case.
+pub fn write_demo_scaled(path: &Path, scale: u32) -> Result<(), StoreError> {
     let demo: DemoCase = serde_json::from_str(DEMO_JSON).map_err(|e| bad_demo(e.to_string()))?;
     let catalog = catalog::builtin_by_file(&demo.catalog).map_err(|e| bad_demo(e.to_string()))?;
     let store = CaseStore::create(path, |store| {
@@ -101,7 +110,18 @@ pub fn write_demo(path: &Path) -> Result<(), StoreError> {
         if let Some(evaluator) = demo.evaluators.first() {
             store.set_author(evaluator.clone());
         }
-        build(store, demo, catalog)
+        let requirement_ids = build_header(store, &demo, catalog)?;
+        for round in 0..scale.max(1) {
+            build_round(store, demo.clone(), &requirement_ids, round, scale > 1)?;
+        }
+        store.apply(&Command::SetFeedbackMeeting {
+            meeting: demo.feedback_meeting.clone(),
+        })?;
+        for outcome in &demo.outcomes {
+            store.apply(&Command::SetOutcome { outcome: *outcome })?;
+        }
+        store.apply(&Command::SetPhase { phase: demo.phase })?;
+        Ok(())
     })?;
     store.close()
 }
@@ -109,26 +129,38 @@ pub fn write_demo(path: &Path) -> Result<(), StoreError> {
 /// The date the demo data was written for; tests use it as "today".
 pub const DEMO_TODAY: Date = jiff::civil::date(2026, 11, 24);
 
-fn build(
+/// The case facts and the catalog; returns the requirement ids by code.
+fn build_header(
     store: &mut CaseStore,
-    demo: DemoCase,
+    demo: &DemoCase,
     catalog: catalog::Catalog,
-) -> Result<(), StoreError> {
-    store.apply(&Command::UpdateCaseFacts { facts: demo.facts })?;
+) -> Result<HashMap<String, RequirementId>, StoreError> {
+    store.apply(&Command::UpdateCaseFacts {
+        facts: demo.facts.clone(),
+    })?;
     store.apply(&Command::AdoptCatalog { catalog })?;
     store.apply(&Command::SetEvaluators {
-        evaluators: demo.evaluators,
+        evaluators: demo.evaluators.clone(),
     })?;
     store.apply(&Command::SetKeyDates {
         key_dates: demo.key_dates,
     })?;
-
-    let requirement_ids: HashMap<String, RequirementId> = store
+    Ok(store
         .snapshot()?
         .requirements
         .into_iter()
         .map(|r| (r.code, r.id))
-        .collect();
+        .collect())
+}
+
+/// One copy of the demo's interviews, documents, findings and actions.
+fn build_round(
+    store: &mut CaseStore,
+    demo: DemoCase,
+    requirement_ids: &HashMap<String, RequirementId>,
+    round: u32,
+    long_notes: bool,
+) -> Result<(), StoreError> {
     let requirement = |code: &str| {
         requirement_ids
             .get(code)
@@ -148,10 +180,22 @@ fn build(
     };
 
     let mut evidence: HashMap<String, EvidenceRef> = HashMap::new();
-    for interview in demo.interviews {
+    for (index, interview) in demo.interviews.into_iter().enumerate() {
+        let notes = if long_notes {
+            format!(
+                "{}\n\n{}",
+                interview.notes,
+                stress::filler(
+                    u64::from(round) * 1000 + index as u64,
+                    stress::WORDS_PER_INTERVIEW
+                )
+            )
+        } else {
+            interview.notes.clone()
+        };
         let applied = store.apply(&Command::AddInterview {
             interview: interview.fields,
-            notes: interview.notes.clone(),
+            notes,
         })?;
         let interview_id = InterviewId(created(&applied)?);
         for excerpt in interview.excerpts {
@@ -193,7 +237,9 @@ fn build(
     }
 
     let mut findings: HashMap<String, FindingId> = HashMap::new();
+    let mut deviations: Vec<FindingId> = Vec::new();
     for finding in demo.findings {
+        let is_deviation = finding.kind == FindingKind::Deviation;
         let requirement_ids = finding
             .requirements
             .iter()
@@ -220,11 +266,11 @@ fn build(
         })?;
         let finding_id = FindingId(created(&applied)?);
         findings.insert(finding.key, finding_id);
+        if is_deviation {
+            deviations.push(finding_id);
+        }
     }
 
-    store.apply(&Command::SetFeedbackMeeting {
-        meeting: demo.feedback_meeting,
-    })?;
     for action in demo.actions {
         let finding_id = findings
             .get(&action.finding)
@@ -235,10 +281,18 @@ fn build(
             action: action.fields,
         })?;
     }
-    for outcome in demo.outcomes {
-        store.apply(&Command::SetOutcome { outcome })?;
+    if long_notes {
+        // About forty actions a round, as a provider's plan grows over a year of follow-up.
+        for n in 0..stress::EXTRA_ACTIONS_PER_ROUND {
+            let Some(finding_id) = deviations.get(n % deviations.len().max(1)).copied() else {
+                break;
+            };
+            store.apply(&Command::AddAction {
+                finding_id,
+                action: stress::action(u64::from(round) * 100 + n as u64),
+            })?;
+        }
     }
-    store.apply(&Command::SetPhase { phase: demo.phase })?;
     Ok(())
 }
 

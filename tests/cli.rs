@@ -607,3 +607,39 @@ fn catalog_import_validates_and_lists() {
     );
     assert_eq!(text(&run(&["catalog", "list"]).stdout), list);
 }
+
+/// `demo --scale N` multiplies the demo with long invented notes, the same every time.
+#[test]
+fn scaled_demo_is_bigger_and_repeatable() {
+    let dir = common::temp_dir();
+    let read = |name: &str| {
+        let path = common::case_path(&dir, name);
+        let out = evalbench(&["demo", s(&path), "--scale", "2"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let mut snapshot = CaseStore::open_read_only(&path)
+            .unwrap()
+            .snapshot()
+            .unwrap();
+        snapshot.case_id.clear();
+        snapshot
+    };
+    let first = read("s1.evalcase");
+    assert_eq!(first.interviews.len(), 24);
+    assert_eq!(first.findings.len(), 30);
+    assert_eq!(first.actions.len(), 2 * (9 + 31));
+    let words: usize = first
+        .interviews
+        .iter()
+        .map(|i| i.notes.split_whitespace().count())
+        .sum();
+    assert!(words > 24 * 3300, "{words} words");
+    assert!(evalbench::privacy::scan_case(&first).is_empty());
+    assert_eq!(read("s2.evalcase"), first, "deterministic");
+    let out = evalbench(&[
+        "demo",
+        s(&common::case_path(&dir, "s3.evalcase")),
+        "--scale",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -170,8 +170,21 @@ impl CaseStore {
                 &partial,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
             )?;
+            // Nothing under the chosen name depends on these commits until the rename below,
+            // so the build skips the per-commit flush; the whole file is flushed once at the end.
+            store
+                .conn
+                .pragma_update(None, "synchronous", "OFF")
+                .map_err(|source| sql_err(&partial, source))?;
             store.initialise()?;
             build(&mut store)?;
+            store.close()?;
+            std::fs::File::open(&partial)
+                .and_then(|file| file.sync_all())
+                .map_err(|source| StoreError::Io {
+                    path: partial.clone(),
+                    source,
+                })?;
             Ok::<_, StoreError>(())
         })();
         if let Err(e) = result {
