@@ -17,6 +17,16 @@ fn evalbench(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The binary with its data folder (backups, imported catalogs) at `data`.
+fn evalbench_in(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .args(args)
+        .env("EVALBENCH_DATA_DIR", data)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -416,13 +426,7 @@ fn backups_are_listed_and_one_is_restored() {
     );
     store.close().unwrap();
 
-    let with_data = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_evalbench"))
-            .args(args)
-            .env("EVALBENCH_DATA_DIR", &data)
-            .output()
-            .unwrap()
-    };
+    let with_data = |args: &[&str]| evalbench_in(&data, args);
     let commands = dir.path().join("c.jsonl");
     std::fs::write(&commands, "{\"op\":\"set_phase\",\"phase\":\"closed\"}\n").unwrap();
     assert!(
@@ -553,13 +557,7 @@ fn audit_lists_the_journal_and_detects_an_edit() {
 fn catalog_import_validates_and_lists() {
     let dir = common::temp_dir();
     let data = dir.path().join("data");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_evalbench"))
-            .args(args)
-            .env("EVALBENCH_DATA_DIR", &data)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| evalbench_in(&data, args);
     let list_before = text(&run(&["catalog", "list"]).stdout);
     assert_eq!(list_before.lines().count(), 3, "{list_before}");
 
