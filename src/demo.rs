@@ -195,9 +195,36 @@ fn build_round(
         };
         let applied = store.apply(&Command::AddInterview {
             interview: interview.fields,
-            notes,
+            notes: notes.clone(),
         })?;
         let interview_id = InterviewId(created(&applied)?);
+        if long_notes {
+            // Excerpts cut from the invented notes too, as an evaluator marks evidence as she reads.
+            let mut codes: Vec<&String> = requirement_ids.keys().collect();
+            codes.sort();
+            for (n, (start_char, end_char)) in
+                stress::sentence_spans(&notes, interview.notes.chars().count())
+                    .into_iter()
+                    .step_by(stress::SENTENCES_PER_EXCERPT)
+                    .enumerate()
+            {
+                let code = codes[(index + n * 7) % codes.len().max(1)];
+                store.apply(&Command::AddExcerpt {
+                    interview_id,
+                    start_char,
+                    end_char,
+                    links: vec![RequirementLink {
+                        requirement_id: requirement(code)?,
+                        stance: if n % 3 == 0 {
+                            Stance::Contradicts
+                        } else {
+                            Stance::Supports
+                        },
+                    }],
+                    shareable: false,
+                })?;
+            }
+        }
         for excerpt in interview.excerpts {
             let (start_char, end_char) = find_char_span(&interview.notes, &excerpt.quote)
                 .ok_or_else(|| {

@@ -625,6 +625,15 @@ fn scaled_demo_is_bigger_and_repeatable() {
     assert_eq!(first.interviews.len(), 24);
     assert_eq!(first.findings.len(), 30);
     assert_eq!(first.actions.len(), 2 * (9 + 31));
+    assert!(
+        first.excerpt_count() > 2 * 35 + 24 * 5,
+        "excerpts cut from the long notes too"
+    );
+    for interview in &first.interviews {
+        for excerpt in &interview.excerpts {
+            assert!(excerpt.anchored && interview.notes.contains(&excerpt.quote));
+        }
+    }
     let words: usize = first
         .interviews
         .iter()

@@ -8,6 +8,9 @@ use crate::domain::{ActionFields, ActionStatus};
 /// make about a million words.
 pub const WORDS_PER_INTERVIEW: usize = 3300;
 
+/// One excerpt is cut for every this many invented sentences: about 3 000 excerpts at scale 25.
+pub const SENTENCES_PER_EXCERPT: usize = 45;
+
 /// Actions added per round beside the demo's own, so scale 25 has about a thousand.
 pub const EXTRA_ACTIONS_PER_ROUND: usize = 31;
 
@@ -88,6 +91,27 @@ pub fn filler(seed: u64, words: usize) -> String {
     text.trim_end().to_owned()
 }
 
+/// Character spans of the sentences in `text` from character `from` on (sentences end with
+/// ". " or ".\n" or the end).
+pub fn sentence_spans(text: &str, from: usize) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans = Vec::new();
+    let mut start = from;
+    for (i, c) in chars.iter().enumerate().skip(from) {
+        if *c == '.' {
+            if i + 1 > start {
+                spans.push((start, i + 1));
+            }
+            start = i + 1;
+            while start < chars.len() && chars[start].is_whitespace() {
+                start += 1;
+            }
+        }
+    }
+    spans.retain(|(a, b)| b > a && chars[*a..*b].iter().any(|c| c.is_alphanumeric()));
+    spans
+}
+
 /// An invented plan action, the same for the same `seed`.
 pub fn action(seed: u64) -> ActionFields {
     let mut sequence = Sequence(seed ^ 0x51_7cc1_b727_220a);
@@ -118,6 +142,18 @@ pub fn action(seed: u64) -> ActionFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentence_spans_cover_whole_sentences() {
+        let text = "Kort. To ord.\n\nTre små ord.";
+        let spans = sentence_spans(text, 0);
+        let quotes: Vec<String> = spans
+            .iter()
+            .map(|(a, b)| text.chars().skip(*a).take(b - a).collect())
+            .collect();
+        assert_eq!(quotes, ["Kort.", "To ord.", "Tre små ord."]);
+        assert_eq!(sentence_spans(text, 6).len(), 2);
+    }
 
     #[test]
     fn filler_is_repeatable_and_about_the_asked_length() {
