@@ -4,14 +4,13 @@
 
 mod common;
 
-use common::ui::{demo_workbench, harness};
+use common::ui::{demo_workbench, harness, stored};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use evalbench::app::Workbench;
 use evalbench::domain::{CaseSnapshot, EvidenceRef, Requirement, RoleGroup, Stance};
 use evalbench::i18n::{Lang, Quote, evidence_reference};
-use evalbench::store::CaseStore;
 use evalbench::ui::Page;
 
 /// The demo case on the coverage page, and its snapshot to compute expectations from.
@@ -21,10 +20,7 @@ fn on_coverage_page(
     nav_label: &str,
 ) -> (Harness<'static, Workbench>, CaseSnapshot) {
     let (workbench, path) = demo_workbench(dir, lang);
-    let snapshot = CaseStore::open_read_only(&path)
-        .unwrap()
-        .snapshot()
-        .unwrap();
+    let snapshot = stored(&path);
     let mut harness = harness(workbench);
     harness.run();
     harness.get_all_by_label(nav_label).next().unwrap().click();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::ui::{demo_workbench, harness, type_into};
+use common::ui::{demo_workbench, harness, stored, type_into};
 
 use egui_kittest::kittest::Queryable;
 use evalbench::app::{Settings, Workbench};
@@ -12,17 +12,13 @@ use evalbench::demo::DEMO_TODAY;
 use evalbench::dialogs::ScriptedDialogs;
 use evalbench::domain::{FindingKind, Phase};
 use evalbench::i18n::Lang;
-use evalbench::store::CaseStore;
 use evalbench::ui::Page;
 
 #[test]
 fn overview_shows_provider_and_real_counts() {
     let dir = common::temp_dir();
     let (workbench, path) = demo_workbench(&dir, Lang::Nb);
-    let snapshot = CaseStore::open_read_only(&path)
-        .unwrap()
-        .snapshot()
-        .unwrap();
+    let snapshot = stored(&path);
     let mut harness = harness(workbench);
     harness.run();
 
@@ -94,11 +90,8 @@ fn phase_change_in_the_ui_is_stored() {
     harness.get_by_label("Avsluttet").click();
     harness.run();
     // Durable at once: a second connection sees it while the app still has the case open.
-    let stored = CaseStore::open_read_only(&path)
-        .unwrap()
-        .snapshot()
-        .unwrap();
-    assert_eq!(stored.phase, Phase::Closed);
+    let saved = stored(&path);
+    assert_eq!(saved.phase, Phase::Closed);
     assert_eq!(
         harness.state().case().unwrap().snapshot().phase,
         Phase::Closed
@@ -155,26 +148,20 @@ fn new_case_form_checks_its_fields_then_creates_and_opens_the_case() {
 
     let case = harness.state().case().expect("the new case is open");
     assert_eq!(case.path(), path.as_path());
-    let stored = CaseStore::open_read_only(&path)
-        .unwrap()
-        .snapshot()
-        .unwrap();
-    assert_eq!(stored.facts.provider_name, "Testarrangør AS");
+    let saved = stored(&path);
+    assert_eq!(saved.facts.provider_name, "Testarrangør AS");
     assert_eq!(
-        stored.facts.org_number.map(|n| n.to_string()).as_deref(),
+        saved.facts.org_number.map(|n| n.to_string()).as_deref(),
         Some("921 734 581")
     );
-    assert!(!stored.requirements.is_empty(), "the catalog was adopted");
+    assert!(!saved.requirements.is_empty(), "the catalog was adopted");
 }
 
 #[test]
 fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
     let dir = common::temp_dir();
     let (workbench, path) = demo_workbench(&dir, Lang::Nb);
-    let before = CaseStore::open_read_only(&path)
-        .unwrap()
-        .snapshot()
-        .unwrap();
+    let before = stored(&path);
     let mut harness = harness(workbench);
     harness.run();
 
@@ -188,11 +175,8 @@ fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
     harness.get_by_label("NAV-enhet").focus();
     harness.run();
     harness.get_by_label_contains("Organisasjonsnummeret er ikke gyldig");
-    let stored = CaseStore::open_read_only(&path)
-        .unwrap()
-        .snapshot()
-        .unwrap();
-    assert_eq!(stored.facts.org_number, before.facts.org_number);
+    let saved = stored(&path);
+    assert_eq!(saved.facts.org_number, before.facts.org_number);
 
     // The NAV unit typed and left: stored as typed.
     harness.key_press(egui::Key::End);
@@ -200,15 +184,12 @@ fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
     harness.run();
     harness.get_by_label("Avtalte plasser").focus();
     harness.run();
-    let stored = CaseStore::open_read_only(&path)
-        .unwrap()
-        .snapshot()
-        .unwrap();
+    let saved = stored(&path);
     assert_eq!(
-        stored.facts.nav_unit,
+        saved.facts.nav_unit,
         format!("{} øst", before.facts.nav_unit)
     );
-    assert_eq!(stored.facts.provider_name, before.facts.provider_name);
+    assert_eq!(saved.facts.provider_name, before.facts.provider_name);
 
     // The gaps are listed, counted as the domain counts them.
     let warnings = before.warnings(DEMO_TODAY);
@@ -232,10 +213,7 @@ fn facts_are_edited_in_place_and_a_bad_org_number_is_held_back() {
 fn a_requirement_shows_its_evidence_and_leads_to_it() {
     let dir = common::temp_dir();
     let (workbench, path) = demo_workbench(&dir, Lang::Nb);
-    let snapshot = CaseStore::open_read_only(&path)
-        .unwrap()
-        .snapshot()
-        .unwrap();
+    let snapshot = stored(&path);
     let mut harness = harness(workbench);
     harness.run();
     harness.get_all_by_label("Krav").next().unwrap().click();
