@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Measure;
+pub use crate::domain::{Band, Question};
 
 /// The value of the `format` field every catalog file carries.
 pub const FORMAT: &str = "evalbench-catalog";
@@ -23,7 +24,39 @@ pub struct Catalog {
     pub language: String,
     /// The public document the catalog paraphrases, and its date.
     pub source: String,
+    /// What the catalog is: requirements to find against, or a fidelity scale to score.
+    #[serde(default, skip_serializing_if = "CatalogKind::is_requirements")]
+    pub kind: CatalogKind,
+    /// Only for a fidelity scale: the score range of every item and the bands of the total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
     pub areas: Vec<CatalogArea>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogKind {
+    #[default]
+    Requirements,
+    FidelityScale,
+}
+
+impl CatalogKind {
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+    fn is_requirements(&self) -> bool {
+        *self == CatalogKind::Requirements
+    }
+}
+
+/// The scoring rules of a fidelity scale. Band thresholds are settings of the catalog, since
+/// published versions of a scale do not always agree on them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub min: u8,
+    pub max: u8,
+    /// Bands by the lowest total that reaches them; the highest reached band applies.
+    pub bands: Vec<Band>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +75,15 @@ pub struct CatalogRequirement {
     pub text: String,
     #[serde(default)]
     pub guidance: String,
+    /// Where the evaluator may look for evidence, e.g. "kompetansematrise".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence_sources: Vec<String>,
+    /// Interview questions, each for the roles it suits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
+    /// Only in a fidelity scale: what each score means, lowest score first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<String>,
 }
 
 /// Why a catalog file was refused. Each variant names the file and where in it.
@@ -143,9 +185,116 @@ impl Catalog {
                         format!("requirement code \"{}\" is used twice", requirement.code),
                     ));
                 }
+                for (q, question) in requirement.questions.iter().enumerate() {
+                    if question.text.trim().is_empty() {
+                        return Err(invalid(
+                            format!("{path}.questions[{q}].text"),
+                            "must not be empty".into(),
+                        ));
+                    }
+                    if question.roles.is_empty() {
+                        return Err(invalid(
+                            format!("{path}.questions[{q}].roles"),
+                            "name at least one role the question is for".into(),
+                        ));
+                    }
+                }
+                self.validate_anchors(&path, requirement)
+                    .map_err(|(path, message)| invalid(path, message))?;
             }
         }
+        self.validate_scale()
+            .map_err(|(path, message)| invalid(path, message))
+    }
+
+    fn validate_anchors(
+        &self,
+        path: &str,
+        requirement: &CatalogRequirement,
+    ) -> Result<(), (String, String)> {
+        let Some(scale) = self.scale.as_ref().filter(|_| self.is_fidelity_scale()) else {
+            return if requirement.anchors.is_empty() {
+                Ok(())
+            } else {
+                Err((
+                    format!("{path}.anchors"),
+                    "anchors belong to items of a fidelity scale (\"kind\": \"fidelity_scale\")"
+                        .into(),
+                ))
+            };
+        };
+        let expected = usize::from(scale.max.saturating_sub(scale.min)) + 1;
+        if requirement.anchors.len() != expected {
+            return Err((
+                format!("{path}.anchors"),
+                format!(
+                    "expected {expected} anchor texts (scores {} to {}), found {}",
+                    scale.min,
+                    scale.max,
+                    requirement.anchors.len()
+                ),
+            ));
+        }
+        if let Some(a) = requirement.anchors.iter().position(|a| a.trim().is_empty()) {
+            return Err((format!("{path}.anchors[{a}]"), "must not be empty".into()));
+        }
         Ok(())
+    }
+
+    fn validate_scale(&self) -> Result<(), (String, String)> {
+        match (self.kind, &self.scale) {
+            (CatalogKind::Requirements, None) => Ok(()),
+            (CatalogKind::Requirements, Some(_)) => Err((
+                "scale".into(),
+                "only a fidelity scale (\"kind\": \"fidelity_scale\") has a scale".into(),
+            )),
+            (CatalogKind::FidelityScale, None) => Err((
+                "scale".into(),
+                "a fidelity scale needs \"scale\": {\"min\", \"max\", \"bands\"}".into(),
+            )),
+            (CatalogKind::FidelityScale, Some(scale)) => {
+                if scale.min >= scale.max {
+                    return Err((
+                        "scale.max".into(),
+                        format!("must be above min ({})", scale.min),
+                    ));
+                }
+                if scale.bands.is_empty() {
+                    return Err(("scale.bands".into(), "name at least one band".into()));
+                }
+                let highest = u32::from(scale.max) * self.requirement_count() as u32;
+                let mut previous = None;
+                for (b, band) in scale.bands.iter().enumerate() {
+                    if band.label.trim().is_empty() {
+                        return Err((
+                            format!("scale.bands[{b}].label"),
+                            "must not be empty".into(),
+                        ));
+                    }
+                    if previous.is_some_and(|p| band.min_total <= p) {
+                        return Err((
+                            format!("scale.bands[{b}].min_total"),
+                            "bands must be listed from the lowest total up".into(),
+                        ));
+                    }
+                    if band.min_total > highest {
+                        return Err((
+                            format!("scale.bands[{b}].min_total"),
+                            format!(
+                                "{} is above the highest possible total, {highest}",
+                                band.min_total
+                            ),
+                        ));
+                    }
+                    previous = Some(band.min_total);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn is_fidelity_scale(&self) -> bool {
+        self.kind == CatalogKind::FidelityScale
     }
 
     pub fn requirement_count(&self) -> usize {

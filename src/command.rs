@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::domain::{
     ActionFields, ActionId, ActionStatus, AttachmentRef, CaseFacts, DocumentReviewFields,
-    DocumentReviewId, EvidenceRef, ExcerptId, FeedbackMeeting, FindingFields, FindingId,
-    FindingKind, InterviewFields, InterviewId, KeyDates, Outcome, Phase, RequirementId,
-    RequirementLink,
+    DocumentReviewId, EvidenceRef, ExcerptId, FeedbackMeeting, FidelityItemId, FindingFields,
+    FindingId, FindingKind, InterviewFields, InterviewId, KeyDates, Outcome, Phase, Rater,
+    RequirementId, RequirementLink,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +32,40 @@ pub enum Command {
     /// Copies a catalog into a case that has no requirements yet.
     AdoptCatalog {
         catalog: Catalog,
+    },
+    /// Brings the case's copy of its catalog to another version of the same catalog: adds,
+    /// rewords and removes requirements by code. Links to a removed requirement go with it.
+    UpdateCatalog {
+        catalog: Catalog,
+    },
+
+    // --- interview guides ---
+    /// Ticks off (or un-ticks) guide question `question` of a requirement in an interview.
+    SetQuestionCovered {
+        interview_id: InterviewId,
+        requirement_id: RequirementId,
+        question: usize,
+        covered: bool,
+    },
+
+    // --- fidelity review ---
+    /// Copies a fidelity scale into a case that has none yet.
+    AdoptFidelityScale {
+        catalog: Catalog,
+    },
+    /// Sets one rater's score of one item, with the reasons and the evidence it rests on.
+    SetFidelityScore {
+        item_id: FidelityItemId,
+        rater: Rater,
+        score: u8,
+        #[serde(default)]
+        rationale: String,
+        #[serde(default)]
+        evidence: Vec<EvidenceRef>,
+    },
+    ClearFidelityScore {
+        item_id: FidelityItemId,
+        rater: Rater,
     },
 
     // --- interviews and excerpts ---

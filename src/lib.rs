@@ -6,12 +6,14 @@ pub mod attachments; // attached files: read in with a size limit, opened with t
 pub mod backups; // rotating backup copies of cases in the user's data folder
 pub mod catalog; // requirement catalogs as data: format, validation, the shipped catalogs
 pub mod catalog_library; // shipped and imported catalogs; import validates first
+pub mod catalog_update; // what moving a case to another catalog version changes, shown before it is applied
 pub mod cli; // the subcommands of the `evalbench` binary
 pub mod command; // the enum of every change to a case: the one door
 pub mod demo; // the invented demo case built from assets/demo
 pub mod dialogs; // native file dialogs behind a trait, so tests never open one
 pub mod domain; // plain types and rules; no I/O
 pub mod export; // JSON and Markdown outputs of a case
+pub mod guide; // interview guides: the catalog's questions for one role, grouped by area
 pub mod i18n; // the UI's words in Norwegian Bokmål and English
 pub mod privacy; // the identity-number guard: finds personal numbers, e-mail and phone numbers in text
 pub mod store; // the only place with SQL: open/migrate, apply, queries

@@ -145,6 +145,9 @@ pub struct CaseFacts {
     pub nav_unit: String,
     pub period_start: Option<Date>,
     pub period_end: Option<Date>,
+    /// The provider evaluates itself against the catalog (the evaluating organisation is the
+    /// provider, not NAV); the workflow is the same, the report says so.
+    pub self_evaluation: bool,
 }
 
 impl CaseFacts {

@@ -52,3 +52,8 @@ id_type!(
     ActionId,
     "action"
 );
+id_type!(
+    /// An item of the case's fidelity scale.
+    FidelityItemId,
+    "fidelity_item"
+);

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::ids::{ExcerptId, InterviewId};
+use super::ids::{ExcerptId, InterviewId, RequirementId};
 use super::requirement::RequirementLink;
 
 /// Who was interviewed, by position; the roles of DOMAIN.md.
@@ -180,6 +180,16 @@ pub struct Interview {
     pub fields: InterviewFields,
     pub notes: String,
     pub excerpts: Vec<Excerpt>,
+    /// Guide questions the evaluator ticked off as covered.
+    #[serde(default)]
+    pub covered_questions: Vec<QuestionRef>,
+}
+
+/// A guide question: the requirement it comes from and its place in that requirement's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct QuestionRef {
+    pub requirement_id: RequirementId,
+    pub question: usize,
 }
 
 /// The text between two character offsets, or `None` when the span does not fit the text.

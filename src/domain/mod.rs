@@ -3,6 +3,7 @@
 
 pub mod case;
 pub mod document;
+pub mod fidelity;
 pub mod finding;
 pub mod ids;
 pub mod interview;
@@ -14,14 +15,19 @@ pub mod snapshot;
 
 pub use case::{CaseFacts, KeyDates, Measure, OrgNumber, OrgNumberError, Phase};
 pub use document::{AttachmentRef, DocumentKind, DocumentReview, DocumentReviewFields};
+pub use fidelity::{
+    Band, FidelityItem, FidelityReview, FidelityScore, FidelitySection, FidelityTotals, Rater,
+};
 pub use finding::{EvidenceRef, Finding, FindingFields, FindingKind};
-pub use ids::{ActionId, DocumentReviewId, ExcerptId, FindingId, InterviewId, RequirementId};
+pub use ids::{
+    ActionId, DocumentReviewId, ExcerptId, FidelityItemId, FindingId, InterviewId, RequirementId,
+};
 pub use interview::{
     Excerpt, Interview, InterviewChannel, InterviewFields, InterviewSetting, ParticipantStage,
-    Role, RoleGroup,
+    QuestionRef, Role, RoleGroup,
 };
 pub use meeting::FeedbackMeeting;
 pub use outcome::Outcome;
 pub use plan::{Action, ActionFields, ActionStatus};
-pub use requirement::{Requirement, RequirementArea, RequirementLink, Stance};
+pub use requirement::{Question, Requirement, RequirementArea, RequirementLink, Stance};
 pub use snapshot::{CaseSnapshot, CatalogInfo, Warnings};

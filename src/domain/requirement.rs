@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ids::RequirementId;
+use super::interview::Role;
 
 /// A group of requirements, e.g. "Kompetanse".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +22,20 @@ pub struct Requirement {
     pub text: String,
     #[serde(default)]
     pub guidance: String,
+    /// Where evidence for it is usually found, as the catalog suggests.
+    #[serde(default)]
+    pub evidence_sources: Vec<String>,
+    /// Suggested interview questions, each for the roles it suits.
+    #[serde(default)]
+    pub questions: Vec<Question>,
+}
+
+/// An interview question the catalog suggests for people in the given roles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub roles: Vec<Role>,
+    pub text: String,
 }
 
 /// Whether a piece of evidence speaks for or against a requirement being met.

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Action, ActionId, ActionStatus, CaseFacts, DocumentReview, EvidenceRef, FeedbackMeeting,
-    Finding, FindingId, FindingKind, Interview, KeyDates, Outcome, Phase, Requirement,
-    RequirementArea, RequirementId, Role,
+    FidelityReview, Finding, FindingId, FindingKind, Interview, KeyDates, Outcome, Phase,
+    Requirement, RequirementArea, RequirementId, Role,
 };
 
 /// What the overview warns about: the gaps an evaluator must close before the report.
@@ -53,6 +53,8 @@ pub struct CaseSnapshot {
     pub feedback_meeting: FeedbackMeeting,
     pub actions: Vec<Action>,
     pub outcomes: Vec<Outcome>,
+    #[serde(default)]
+    pub fidelity: Option<FidelityReview>,
 }
 
 impl CaseSnapshot {

@@ -6,13 +6,12 @@ use std::path::Path;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::StoreError;
-use super::sql_types::{Code, JsonList};
-use crate::catalog::Catalog;
+use super::sql_types::{Code, Json, JsonList};
 use crate::command::Command;
 use crate::domain::interview::{char_span, find_char_span};
 use crate::domain::{
     ActionFields, DocumentReviewFields, DocumentReviewId, EvidenceRef, ExcerptId, FindingId,
-    FindingKind, InterviewFields, InterviewId, RequirementId, RequirementLink,
+    FindingKind, InterviewFields, InterviewId, Question, RequirementId, RequirementLink,
 };
 
 pub(super) enum ApplyError {
@@ -38,9 +37,9 @@ impl ApplyError {
     }
 }
 
-type Result<T> = std::result::Result<T, ApplyError>;
+pub(super) type Result<T> = std::result::Result<T, ApplyError>;
 
-fn reject<T>(reason: impl Into<String>) -> Result<T> {
+pub(super) fn reject<T>(reason: impl Into<String>) -> Result<T> {
     Err(ApplyError::Rejected(reason.into()))
 }
 
@@ -55,7 +54,8 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             check(facts.validate())?;
             tx.execute(
                 "UPDATE case_info SET provider_name = ?1, org_number = ?2, measure = ?3,
-                 agreed_places = ?4, nav_unit = ?5, period_start = ?6, period_end = ?7",
+                 agreed_places = ?4, nav_unit = ?5, period_start = ?6, period_end = ?7,
+                 self_evaluation = ?8",
                 params![
                     facts.provider_name.trim(),
                     facts.org_number.as_ref().map(|o| o.as_str().to_owned()),
@@ -64,6 +64,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                     facts.nav_unit.trim(),
                     facts.period_start,
                     facts.period_end,
+                    facts.self_evaluation,
                 ],
             )?;
             Ok("case".into())
@@ -88,7 +89,56 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             tx.execute("UPDATE case_info SET evaluators = ?1", [JsonList(cleaned)])?;
             Ok("case".into())
         }
-        Command::AdoptCatalog { catalog } => adopt_catalog(tx, catalog),
+        Command::AdoptCatalog { catalog } => super::catalog_copy::adopt(tx, catalog),
+        Command::UpdateCatalog { catalog } => super::catalog_copy::update(tx, catalog),
+        Command::SetQuestionCovered {
+            interview_id,
+            requirement_id,
+            question,
+            covered,
+        } => {
+            require_interview(tx, *interview_id)?;
+            let questions: Json<Vec<Question>> = tx
+                .query_row(
+                    "SELECT questions FROM requirement WHERE id = ?1",
+                    [requirement_id],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .map_or_else(|| reject(format!("there is no {requirement_id}")), Ok)?;
+            if *question >= questions.0.len() {
+                return reject(format!(
+                    "{requirement_id} has {} guide questions; there is no question {}",
+                    questions.0.len(),
+                    question + 1
+                ));
+            }
+            if *covered {
+                tx.execute(
+                    "INSERT OR IGNORE INTO interview_question (interview_id, requirement_id, question)
+                     VALUES (?1, ?2, ?3)",
+                    params![interview_id, requirement_id, *question as i64],
+                )?;
+            } else {
+                tx.execute(
+                    "DELETE FROM interview_question
+                     WHERE interview_id = ?1 AND requirement_id = ?2 AND question = ?3",
+                    params![interview_id, requirement_id, *question as i64],
+                )?;
+            }
+            Ok(interview_id.to_string())
+        }
+        Command::AdoptFidelityScale { catalog } => super::fidelity::adopt(tx, catalog),
+        Command::SetFidelityScore {
+            item_id,
+            rater,
+            score,
+            rationale,
+            evidence,
+        } => super::fidelity::set_score(tx, *item_id, *rater, *score, rationale, evidence),
+        Command::ClearFidelityScore { item_id, rater } => {
+            super::fidelity::clear_score(tx, *item_id, *rater)
+        }
 
         Command::AddInterview { interview, notes } => {
             check(interview.validate())?;
@@ -474,53 +524,6 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
     }
 }
 
-fn adopt_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> {
-    let existing: i64 = tx.query_row("SELECT count(*) FROM requirement", [], |row| row.get(0))?;
-    if existing > 0 {
-        return reject(
-            "the case already has its requirements; a catalog is adopted only once (updating a catalog is a separate, reviewed step)",
-        );
-    }
-    tx.execute(
-        "UPDATE case_info SET catalog_id = ?1, catalog_version = ?2, catalog_title = ?3, catalog_source = ?4",
-        params![catalog.id, catalog.version, catalog.title, catalog.source],
-    )?;
-    let mut position = 0_i64;
-    for (area_position, area) in catalog.areas.iter().enumerate() {
-        tx.execute(
-            "INSERT INTO requirement_area (code, title, position) VALUES (?1, ?2, ?3)",
-            params![area.code, area.title, area_position as i64],
-        )?;
-        for requirement in &area.requirements {
-            tx.execute(
-                "INSERT INTO requirement (area_code, code, title, text, guidance, position)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    area.code,
-                    requirement.code,
-                    requirement.title,
-                    requirement.text,
-                    requirement.guidance,
-                    position
-                ],
-            )
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    ApplyError::Rejected(format!(
-                        "requirement code {} appears twice in the catalog",
-                        requirement.code
-                    ))
-                }
-                other => ApplyError::Sql(other),
-            })?;
-            position += 1;
-        }
-    }
-    Ok(format!("catalog/{}", catalog.id))
-}
-
 fn update_interview(tx: &Transaction<'_>, id: InterviewId, fields: &InterviewFields) -> Result<()> {
     check(fields.validate())?;
     tx.execute(
@@ -674,7 +677,7 @@ fn action_count(tx: &Transaction<'_>, finding_id: FindingId) -> Result<i64> {
     )?)
 }
 
-fn require_row(tx: &Transaction<'_>, table: &str, id: i64, name: String) -> Result<()> {
+pub(super) fn require_row(tx: &Transaction<'_>, table: &str, id: i64, name: String) -> Result<()> {
     let found: Option<i64> = tx
         .query_row(
             &format!("SELECT 1 FROM {table} WHERE id = ?1"),

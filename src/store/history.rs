@@ -26,6 +26,10 @@ const TRACKED_TABLES: &[&str] = &[
     "feedback_meeting",
     "action",
     "outcome",
+    "interview_question",
+    "fidelity_scale",
+    "fidelity_item",
+    "fidelity_score",
 ];
 
 /// Creates the temporary log and triggers on this connection (never stored in the file).

@@ -7,6 +7,8 @@
 //! transactions, so WAL's write speed buys little here.
 
 mod apply;
+mod catalog_copy;
+mod fidelity;
 mod history;
 mod journal;
 mod lock;

@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::sql_types::{Code, JsonList};
+use super::sql_types::{Code, Json, JsonList};
 use super::{CaseStore, StoreError, sql_err};
 use crate::domain::{
     Action, ActionFields, AttachmentRef, CaseFacts, CaseSnapshot, CatalogInfo, DocumentReview,
     DocumentReviewFields, EvidenceRef, Excerpt, FeedbackMeeting, Finding, FindingFields,
-    InterviewFields, KeyDates, OrgNumber, Outcome, Requirement, RequirementArea, RequirementLink,
+    InterviewFields, KeyDates, OrgNumber, Outcome, QuestionRef, Requirement, RequirementArea,
+    RequirementLink,
 };
 use crate::domain::{ExcerptId, Interview};
 
@@ -130,7 +131,7 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
     let mut snapshot = conn.query_row(
         "SELECT case_id, provider_name, org_number, measure, agreed_places, nav_unit,
                 period_start, period_end, phase, feedback_meeting_date, plan_deadline, evaluators,
-                catalog_id, catalog_version, catalog_title
+                catalog_id, catalog_version, catalog_title, self_evaluation
          FROM case_info",
         [],
         |row| {
@@ -148,6 +149,7 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
                     nav_unit: row.get(5)?,
                     period_start: row.get(6)?,
                     period_end: row.get(7)?,
+                    self_evaluation: row.get(15)?,
                 },
                 phase: row.get::<_, Code<_>>(8)?.0,
                 key_dates: KeyDates {
@@ -180,7 +182,8 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
 
     snapshot.requirements = conn
         .prepare(
-            "SELECT id, area_code, code, title, text, guidance FROM requirement ORDER BY position",
+            "SELECT id, area_code, code, title, text, guidance, evidence_sources, questions
+             FROM requirement ORDER BY position",
         )?
         .query_map([], |row| {
             Ok(Requirement {
@@ -190,6 +193,8 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
                 title: row.get(3)?,
                 text: row.get(4)?,
                 guidance: row.get(5)?,
+                evidence_sources: row.get::<_, JsonList>(6)?.0,
+                questions: row.get::<_, Json<_>>(7)?.0,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -225,6 +230,27 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
             .push(excerpt);
     }
 
+    let mut covered_by_interview: HashMap<i64, Vec<QuestionRef>> = HashMap::new();
+    let mut statement = conn.prepare(
+        "SELECT interview_id, requirement_id, question FROM interview_question
+         ORDER BY interview_id, requirement_id, question",
+    )?;
+    for row in statement.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            QuestionRef {
+                requirement_id: row.get(1)?,
+                question: row.get::<_, i64>(2)? as usize,
+            },
+        ))
+    })? {
+        let (interview_id, question) = row?;
+        covered_by_interview
+            .entry(interview_id)
+            .or_default()
+            .push(question);
+    }
+
     snapshot.interviews = conn
         .prepare(
             "SELECT id, date, role, interviewees, stage, setting, channel, notes FROM interview
@@ -244,6 +270,7 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
                 },
                 notes: row.get(7)?,
                 excerpts: excerpts_by_interview.remove(&id.0).unwrap_or_default(),
+                covered_questions: covered_by_interview.remove(&id.0).unwrap_or_default(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -385,6 +412,7 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
         })?
         .collect::<rusqlite::Result<_>>()?;
 
+    snapshot.fidelity = super::fidelity::read(conn)?;
     Ok(snapshot)
 }
 

@@ -4,7 +4,9 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::domain::{ActionId, DocumentReviewId, ExcerptId, FindingId, InterviewId, RequirementId};
+use crate::domain::{
+    ActionId, DocumentReviewId, ExcerptId, FidelityItemId, FindingId, InterviewId, RequirementId,
+};
 
 macro_rules! sql_id {
     ($($name:ident),*) => {$(
@@ -27,7 +29,8 @@ sql_id!(
     ExcerptId,
     DocumentReviewId,
     FindingId,
-    ActionId
+    ActionId,
+    FidelityItemId
 );
 
 /// A unit-variant enum stored as its serde code (`"deviation"`, `"in_progress"` …).
@@ -69,6 +72,25 @@ impl FromSql for JsonList {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         serde_json::from_str(value.as_str()?)
             .map(JsonList)
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// Any serde value stored as JSON text (questions, anchors, bands, evidence lists).
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> ToSql for Json<T> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        serde_json::to_string(&self.0)
+            .map(ToSqlOutput::from)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+    }
+}
+
+impl<T: DeserializeOwned> FromSql for Json<T> {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        serde_json::from_str(value.as_str()?)
+            .map(Json)
             .map_err(|e| FromSqlError::Other(Box::new(e)))
     }
 }

@@ -714,6 +714,8 @@ mod tests {
             title: code.into(),
             text: String::new(),
             guidance: String::new(),
+            evidence_sources: Vec::new(),
+            questions: Vec::new(),
         }
     }
 
@@ -749,6 +751,7 @@ mod tests {
                     links,
                 })
                 .collect(),
+            covered_questions: Vec::new(),
         }
     }
 

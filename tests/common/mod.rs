@@ -37,6 +37,7 @@ pub fn facts() -> CaseFacts {
         nav_unit: "NAV Testby".into(),
         period_start: Some(jiff::civil::date(2026, 1, 12)),
         period_end: Some(jiff::civil::date(2026, 3, 20)),
+        self_evaluation: false,
     }
 }
 

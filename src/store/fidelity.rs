@@ -1,0 +1,216 @@
+//! The case's fidelity review: its copy of a scale and each rater's scores.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::apply::{Result, reject};
+use super::sql_types::{Code, Json};
+use crate::catalog::Catalog;
+use crate::domain::{
+    Band, EvidenceRef, FidelityItem, FidelityItemId, FidelityReview, FidelityScore,
+    FidelitySection, Rater,
+};
+
+pub(super) fn adopt(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> {
+    let Some(scale) = catalog
+        .scale
+        .as_ref()
+        .filter(|_| catalog.is_fidelity_scale())
+    else {
+        return reject(format!(
+            "{} is not a fidelity scale (it has no \"kind\": \"fidelity_scale\")",
+            catalog.id
+        ));
+    };
+    let existing: i64 =
+        tx.query_row("SELECT count(*) FROM fidelity_scale", [], |row| row.get(0))?;
+    if existing > 0 {
+        return reject("the case already has a fidelity review; a case holds one scale");
+    }
+    let sections: Vec<FidelitySection> = catalog
+        .areas
+        .iter()
+        .map(|a| FidelitySection {
+            code: a.code.clone(),
+            title: a.title.clone(),
+        })
+        .collect();
+    tx.execute(
+        "INSERT INTO fidelity_scale (singleton, catalog_id, version, title, source, min_score,
+                                     max_score, bands, sections)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            catalog.id,
+            catalog.version,
+            catalog.title,
+            catalog.source,
+            scale.min,
+            scale.max,
+            Json(&scale.bands),
+            Json(&sections)
+        ],
+    )?;
+    let mut position = 0_i64;
+    for area in &catalog.areas {
+        for item in &area.requirements {
+            tx.execute(
+                "INSERT INTO fidelity_item (section_code, code, title, text, guidance, anchors,
+                                            position)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    area.code,
+                    item.code,
+                    item.title,
+                    item.text,
+                    item.guidance,
+                    Json(&item.anchors),
+                    position
+                ],
+            )?;
+            position += 1;
+        }
+    }
+    Ok(format!("fidelity/{}", catalog.id))
+}
+
+pub(super) fn set_score(
+    tx: &Transaction<'_>,
+    item_id: FidelityItemId,
+    rater: Rater,
+    score: u8,
+    rationale: &str,
+    evidence: &[EvidenceRef],
+) -> Result<String> {
+    let range: Option<(u8, u8)> = tx
+        .query_row(
+            "SELECT min_score, max_score FROM fidelity_scale",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((min, max)) = range else {
+        return reject("the case has no fidelity review");
+    };
+    if !(min..=max).contains(&score) {
+        return reject(format!(
+            "score {score} is outside the scale ({min} to {max})"
+        ));
+    }
+    super::apply::require_row(tx, "fidelity_item", item_id.0, item_id.to_string())?;
+    for reference in evidence {
+        match reference {
+            EvidenceRef::Excerpt(id) => {
+                super::apply::require_row(tx, "excerpt", id.0, id.to_string())?;
+            }
+            EvidenceRef::DocumentReview(id) => {
+                super::apply::require_row(tx, "document_review", id.0, id.to_string())?;
+            }
+        }
+    }
+    tx.execute(
+        "INSERT INTO fidelity_score (item_id, rater, score, rationale, evidence)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (item_id, rater) DO UPDATE
+         SET score = excluded.score, rationale = excluded.rationale, evidence = excluded.evidence",
+        params![
+            item_id,
+            Code(rater),
+            score,
+            rationale.trim(),
+            Json(evidence)
+        ],
+    )?;
+    Ok(item_id.to_string())
+}
+
+pub(super) fn clear_score(
+    tx: &Transaction<'_>,
+    item_id: FidelityItemId,
+    rater: Rater,
+) -> Result<String> {
+    let removed = tx.execute(
+        "DELETE FROM fidelity_score WHERE item_id = ?1 AND rater = ?2",
+        params![item_id, Code(rater)],
+    )?;
+    if removed == 0 {
+        return reject(format!("{item_id} has no {} score", rater.code()));
+    }
+    Ok(item_id.to_string())
+}
+
+/// The review, or `None` when the case has no fidelity scale. Evidence that has since been
+/// deleted is left out rather than shown as a dangling reference.
+pub(super) fn read(conn: &Connection) -> rusqlite::Result<Option<FidelityReview>> {
+    let Some(mut review) = conn
+        .query_row(
+            "SELECT catalog_id, version, title, source, min_score, max_score, bands, sections
+             FROM fidelity_scale",
+            [],
+            |row| {
+                Ok(FidelityReview {
+                    catalog_id: row.get(0)?,
+                    version: row.get(1)?,
+                    title: row.get(2)?,
+                    source: row.get(3)?,
+                    min: row.get(4)?,
+                    max: row.get(5)?,
+                    bands: row.get::<_, Json<Vec<Band>>>(6)?.0,
+                    sections: row.get::<_, Json<Vec<FidelitySection>>>(7)?.0,
+                    items: Vec::new(),
+                    scores: Vec::new(),
+                })
+            },
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    review.items = conn
+        .prepare(
+            "SELECT id, section_code, code, title, text, guidance, anchors FROM fidelity_item
+             ORDER BY position",
+        )?
+        .query_map([], |row| {
+            Ok(FidelityItem {
+                id: row.get(0)?,
+                section_code: row.get(1)?,
+                code: row.get(2)?,
+                title: row.get(3)?,
+                text: row.get(4)?,
+                guidance: row.get(5)?,
+                anchors: row.get::<_, Json<Vec<String>>>(6)?.0,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let excerpts: std::collections::HashSet<i64> = ids(conn, "SELECT id FROM excerpt")?;
+    let documents: std::collections::HashSet<i64> = ids(conn, "SELECT id FROM document_review")?;
+    review.scores = conn
+        .prepare(
+            "SELECT s.item_id, s.rater, s.score, s.rationale, s.evidence
+             FROM fidelity_score s JOIN fidelity_item i ON i.id = s.item_id
+             ORDER BY i.position, s.rater",
+        )?
+        .query_map([], |row| {
+            let evidence: Vec<EvidenceRef> = row.get::<_, Json<Vec<EvidenceRef>>>(4)?.0;
+            Ok(FidelityScore {
+                item_id: row.get(0)?,
+                rater: row.get::<_, Code<_>>(1)?.0,
+                score: row.get(2)?,
+                rationale: row.get(3)?,
+                evidence: evidence
+                    .into_iter()
+                    .filter(|e| match e {
+                        EvidenceRef::Excerpt(id) => excerpts.contains(&id.0),
+                        EvidenceRef::DocumentReview(id) => documents.contains(&id.0),
+                    })
+                    .collect(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(review))
+}
+
+fn ids(conn: &Connection, sql: &str) -> rusqlite::Result<std::collections::HashSet<i64>> {
+    conn.prepare(sql)?
+        .query_map([], |row| row.get(0))?
+        .collect()
+}
