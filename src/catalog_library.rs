@@ -94,11 +94,26 @@ impl CatalogLibrary {
     /// Validates `file` and copies it into the library as `ID-VERSION.json`.
     pub fn import(&self, file: &Path) -> Result<(Catalog, PathBuf), ImportError> {
         let catalog = read_catalog(file)?;
+        let path = self.add(&catalog)?;
+        Ok((catalog, path))
+    }
+
+    /// Adds a catalog (e.g. one written in the app's editor) as `ID-VERSION.json`, after the
+    /// same validation as an import. The same catalog again is a no-op; a different one under
+    /// an id and version that is taken is refused.
+    pub fn add(&self, catalog: &Catalog) -> Result<PathBuf, ImportError> {
+        let name = format!("{}-{}", catalog.id, catalog.version);
+        let text = serde_json::to_string_pretty(catalog).map_err(|e| ImportError::Write {
+            path: self.folder.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        let catalog = Catalog::parse(&name, &text)
+            .map_err(|e| ImportError::Invalid(PathBuf::from(&name), e))?;
         if let Some((existing, origin)) = self.find(&catalog.id, Some(&catalog.version)) {
             if existing == catalog
                 && let Origin::Imported(path) = origin
             {
-                return Ok((catalog, path));
+                return Ok(path);
             }
             return Err(ImportError::Conflict {
                 id: catalog.id,
@@ -125,10 +140,6 @@ impl CatalogLibrary {
             .collect();
         let target = self.folder.join(format!("{name}.json"));
         let partial = self.folder.join(format!(".{name}.json.partial"));
-        let text = serde_json::to_string_pretty(&catalog).map_err(|e| ImportError::Write {
-            path: target.clone(),
-            source: std::io::Error::other(e),
-        })?;
         std::fs::write(&partial, text)
             .and_then(|()| std::fs::rename(&partial, &target))
             .map_err(|source| {
@@ -138,7 +149,7 @@ impl CatalogLibrary {
                     source,
                 }
             })?;
-        Ok((catalog, target))
+        Ok(target)
     }
 }
 

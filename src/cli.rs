@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::catalog_library::{CatalogLibrary, Origin};
 use crate::command::Command;
-use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber};
+use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber, Role};
 use crate::export;
 use crate::i18n::Lang;
 use crate::privacy;
@@ -45,6 +46,25 @@ pub enum CliCommand {
         measure: MeasureArg,
         #[arg(long)]
         org_number: Option<String>,
+        /// Use this catalog (its newest version) instead of the shipped one for the measure.
+        #[arg(long, value_name = "ID")]
+        catalog: Option<String>,
+        /// The provider evaluates itself: same workflow, marked as a self-evaluation.
+        #[arg(long)]
+        self_evaluation: bool,
+    },
+    /// Print an interview guide for one role from the case's catalog, as Markdown for printing.
+    Guide {
+        file: PathBuf,
+        /// nav_manager, nav_department_leader, measure_coordinator, nav_adviser, provider_ceo,
+        /// measure_leader, job_specialist, provider_adviser or participant.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Output file, or `-` for standard output.
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
     },
     /// Check a case: integrity, schema version, counts. Exit code 0 only if healthy.
     Check { file: PathBuf },
@@ -101,6 +121,37 @@ pub enum CatalogAction {
     },
     /// Validate a catalog file and add it to the catalogs; a file with errors changes nothing.
     Import { file: PathBuf },
+    /// An interview guide for one role from a catalog, as Markdown.
+    Guide {
+        id: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
+    },
+    /// Show what moving a case to another version of its catalog changes (the newest unless
+    /// --to is given); apply it only with --accept.
+    Update {
+        file: PathBuf,
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        #[arg(long)]
+        accept: bool,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    let code = text.trim().replace('-', "_");
+    serde_json::from_value(serde_json::Value::String(code)).map_err(|_| {
+        let all: Vec<String> = Role::ALL
+            .iter()
+            .filter_map(|r| serde_json::to_value(r).ok())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        format!("unknown role «{text}»; one of: {}", all.join(", "))
+    })
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -153,6 +204,8 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             provider,
             measure,
             org_number,
+            catalog,
+            self_evaluation,
         } => {
             let org_number = org_number
                 .as_deref()
@@ -163,12 +216,25 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
                 provider_name: provider,
                 org_number,
                 measure: measure.into(),
+                self_evaluation,
                 ..CaseFacts::default()
             };
             facts
                 .validate()
                 .map_err(|e| anyhow::anyhow!("--provider: {e}"))?;
-            crate::app::create_case(&file, facts)?;
+            let catalog = match catalog {
+                Some(id) => match CatalogLibrary::default().find(&id, None) {
+                    Some((catalog, _)) if !catalog.is_fidelity_scale() => catalog,
+                    Some(_) => {
+                        bail!("--catalog: {id} is a fidelity scale, not a requirement catalog.")
+                    }
+                    None => bail!(
+                        "--catalog: no catalog {id}; `evalbench catalog list` shows the ones there are."
+                    ),
+                },
+                None => crate::catalog::builtin_for(facts.measure)?,
+            };
+            crate::app::create_case(&file, facts, catalog)?;
             println!("created {}", file.display());
         }
         CliCommand::Check { file } => return check(&file),
@@ -193,12 +259,26 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         CliCommand::Backups { file, restore } => return backups(&file, restore),
         CliCommand::Audit { file, verify } => return audit(&file, verify),
         CliCommand::Catalog { action } => catalog(action)?,
+        CliCommand::Guide {
+            file,
+            role,
+            out,
+            lang,
+        } => {
+            let snapshot = store::read_case(&file)?;
+            let title = snapshot
+                .catalog
+                .as_ref()
+                .map(|c| format!("{} ({})", c.title, c.version))
+                .unwrap_or_default();
+            let guide = crate::guide::for_case(&snapshot, role);
+            write_output(&out, &crate::guide::markdown(&guide, &title, lang.into()))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn catalog(action: CatalogAction) -> anyhow::Result<()> {
-    use crate::catalog_library::{CatalogLibrary, Origin};
     let library = CatalogLibrary::default();
     let mut out = std::io::stdout().lock();
     match action {
@@ -249,7 +329,110 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
                 path.display()
             )?;
         }
+        CatalogAction::Guide {
+            id,
+            role,
+            out,
+            lang,
+        } => {
+            let Some((catalog, _)) = library.find(&id, None) else {
+                bail!("No catalog {id}; `evalbench catalog list` shows the ones there are.");
+            };
+            let guide = crate::guide::for_catalog(&catalog, role);
+            let title = format!("{} ({})", catalog.title, catalog.version);
+            write_output(&out, &crate::guide::markdown(&guide, &title, lang.into()))?;
+        }
+        CatalogAction::Update { file, to, accept } => {
+            return update_catalog(&library, &file, to.as_deref(), accept);
+        }
     }
+    Ok(())
+}
+
+/// Prints the differences; applies them only when the user said `--accept`.
+fn update_catalog(
+    library: &CatalogLibrary,
+    file: &Path,
+    to: Option<&str>,
+    accept: bool,
+) -> anyhow::Result<()> {
+    let snapshot = store::read_case(file)?;
+    let Some(current) = snapshot.catalog.clone() else {
+        bail!("{} has no catalog to update.", file.display());
+    };
+    let Some((catalog, _)) = library.find(&current.id, to) else {
+        bail!(
+            "No catalog {}{}; `evalbench catalog list` shows the ones there are.",
+            current.id,
+            to.map(|v| format!(" version {v}")).unwrap_or_default()
+        );
+    };
+    if catalog.version == current.version {
+        println!(
+            "{} already follows {} version {}; nothing to update.",
+            file.display(),
+            current.id,
+            current.version
+        );
+        return Ok(());
+    }
+    let diff = crate::catalog_update::diff(&snapshot, &catalog);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} {} → {}: {} added, {} reworded, {} removed",
+        diff.catalog_id,
+        diff.from_version,
+        diff.to_version,
+        diff.added.len(),
+        diff.reworded.len(),
+        diff.removed.len()
+    )?;
+    for added in &diff.added {
+        writeln!(out, "+ {} {} ({})", added.code, added.title, added.area)?;
+    }
+    for reworded in &diff.reworded {
+        let fields: Vec<String> = reworded
+            .changes
+            .iter()
+            .filter_map(|c| serde_json::to_value(c.field).ok())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        writeln!(
+            out,
+            "~ {} {}: {} changed; {} evidence, {} findings",
+            reworded.code,
+            reworded.title,
+            fields.join(", "),
+            reworded.uses.evidence,
+            reworded.uses.findings.len()
+        )?;
+    }
+    for removed in &diff.removed {
+        writeln!(
+            out,
+            "- {} {}: unlinks {} evidence and {} findings",
+            removed.code,
+            removed.title,
+            removed.uses.evidence,
+            removed.uses.findings.len()
+        )?;
+    }
+    if !accept {
+        writeln!(
+            out,
+            "Nothing was changed; run again with --accept to apply."
+        )?;
+        return Ok(());
+    }
+    let mut store = CaseStore::open(file)?;
+    store.apply(&Command::UpdateCatalog { catalog })?;
+    store.close()?;
+    writeln!(
+        out,
+        "Applied; the case now follows version {}.",
+        diff.to_version
+    )?;
     Ok(())
 }
 

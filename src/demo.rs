@@ -13,7 +13,7 @@ use crate::domain::interview::find_char_span;
 use crate::domain::{
     ActionFields, CaseFacts, DocumentReviewFields, DocumentReviewId, EvidenceRef, ExcerptId,
     FeedbackMeeting, FindingFields, FindingId, FindingKind, InterviewFields, InterviewId, KeyDates,
-    Outcome, Phase, RequirementId, RequirementLink, Stance,
+    Outcome, Phase, Rater, RequirementId, RequirementLink, Stance,
 };
 use crate::store::{CaseStore, StoreError};
 
@@ -35,6 +35,26 @@ struct DemoCase {
     feedback_meeting: FeedbackMeeting,
     actions: Vec<DemoAction>,
     outcomes: Vec<Outcome>,
+    fidelity: Option<DemoFidelity>,
+}
+
+/// A complete fidelity review: both evaluators' scores and the consensus for every item.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoFidelity {
+    catalog: String,
+    scores: Vec<DemoFidelityScore>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoFidelityScore {
+    item: String,
+    first: u8,
+    second: u8,
+    consensus: u8,
+    rationale: String,
+    evidence: Vec<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -111,8 +131,15 @@ pub fn write_demo_scaled(path: &Path, scale: u32) -> Result<(), StoreError> {
             store.set_author(evaluator.clone());
         }
         let requirement_ids = build_header(store, &demo, catalog)?;
+        let mut first_round_evidence = HashMap::new();
         for round in 0..scale.max(1) {
-            build_round(store, demo.clone(), &requirement_ids, round, scale > 1)?;
+            let evidence = build_round(store, demo.clone(), &requirement_ids, round, scale > 1)?;
+            if round == 0 {
+                first_round_evidence = evidence;
+            }
+        }
+        if let Some(fidelity) = &demo.fidelity {
+            build_fidelity(store, fidelity, &first_round_evidence)?;
         }
         store.apply(&Command::SetFeedbackMeeting {
             meeting: demo.feedback_meeting.clone(),
@@ -154,13 +181,66 @@ fn build_header(
 }
 
 /// One copy of the demo's interviews, documents, findings and actions.
+/// The scale, then each item's three scores. The evaluators' own scores carry no rationale;
+/// the consensus carries the agreed one.
+fn build_fidelity(
+    store: &mut CaseStore,
+    fidelity: &DemoFidelity,
+    evidence: &HashMap<String, EvidenceRef>,
+) -> Result<(), StoreError> {
+    let catalog =
+        catalog::builtin_by_file(&fidelity.catalog).map_err(|e| bad_demo(e.to_string()))?;
+    store.apply(&Command::AdoptFidelityScale { catalog })?;
+    let review = store
+        .snapshot()?
+        .fidelity
+        .ok_or_else(|| bad_demo("the fidelity scale was not adopted".into()))?;
+    for score in &fidelity.scores {
+        let item = review
+            .items
+            .iter()
+            .find(|i| i.code == score.item)
+            .ok_or_else(|| bad_demo(format!("unknown fidelity item {}", score.item)))?;
+        let sources = score
+            .evidence
+            .iter()
+            .map(|key| {
+                evidence
+                    .get(key)
+                    .copied()
+                    .ok_or_else(|| bad_demo(format!("unknown evidence key {key}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        for (rater, value, rationale) in [
+            (Rater::First, score.first, ""),
+            (Rater::Second, score.second, ""),
+            (Rater::Consensus, score.consensus, score.rationale.as_str()),
+        ] {
+            store.apply(&Command::SetFidelityScore {
+                item_id: item.id,
+                rater,
+                score: value,
+                rationale: rationale.to_owned(),
+                evidence: if rater == Rater::Consensus {
+                    sources.clone()
+                } else {
+                    Vec::new()
+                },
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// One copy of the demo's interviews, documents, findings and actions; returns the evidence by
+/// the demo file's keys.
 fn build_round(
     store: &mut CaseStore,
     demo: DemoCase,
     requirement_ids: &HashMap<String, RequirementId>,
     round: u32,
     long_notes: bool,
-) -> Result<(), StoreError> {
+) -> Result<HashMap<String, EvidenceRef>, StoreError> {
     let requirement = |code: &str| {
         requirement_ids
             .get(code)
@@ -320,7 +400,7 @@ fn build_round(
             })?;
         }
     }
-    Ok(())
+    Ok(evidence)
 }
 
 fn created(applied: &crate::store::Applied) -> Result<i64, StoreError> {

@@ -11,6 +11,15 @@ pub trait FileDialogs {
     fn pick_case_to_save(&mut self, suggested_name: &str) -> Option<PathBuf>;
     /// Any file to attach to a document review.
     fn pick_file_to_attach(&mut self) -> Option<PathBuf>;
+    /// A file to read of the given kind (e.g. a catalog to import).
+    fn pick_file_to_open(&mut self, kind: &str, extensions: &[&str]) -> Option<PathBuf>;
+    /// Where to write an export of the given kind; the first extension is added when missing.
+    fn pick_file_to_save(
+        &mut self,
+        suggested_name: &str,
+        kind: &str,
+        extensions: &[&str],
+    ) -> Option<PathBuf>;
 }
 
 /// The operating system's dialogs, through `rfd`.
@@ -42,6 +51,28 @@ impl FileDialogs for NativeDialogs {
     fn pick_file_to_attach(&mut self) -> Option<PathBuf> {
         rfd::FileDialog::new().pick_file()
     }
+
+    fn pick_file_to_open(&mut self, kind: &str, extensions: &[&str]) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .add_filter(kind, extensions)
+            .pick_file()
+    }
+
+    fn pick_file_to_save(
+        &mut self,
+        suggested_name: &str,
+        kind: &str,
+        extensions: &[&str],
+    ) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .add_filter(kind, extensions)
+            .set_file_name(suggested_name)
+            .save_file()
+            .map(|path| match (path.extension(), extensions.first()) {
+                (None, Some(extension)) => path.with_extension(extension),
+                _ => path,
+            })
+    }
 }
 
 /// Answers queued in advance; an empty queue means "cancelled". For tests.
@@ -60,6 +91,19 @@ impl FileDialogs for ScriptedDialogs {
     }
 
     fn pick_file_to_attach(&mut self) -> Option<PathBuf> {
+        self.answers.pop_front().flatten()
+    }
+
+    fn pick_file_to_open(&mut self, _kind: &str, _extensions: &[&str]) -> Option<PathBuf> {
+        self.answers.pop_front().flatten()
+    }
+
+    fn pick_file_to_save(
+        &mut self,
+        _suggested_name: &str,
+        _kind: &str,
+        _extensions: &[&str],
+    ) -> Option<PathBuf> {
         self.answers.pop_front().flatten()
     }
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
+mod catalog_editor;
+mod catalogs;
 mod new_case;
 mod search;
 mod shell;
@@ -19,6 +21,8 @@ use search::SearchPanel;
 
 use crate::attachments;
 use crate::backups::Backups;
+use crate::catalog::Catalog;
+use crate::catalog_library::CatalogLibrary;
 use crate::command::Command;
 use crate::dialogs::FileDialogs;
 use crate::domain::AttachmentRef;
@@ -82,6 +86,13 @@ pub struct Workbench {
     backups: Option<Backups>,
     /// The history window: an entity's name and its journal rows.
     history: Option<(String, Vec<JournalEntry>)>,
+    /// Shipped and imported catalogs, read when first needed and after an import.
+    catalogs: CatalogLibrary,
+    catalog_list: Option<Vec<Catalog>>,
+    /// "Oppdater katalog": a newer version and what it would change, until accepted or rejected.
+    catalog_update: Option<catalogs::CatalogUpdate>,
+    /// "Ny katalog": a catalog being written.
+    catalog_editor: Option<catalog_editor::CatalogEditor>,
 }
 
 impl Workbench {
@@ -98,7 +109,45 @@ impl Workbench {
             search: None,
             backups: None,
             history: None,
+            catalogs: CatalogLibrary::default(),
+            catalog_list: None,
+            catalog_update: None,
+            catalog_editor: None,
         }
+    }
+
+    /// Reads catalogs from (and imports them into) `library` instead of the user's folder.
+    #[must_use]
+    pub fn with_catalogs(mut self, library: CatalogLibrary) -> Workbench {
+        self.catalogs = library;
+        self.catalog_list = None;
+        self
+    }
+
+    /// Every catalog in the library, newest version of each id last.
+    pub(super) fn catalog_list(&mut self) -> &[Catalog] {
+        self.catalog_list
+            .get_or_insert_with(|| self.catalogs.all().into_iter().map(|(c, _)| c).collect())
+    }
+
+    /// (id, "title (version)") of each requirement catalog's newest version.
+    pub(super) fn requirement_catalogs(&mut self) -> Vec<(String, String)> {
+        let mut newest: Vec<&Catalog> = Vec::new();
+        for catalog in self
+            .catalog_list()
+            .iter()
+            .filter(|c| !c.is_fidelity_scale())
+        {
+            match newest.iter_mut().find(|c| c.id == catalog.id) {
+                Some(known) if known.version < catalog.version => *known = catalog,
+                Some(_) => {}
+                None => newest.push(catalog),
+            }
+        }
+        newest
+            .into_iter()
+            .map(|c| (c.id.clone(), format!("{} ({})", c.title, c.version)))
+            .collect()
     }
 
     /// Pins "today" (for overdue marks), so tests do not depend on the clock.
@@ -327,6 +376,9 @@ impl Workbench {
         }
 
         let mut commands = Vec::new();
+        if matches!(self.settings.page, Page::Fidelity | Page::Requirements) {
+            self.catalog_list();
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if let Some(case) = &self.case {
                 let context = PageContext {
@@ -334,6 +386,7 @@ impl Workbench {
                     privacy_hits: &case.privacy_hits,
                     lang,
                     today: self.today,
+                    catalogs: self.catalog_list.as_deref().unwrap_or_default(),
                 };
                 ui::page_ui(
                     ui,
@@ -363,6 +416,8 @@ impl Workbench {
         }
         self.new_case_ui(ui.ctx());
         self.history_ui(ui.ctx());
+        self.catalog_update_ui(ui.ctx());
+        self.catalog_editor_ui(ui.ctx());
         self.apply_pending();
         if let Some(due) = self.pages.drafts.next_due_in(now) {
             ui.ctx()
@@ -418,6 +473,40 @@ impl Workbench {
                     }),
                     Err(message) => self.notice = Some(Notice::Error(message)),
                 }
+            }
+            Request::ReviewCatalogUpdate => self.review_catalog_update(),
+            Request::ExportGuide(role) => {
+                let Some(case) = &self.case else { return };
+                let snapshot = &case.snapshot;
+                let suggested = format!(
+                    "{} – {}.md",
+                    t(lang, "guide.toggle"),
+                    crate::i18n::Labelled::label(&role, lang)
+                );
+                let Some(path) = self.dialogs.pick_file_to_save(
+                    &suggested,
+                    t(lang, "guide.export_kind"),
+                    &["md"],
+                ) else {
+                    return;
+                };
+                let title = snapshot
+                    .catalog
+                    .as_ref()
+                    .map(|c| format!("{} ({})", c.title, c.version))
+                    .unwrap_or_default();
+                let text =
+                    crate::guide::markdown(&crate::guide::for_case(snapshot, role), &title, lang);
+                self.notice = Some(match write_file(&path, &text) {
+                    Ok(()) => {
+                        Notice::Info(tf(lang, "guide.exported", &[("path", &path.display())]))
+                    }
+                    Err(e) => Notice::Error(tf(
+                        lang,
+                        "error.write_file",
+                        &[("path", &path.display()), ("reason", &e)],
+                    )),
+                });
             }
             Request::History { target, title } => {
                 let Some(case) = &self.case else { return };
@@ -592,6 +681,23 @@ impl Workbench {
                     self.open_search();
                 }
             });
+            ui.menu_button(t(lang, "menu.catalogs"), |ui| {
+                if ui.button(t(lang, "menu.import_catalog")).clicked() {
+                    self.import_catalog_with_dialog();
+                }
+                if ui.button(t(lang, "menu.new_catalog")).clicked() {
+                    self.catalog_editor = Some(catalog_editor::CatalogEditor::blank());
+                }
+                if ui
+                    .add_enabled(
+                        self.case.is_some(),
+                        egui::Button::new(t(lang, "menu.update_catalog")),
+                    )
+                    .clicked()
+                {
+                    self.review_catalog_update();
+                }
+            });
             ui.menu_button(t(lang, "menu.view"), |ui| {
                 for option in Lang::ALL {
                     ui.radio_value(&mut self.settings.lang, option, option.native_name());
@@ -674,4 +780,17 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
 /// A command's name for "Angre: …", e.g. `add_interview` → "nytt intervju".
 pub fn op_text(lang: Lang, op: &str) -> String {
     t(lang, &format!("op.{op}")).to_owned()
+}
+
+/// Writes a whole file through a temporary neighbour and a rename, so a failed write never
+/// leaves half a file under the chosen name.
+pub(crate) fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, text)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&partial);
+        })
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::{Workbench, error_text};
-use crate::catalog;
+use crate::catalog::{self, Catalog};
 use crate::command::Command;
 use crate::domain::{CaseFacts, Measure, OrgNumber};
 use crate::i18n::t;
@@ -16,12 +16,16 @@ pub(super) struct NewCaseForm {
     provider_name: String,
     org_number: String,
     measure: Measure,
+    /// A catalog from the library (id); `None` takes the shipped one for the measure.
+    catalog: Option<String>,
+    self_evaluation: bool,
     error: Option<String>,
 }
 
 impl Workbench {
     pub(super) fn new_case_ui(&mut self, ctx: &egui::Context) {
         let lang = self.settings.lang;
+        let catalogs = self.requirement_catalogs();
         let Some(form) = self.new_case.as_mut() else {
             return;
         };
@@ -47,6 +51,38 @@ impl Workbench {
                         ui.end_row();
                         let label = ui.label(t(lang, "facts.measure"));
                         ui::enum_combo(ui, &label, lang, &mut form.measure, &Measure::ALL);
+                        ui.end_row();
+                        let label = ui.label(t(lang, "new_case.catalog"));
+                        let chosen = form
+                            .catalog
+                            .as_ref()
+                            .and_then(|id| catalogs.iter().find(|(i, _)| i == id))
+                            .map_or_else(
+                                || t(lang, "new_case.catalog_for_measure").to_owned(),
+                                |(_, title)| title.clone(),
+                            );
+                        egui::ComboBox::from_id_salt("new_case_catalog")
+                            .selected_text(chosen)
+                            .width(320.0)
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(
+                                    &mut form.catalog,
+                                    None,
+                                    t(lang, "new_case.catalog_for_measure"),
+                                );
+                                for (id, title) in &catalogs {
+                                    ui.selectable_value(&mut form.catalog, Some(id.clone()), title);
+                                }
+                            })
+                            .response
+                            .labelled_by(label.id);
+                        ui.end_row();
+                        ui.label("");
+                        ui.checkbox(
+                            &mut form.self_evaluation,
+                            t(lang, "new_case.self_evaluation"),
+                        )
+                        .on_hover_text(t(lang, "new_case.self_evaluation_hint"));
                         ui.end_row();
                     });
                 if let Some(error) = &form.error {
@@ -82,7 +118,16 @@ impl Workbench {
             provider_name: form.provider_name.trim().to_owned(),
             org_number,
             measure: form.measure,
+            self_evaluation: form.self_evaluation,
             ..CaseFacts::default()
+        };
+        let catalog = match &form.catalog {
+            Some(id) => self.catalogs.find(id, None).map(|(c, _)| c),
+            None => catalog::builtin_for(facts.measure).ok(),
+        };
+        let Some(catalog) = catalog else {
+            form.error = Some(t(lang, "new_case.catalog_missing").to_owned());
+            return;
         };
         if facts.provider_name.is_empty() {
             form.error = Some(t(lang, "new_case.missing_provider").to_owned());
@@ -92,7 +137,7 @@ impl Workbench {
         let Some(path) = self.dialogs.pick_case_to_save(&suggested) else {
             return;
         };
-        match create_case(&path, facts) {
+        match create_case(&path, facts, catalog) {
             Ok(()) => {
                 self.new_case = None;
                 self.open(&path);
@@ -106,10 +151,8 @@ impl Workbench {
     }
 }
 
-/// A new case with `facts` and the shipped catalog for its measure.
-pub fn create_case(path: &Path, facts: CaseFacts) -> Result<(), StoreError> {
-    let catalog =
-        catalog::builtin_for(facts.measure).map_err(|e| StoreError::Rejected(e.to_string()))?;
+/// A new case with `facts` and its own copy of `catalog`.
+pub fn create_case(path: &Path, facts: CaseFacts, catalog: Catalog) -> Result<(), StoreError> {
     let store = CaseStore::create(path, |store| {
         store.apply(&Command::UpdateCaseFacts { facts })?;
         store.apply(&Command::AdoptCatalog { catalog })?;

@@ -4,19 +4,22 @@
 use std::fmt::Write as _;
 
 use crate::domain::{CaseSnapshot, FindingKind, Role};
-use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t};
+use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t, tf};
 
 /// The report as Markdown text.
 pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail; the results are ignored on purpose.
     let facts = &snapshot.facts;
-    let _ = writeln!(
-        out,
-        "# {}: {}\n",
-        t(lang, "report.title"),
-        facts.provider_name
-    );
+    let title = if facts.self_evaluation {
+        t(lang, "report.title_self_evaluation")
+    } else {
+        t(lang, "report.title")
+    };
+    let _ = writeln!(out, "# {title}: {}\n", facts.provider_name);
+    if facts.self_evaluation {
+        let _ = writeln!(out, "*{}*\n", t(lang, "report.self_evaluation_note"));
+    }
     let period = format!("{} – {}", date(facts.period_start), date(facts.period_end));
     for (label, value) in [
         (
@@ -159,6 +162,10 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
         let _ = writeln!(out);
     }
 
+    if let Some(review) = &snapshot.fidelity {
+        fidelity(&mut out, review, lang);
+    }
+
     let _ = writeln!(out, "## {}\n", t(lang, "report.outcomes"));
     let _ = writeln!(
         out,
@@ -190,6 +197,67 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
         );
     }
     out
+}
+
+/// The consensus scores: total, band, section sums, then every item with its score.
+fn fidelity(out: &mut String, review: &crate::domain::FidelityReview, lang: Lang) {
+    use crate::domain::Rater;
+    let totals = review.totals(Rater::Consensus);
+    let _ = writeln!(out, "## {}: {}\n", t(lang, "report.fidelity"), review.title);
+    let _ = writeln!(
+        out,
+        "- **{}:** {} / {}{}",
+        t(lang, "fidelity.total"),
+        totals.total,
+        totals.max_total,
+        if totals.scored < review.items.len() {
+            format!(
+                " ({})",
+                tf(
+                    lang,
+                    "fidelity.scored_of",
+                    &[("scored", &totals.scored), ("items", &review.items.len())]
+                )
+            )
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "- **{}:** {}",
+        t(lang, "fidelity.band"),
+        totals.band.as_deref().unwrap_or("–")
+    );
+    for (code, sum, max) in &totals.sections {
+        let title = review
+            .sections
+            .iter()
+            .find(|s| &s.code == code)
+            .map_or(code.as_str(), |s| s.title.as_str());
+        let _ = writeln!(out, "- **{title}:** {sum} / {max}");
+    }
+    let _ = writeln!(
+        out,
+        "\n| {} | {} | {} |\n|---|---|---:|",
+        t(lang, "fidelity.item"),
+        t(lang, "fidelity.rationale"),
+        t(lang, "fidelity.consensus")
+    );
+    for item in &review.items {
+        let score = review.score(item.id, Rater::Consensus);
+        let _ = writeln!(
+            out,
+            "| {} {} | {} | {} |",
+            item.code,
+            item.title,
+            score
+                .map_or("", |s| s.rationale.as_str())
+                .replace(['\n', '|'], " "),
+            score.map_or_else(|| "–".to_owned(), |s| s.score.to_string())
+        );
+    }
+    let _ = writeln!(out, "\n{}: {}\n", t(lang, "fidelity.source"), review.source);
 }
 
 fn codes(snapshot: &CaseSnapshot, finding: &crate::domain::Finding) -> String {

@@ -3,12 +3,12 @@
 
 use super::interviews::shorten;
 use super::widgets::{
-    TextKind, draft_text, editor_panel, enum_combo, list_panel, requirement_codes,
+    TextKind, draft_text, editor_panel, enum_combo, evidence_picker, list_panel, requirement_codes,
     requirement_combo, row_list, section_ui,
 };
 use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
-use crate::domain::{CaseSnapshot, EvidenceRef, Finding, FindingFields, FindingId, FindingKind};
+use crate::domain::{CaseSnapshot, Finding, FindingFields, FindingId, FindingKind};
 use crate::i18n::{Labelled, Lang, Quote, evidence_reference, t, tf};
 
 /// How the list of findings is ordered.
@@ -326,42 +326,14 @@ fn evidence_ui(
     }
     ui.add_space(4.0);
     let label = ui.label(t(lang, "findings.add_evidence"));
-    let mut picked: Option<EvidenceRef> = None;
-    egui::ComboBox::from_id_salt(("finding_add_evidence", finding.id))
-        .selected_text(t(lang, "findings.pick_evidence"))
-        .width(420.0)
-        .height(360.0)
-        .show_ui(ui, |ui| {
-            for interview in &snapshot.interviews {
-                for excerpt in &interview.excerpts {
-                    let evidence = EvidenceRef::Excerpt(excerpt.id);
-                    if finding.evidence.contains(&evidence) {
-                        continue;
-                    }
-                    let text = format!(
-                        "{} {} · «{}»",
-                        interview.fields.role.label(lang),
-                        crate::i18n::date(Some(interview.fields.date)),
-                        shorten(&excerpt.quote, 70)
-                    );
-                    ui.selectable_value(&mut picked, Some(evidence), text);
-                }
-            }
-            for review in &snapshot.document_reviews {
-                let evidence = EvidenceRef::DocumentReview(review.id);
-                if finding.evidence.contains(&evidence) {
-                    continue;
-                }
-                let text = format!(
-                    "{} · {}",
-                    review.fields.kind.label(lang),
-                    review.fields.title
-                );
-                ui.selectable_value(&mut picked, Some(evidence), text);
-            }
-        })
-        .response
-        .labelled_by(label.id);
+    let picked = evidence_picker(
+        ui,
+        snapshot,
+        lang,
+        ("finding_add_evidence", finding.id),
+        &finding.evidence,
+        &label,
+    );
     if let Some(evidence) = picked {
         out.push(Command::LinkEvidence {
             finding_id: finding.id,

@@ -14,7 +14,6 @@ use crate::domain::{
 use crate::i18n::{Labelled, Lang, date, t, tf};
 
 /// What the interviews page remembers between frames.
-#[derive(Default)]
 pub struct InterviewsState {
     pub selected: Option<InterviewId>,
     /// Show only interviews with this role.
@@ -27,6 +26,23 @@ pub struct InterviewsState {
     highlight: Option<crate::domain::ExcerptId>,
     /// Search words to mark in the notes, from the hit that led here.
     words: Vec<String>,
+    /// The interview guide is shown beside the editor (it is by default).
+    pub show_guide: bool,
+}
+
+impl Default for InterviewsState {
+    fn default() -> Self {
+        InterviewsState {
+            selected: None,
+            role_filter: None,
+            selection: None,
+            link_requirement: None,
+            link_stance: Stance::default(),
+            highlight: None,
+            words: Vec::new(),
+            show_guide: true,
+        }
+    }
 }
 
 pub fn interviews_ui(
@@ -60,6 +76,17 @@ pub fn interviews_ui(
         .interviews
         .selected
         .and_then(|id| context.snapshot.interview(id));
+    if let Some(interview) = selected
+        && state.interviews.show_guide
+    {
+        egui::Panel::right("interview_guide")
+            .resizable(true)
+            .default_size(320.0)
+            .min_size(220.0)
+            .show(ui, |ui| {
+                super::guide::guide_ui(ui, context, interview, &mut state.requests, out);
+            });
+    }
     editor_panel(
         ui,
         "interview_editor",
@@ -175,6 +202,7 @@ fn editor_ui(
                     title: list_line(interview, lang),
                 });
             }
+            ui.toggle_value(&mut state.interviews.show_guide, t(lang, "guide.toggle"));
             if ui.button(t(lang, "interviews.delete")).clicked() {
                 out.push(Command::DeleteInterview { interview_id: id });
                 state.interviews.selected = None;

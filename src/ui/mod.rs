@@ -4,7 +4,9 @@
 mod coverage;
 mod documents;
 pub mod drafts;
+mod fidelity;
 mod findings;
+mod guide;
 mod interviews;
 mod meeting;
 mod outcomes;
@@ -31,6 +33,7 @@ pub struct PageState {
     pub interviews: interviews::InterviewsState,
     pub documents: documents::DocumentsState,
     pub findings: findings::FindingsState,
+    pub fidelity: fidelity::FidelityState,
     /// A page asks to show another page (e.g. the finding it just created).
     pub goto: Option<Page>,
     /// What a search hit points at: its page selects it, scrolls to it and marks it.
@@ -50,6 +53,10 @@ pub enum Request {
     OpenAttachment(crate::domain::AttachmentRef),
     /// Show who changed an entity and when: its journal target (`interview/3`) and its name.
     History { target: String, title: String },
+    /// Save the interview guide for this role as a file for printing.
+    ExportGuide(crate::domain::Role),
+    /// Show what a newer version of the case's catalog would change.
+    ReviewCatalogUpdate,
 }
 
 /// Something in the case a page can show and mark.
@@ -110,6 +117,8 @@ pub struct PageContext<'a> {
     pub lang: Lang,
     /// For overdue marks.
     pub today: jiff::civil::Date,
+    /// The catalog library (for choosing a fidelity scale).
+    pub catalogs: &'a [crate::catalog::Catalog],
 }
 
 /// The parts of a case, in the side navigation's order.
@@ -126,10 +135,11 @@ pub enum Page {
     Meeting,
     Plan,
     Outcomes,
+    Fidelity,
 }
 
 impl Page {
-    pub const ALL: [Page; 9] = [
+    pub const ALL: [Page; 10] = [
         Page::Overview,
         Page::Requirements,
         Page::Interviews,
@@ -139,6 +149,7 @@ impl Page {
         Page::Meeting,
         Page::Plan,
         Page::Outcomes,
+        Page::Fidelity,
     ];
 }
 
@@ -146,8 +157,8 @@ impl Labelled for Page {
     const PREFIX: &'static str = "page";
 }
 
-/// Ctrl+1 … Ctrl+9 go to the pages in order.
-pub const PAGE_KEYS: [egui::Key; 9] = [
+/// Ctrl+1 … Ctrl+9, Ctrl+0 go to the pages in order.
+pub const PAGE_KEYS: [egui::Key; 10] = [
     egui::Key::Num1,
     egui::Key::Num2,
     egui::Key::Num3,
@@ -157,6 +168,7 @@ pub const PAGE_KEYS: [egui::Key; 9] = [
     egui::Key::Num7,
     egui::Key::Num8,
     egui::Key::Num9,
+    egui::Key::Num0,
 ];
 
 pub fn navigation_ui(ui: &mut egui::Ui, lang: Lang, page: &mut Page) {
@@ -181,6 +193,7 @@ pub fn page_ui(
         Page::Findings => return findings::findings_ui(ui, context, state, out),
         Page::Coverage => return coverage::coverage_ui(ui, context, state, out),
         Page::Documents => return documents::documents_ui(ui, context, state, out),
+        Page::Fidelity => return fidelity::fidelity_ui(ui, context, state, out),
         _ => {}
     }
     egui::ScrollArea::vertical()
@@ -192,7 +205,11 @@ pub fn page_ui(
             Page::Meeting => meeting::meeting_ui(ui, context, state, out),
             Page::Plan => plan::plan_ui(ui, context, state, out),
             Page::Outcomes => outcomes::outcomes_ui(ui, context, state, out),
-            Page::Interviews | Page::Findings | Page::Coverage | Page::Documents => {}
+            Page::Interviews
+            | Page::Findings
+            | Page::Coverage
+            | Page::Documents
+            | Page::Fidelity => {}
         });
 }
 

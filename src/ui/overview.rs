@@ -250,6 +250,20 @@ fn facts_ui(
             }
             ui.end_row();
 
+            ui.strong(t(lang, "facts.self_evaluation"));
+            let mut self_evaluation = facts.self_evaluation;
+            if ui
+                .checkbox(&mut self_evaluation, t(lang, "facts.self_evaluation_value"))
+                .on_hover_text(t(lang, "new_case.self_evaluation_hint"))
+                .changed()
+            {
+                out.push(update(CaseFacts {
+                    self_evaluation,
+                    ..facts.clone()
+                }));
+            }
+            ui.end_row();
+
             let label = ui.strong(t(lang, "facts.evaluators"));
             draft_text(
                 ui,

@@ -3,7 +3,7 @@
 
 use super::interviews::shorten;
 use super::widgets::{section_ui, stance_color};
-use super::{Focus, PageContext, PageState};
+use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::Requirement;
 use crate::i18n::{Labelled, date, in_sentence, t, tf};
@@ -19,7 +19,30 @@ pub fn requirements_ui(
     section_ui(ui, t(lang, "page.requirements"));
     match &snapshot.catalog {
         Some(catalog) => {
-            ui.weak(format!("{} · {}", catalog.title, catalog.version));
+            ui.horizontal_wrapped(|ui| {
+                ui.weak(format!("{} · {}", catalog.title, catalog.version));
+                let newer = context
+                    .catalogs
+                    .iter()
+                    .filter(|c| c.id == catalog.id && c.version > catalog.version)
+                    .map(|c| c.version.as_str())
+                    .max();
+                if let Some(newer) = newer
+                    && ui
+                        .button(tf(
+                            lang,
+                            "requirements.update_catalog",
+                            &[("version", &newer)],
+                        ))
+                        .clicked()
+                {
+                    state.requests.push(Request::ReviewCatalogUpdate);
+                }
+            });
+            let self_evaluation = snapshot.facts.self_evaluation;
+            if self_evaluation {
+                ui.weak(t(lang, "report.title_self_evaluation"));
+            }
         }
         None => {
             ui.weak(t(lang, "requirements.no_catalog"));
@@ -104,6 +127,40 @@ fn requirement_ui(
                 )
                 .wrap(),
             );
+        }
+        if !requirement.evidence_sources.is_empty() {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(format!(
+                        "{}: {}",
+                        t(lang, "requirements.evidence_sources"),
+                        requirement.evidence_sources.join(", ")
+                    ))
+                    .weak(),
+                )
+                .wrap(),
+            );
+        }
+        if !requirement.questions.is_empty() {
+            egui::CollapsingHeader::new(tf(
+                lang,
+                "requirements.questions",
+                &[("count", &requirement.questions.len())],
+            ))
+            .id_salt(("requirement_questions", requirement.id))
+            .show(ui, |ui| {
+                for question in &requirement.questions {
+                    let roles: Vec<String> = question
+                        .roles
+                        .iter()
+                        .map(|r| r.label(lang).into_owned())
+                        .collect();
+                    ui.add(
+                        egui::Label::new(format!("• {} ({})", question.text, roles.join(", ")))
+                            .wrap(),
+                    );
+                }
+            });
         }
         if excerpts.is_empty() && documents.is_empty() {
             ui.colored_label(

@@ -2,7 +2,7 @@
 
 use super::drafts::Drafts;
 use crate::command::Command;
-use crate::domain::{CaseSnapshot, RequirementId};
+use crate::domain::{CaseSnapshot, EvidenceRef, RequirementId};
 use crate::i18n::{Labelled, Lang};
 
 /// How a `draft_text` field is drawn.
@@ -422,4 +422,53 @@ pub fn facts_grid_ui(ui: &mut egui::Ui, id_salt: &str, rows: &[(&str, String)]) 
                 ui.end_row();
             }
         });
+}
+
+/// A drop-down of the case's excerpts and document reviews, leaving out those in `linked`.
+/// Returns the one picked this frame.
+pub fn evidence_picker(
+    ui: &mut egui::Ui,
+    snapshot: &CaseSnapshot,
+    lang: Lang,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    linked: &[EvidenceRef],
+    label: &egui::Response,
+) -> Option<EvidenceRef> {
+    let mut picked: Option<EvidenceRef> = None;
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(crate::i18n::t(lang, "findings.pick_evidence"))
+        .width(420.0)
+        .height(360.0)
+        .show_ui(ui, |ui| {
+            for interview in &snapshot.interviews {
+                for excerpt in &interview.excerpts {
+                    let evidence = EvidenceRef::Excerpt(excerpt.id);
+                    if linked.contains(&evidence) {
+                        continue;
+                    }
+                    let text = format!(
+                        "{} {} · «{}»",
+                        interview.fields.role.label(lang),
+                        crate::i18n::date(Some(interview.fields.date)),
+                        super::interviews::shorten(&excerpt.quote, 70)
+                    );
+                    ui.selectable_value(&mut picked, Some(evidence), text);
+                }
+            }
+            for review in &snapshot.document_reviews {
+                let evidence = EvidenceRef::DocumentReview(review.id);
+                if linked.contains(&evidence) {
+                    continue;
+                }
+                let text = format!(
+                    "{} · {}",
+                    review.fields.kind.label(lang),
+                    review.fields.title
+                );
+                ui.selectable_value(&mut picked, Some(evidence), text);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    picked
 }
