@@ -76,7 +76,7 @@ fn item_row(review: &FidelityReview, item: &FidelityItem) -> String {
         .zip(review.score(item.id, Rater::Second))
         .is_some_and(|(a, b)| a.score != b.score);
     format!(
-        "{} {} · {} {} → {}{}",
+        "{} {} · {} {} › {}{}",
         item.code,
         item.title,
         score(Rater::First),
