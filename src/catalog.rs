@@ -150,6 +150,9 @@ impl Catalog {
         if self.areas.is_empty() {
             return Err(invalid("areas".into(), "the catalog has no areas".into()));
         }
+        // The scale first: anchors are checked against it.
+        self.validate_scale()
+            .map_err(|(path, message)| invalid(path, message))?;
         let mut area_codes = HashSet::new();
         let mut requirement_codes = HashSet::new();
         for (a, area) in self.areas.iter().enumerate() {
@@ -203,8 +206,7 @@ impl Catalog {
                     .map_err(|(path, message)| invalid(path, message))?;
             }
         }
-        self.validate_scale()
-            .map_err(|(path, message)| invalid(path, message))
+        Ok(())
     }
 
     fn validate_anchors(

@@ -14,6 +14,8 @@ pub struct CatalogDiff {
     pub added: Vec<Added>,
     pub reworded: Vec<Reworded>,
     pub removed: Vec<Removed>,
+    /// Areas kept under their code but given another title: (code, before, after).
+    pub retitled_areas: Vec<(String, String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -69,7 +71,10 @@ pub struct Removed {
 
 impl CatalogDiff {
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.reworded.is_empty() && self.removed.is_empty()
+        self.added.is_empty()
+            && self.reworded.is_empty()
+            && self.removed.is_empty()
+            && self.retitled_areas.is_empty()
     }
 }
 
@@ -86,7 +91,7 @@ pub fn diff(snapshot: &CaseSnapshot, catalog: &Catalog) -> CatalogDiff {
                     title: new.title.clone(),
                 }),
                 Some(old) => {
-                    let changes = changes(snapshot, old, &area.code, new);
+                    let changes = changes(snapshot, catalog, old, &area.code, new);
                     if !changes.is_empty() {
                         reworded.push(Reworded {
                             id: old.id,
@@ -127,22 +132,35 @@ pub fn diff(snapshot: &CaseSnapshot, catalog: &Catalog) -> CatalogDiff {
         added,
         reworded,
         removed,
+        retitled_areas: catalog
+            .areas
+            .iter()
+            .filter_map(|new| {
+                let old = snapshot.areas.iter().find(|a| a.code == new.code)?;
+                (old.title != new.title)
+                    .then(|| (new.code.clone(), old.title.clone(), new.title.clone()))
+            })
+            .collect(),
     }
 }
 
 fn changes(
     snapshot: &CaseSnapshot,
+    catalog: &Catalog,
     old: &Requirement,
     new_area: &str,
     new: &CatalogRequirement,
 ) -> Vec<Change> {
-    let area_title = |code: &str| {
-        snapshot
-            .areas
-            .iter()
-            .find(|a| a.code == code)
-            .map_or_else(|| code.to_owned(), |a| a.title.clone())
-    };
+    let old_area = snapshot
+        .areas
+        .iter()
+        .find(|a| a.code == old.area_code)
+        .map_or_else(|| old.area_code.clone(), |a| a.title.clone());
+    let new_area_title = catalog
+        .areas
+        .iter()
+        .find(|a| a.code == new_area)
+        .map_or_else(|| new_area.to_owned(), |a| a.title.clone());
     let questions = |list: &[crate::domain::Question]| {
         list.iter()
             .map(|q| q.text.as_str())
@@ -159,11 +177,10 @@ fn changes(
             });
         }
     };
-    compare(
-        Field::Area,
-        area_title(&old.area_code),
-        area_title(new_area),
-    );
+    // A move to another area; a retitled area alone is listed with the areas.
+    if old.area_code != new_area {
+        compare(Field::Area, old_area, new_area_title);
+    }
     compare(Field::Title, old.title.clone(), new.title.clone());
     compare(Field::Text, old.text.clone(), new.text.clone());
     compare(Field::Guidance, old.guidance.clone(), new.guidance.clone());

@@ -388,6 +388,9 @@ fn update_catalog(
         diff.reworded.len(),
         diff.removed.len()
     )?;
+    for (code, before, after) in &diff.retitled_areas {
+        writeln!(out, "~ area {code}: {before} → {after}")?;
+    }
     for added in &diff.added {
         writeln!(out, "+ {} {} ({})", added.code, added.title, added.area)?;
     }

@@ -129,6 +129,13 @@ fn diff_ui(ui: &mut egui::Ui, lang: Lang, diff: &CatalogDiff) {
     if diff.is_empty() {
         ui.weak(t(lang, "catalog_update.same"));
     }
+    if !diff.retitled_areas.is_empty() {
+        ui.strong(t(lang, "catalog_update.retitled_areas"));
+        for (code, before, after) in &diff.retitled_areas {
+            ui.label(format!("~ {code}: {before} – {after}"));
+        }
+        ui.add_space(6.0);
+    }
     if !diff.added.is_empty() {
         ui.strong(t(lang, "catalog_update.added"));
         for added in &diff.added {
