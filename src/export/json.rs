@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::CaseSnapshot;
+use crate::domain::{CaseSnapshot, FidelityTotals, Rater};
 
 /// The value of `format` in every JSON export.
 pub const FORMAT: &str = "evalbench-case";
@@ -17,6 +17,10 @@ pub struct CaseExport {
     /// The program that wrote it, e.g. "evalbench 0.1.0".
     pub generator: String,
     pub case: CaseSnapshot,
+    /// Derived from `case.fidelity` for readers that do not score themselves: each rater's
+    /// total, section sums and (for complete scores) band. Empty without a review.
+    #[serde(default)]
+    pub fidelity_totals: Vec<FidelityTotals>,
 }
 
 impl CaseExport {
@@ -25,6 +29,9 @@ impl CaseExport {
             format: FORMAT.to_owned(),
             schema_version: SCHEMA_VERSION,
             generator: format!("evalbench {}", env!("CARGO_PKG_VERSION")),
+            fidelity_totals: case.fidelity.as_ref().map_or_else(Vec::new, |review| {
+                Rater::ALL.iter().map(|r| review.totals(*r)).collect()
+            }),
             case,
         }
     }
