@@ -195,6 +195,54 @@ pub fn in_sentence(label: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A character the UI font lacks is drawn as a box (or, in tests, panics): every word of
+    /// both languages must be drawable with egui's own fonts.
+    #[test]
+    fn every_text_has_glyphs_in_the_ui_font() {
+        let ctx = egui::Context::default();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        let font = egui::FontId::proportional(14.0);
+        let mut texts: Vec<(String, String)> = Vec::new();
+        for lang in Lang::ALL {
+            for (key, text) in table(lang) {
+                texts.push((format!("{lang:?} {key}"), text.clone()));
+            }
+        }
+        // The shipped catalogs and the demo case are shown in the UI too.
+        fn strings(value: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
+            match value {
+                serde_json::Value::String(text) => out.push((path.to_owned(), text.clone())),
+                serde_json::Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        strings(item, &format!("{path}[{i}]"), out);
+                    }
+                }
+                serde_json::Value::Object(fields) => {
+                    for (name, item) in fields {
+                        strings(item, &format!("{path}.{name}"), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for catalog in crate::catalog::builtin_all().unwrap_or_default() {
+            let value = serde_json::to_value(&catalog).unwrap_or_default();
+            strings(&value, &catalog.id, &mut texts);
+        }
+        let demo: serde_json::Value =
+            serde_json::from_str(include_str!("../assets/demo/demo-case.json")).unwrap_or_default();
+        strings(&demo, "demo", &mut texts);
+        assert!(texts.len() > 1000, "{}", texts.len());
+        for (place, text) in texts {
+            let missing: Vec<char> = text
+                .chars()
+                .filter(|c| !c.is_control() && !ctx.fonts_mut(|f| f.has_glyph(&font, *c)))
+                .collect();
+            assert!(missing.is_empty(), "{place}: no glyph for {missing:?}");
+        }
+    }
+
     #[test]
     fn norwegian_order_puts_aeoa_last() {
         let mut words = vec!["Åpen", "ærlig", "Zebra", "øvrig", "apen", "Bø"];
