@@ -195,6 +195,24 @@ pub fn in_sentence(label: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Every string in a JSON value, with its path.
+    fn strings(value: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
+        match value {
+            serde_json::Value::String(text) => out.push((path.to_owned(), text.clone())),
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    strings(item, &format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (name, item) in fields {
+                    strings(item, &format!("{path}.{name}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A character the UI font lacks is drawn as a box (or, in tests, panics): every word of
     /// both languages must be drawable with egui's own fonts.
     #[test]
@@ -210,22 +228,6 @@ mod tests {
             }
         }
         // The shipped catalogs and the demo case are shown in the UI too.
-        fn strings(value: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
-            match value {
-                serde_json::Value::String(text) => out.push((path.to_owned(), text.clone())),
-                serde_json::Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        strings(item, &format!("{path}[{i}]"), out);
-                    }
-                }
-                serde_json::Value::Object(fields) => {
-                    for (name, item) in fields {
-                        strings(item, &format!("{path}.{name}"), out);
-                    }
-                }
-                _ => {}
-            }
-        }
         for catalog in crate::catalog::builtin_all().unwrap_or_default() {
             let value = serde_json::to_value(&catalog).unwrap_or_default();
             strings(&value, &catalog.id, &mut texts);
