@@ -3,6 +3,8 @@
 //! e-mail addresses and phone numbers. Digit runs that fail the checks are not reported, so dates,
 //! organisation numbers and amounts give no false alarms.
 
+use std::collections::HashMap;
+
 use crate::domain::CaseSnapshot;
 
 /// What was found.
@@ -105,18 +107,50 @@ pub struct CaseHit {
 
 /// Every hit in every free-text field of a case.
 pub fn scan_case(snapshot: &CaseSnapshot) -> Vec<CaseHit> {
-    let mut hits = Vec::new();
-    let mut copy = snapshot.clone();
-    visit_text(&mut copy, &mut |entity, field, text| {
-        for hit in scan(text) {
-            hits.push(CaseHit {
+    ScanCache::default().scan_case(snapshot)
+}
+
+/// Scan results by text, so a case re-scanned after one edit scans only the text that changed.
+/// The app keeps one per open case.
+#[derive(Default)]
+pub struct ScanCache {
+    by_text: HashMap<u64, Vec<Hit>>,
+}
+
+impl ScanCache {
+    /// Every hit in every free-text field of a case; texts seen in the last scan are not
+    /// scanned again.
+    pub fn scan_case(&mut self, snapshot: &CaseSnapshot) -> Vec<CaseHit> {
+        let mut previous = std::mem::take(&mut self.by_text);
+        let mut hits = Vec::new();
+        visit_text_ref(snapshot, &mut |entity, field, text| {
+            if text.is_empty() {
+                return;
+            }
+            let key = text_key(text);
+            let found = match (previous.remove(&key), self.by_text.get(&key)) {
+                (Some(found), _) => found,
+                (None, Some(found)) => found.clone(),
+                (None, None) => scan(text),
+            };
+            hits.extend(found.iter().map(|hit| CaseHit {
                 entity: entity.to_owned(),
                 field,
-                hit,
-            });
-        }
-    });
-    hits
+                hit: hit.clone(),
+            }));
+            self.by_text.insert(key, found);
+        });
+        hits
+    }
+}
+
+/// A 64-bit hash of the text; with the length mixed in, a collision between two texts of one
+/// case is far less likely than a disk error.
+fn text_key(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish() ^ (text.len() as u64).rotate_left(32)
 }
 
 /// The case with every hit in its free text masked, for `--redact` exports. Masks keep the
@@ -132,52 +166,70 @@ pub fn redact_case(snapshot: &CaseSnapshot) -> CaseSnapshot {
 }
 
 /// Calls `visit` with every free-text field of the case: the entity (`interview/3`), the field
-/// name and the text. The one list of what a person may have typed into.
+/// name and the text. The one list of what a person may have typed into; written once for
+/// shared and for mutable access (`mut` as the second argument).
+macro_rules! visit_fields {
+    ($snapshot:expr, $($mut:ident)?; $visit:expr) => {{
+        let snapshot = $snapshot;
+        let visit = $visit;
+        let facts = &$($mut)? snapshot.facts;
+        visit("case", "provider_name", &$($mut)? facts.provider_name);
+        visit("case", "nav_unit", &$($mut)? facts.nav_unit);
+        for evaluator in &$($mut)? snapshot.evaluators {
+            visit("case", "evaluators", evaluator);
+        }
+        for interview in &$($mut)? snapshot.interviews {
+            let entity = interview.id.to_string();
+            for label in &$($mut)? interview.fields.interviewees {
+                visit(&entity, "interviewees", label);
+            }
+            visit(&entity, "notes", &$($mut)? interview.notes);
+            for excerpt in &$($mut)? interview.excerpts {
+                visit(&excerpt.id.to_string(), "quote", &$($mut)? excerpt.quote);
+            }
+        }
+        for review in &$($mut)? snapshot.document_reviews {
+            let entity = review.id.to_string();
+            visit(&entity, "title", &$($mut)? review.fields.title);
+            visit(&entity, "assessment", &$($mut)? review.fields.assessment);
+        }
+        for finding in &$($mut)? snapshot.findings {
+            let entity = finding.id.to_string();
+            visit(&entity, "title", &$($mut)? finding.fields.title);
+            visit(&entity, "description", &$($mut)? finding.fields.description);
+        }
+        let meeting = &$($mut)? snapshot.feedback_meeting;
+        for participant in &$($mut)? meeting.participants {
+            visit("feedback_meeting", "participants", participant);
+        }
+        visit("feedback_meeting", "summary", &$($mut)? meeting.summary);
+        visit(
+            "feedback_meeting",
+            "provider_comments",
+            &$($mut)? meeting.provider_comments,
+        );
+        for action in &$($mut)? snapshot.actions {
+            let entity = action.id.to_string();
+            let fields = &$($mut)? action.fields;
+            visit(&entity, "description", &$($mut)? fields.description);
+            visit(&entity, "owner", &$($mut)? fields.owner);
+            visit(&entity, "closure_evidence", &$($mut)? fields.closure_evidence);
+            visit(&entity, "nav_comment", &$($mut)? fields.nav_comment);
+        }
+        if let Some(review) = &$($mut)? snapshot.fidelity {
+            for score in &$($mut)? review.scores {
+                visit(&score.item_id.to_string(), "rationale", &$($mut)? score.rationale);
+            }
+        }
+    }};
+}
+
 fn visit_text(snapshot: &mut CaseSnapshot, visit: &mut dyn FnMut(&str, &'static str, &mut String)) {
-    let facts = &mut snapshot.facts;
-    visit("case", "provider_name", &mut facts.provider_name);
-    visit("case", "nav_unit", &mut facts.nav_unit);
-    for evaluator in &mut snapshot.evaluators {
-        visit("case", "evaluators", evaluator);
-    }
-    for interview in &mut snapshot.interviews {
-        let entity = interview.id.to_string();
-        for label in &mut interview.fields.interviewees {
-            visit(&entity, "interviewees", label);
-        }
-        visit(&entity, "notes", &mut interview.notes);
-        for excerpt in &mut interview.excerpts {
-            visit(&excerpt.id.to_string(), "quote", &mut excerpt.quote);
-        }
-    }
-    for review in &mut snapshot.document_reviews {
-        let entity = review.id.to_string();
-        visit(&entity, "title", &mut review.fields.title);
-        visit(&entity, "assessment", &mut review.fields.assessment);
-    }
-    for finding in &mut snapshot.findings {
-        let entity = finding.id.to_string();
-        visit(&entity, "title", &mut finding.fields.title);
-        visit(&entity, "description", &mut finding.fields.description);
-    }
-    let meeting = &mut snapshot.feedback_meeting;
-    for participant in &mut meeting.participants {
-        visit("feedback_meeting", "participants", participant);
-    }
-    visit("feedback_meeting", "summary", &mut meeting.summary);
-    visit(
-        "feedback_meeting",
-        "provider_comments",
-        &mut meeting.provider_comments,
-    );
-    for action in &mut snapshot.actions {
-        let entity = action.id.to_string();
-        let fields = &mut action.fields;
-        visit(&entity, "description", &mut fields.description);
-        visit(&entity, "owner", &mut fields.owner);
-        visit(&entity, "closure_evidence", &mut fields.closure_evidence);
-        visit(&entity, "nav_comment", &mut fields.nav_comment);
-    }
+    visit_fields!(snapshot, mut; visit);
+}
+
+fn visit_text_ref(snapshot: &CaseSnapshot, visit: &mut dyn FnMut(&str, &'static str, &String)) {
+    visit_fields!(snapshot, ; visit);
 }
 
 /// Weights of the first and second check digit of an identity number.
@@ -390,6 +442,26 @@ fn mask(kind: HitKind, found: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_scan_follows_edits_like_a_fresh_scan() {
+        let mut snapshot = CaseSnapshot::default();
+        snapshot.facts.provider_name = "Testbedrift".into();
+        snapshot.feedback_meeting.summary = "Ring 02013299997 i morgen.".into();
+        snapshot.feedback_meeting.provider_comments = "Ring 02013299997 i morgen.".into();
+        let mut cache = ScanCache::default();
+        let first = cache.scan_case(&snapshot);
+        assert_eq!(first.len(), 2, "the same text in two fields is two hits");
+        assert_eq!(first, scan_case(&snapshot));
+        snapshot.feedback_meeting.summary = "Ingen nummer her.".into();
+        let second = cache.scan_case(&snapshot);
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0].field, "provider_comments");
+        assert_eq!(second, scan_case(&snapshot));
+        snapshot.feedback_meeting.summary = "Nå 30108299920.".into();
+        assert_eq!(cache.scan_case(&snapshot), scan_case(&snapshot));
+        assert_eq!(cache.scan_case(&snapshot).len(), 2);
+    }
 
     fn kinds(text: &str) -> Vec<HitKind> {
         scan(text).into_iter().map(|hit| hit.kind).collect()

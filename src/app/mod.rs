@@ -52,6 +52,8 @@ pub struct OpenCase {
     /// Identity numbers, e-mail addresses and phone numbers in the case's text; found once per
     /// change, not per frame.
     privacy_hits: Vec<CaseHit>,
+    /// Scan results by text, so only changed text is scanned again.
+    privacy_cache: privacy::ScanCache,
 }
 
 impl OpenCase {
@@ -176,11 +178,13 @@ impl Workbench {
     pub fn open(&mut self, path: &Path) {
         match CaseStore::open(path).and_then(|store| {
             let snapshot = store.snapshot()?;
-            let privacy_hits = privacy::scan_case(&snapshot);
+            let mut privacy_cache = privacy::ScanCache::default();
+            let privacy_hits = privacy_cache.scan_case(&snapshot);
             Ok(OpenCase {
                 store,
                 snapshot,
                 privacy_hits,
+                privacy_cache,
             })
         }) {
             Ok(case) => {
@@ -269,7 +273,7 @@ impl Workbench {
         };
         match case.store.snapshot() {
             Ok(snapshot) => {
-                case.privacy_hits = privacy::scan_case(&snapshot);
+                case.privacy_hits = case.privacy_cache.scan_case(&snapshot);
                 case.snapshot = snapshot;
             }
             Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
