@@ -14,6 +14,7 @@ pub const KEEP: usize = 10;
 pub enum Reason {
     Daily,
     BeforeRestore,
+    BeforePlanImport,
 }
 
 impl Reason {
@@ -22,13 +23,18 @@ impl Reason {
         match self {
             Reason::Daily => "daily",
             Reason::BeforeRestore => "before-restore",
+            Reason::BeforePlanImport => "before-plan-import",
         }
     }
 
     fn from_code(code: &str) -> Option<Reason> {
-        [Reason::Daily, Reason::BeforeRestore]
-            .into_iter()
-            .find(|reason| reason.code() == code)
+        [
+            Reason::Daily,
+            Reason::BeforeRestore,
+            Reason::BeforePlanImport,
+        ]
+        .into_iter()
+        .find(|reason| reason.code() == code)
     }
 }
 

@@ -66,6 +66,11 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value = "nb")]
         lang: LangArg,
     },
+    /// The provider's deviation-closing plan: out to a workbook or JSON, and back.
+    Plan {
+        #[command(subcommand)]
+        action: PlanAction,
+    },
     /// Check a case: integrity, schema version, counts. Exit code 0 only if healthy.
     Check { file: PathBuf },
     /// Export the whole case as JSON or as a Markdown report.
@@ -140,6 +145,36 @@ pub enum CatalogAction {
         #[arg(long)]
         accept: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlanAction {
+    /// Write the deviations and their actions for the provider to fill in.
+    Export {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: PlanFormat,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
+    },
+    /// Read a filled-in plan back: every row is checked (one message per problem with sheet,
+    /// row and column) and the differences are shown; applied only with --accept, all at once.
+    Import {
+        file: PathBuf,
+        plan: PathBuf,
+        #[arg(long)]
+        accept: bool,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PlanFormat {
+    Xlsx,
+    Json,
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -259,6 +294,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         CliCommand::Backups { file, restore } => return backups(&file, restore),
         CliCommand::Audit { file, verify } => return audit(&file, verify),
         CliCommand::Catalog { action } => catalog(action)?,
+        CliCommand::Plan { action } => return plan(action),
         CliCommand::Guide {
             file,
             role,
@@ -347,6 +383,153 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
+    use crate::plan_exchange::{self, PlanFile};
+    match action {
+        PlanAction::Export {
+            file,
+            out,
+            format,
+            lang,
+        } => {
+            let snapshot = store::read_case(&file)?;
+            let snapshot = guard_export(&file, snapshot, false)?;
+            let plan = PlanFile::from_case(&snapshot);
+            match format {
+                PlanFormat::Xlsx => plan_exchange::xlsx::write(&plan, lang.into(), &out)?,
+                PlanFormat::Json => write_output(&out, &plan_exchange::json::to_json(&plan)?)?,
+            }
+            println!(
+                "wrote {} deviations and {} actions to {}",
+                plan.deviations.len(),
+                plan.actions.len(),
+                out.display()
+            );
+        }
+        PlanAction::Import {
+            file,
+            plan,
+            accept,
+            lang,
+        } => {
+            let lang: Lang = lang.into();
+            let is_json = plan
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            let raw = if is_json {
+                plan_exchange::json::read(&plan, lang).map_err(anyhow::Error::msg)?
+            } else {
+                plan_exchange::xlsx::read(&plan)?
+            };
+            let snapshot = store::read_case(&file)?;
+            let today = jiff::Zoned::now().date();
+            let changes = match plan_exchange::check(&snapshot, &raw, today, lang) {
+                Ok(changes) => changes,
+                Err(problems) => {
+                    for problem in &problems {
+                        eprintln!("{problem}");
+                    }
+                    eprintln!(
+                        "{} problems in «{}»; nothing was changed.",
+                        problems.len(),
+                        plan.display()
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{} new, {} changed, {} removed actions",
+                changes.added.len(),
+                changes.changed.len(),
+                changes.removed.len()
+            )?;
+            for (deviation, action) in &changes.added {
+                writeln!(
+                    out,
+                    "+ {deviation}: {} ({})",
+                    action.description, action.owner
+                )?;
+            }
+            for (id, before, after) in &changes.changed {
+                writeln!(out, "~ {id}: {}", describe_change(before, after, lang))?;
+            }
+            for id in &changes.removed {
+                writeln!(out, "- {id}")?;
+            }
+            for edit in &changes.ignored_edits {
+                writeln!(out, "not applied: {edit}")?;
+            }
+            if changes.is_empty() {
+                writeln!(
+                    out,
+                    "The plan is the same as in the case; nothing to apply."
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if !accept {
+                writeln!(
+                    out,
+                    "Nothing was changed; run again with --accept to apply."
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut store = CaseStore::open(&file)?;
+            let backup = crate::backups::Backups::default().take(
+                &store,
+                &snapshot.case_id,
+                crate::backups::Reason::BeforePlanImport,
+            )?;
+            store.apply(&changes.command())?;
+            store.close()?;
+            writeln!(
+                out,
+                "Applied in one step (undo in the app takes it back); a copy from before is at {}.",
+                backup.display()
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "status: Foreslått → Pågår; owner: … → …".
+fn describe_change(
+    before: &crate::domain::ActionFields,
+    after: &crate::domain::ActionFields,
+    lang: Lang,
+) -> String {
+    use crate::i18n::Labelled;
+    let mut parts = Vec::new();
+    let mut field = |name: &str, a: String, b: String| {
+        if a != b {
+            parts.push(format!("{name}: «{a}» → «{b}»"));
+        }
+    };
+    field(
+        "action",
+        before.description.clone(),
+        after.description.clone(),
+    );
+    field("owner", before.owner.clone(), after.owner.clone());
+    field(
+        "due date",
+        crate::i18n::date(before.due_date),
+        crate::i18n::date(after.due_date),
+    );
+    field(
+        "status",
+        before.status.label(lang).into_owned(),
+        after.status.label(lang).into_owned(),
+    );
+    field(
+        "closure",
+        before.closure_evidence.clone(),
+        after.closure_evidence.clone(),
+    );
+    parts.join("; ")
 }
 
 /// Prints the differences; applies them only when the user said `--accept`.

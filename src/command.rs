@@ -195,6 +195,10 @@ pub enum Command {
     DeleteAction {
         action_id: ActionId,
     },
+    /// The provider's plan read back from a workbook: every change in one step.
+    UpdatePlan {
+        update: PlanUpdate,
+    },
 
     // --- outcomes ---
     SetOutcome {
@@ -203,6 +207,18 @@ pub enum Command {
     RemoveOutcome {
         year: i32,
     },
+}
+
+/// New, changed and removed actions, applied together or not at all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanUpdate {
+    #[serde(default)]
+    pub add: Vec<(FindingId, ActionFields)>,
+    #[serde(default)]
+    pub change: Vec<(ActionId, ActionFields)>,
+    #[serde(default)]
+    pub remove: Vec<ActionId>,
 }
 
 impl Command {

@@ -491,6 +491,27 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             }
             Ok(action_id.to_string())
         }
+        Command::UpdatePlan { update } => {
+            for action_id in &update.remove {
+                if tx.execute("DELETE FROM action WHERE id = ?1", [action_id])? == 0 {
+                    return reject(format!("{action_id} does not exist"));
+                }
+            }
+            for (action_id, action) in &update.change {
+                check(action.validate())?;
+                update_action(tx, *action_id, action)?;
+            }
+            for (finding_id, action) in &update.add {
+                apply(
+                    tx,
+                    &Command::AddAction {
+                        finding_id: *finding_id,
+                        action: action.clone(),
+                    },
+                )?;
+            }
+            Ok("plan".into())
+        }
         Command::DeleteAction { action_id } => {
             if tx.execute("DELETE FROM action WHERE id = ?1", [action_id])? == 0 {
                 return reject(format!("{action_id} does not exist"));

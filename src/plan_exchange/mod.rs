@@ -1,0 +1,501 @@
+//! The provider's plan leaves the case as a workbook (or JSON), is filled in elsewhere, and comes
+//! back. Reading it back validates every row against the case and yields a preview of the
+//! changes; nothing is applied until the user accepts, and then all of it as one command.
+
+pub mod json;
+pub mod xlsx;
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::command::{Command, PlanUpdate};
+use crate::domain::{ActionFields, ActionId, ActionStatus, CaseSnapshot, FindingId, FindingKind};
+use crate::i18n::{Labelled, Lang};
+
+/// The value of `format` in every exported plan.
+pub const FORMAT: &str = "evalbench-plan";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A deviation as the provider sees it: read-only in the workbook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviationRow {
+    pub id: FindingId,
+    pub requirements: String,
+    pub title: String,
+    pub description: String,
+    pub deadline: Option<Date>,
+}
+
+/// An action row as the provider fills it in. `id` is empty for a new action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRow {
+    pub id: Option<ActionId>,
+    pub deviation: FindingId,
+    pub description: String,
+    pub owner: String,
+    pub due_date: Option<Date>,
+    pub closure_evidence: String,
+    pub status: ActionStatus,
+}
+
+/// What goes out: the case it belongs to, the deviations and the current actions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanFile {
+    pub format: String,
+    pub format_version: u32,
+    pub case_id: String,
+    pub provider: String,
+    pub deviations: Vec<DeviationRow>,
+    pub actions: Vec<ActionRow>,
+}
+
+impl PlanFile {
+    pub fn from_case(snapshot: &CaseSnapshot) -> PlanFile {
+        let deviations: Vec<DeviationRow> = snapshot
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Deviation)
+            .map(|f| DeviationRow {
+                id: f.id,
+                requirements: f
+                    .requirement_ids
+                    .iter()
+                    .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                title: f.fields.title.clone(),
+                description: f.fields.description.clone(),
+                deadline: snapshot.key_dates.plan_deadline,
+            })
+            .collect();
+        let actions = deviations
+            .iter()
+            .flat_map(|d| {
+                snapshot
+                    .actions
+                    .iter()
+                    .filter(move |a| a.finding_id == d.id)
+            })
+            .map(|a| ActionRow {
+                id: Some(a.id),
+                deviation: a.finding_id,
+                description: a.fields.description.clone(),
+                owner: a.fields.owner.clone(),
+                due_date: a.fields.due_date,
+                closure_evidence: a.fields.closure_evidence.clone(),
+                status: a.fields.status,
+            })
+            .collect();
+        PlanFile {
+            format: FORMAT.to_owned(),
+            format_version: FORMAT_VERSION,
+            case_id: snapshot.case_id.clone(),
+            provider: snapshot.facts.provider_name.clone(),
+            deviations,
+            actions,
+        }
+    }
+}
+
+/// A cell as read from a file, before it is checked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(Date),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.trim().to_owned(),
+            Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(date) => date.to_string(),
+        }
+    }
+}
+
+/// One action row as read, with where it came from (1-based, as a spreadsheet shows rows).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawRow {
+    pub row: usize,
+    pub id: Cell,
+    pub deviation: Cell,
+    pub description: Cell,
+    pub owner: Cell,
+    pub due_date: Cell,
+    pub closure_evidence: Cell,
+    pub status: Cell,
+}
+
+/// A deviation row as read: compared with the case to report edits of read-only cells.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawDeviation {
+    pub row: usize,
+    pub cells: Vec<(&'static str, Cell)>,
+}
+
+/// A file read but not yet checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawPlan {
+    pub case_id: Option<String>,
+    pub rows: Vec<RawRow>,
+    pub deviations: Vec<RawDeviation>,
+}
+
+/// The columns of the actions sheet, in order; the import names them in messages.
+pub const ACTION_COLUMNS: [(&str, &str); 7] = [
+    ("A", "plan.column.id"),
+    ("B", "plan.column.deviation"),
+    ("C", "plan.column.description"),
+    ("D", "plan.column.owner"),
+    ("E", "plan.column.due_date"),
+    ("F", "plan.column.closure_evidence"),
+    ("G", "plan.column.status"),
+];
+
+/// Where a problem is: sheet, row and column as the spreadsheet shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub sheet: String,
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.sheet)?;
+        if let Some(row) = self.row {
+            write!(f, ", row {row}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ", column {column}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The differences between the file and the case, to show before anything is applied.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PlanChanges {
+    pub added: Vec<(FindingId, ActionFields)>,
+    /// (action, before, after)
+    pub changed: Vec<(ActionId, ActionFields, ActionFields)>,
+    pub removed: Vec<ActionId>,
+    /// Read-only cells the provider changed; reported, never applied.
+    pub ignored_edits: Vec<Problem>,
+}
+
+impl PlanChanges {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+
+    /// The one command that applies every change (one transaction, one undo step).
+    pub fn command(&self) -> Command {
+        Command::UpdatePlan {
+            update: PlanUpdate {
+                add: self.added.clone(),
+                change: self
+                    .changed
+                    .iter()
+                    .map(|(id, _, after)| (*id, after.clone()))
+                    .collect(),
+                remove: self.removed.clone(),
+            },
+        }
+    }
+}
+
+pub const ACTIONS_SHEET: &str = "Tiltak";
+pub const DEVIATIONS_SHEET: &str = "Avvik";
+pub const META_SHEET: &str = "evalbench";
+
+/// Checks every row of `raw` against the case; returns the changes, or every problem found.
+/// `today` is for "due date in the past", which applies only to new or moved dates.
+pub fn check(
+    snapshot: &CaseSnapshot,
+    raw: &RawPlan,
+    today: Date,
+    lang: Lang,
+) -> Result<PlanChanges, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let problem = |row: Option<usize>, column: Option<&str>, message: String| Problem {
+        sheet: ACTIONS_SHEET.to_owned(),
+        row,
+        column: column.map(str::to_owned),
+        message,
+    };
+    match &raw.case_id {
+        Some(id) if *id == snapshot.case_id => {}
+        Some(id) => problems.push(Problem {
+            sheet: META_SHEET.to_owned(),
+            row: None,
+            column: None,
+            message: format!(
+                "the file belongs to another case ({id}); this case is {}",
+                snapshot.case_id
+            ),
+        }),
+        None => problems.push(Problem {
+            sheet: META_SHEET.to_owned(),
+            row: None,
+            column: None,
+            message:
+                "the file does not say which case it belongs to (was it exported by Evalbench?)"
+                    .into(),
+        }),
+    }
+    let deviations: HashSet<FindingId> = snapshot
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Deviation)
+        .map(|f| f.id)
+        .collect();
+    let actions: HashMap<ActionId, &crate::domain::Action> =
+        snapshot.actions.iter().map(|a| (a.id, a)).collect();
+    let mut seen: HashSet<ActionId> = HashSet::new();
+    let mut changes = PlanChanges::default();
+
+    for row in &raw.rows {
+        let r = Some(row.row);
+        let id = match &row.id {
+            Cell::Empty => None,
+            cell => match cell.text().parse::<i64>() {
+                Ok(n) if actions.contains_key(&ActionId(n)) => Some(ActionId(n)),
+                _ => {
+                    problems.push(problem(
+                        r,
+                        Some("A"),
+                        format!(
+                            "row id «{}» is not an action of this case (leave column A empty for a new action)",
+                            cell.text()
+                        ),
+                    ));
+                    continue;
+                }
+            },
+        };
+        if let Some(id) = id
+            && !seen.insert(id)
+        {
+            problems.push(problem(
+                r,
+                Some("A"),
+                format!("row id {} appears twice; copy rows without their id", id.0),
+            ));
+            continue;
+        }
+        let deviation = match row.deviation.text().parse::<i64>() {
+            Ok(n) if deviations.contains(&FindingId(n)) => Some(FindingId(n)),
+            _ => {
+                problems.push(problem(
+                    r,
+                    Some("B"),
+                    format!(
+                        "«{}» is not one of the deviations (see the sheet {DEVIATIONS_SHEET})",
+                        row.deviation.text()
+                    ),
+                ));
+                None
+            }
+        };
+        let description = row.description.text();
+        if description.is_empty() {
+            problems.push(problem(r, Some("C"), "the action is empty".into()));
+        }
+        let owner = row.owner.text();
+        if owner.is_empty() {
+            problems.push(problem(
+                r,
+                Some("D"),
+                "no owner: who is responsible?".into(),
+            ));
+        }
+        let due_date = match &row.due_date {
+            Cell::Empty => None,
+            Cell::Date(date) => Some(*date),
+            cell => {
+                let parsed = parse_date(&cell.text());
+                if parsed.is_none() {
+                    problems.push(problem(
+                        r,
+                        Some("E"),
+                        format!("«{}» is not a date (write it as dd.mm.yyyy)", cell.text()),
+                    ));
+                }
+                parsed
+            }
+        };
+        let existing = id.and_then(|id| actions.get(&id));
+        if let Some(due) = due_date
+            && due < today
+            && existing.is_none_or(|a| a.fields.due_date != Some(due))
+        {
+            problems.push(problem(
+                r,
+                Some("E"),
+                format!(
+                    "the due date {} is in the past",
+                    crate::i18n::date(Some(due))
+                ),
+            ));
+        }
+        let Some(status) = parse_status(&row.status.text(), lang) else {
+            problems.push(problem(
+                r,
+                Some("G"),
+                format!(
+                    "«{}» is not a status; use one of: {}",
+                    row.status.text(),
+                    ActionStatus::ALL
+                        .iter()
+                        .map(|s| s.label(lang).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            continue;
+        };
+        let Some(deviation) = deviation else { continue };
+        let fields = ActionFields {
+            description,
+            owner,
+            due_date,
+            status,
+            closure_evidence: row.closure_evidence.text(),
+            // NAV's comment is not in the provider's file; it is kept as it is.
+            nav_comment: existing
+                .map(|a| a.fields.nav_comment.clone())
+                .unwrap_or_default(),
+        };
+        match existing {
+            None => changes.added.push((deviation, fields)),
+            Some(action) => {
+                if action.finding_id != deviation {
+                    problems.push(problem(
+                        r,
+                        Some("B"),
+                        "an existing action cannot move to another deviation; add it as a new row"
+                            .into(),
+                    ));
+                } else if action.fields != fields {
+                    changes
+                        .changed
+                        .push((action.id, action.fields.clone(), fields));
+                }
+            }
+        }
+    }
+    changes.removed = snapshot
+        .actions
+        .iter()
+        .filter(|a| deviations.contains(&a.finding_id) && !seen.contains(&a.id))
+        .map(|a| a.id)
+        .collect();
+    changes.ignored_edits = read_only_edits(snapshot, raw);
+    if problems.is_empty() {
+        Ok(changes)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Deviation cells that differ from the case: the provider may not reword NAV's findings.
+fn read_only_edits(snapshot: &CaseSnapshot, raw: &RawPlan) -> Vec<Problem> {
+    let expected = PlanFile::from_case(snapshot).deviations;
+    let mut edits = Vec::new();
+    for (index, row) in raw.deviations.iter().enumerate() {
+        let Some(deviation) = expected.get(index) else {
+            edits.push(Problem {
+                sheet: DEVIATIONS_SHEET.to_owned(),
+                row: Some(row.row),
+                column: None,
+                message: "a row was added to the deviations; it is ignored".into(),
+            });
+            continue;
+        };
+        let values = [
+            ("A", deviation.id.0.to_string()),
+            ("B", deviation.requirements.clone()),
+            ("C", deviation.title.clone()),
+            ("D", deviation.description.clone()),
+            (
+                "E",
+                deviation
+                    .deadline
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+        ];
+        for (column, cell) in &row.cells {
+            let Some((_, value)) = values.iter().find(|(c, _)| c == column) else {
+                continue;
+            };
+            let read = match cell {
+                Cell::Date(date) => date.to_string(),
+                other => other.text(),
+            };
+            if read.trim() != value.trim() {
+                edits.push(Problem {
+                    sheet: DEVIATIONS_SHEET.to_owned(),
+                    row: Some(row.row),
+                    column: Some((*column).to_owned()),
+                    message: format!(
+                        "changed from «{value}» to «{read}»; NAV's text stays as it is"
+                    ),
+                });
+            }
+        }
+    }
+    edits
+}
+
+/// `dd.mm.yyyy`, `d.m.yyyy` or ISO `yyyy-mm-dd`.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let text = text.trim();
+    if let Ok(date) = text.parse::<Date>() {
+        return Some(date);
+    }
+    let mut parts = text.split(['.', '/']);
+    let day: i8 = parts.next()?.trim().parse().ok()?;
+    let month: i8 = parts.next()?.trim().parse().ok()?;
+    let year: i16 = parts.next()?.trim().parse().ok()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    Date::new(year, month, day).ok()
+}
+
+/// A status by its label in either language, or its code.
+pub fn parse_status(text: &str, lang: Lang) -> Option<ActionStatus> {
+    let wanted = text.trim().to_lowercase();
+    if wanted.is_empty() {
+        return Some(ActionStatus::Proposed);
+    }
+    ActionStatus::ALL.into_iter().find(|status| {
+        [lang, Lang::Nb, Lang::En]
+            .iter()
+            .any(|l| status.label(*l).to_lowercase() == wanted)
+            || serde_json::to_value(status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .is_some_and(|code| code == wanted)
+    })
+}
+
+/// Counts for a one-line summary of the preview.
+pub fn summary(changes: &PlanChanges) -> (usize, usize, usize, usize) {
+    (
+        changes.added.len(),
+        changes.changed.len(),
+        changes.removed.len(),
+        changes.ignored_edits.len(),
+    )
+}
