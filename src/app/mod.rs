@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 mod catalog_editor;
 mod catalogs;
 mod new_case;
+mod plan_exchange;
 mod search;
 mod shell;
 
@@ -95,6 +96,8 @@ pub struct Workbench {
     catalog_update: Option<catalogs::CatalogUpdate>,
     /// "Ny katalog": a catalog being written.
     catalog_editor: Option<catalog_editor::CatalogEditor>,
+    /// A plan workbook read back: its problems or its changes, until accepted or closed.
+    plan_review: Option<plan_exchange::PlanReview>,
 }
 
 impl Workbench {
@@ -115,6 +118,7 @@ impl Workbench {
             catalog_list: None,
             catalog_update: None,
             catalog_editor: None,
+            plan_review: None,
         }
     }
 
@@ -422,6 +426,7 @@ impl Workbench {
         self.history_ui(ui.ctx());
         self.catalog_update_ui(ui.ctx());
         self.catalog_editor_ui(ui.ctx());
+        self.plan_review_ui(ui.ctx());
         self.apply_pending();
         if let Some(due) = self.pages.drafts.next_due_in(now) {
             ui.ctx()
@@ -479,6 +484,8 @@ impl Workbench {
                 }
             }
             Request::ReviewCatalogUpdate => self.review_catalog_update(),
+            Request::ExportPlan => self.export_plan_with_dialog(),
+            Request::ImportPlan => self.import_plan_with_dialog(),
             Request::ExportGuide(role) => {
                 let Some(case) = &self.case else { return };
                 let snapshot = &case.snapshot;

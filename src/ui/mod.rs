@@ -57,6 +57,10 @@ pub enum Request {
     ExportGuide(crate::domain::Role),
     /// Show what a newer version of the case's catalog would change.
     ReviewCatalogUpdate,
+    /// Write the plan workbook for the provider.
+    ExportPlan,
+    /// Read a filled-in plan workbook back and preview its changes.
+    ImportPlan,
 }
 
 /// Something in the case a page can show and mark.

@@ -1,7 +1,7 @@
 //! Handlingsplan: one block per deviation with its actions, edited in place; overdue in red.
 
 use super::widgets::{TextKind, draft_text, enum_combo, requirement_codes, section_ui};
-use super::{Focus, PageContext, PageState};
+use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{Action, ActionFields, ActionStatus, Finding, FindingKind};
 use crate::i18n::{date, t, tf};
@@ -15,6 +15,22 @@ pub fn plan_ui(
     let snapshot = context.snapshot;
     let lang = context.lang;
     section_ui(ui, t(lang, "page.plan"));
+    ui.horizontal(|ui| {
+        if ui
+            .button(t(lang, "plan.export"))
+            .on_hover_text(t(lang, "plan.export_hint"))
+            .clicked()
+        {
+            state.requests.push(Request::ExportPlan);
+        }
+        if ui
+            .button(t(lang, "plan.import"))
+            .on_hover_text(t(lang, "plan.import_hint"))
+            .clicked()
+        {
+            state.requests.push(Request::ImportPlan);
+        }
+    });
     ui.label(tf(
         lang,
         "plan.deadline",
