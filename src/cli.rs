@@ -175,6 +175,8 @@ pub enum PlanAction {
 pub enum PlanFormat {
     Xlsx,
     Json,
+    /// A small case file for the provider manager to open in Evalbench (`.evalplan`).
+    Package,
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -400,6 +402,9 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             match format {
                 PlanFormat::Xlsx => plan_exchange::xlsx::write(&plan, lang.into(), &out)?,
                 PlanFormat::Json => write_output(&out, &plan_exchange::json::to_json(&plan)?)?,
+                PlanFormat::Package => {
+                    CaseStore::open_read_only(&file)?.write_provider_package(&out)?;
+                }
             }
             println!(
                 "wrote {} deviations and {} actions to {}",
@@ -415,14 +420,7 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             lang,
         } => {
             let lang: Lang = lang.into();
-            let is_json = plan
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-            let raw = if is_json {
-                plan_exchange::json::read(&plan, lang).map_err(anyhow::Error::msg)?
-            } else {
-                plan_exchange::xlsx::read(&plan)?
-            };
+            let raw = plan_exchange::read_any(&plan, lang).map_err(anyhow::Error::msg)?;
             let snapshot = store::read_case(&file)?;
             let today = jiff::Zoned::now().date();
             let changes = match plan_exchange::check(&snapshot, &raw, today, lang) {

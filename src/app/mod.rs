@@ -369,11 +369,12 @@ impl Workbench {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
 
-        if self.case.is_some() {
+        if let Some(case) = &self.case {
+            let provider_mode = case.snapshot.provider_package.is_some();
             egui::Panel::left("navigation")
                 .resizable(false)
                 .show(ui, |ui| {
-                    ui::navigation_ui(ui, lang, &mut self.settings.page);
+                    ui::navigation_ui(ui, lang, &mut self.settings.page, provider_mode);
                 });
         }
         if self.search.is_some() && self.case.is_some() {

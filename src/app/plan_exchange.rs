@@ -53,20 +53,13 @@ impl Workbench {
         self.commit_drafts();
         let Some(path) = self
             .dialogs
-            .pick_file_to_open(t(lang, "plan.file_kind"), &["xlsx", "json"])
+            .pick_file_to_open(t(lang, "plan.file_kind"), &["xlsx", "json", "evalplan"])
         else {
             return;
         };
         let Some(case) = &self.case else { return };
         let file = path.display().to_string();
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let raw = if is_json {
-            plan_exchange::json::read(&path, lang)
-        } else {
-            plan_exchange::xlsx::read(&path).map_err(|e| e.to_string())
-        };
+        let raw = plan_exchange::read_any(&path, lang);
         let raw = match raw {
             Ok(raw) => raw,
             Err(e) => {

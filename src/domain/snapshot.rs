@@ -55,6 +55,10 @@ pub struct CaseSnapshot {
     pub outcomes: Vec<Outcome>,
     #[serde(default)]
     pub fidelity: Option<FidelityReview>,
+    /// Set in a provider package: the action ids it was written with (actions the provider adds
+    /// have other ids). `None` in a case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_package: Option<Vec<ActionId>>,
 }
 
 impl CaseSnapshot {

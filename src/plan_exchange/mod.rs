@@ -3,6 +3,7 @@
 //! changes; nothing is applied until the user accepts, and then all of it as one command.
 
 pub mod json;
+pub mod package;
 pub mod xlsx;
 
 use std::collections::{HashMap, HashSet};
@@ -99,6 +100,50 @@ impl PlanFile {
     }
 }
 
+impl PlanFile {
+    /// The plan as cells, so a file that is not a workbook is checked like one. `known` says
+    /// which row ids the case gave out; other ids come back as new rows.
+    pub fn into_raw(self, lang: Lang, known: impl Fn(ActionId) -> bool) -> RawPlan {
+        RawPlan {
+            case_id: Some(self.case_id),
+            exported_actions: None,
+            rows: self
+                .actions
+                .into_iter()
+                .enumerate()
+                .map(|(index, action)| RawRow {
+                    row: index + 1,
+                    id: action
+                        .id
+                        .filter(|id| known(*id))
+                        .map_or(Cell::Empty, |id| Cell::Number(id.0 as f64)),
+                    deviation: Cell::Number(action.deviation.0 as f64),
+                    description: Cell::Text(action.description),
+                    owner: Cell::Text(action.owner),
+                    due_date: action.due_date.map_or(Cell::Empty, Cell::Date),
+                    closure_evidence: Cell::Text(action.closure_evidence),
+                    status: Cell::Text(action.status.label(lang).into_owned()),
+                })
+                .collect(),
+            deviations: self
+                .deviations
+                .into_iter()
+                .enumerate()
+                .map(|(index, d)| RawDeviation {
+                    row: index + 1,
+                    cells: vec![
+                        ("A", Cell::Number(d.id.0 as f64)),
+                        ("B", Cell::Text(d.requirements)),
+                        ("C", Cell::Text(d.title)),
+                        ("D", Cell::Text(d.description)),
+                        ("E", d.deadline.map_or(Cell::Empty, Cell::Date)),
+                    ],
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A cell as read from a file, before it is checked.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
@@ -144,6 +189,9 @@ pub struct RawDeviation {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawPlan {
     pub case_id: Option<String>,
+    /// The action ids the file was written with, where the file says: only those can have been
+    /// removed by the provider (NAV may have added actions since).
+    pub exported_actions: Option<Vec<ActionId>>,
     pub rows: Vec<RawRow>,
     pub deviations: Vec<RawDeviation>,
 }
@@ -216,6 +264,20 @@ impl PlanChanges {
 pub const ACTIONS_SHEET: &str = "Tiltak";
 pub const DEVIATIONS_SHEET: &str = "Avvik";
 pub const META_SHEET: &str = "evalbench";
+
+/// Reads a filled-in plan of any kind, by its extension: `.json`, `.evalplan` (a provider
+/// package), otherwise a workbook.
+pub fn read_any(path: &std::path::Path, lang: Lang) -> Result<RawPlan, String> {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "json" => json::read(path, lang),
+        package::EXTENSION => package::read(path, lang).map_err(|e| e.to_string()),
+        _ => xlsx::read(path).map_err(|e| e.to_string()),
+    }
+}
 
 /// Checks every row of `raw` against the case; returns the changes, or every problem found.
 /// `today` is for "due date in the past", which applies only to new or moved dates.
@@ -397,6 +459,11 @@ pub fn check(
         .actions
         .iter()
         .filter(|a| deviations.contains(&a.finding_id) && !seen.contains(&a.id))
+        .filter(|a| {
+            raw.exported_actions
+                .as_ref()
+                .is_none_or(|exported| exported.contains(&a.id))
+        })
         .map(|a| a.id)
         .collect();
     changes.ignored_edits = read_only_edits(snapshot, raw);

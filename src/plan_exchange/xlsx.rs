@@ -102,6 +102,13 @@ fn build(plan: &PlanFile, lang: Lang) -> Result<Workbook, XlsxError> {
     sheet.write_string(2, 1, &plan.case_id)?;
     sheet.write_string(3, 0, "provider")?;
     sheet.write_string(3, 1, &plan.provider)?;
+    let exported: Vec<String> = plan
+        .actions
+        .iter()
+        .filter_map(|a| a.id.map(|id| id.0.to_string()))
+        .collect();
+    sheet.write_string(4, 0, "actions")?;
+    sheet.write_string(4, 1, exported.join(","))?;
     sheet.set_hidden(true);
     sheet.protect();
     Ok(workbook)
@@ -196,12 +203,21 @@ pub fn read(path: &Path) -> Result<RawPlan, XlsxFileError> {
     let meta = sheet(META_SHEET)?;
     let actions = sheet(ACTIONS_SHEET)?;
     let deviations = sheet(DEVIATIONS_SHEET)?;
-    let case_id = (0..8u32).find_map(|row| {
-        let key = cell(meta.get_value((row, 0)));
-        (key == Cell::Text("case_id".into())).then(|| match cell(meta.get_value((row, 1))) {
-            Cell::Text(id) => id.trim().to_owned(),
-            other => other.text(),
+    let meta_value = |key: &str| {
+        (0..16u32).find_map(|row| {
+            (cell(meta.get_value((row, 0))) == Cell::Text(key.into())).then(|| {
+                match cell(meta.get_value((row, 1))) {
+                    Cell::Text(value) => value.trim().to_owned(),
+                    other => other.text(),
+                }
+            })
         })
+    };
+    let case_id = meta_value("case_id");
+    let exported_actions = meta_value("actions").map(|list| {
+        list.split(',')
+            .filter_map(|id| id.trim().parse().ok().map(crate::domain::ActionId))
+            .collect()
     });
     let height = actions.end().map_or(0, |(row, _)| row);
     let mut rows = Vec::new();
@@ -245,6 +261,7 @@ pub fn read(path: &Path) -> Result<RawPlan, XlsxFileError> {
         .collect();
     Ok(RawPlan {
         case_id,
+        exported_actions,
         rows,
         deviations,
     })

@@ -49,6 +49,25 @@ fn check(rule: std::result::Result<(), String>) -> Result<()> {
 
 /// Applies one command; returns the entity it created or changed.
 pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
+    let is_plan_command = matches!(
+        command,
+        Command::AddAction { .. }
+            | Command::UpdateAction { .. }
+            | Command::SetActionStatus { .. }
+            | Command::DeleteAction { .. }
+            | Command::UpdatePlan { .. }
+    );
+    if !is_plan_command {
+        let package: Option<String> =
+            tx.query_row("SELECT package_actions FROM case_info", [], |row| {
+                row.get(0)
+            })?;
+        if package.is_some() {
+            return reject(
+                "this is a provider package: only the action plan can be edited here; NAV's findings and the case stay as NAV wrote them",
+            );
+        }
+    }
     match command {
         Command::UpdateCaseFacts { facts } => {
             check(facts.validate())?;

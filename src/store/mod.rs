@@ -12,6 +12,7 @@ mod fidelity;
 mod history;
 mod journal;
 mod lock;
+mod package;
 mod read;
 mod schema;
 mod search;
@@ -492,15 +493,38 @@ fn recover_after_crash(path: &Path) -> Result<(), StoreError> {
     conn.close().map_err(|(_, source)| damaged(source))
 }
 
+/// A read-only connection. A file from an older version is never changed by a reader: it is
+/// copied into memory and the copy is brought to the current schema, so reading works the same.
 fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
-    Connection::open_with_flags(
+    let damaged = |source: rusqlite::Error| StoreError::Damaged {
+        path: path.to_owned(),
+        detail: source.to_string(),
+    };
+    let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|source| StoreError::Damaged {
-        path: path.to_owned(),
-        detail: source.to_string(),
-    })
+    .map_err(damaged)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(damaged)?;
+    if usize::try_from(version).unwrap_or(0) >= schema::LATEST_VERSION {
+        return Ok(conn);
+    }
+    let mut copy = Connection::open_in_memory().map_err(damaged)?;
+    copy.restore(
+        rusqlite::MAIN_DB,
+        path,
+        None::<fn(rusqlite::backup::Progress)>,
+    )
+    .map_err(damaged)?;
+    schema::MIGRATIONS
+        .to_latest(&mut copy)
+        .map_err(|e| StoreError::Damaged {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        })?;
+    Ok(copy)
 }
 
 fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {

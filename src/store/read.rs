@@ -131,7 +131,7 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
     let mut snapshot = conn.query_row(
         "SELECT case_id, provider_name, org_number, measure, agreed_places, nav_unit,
                 period_start, period_end, phase, feedback_meeting_date, plan_deadline, evaluators,
-                catalog_id, catalog_version, catalog_title, self_evaluation
+                catalog_id, catalog_version, catalog_title, self_evaluation, package_actions
          FROM case_info",
         [],
         |row| {
@@ -165,6 +165,9 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
                     }),
                     None => None,
                 },
+                provider_package: row
+                    .get::<_, Option<Json<Vec<crate::domain::ActionId>>>>(16)?
+                    .map(|ids| ids.0),
                 ..CaseSnapshot::default()
             })
         },

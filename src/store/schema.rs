@@ -11,6 +11,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v2.sql")),
     M::up(include_str!("schema_v3.sql")),
     M::up(include_str!("schema_v4.sql")),
+    M::up(include_str!("schema_v5.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);

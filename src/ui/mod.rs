@@ -125,6 +125,13 @@ pub struct PageContext<'a> {
     pub catalogs: &'a [crate::catalog::Catalog],
 }
 
+impl PageContext<'_> {
+    /// A provider package is open: the provider manager writes the plan; the rest is NAV's.
+    pub fn provider_mode(&self) -> bool {
+        self.snapshot.provider_package.is_some()
+    }
+}
+
 /// The parts of a case, in the side navigation's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -175,12 +182,34 @@ pub const PAGE_KEYS: [egui::Key; 10] = [
     egui::Key::Num0,
 ];
 
-pub fn navigation_ui(ui: &mut egui::Ui, lang: Lang, page: &mut Page) {
+impl Page {
+    /// The pages a provider package shows: what the provider may see.
+    pub const PROVIDER: [Page; 4] = [
+        Page::Overview,
+        Page::Requirements,
+        Page::Findings,
+        Page::Plan,
+    ];
+}
+
+pub fn navigation_ui(ui: &mut egui::Ui, lang: Lang, page: &mut Page, provider_mode: bool) {
     ui.add_space(6.0);
     ui.strong(t(lang, "nav.heading"));
     ui.add_space(4.0);
-    for option in Page::ALL {
-        ui.selectable_value(page, option, option.label(lang));
+    let pages: &[Page] = if provider_mode {
+        &Page::PROVIDER
+    } else {
+        &Page::ALL
+    };
+    if !pages.contains(page) {
+        *page = Page::Plan;
+    }
+    for option in pages {
+        ui.selectable_value(page, *option, option.label(lang));
+    }
+    if provider_mode {
+        ui.add_space(12.0);
+        ui.add(egui::Label::new(egui::RichText::new(t(lang, "provider.banner")).weak()).wrap());
     }
 }
 
@@ -191,6 +220,11 @@ pub fn page_ui(
     state: &mut PageState,
     out: &mut Vec<Command>,
 ) {
+    // In a provider package only the plan is the provider's to write; the rest is shown, not
+    // editable (the store refuses such edits too).
+    if context.provider_mode() && page != Page::Plan {
+        ui.disable();
+    }
     // Pages with a list beside an editor scroll each part themselves.
     match page {
         Page::Interviews => return interviews::interviews_ui(ui, context, state, out),

@@ -52,14 +52,16 @@ pub fn overview_ui(
         facts_ui(ui, context, state, out);
 
         let ui = &mut columns[1];
-        section_ui(ui, t(lang, "overview.interviews_by_role"));
-        counts_ui(
-            ui,
-            lang,
-            &Role::ALL,
-            |role| snapshot.interviews_with(role),
-            false,
-        );
+        if !context.provider_mode() {
+            section_ui(ui, t(lang, "overview.interviews_by_role"));
+            counts_ui(
+                ui,
+                lang,
+                &Role::ALL,
+                |role| snapshot.interviews_with(role),
+                false,
+            );
+        }
 
         section_ui(ui, t(lang, "overview.findings_by_kind"));
         counts_ui(
@@ -328,7 +330,14 @@ fn facts_ui(
 fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageState) {
     let snapshot = context.snapshot;
     let lang = context.lang;
-    let warnings = snapshot.warnings(context.today);
+    let mut warnings = snapshot.warnings(context.today);
+    if context.provider_mode() {
+        // The evaluator's own gaps are not the provider's business; overdue actions are.
+        warnings = crate::domain::Warnings {
+            overdue_actions: warnings.overdue_actions,
+            ..crate::domain::Warnings::default()
+        };
+    }
     if warnings.is_empty() && context.privacy_hits.is_empty() {
         return;
     }

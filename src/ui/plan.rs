@@ -15,22 +15,26 @@ pub fn plan_ui(
     let snapshot = context.snapshot;
     let lang = context.lang;
     section_ui(ui, t(lang, "page.plan"));
-    ui.horizontal(|ui| {
-        if ui
-            .button(t(lang, "plan.export"))
-            .on_hover_text(t(lang, "plan.export_hint"))
-            .clicked()
-        {
-            state.requests.push(Request::ExportPlan);
-        }
-        if ui
-            .button(t(lang, "plan.import"))
-            .on_hover_text(t(lang, "plan.import_hint"))
-            .clicked()
-        {
-            state.requests.push(Request::ImportPlan);
-        }
-    });
+    if context.provider_mode() {
+        ui.label(t(lang, "provider.plan_intro"));
+    } else {
+        ui.horizontal(|ui| {
+            if ui
+                .button(t(lang, "plan.export"))
+                .on_hover_text(t(lang, "plan.export_hint"))
+                .clicked()
+            {
+                state.requests.push(Request::ExportPlan);
+            }
+            if ui
+                .button(t(lang, "plan.import"))
+                .on_hover_text(t(lang, "plan.import_hint"))
+                .clicked()
+            {
+                state.requests.push(Request::ImportPlan);
+            }
+        });
+    }
     ui.label(tf(
         lang,
         "plan.deadline",
@@ -241,6 +245,10 @@ fn action_ui(
         });
         let label = ui.label(t(lang, "plan.nav_comment"));
         narrow(ui, 300.0, |ui| {
+            // NAV's comment is NAV's: read-only in the provider's package.
+            if context.provider_mode() {
+                ui.disable();
+            }
             let base = stored.clone();
             draft_text(
                 ui,
