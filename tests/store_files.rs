@@ -402,3 +402,22 @@ fn a_second_writer_is_refused_while_the_case_is_open() {
     let again = CaseStore::open(&path).unwrap();
     assert_eq!(again.snapshot().unwrap().phase, Phase::Analysis);
 }
+
+/// Readers (`check`, `export`, the plan import) read an older file through an upgraded copy
+/// in memory: the data reads as usual, the version reported is the file's, and not a byte of
+/// the file changes.
+#[test]
+fn an_older_file_is_read_without_being_changed() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "v1.evalcase");
+    std::fs::copy("tests/fixtures/case-v1.evalcase", &path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let snapshot = store::read_case(&path).unwrap();
+    assert_eq!(snapshot.facts.provider_name, "Testbedrift Arbeid AS");
+    assert_eq!(snapshot.requirements.len(), 3);
+    let report = CaseStore::open_read_only(&path).unwrap().check().unwrap();
+    assert_eq!(report.schema_version, 1);
+    assert!(report.is_healthy());
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(common::files_in(dir.path()), ["v1.evalcase"]);
+}

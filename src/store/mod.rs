@@ -137,7 +137,7 @@ impl CaseStore {
     /// window has it open. Commands are refused by SQLite.
     pub fn open_read_only(path: &Path) -> Result<CaseStore, StoreError> {
         inspect(path)?;
-        let conn = open_read_only(path)?;
+        let conn = open_for_reading(path)?;
         Ok(CaseStore {
             conn,
             path: path.to_owned(),
@@ -493,18 +493,36 @@ fn recover_after_crash(path: &Path) -> Result<(), StoreError> {
     conn.close().map_err(|(_, source)| damaged(source))
 }
 
-/// A read-only connection. A file from an older version is never changed by a reader: it is
-/// copied into memory and the copy is brought to the current schema, so reading works the same.
+/// `PRAGMA user_version` as the file's header holds it (big-endian at byte 60).
+fn file_schema_version(path: &Path) -> Option<usize> {
+    use std::io::Read as _;
+    let mut header = [0u8; 64];
+    std::fs::File::open(path).ok()?.read_exact(&mut header).ok()?;
+    let bytes: [u8; 4] = header[60..64].try_into().ok()?;
+    usize::try_from(u32::from_be_bytes(bytes)).ok()
+}
+
+/// A read-only connection to the file as it is.
 fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+    Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|source| StoreError::Damaged {
+        path: path.to_owned(),
+        detail: source.to_string(),
+    })
+}
+
+/// A read-only connection for reading the case. A file from an older version is never changed
+/// by a reader: it is copied into memory and the copy is brought to the current schema, so
+/// reading works the same.
+fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
     let damaged = |source: rusqlite::Error| StoreError::Damaged {
         path: path.to_owned(),
         detail: source.to_string(),
     };
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(damaged)?;
+    let conn = open_read_only(path)?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(damaged)?;

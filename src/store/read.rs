@@ -49,7 +49,7 @@ impl CheckReport {
 /// is refused untouched if it is not a case. For scanning and exporting files one only reads.
 pub fn read_case(path: &std::path::Path) -> Result<CaseSnapshot, StoreError> {
     super::inspect(path)?;
-    let conn = super::open_read_only(path)?;
+    let conn = super::open_for_reading(path)?;
     read_snapshot(&conn).map_err(|source| sql_err(path, source))
 }
 
@@ -83,8 +83,11 @@ impl CaseStore {
                 .query_map([], |_| Ok(()))?
                 .count();
             let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+            // An older file is read through an upgraded copy; report the file's own version.
+            let version = super::file_schema_version(&self.path)
+                .unwrap_or(usize::try_from(version).unwrap_or(0));
             Ok(CheckReport {
-                schema_version: usize::try_from(version).unwrap_or(0),
+                schema_version: version,
                 integrity: integrity.join("; "),
                 foreign_key_violations,
                 counts: counts(conn)?,
