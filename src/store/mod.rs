@@ -497,7 +497,10 @@ fn recover_after_crash(path: &Path) -> Result<(), StoreError> {
 fn file_schema_version(path: &Path) -> Option<usize> {
     use std::io::Read as _;
     let mut header = [0u8; 64];
-    std::fs::File::open(path).ok()?.read_exact(&mut header).ok()?;
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut header)
+        .ok()?;
     let bytes: [u8; 4] = header[60..64].try_into().ok()?;
     usize::try_from(u32::from_be_bytes(bytes)).ok()
 }
