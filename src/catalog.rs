@@ -305,7 +305,7 @@ impl Catalog {
 }
 
 /// The catalogs shipped with the program, as (file name, JSON text).
-const BUILTIN: [(&str, &str); 3] = [
+const BUILTIN: [(&str, &str); 4] = [
     (
         "aft-2016.json",
         include_str!("../assets/catalogs/aft-2016.json"),
@@ -317,6 +317,10 @@ const BUILTIN: [(&str, &str); 3] = [
     (
         "generic-2026.json",
         include_str!("../assets/catalogs/generic-2026.json"),
+    ),
+    (
+        "ips-fidelity-2008.json",
+        include_str!("../assets/catalogs/ips-fidelity-2008.json"),
     ),
 ];
 

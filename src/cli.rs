@@ -73,7 +73,7 @@ pub enum CliCommand {
     },
     /// Check a case: integrity, schema version, counts. Exit code 0 only if healthy.
     Check { file: PathBuf },
-    /// Export the whole case as JSON or as a Markdown report.
+    /// Export the evaluation report (PDF/A, DOCX, Markdown) or the whole case as JSON.
     Export {
         file: PathBuf,
         #[arg(long, value_enum)]
@@ -169,6 +169,25 @@ pub enum PlanAction {
         #[arg(long, value_enum, default_value = "nb")]
         lang: LangArg,
     },
+    /// The status report: the provider's steering document, one page per deviation.
+    Status {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: StatusFormat,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
+        /// Mask identity numbers, e-mail addresses and phone numbers instead of refusing.
+        #[arg(long)]
+        redact: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StatusFormat {
+    Pdf,
+    Docx,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -212,6 +231,19 @@ impl From<MeasureArg> for Measure {
 pub enum ExportFormat {
     Json,
     Md,
+    Pdf,
+    Docx,
+}
+
+impl From<ExportFormat> for export::Format {
+    fn from(value: ExportFormat) -> Self {
+        match value {
+            ExportFormat::Json => export::Format::Json,
+            ExportFormat::Md => export::Format::Markdown,
+            ExportFormat::Pdf => export::Format::Pdf,
+            ExportFormat::Docx => export::Format::Docx,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -285,11 +317,9 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             // Read-only: an export never changes the case, and works while the app has it open.
             let snapshot = store::read_case(&file)?;
             let snapshot = guard_export(&file, snapshot, redact)?;
-            let text = match format {
-                ExportFormat::Json => export::json::to_json(&snapshot)?,
-                ExportFormat::Md => export::markdown::report(&snapshot, lang.into()),
-            };
-            write_output(&out, &text)?;
+            let today = jiff::Zoned::now().date();
+            let bytes = export::render(&snapshot, format.into(), lang.into(), today)?;
+            write_output(&out, &bytes)?;
         }
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
         CliCommand::Scan { path } => return scan(&path),
@@ -310,7 +340,10 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
                 .map(|c| format!("{} ({})", c.title, c.version))
                 .unwrap_or_default();
             let guide = crate::guide::for_case(&snapshot, role);
-            write_output(&out, &crate::guide::markdown(&guide, &title, lang.into()))?;
+            write_output(
+                &out,
+                crate::guide::markdown(&guide, &title, lang.into()).as_bytes(),
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -378,7 +411,10 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
             };
             let guide = crate::guide::for_catalog(&catalog, role);
             let title = format!("{} ({})", catalog.title, catalog.version);
-            write_output(&out, &crate::guide::markdown(&guide, &title, lang.into()))?;
+            write_output(
+                &out,
+                crate::guide::markdown(&guide, &title, lang.into()).as_bytes(),
+            )?;
         }
         CatalogAction::Update { file, to, accept } => {
             return update_catalog(&library, &file, to.as_deref(), accept);
@@ -401,7 +437,9 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             let plan = PlanFile::from_case(&snapshot);
             match format {
                 PlanFormat::Xlsx => plan_exchange::xlsx::write(&plan, lang.into(), &out)?,
-                PlanFormat::Json => write_output(&out, &plan_exchange::json::to_json(&plan)?)?,
+                PlanFormat::Json => {
+                    write_output(&out, plan_exchange::json::to_json(&plan)?.as_bytes())?;
+                }
                 PlanFormat::Package => {
                     CaseStore::open_read_only(&file)?.write_provider_package(&out)?;
                 }
@@ -412,6 +450,24 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                 plan.actions.len(),
                 out.display()
             );
+        }
+        PlanAction::Status {
+            file,
+            format,
+            out,
+            lang,
+            redact,
+        } => {
+            let (snapshot, changes) = store::read_case_with_status(&file)?;
+            let snapshot = guard_export(&file, snapshot, redact)?;
+            let format = match format {
+                StatusFormat::Pdf => export::Format::Pdf,
+                StatusFormat::Docx => export::Format::Docx,
+            };
+            let today = jiff::Zoned::now().date();
+            let bytes =
+                export::render_status_report(&snapshot, &changes, format, lang.into(), today)?;
+            write_output(&out, &bytes)?;
         }
         PlanAction::Import {
             file,
@@ -870,14 +926,14 @@ fn apply(file: &Path, commands: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(out: &Path, text: &str) -> anyhow::Result<()> {
+fn write_output(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if out == Path::new("-") {
-        std::io::stdout().write_all(text.as_bytes())?;
+        std::io::stdout().write_all(bytes)?;
         return Ok(());
     }
     // Written beside the target and renamed, so a failed export never leaves half a file.
     let partial = out.with_extension("partial");
-    std::fs::write(&partial, text)
+    std::fs::write(&partial, bytes)
         .with_context(|| format!("cannot write {}", partial.display()))?;
     std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(())

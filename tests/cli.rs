@@ -559,7 +559,7 @@ fn catalog_import_validates_and_lists() {
     let data = dir.path().join("data");
     let run = |args: &[&str]| evalbench_in(&data, args);
     let list_before = text(&run(&["catalog", "list"]).stdout);
-    assert_eq!(list_before.lines().count(), 3, "{list_before}");
+    assert_eq!(list_before.lines().count(), 4, "{list_before}");
 
     let broken = dir.path().join("broken.json");
     std::fs::write(
@@ -585,7 +585,7 @@ fn catalog_import_validates_and_lists() {
     let out = run(&["catalog", "import", s(&good)]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let list = text(&run(&["catalog", "list"]).stdout);
-    assert_eq!(list.lines().count(), 4, "{list}");
+    assert_eq!(list.lines().count(), 5, "{list}");
     assert!(
         list.contains("lokal\t2026-11\t1 requirements\tLokal sjekkliste\t(imported"),
         "{list}"
@@ -649,4 +649,86 @@ fn scaled_demo_is_bigger_and_repeatable() {
         "0",
     ]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A self-evaluation case, its interview guide, and a catalog update shown first and applied
+/// only with `--accept`.
+#[test]
+fn self_evaluation_guide_and_catalog_update() {
+    let dir = common::temp_dir();
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| evalbench_in(&data, args);
+    let path = common::case_path(&dir, "egen.evalcase");
+    let out = run(&[
+        "new",
+        s(&path),
+        "--provider",
+        "Egen Bedrift AS",
+        "--measure",
+        "aft",
+        "--self-evaluation",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let before = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    assert!(before.facts.self_evaluation);
+    let report = text(&run(&["export", s(&path), "--format", "md", "--out", "-"]).stdout);
+    assert!(
+        report.starts_with("# Egenevaluering: Egen Bedrift AS"),
+        "{report}"
+    );
+
+    let guide = text(&run(&["guide", s(&path), "--role", "participant"]).stdout);
+    assert!(guide.starts_with("# Intervjuguide – Deltaker"), "{guide}");
+    assert!(guide.contains("1. [ ] "), "{guide}");
+    let out = run(&["guide", s(&path), "--role", "boss"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unknown role «boss»"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A newer AFT version: one requirement gone, one reworded, one new.
+    let mut newer = evalbench::catalog::builtin_for(evalbench::domain::Measure::Aft).unwrap();
+    let old_version = newer.version.clone();
+    newer.version = "2099-01-01".into();
+    let removed = newer.areas[0].requirements.remove(0);
+    newer.areas[1].requirements[0].text = "Omskrevet kravtekst.".into();
+    let mut added = newer.areas[1].requirements[0].clone();
+    added.code = "NY-1".into();
+    added.title = "Nytt krav".into();
+    newer.areas[1].requirements.push(added);
+    let file = dir.path().join("aft-2099.json");
+    std::fs::write(&file, serde_json::to_string(&newer).unwrap()).unwrap();
+    assert!(run(&["catalog", "import", s(&file)]).status.success());
+
+    let out = run(&["catalog", "update", s(&path)]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!(
+            "nav-aft {old_version} → 2099-01-01: 1 added, 1 reworded, 1 removed"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("- {} ", removed.code)), "{stdout}");
+    assert!(stdout.contains("Nothing was changed"), "{stdout}");
+    let unchanged = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    assert_eq!(unchanged, before);
+
+    let out = run(&["catalog", "update", s(&path), "--accept"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let after = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    assert_eq!(after.catalog.unwrap().version, "2099-01-01");
+    assert!(after.requirements.iter().any(|r| r.code == "NY-1"));
+    assert!(!after.requirements.iter().any(|r| r.code == removed.code));
 }

@@ -135,3 +135,31 @@ fn a_case_without_a_review_starts_one_from_the_library() {
         3
     );
 }
+
+/// The demo case carries a complete IPS review: the app shows its total and band, and the JSON
+/// export carries the same.
+#[test]
+fn the_demo_review_has_a_total_and_band_in_the_app_and_the_json_export() {
+    let dir = common::temp_dir();
+    let (workbench, path) = common::ui::demo_workbench(&dir, Lang::Nb);
+    let mut harness = harness(workbench);
+    harness.run();
+    click(&mut harness, "Troskap");
+    // Both evaluators' sums and the consensus: complete, so no "n av 25 punkter skåret".
+    assert_eq!(harness.get_all_by_label("85 av 125").count(), 2);
+    harness.get_by_label("86 av 125");
+    harness.get_by_label("Rimelig troskap");
+
+    let snapshot = evalbench::store::read_case(&path).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&evalbench::export::json::to_json(&snapshot).unwrap()).unwrap();
+    let consensus = json["fidelity_totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["rater"] == "consensus")
+        .unwrap();
+    assert_eq!(consensus["total"], 86, "{consensus}");
+    assert_eq!(consensus["max_total"], 125);
+    assert_eq!(consensus["band"], "Rimelig troskap");
+}

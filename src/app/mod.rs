@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 mod catalog_editor;
 mod catalogs;
+mod export;
 mod new_case;
 mod plan_exchange;
 mod search;
@@ -55,6 +56,8 @@ pub struct OpenCase {
     privacy_hits: Vec<CaseHit>,
     /// Scan results by text, so only changed text is scanned again.
     privacy_cache: privacy::ScanCache,
+    /// The actions' status record, for follow-up; read with the snapshot.
+    status_changes: Vec<crate::domain::StatusChange>,
 }
 
 impl OpenCase {
@@ -98,6 +101,10 @@ pub struct Workbench {
     catalog_editor: Option<catalog_editor::CatalogEditor>,
     /// A plan workbook read back: its problems or its changes, until accepted or closed.
     plan_review: Option<plan_exchange::PlanReview>,
+    /// A report or JSON export being written on its worker thread.
+    export_job: Option<export::ExportJob>,
+    /// An export held back by the privacy scan, until masked or cancelled.
+    export_stop: Option<export::PrivacyStop>,
 }
 
 impl Workbench {
@@ -119,6 +126,8 @@ impl Workbench {
             catalog_update: None,
             catalog_editor: None,
             plan_review: None,
+            export_job: None,
+            export_stop: None,
         }
     }
 
@@ -184,11 +193,13 @@ impl Workbench {
             let snapshot = store.snapshot()?;
             let mut privacy_cache = privacy::ScanCache::default();
             let privacy_hits = privacy_cache.scan_case(&snapshot);
+            let status_changes = store.status_changes()?;
             Ok(OpenCase {
                 store,
                 snapshot,
                 privacy_hits,
                 privacy_cache,
+                status_changes,
             })
         }) {
             Ok(case) => {
@@ -275,10 +286,15 @@ impl Workbench {
         let Some(case) = self.case.as_mut() else {
             return;
         };
-        match case.store.snapshot() {
-            Ok(snapshot) => {
+        match case
+            .store
+            .snapshot()
+            .and_then(|snapshot| Ok((snapshot, case.store.status_changes()?)))
+        {
+            Ok((snapshot, status_changes)) => {
                 case.privacy_hits = case.privacy_cache.scan_case(&snapshot);
                 case.snapshot = snapshot;
+                case.status_changes = status_changes;
             }
             Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
         }
@@ -396,6 +412,7 @@ impl Workbench {
                     lang,
                     today: self.today,
                     catalogs: self.catalog_list.as_deref().unwrap_or_default(),
+                    status_changes: &case.status_changes,
                 };
                 ui::page_ui(
                     ui,
@@ -428,6 +445,7 @@ impl Workbench {
         self.catalog_update_ui(ui.ctx());
         self.catalog_editor_ui(ui.ctx());
         self.plan_review_ui(ui.ctx());
+        self.privacy_stop_ui(ui.ctx());
         self.apply_pending();
         if let Some(due) = self.pages.drafts.next_due_in(now) {
             ui.ctx()
@@ -487,6 +505,10 @@ impl Workbench {
             Request::ReviewCatalogUpdate => self.review_catalog_update(),
             Request::ExportPlan => self.export_plan_with_dialog(),
             Request::ImportPlan => self.import_plan_with_dialog(),
+            Request::ExportStatusReport => self.start_export(
+                export::ExportKind::StatusReport(crate::export::Format::Pdf),
+                false,
+            ),
             Request::ExportGuide(role) => {
                 let Some(case) = &self.case else { return };
                 let snapshot = &case.snapshot;
@@ -693,6 +715,7 @@ impl Workbench {
                     self.open_search();
                 }
             });
+            ui.menu_button(t(lang, "menu.export"), |ui| self.export_menu_ui(ui, lang));
             ui.menu_button(t(lang, "menu.catalogs"), |ui| {
                 if ui.button(t(lang, "menu.import_catalog")).clicked() {
                     self.import_catalog_with_dialog();
@@ -733,6 +756,7 @@ impl Workbench {
 
     fn status_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.settings.lang;
+        self.export_progress_ui(ui);
         ui.horizontal(|ui| {
             match &self.notice {
                 Some(Notice::Error(message)) => {
@@ -796,11 +820,11 @@ pub fn op_text(lang: Lang, op: &str) -> String {
 
 /// Writes a whole file through a temporary neighbour and a rename, so a failed write never
 /// leaves half a file under the chosen name.
-pub(crate) fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
-    std::fs::write(&partial, text)
+    std::fs::write(&partial, bytes)
         .and_then(|()| std::fs::rename(&partial, path))
         .inspect_err(|_| {
             let _ = std::fs::remove_file(&partial);

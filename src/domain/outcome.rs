@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The requirement specification's target: this share (in %) goes on to work or education.
+pub const TARGET_SHARE_PERCENT: f64 = 50.0;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub year: i32,

@@ -30,7 +30,7 @@ use history::History;
 
 pub use history::{Direction, Step};
 pub use journal::{ChainCheck, JournalEntry};
-pub use read::{CheckReport, Counts, read_case};
+pub use read::{CheckReport, Counts, read_case, read_case_with_status};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
 pub use search::{Field, HIT_END, HIT_START, SearchHit};
 
@@ -311,6 +311,11 @@ impl CaseStore {
     /// Every journal row, oldest first: the audit trail.
     pub fn journal(&self) -> Result<Vec<JournalEntry>, StoreError> {
         journal::entries(&self.conn).map_err(|source| sql_err(&self.path, source))
+    }
+
+    /// Every status each action has reached and the day, in the order recorded: follow-up.
+    pub fn status_changes(&self) -> Result<Vec<crate::domain::StatusChange>, StoreError> {
+        read::status_changes(&self.conn).map_err(|source| sql_err(&self.path, source))
     }
 
     /// The journal rows about one entity, e.g. `interview/3`: its history.

@@ -13,7 +13,7 @@ use crate::domain::{
     InterviewFields, KeyDates, OrgNumber, Outcome, QuestionRef, Requirement, RequirementArea,
     RequirementLink,
 };
-use crate::domain::{ExcerptId, Interview};
+use crate::domain::{ExcerptId, Interview, StatusChange};
 
 /// Sizes of a case, as `evalbench check` prints them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -51,6 +51,17 @@ pub fn read_case(path: &std::path::Path) -> Result<CaseSnapshot, StoreError> {
     super::inspect(path)?;
     let conn = super::open_for_reading(path)?;
     read_snapshot(&conn).map_err(|source| sql_err(path, source))
+}
+
+/// The whole case and its actions' status record (follow-up), without taking the writer's lock.
+pub fn read_case_with_status(
+    path: &std::path::Path,
+) -> Result<(CaseSnapshot, Vec<StatusChange>), StoreError> {
+    super::inspect(path)?;
+    let conn = super::open_for_reading(path)?;
+    let snapshot = read_snapshot(&conn).map_err(|source| sql_err(path, source))?;
+    let changes = status_changes(&conn).map_err(|source| sql_err(path, source))?;
+    Ok((snapshot, changes))
 }
 
 impl CaseStore {
@@ -439,4 +450,17 @@ fn links(conn: &Connection, sql: &str) -> rusqlite::Result<HashMap<i64, Vec<Requ
         by_owner.entry(owner).or_default().push(link);
     }
     Ok(by_owner)
+}
+
+/// The follow-up record of action statuses (schema v6), oldest first.
+pub(super) fn status_changes(conn: &Connection) -> rusqlite::Result<Vec<StatusChange>> {
+    conn.prepare("SELECT action_id, status, changed_on FROM action_status_change ORDER BY seq")?
+        .query_map([], |row| {
+            Ok(StatusChange {
+                action_id: row.get(0)?,
+                status: row.get::<_, Code<_>>(1)?.0,
+                on: row.get(2)?,
+            })
+        })?
+        .collect()
 }

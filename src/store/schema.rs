@@ -12,6 +12,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v3.sql")),
     M::up(include_str!("schema_v4.sql")),
     M::up(include_str!("schema_v5.sql")),
+    M::up(include_str!("schema_v6.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);

@@ -6,6 +6,7 @@ mod documents;
 pub mod drafts;
 mod fidelity;
 mod findings;
+mod followup;
 mod guide;
 mod interviews;
 mod meeting;
@@ -61,6 +62,8 @@ pub enum Request {
     ExportPlan,
     /// Read a filled-in plan workbook back and preview its changes.
     ImportPlan,
+    /// Write the plan's status report (PDF).
+    ExportStatusReport,
 }
 
 /// Something in the case a page can show and mark.
@@ -123,6 +126,8 @@ pub struct PageContext<'a> {
     pub today: jiff::civil::Date,
     /// The catalog library (for choosing a fidelity scale).
     pub catalogs: &'a [crate::catalog::Catalog],
+    /// Every status each action has reached and the day (follow-up).
+    pub status_changes: &'a [crate::domain::StatusChange],
 }
 
 impl PageContext<'_> {

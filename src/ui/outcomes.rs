@@ -9,8 +9,7 @@ use crate::command::Command;
 use crate::domain::Outcome;
 use crate::i18n::{Lang, t, tf};
 
-/// The requirement specification's target: this share (in %) goes on to work or education.
-pub const TARGET_SHARE_PERCENT: f64 = 50.0;
+use crate::domain::outcome::TARGET_SHARE_PERCENT;
 
 /// The chart's height: enough to read, small enough to leave the table in view.
 const CHART_HEIGHT: f32 = 220.0;

@@ -33,6 +33,13 @@ pub fn plan_ui(
             {
                 state.requests.push(Request::ImportPlan);
             }
+            if ui
+                .button(t(lang, "plan.status_report"))
+                .on_hover_text(t(lang, "plan.status_report_hint"))
+                .clicked()
+            {
+                state.requests.push(Request::ExportStatusReport);
+            }
         });
     }
     ui.label(tf(
@@ -40,6 +47,7 @@ pub fn plan_ui(
         "plan.deadline",
         &[("date", &date(snapshot.key_dates.plan_deadline))],
     ));
+    super::followup::followup_ui(ui, context);
     let deviations: Vec<&Finding> = snapshot
         .findings
         .iter()
@@ -215,6 +223,9 @@ fn action_ui(
                 action_id: id,
                 status,
             });
+        }
+        if let Some(on) = crate::domain::plan::verified_on(context.status_changes, action) {
+            ui.weak(tf(lang, "plan.verified_on", &[("date", &date(Some(on)))]));
         }
         if ui
             .small_button("×")

@@ -1,0 +1,265 @@
+//! Exports from the app: the report (PDF, DOCX, Markdown) and the whole case as JSON. The
+//! privacy scan runs first; the file is laid out and written on a worker thread, so the window
+//! keeps drawing (with a spinner in the status bar) while Typst works.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use super::{Notice, Workbench, write_file};
+use crate::export::{self, Format};
+use crate::i18n::{Lang, t, tf};
+
+/// What is exported: a view of the case (report, JSON) or the plan's status report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    Case(Format),
+    StatusReport(Format),
+}
+
+impl ExportKind {
+    fn format(self) -> Format {
+        match self {
+            ExportKind::Case(format) | ExportKind::StatusReport(format) => format,
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            ExportKind::Case(format) => format_key(format),
+            ExportKind::StatusReport(Format::Docx) => "export.status_docx",
+            ExportKind::StatusReport(_) => "export.status_pdf",
+        }
+    }
+}
+
+/// An export being laid out and written on its worker thread.
+pub(super) struct ExportJob {
+    kind: ExportKind,
+    path: PathBuf,
+    done: mpsc::Receiver<Result<(), String>>,
+}
+
+/// An export held back because the case's text holds identity numbers or contact details.
+pub(super) struct PrivacyStop {
+    kind: ExportKind,
+    lines: Vec<String>,
+}
+
+pub(super) fn format_key(format: Format) -> &'static str {
+    match format {
+        Format::Pdf => "export.pdf",
+        Format::Docx => "export.docx",
+        Format::Markdown => "export.markdown",
+        Format::Json => "export.json",
+    }
+}
+
+impl Workbench {
+    /// Asks for a file name and starts the export; held back first if the privacy scan finds
+    /// anything, unless `redact` masks it.
+    pub(super) fn start_export(&mut self, kind: ExportKind, redact: bool) {
+        let format = kind.format();
+        let lang = self.settings.lang;
+        if self.export_job.is_some() {
+            self.notice = Some(Notice::Info(t(lang, "export.busy").to_owned()));
+            return;
+        }
+        self.commit_drafts();
+        self.apply_pending();
+        let Some(case) = &self.case else { return };
+        if !redact && !case.privacy_hits.is_empty() {
+            self.export_stop = Some(PrivacyStop {
+                kind,
+                lines: case
+                    .privacy_hits
+                    .iter()
+                    .map(|found| {
+                        format!(
+                            "{} – {} ({}), {}",
+                            t(lang, &format!("privacy.kind.{}", found.hit.kind.code())),
+                            found.entity,
+                            found.field,
+                            found.hit.masked
+                        )
+                    })
+                    .collect(),
+            });
+            return;
+        }
+        let base = match kind {
+            ExportKind::Case(Format::Json) => t(lang, "export.case_file_name"),
+            ExportKind::Case(_) => t(lang, "report.title"),
+            ExportKind::StatusReport(_) => t(lang, "status_report.title"),
+        };
+        let suggested = format!(
+            "{base} – {}.{}",
+            case.snapshot.facts.provider_name,
+            format.extension()
+        );
+        let Some(path) =
+            self.dialogs
+                .pick_file_to_save(&suggested, t(lang, kind.key()), &[format.extension()])
+        else {
+            return;
+        };
+        let snapshot = if redact {
+            crate::privacy::redact_case(&case.snapshot)
+        } else {
+            case.snapshot.clone()
+        };
+        let changes = case.status_changes.clone();
+        let today = self.today;
+        let target = path.clone();
+        let (sender, done) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("export".into())
+            .spawn(move || {
+                let rendered = match kind {
+                    ExportKind::Case(format) => export::render(&snapshot, format, lang, today),
+                    ExportKind::StatusReport(format) => {
+                        export::render_status_report(&snapshot, &changes, format, lang, today)
+                    }
+                };
+                let result = rendered.map_err(|e| e.to_string()).and_then(|bytes| {
+                    write_file(&target, &bytes).map_err(|e| {
+                        tf(
+                            lang,
+                            "error.write_file",
+                            &[("path", &target.display()), ("reason", &e)],
+                        )
+                    })
+                });
+                // The app may have closed meanwhile; then nobody waits for the answer.
+                let _ = sender.send(result);
+            });
+        match spawned {
+            Ok(_) => self.export_job = Some(ExportJob { kind, path, done }),
+            Err(e) => self.notice = Some(Notice::Error(e.to_string())),
+        }
+    }
+
+    /// True while an export is being written.
+    pub fn is_exporting(&self) -> bool {
+        self.export_job.is_some()
+    }
+
+    /// Picks up a finished export; while one runs, shows it in the status bar.
+    pub(super) fn export_progress_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.settings.lang;
+        let Some(job) = &self.export_job else { return };
+        match job.done.try_recv() {
+            Ok(result) => {
+                self.notice = Some(match result {
+                    Ok(()) => Notice::Info(tf(
+                        lang,
+                        "export.done",
+                        &[
+                            ("what", &t(lang, job.kind.key())),
+                            ("path", &job.path.display()),
+                        ],
+                    )),
+                    Err(message) => Notice::Error(message),
+                });
+                self.export_job = None;
+            }
+            Err(mpsc::TryRecvError::Empty) => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(tf(
+                        lang,
+                        "export.running",
+                        &[("what", &t(lang, job.kind.key()))],
+                    ));
+                });
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
+            }
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.notice = Some(Notice::Error(t(lang, "export.failed").to_owned()));
+                self.export_job = None;
+            }
+        }
+    }
+
+    /// The export held back by the privacy scan: the list, and the choice to mask or cancel.
+    pub(super) fn privacy_stop_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.settings.lang;
+        let Some(stop) = &self.export_stop else {
+            return;
+        };
+        let mut choice = None;
+        egui::Window::new(t(lang, "export.privacy_title"))
+            .collapsible(false)
+            .resizable(true)
+            .default_width(520.0)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
+            .show(ctx, |ui| {
+                ui.label(tf(
+                    lang,
+                    "export.privacy_intro",
+                    &[("count", &stop.lines.len())],
+                ));
+                egui::ScrollArea::vertical()
+                    .max_height(240.0)
+                    .show(ui, |ui| {
+                        for line in &stop.lines {
+                            ui.label(line);
+                        }
+                    });
+                ui.separator();
+                ui.horizontal(|ui| {
+                    if ui.button(t(lang, "export.redact")).clicked() {
+                        choice = Some(true);
+                    }
+                    if ui.button(t(lang, "export.cancel")).clicked() {
+                        choice = Some(false);
+                    }
+                });
+            });
+        match choice {
+            Some(true) => {
+                let kind = stop.kind;
+                self.export_stop = None;
+                self.start_export(kind, true);
+            }
+            Some(false) => self.export_stop = None,
+            None => {}
+        }
+    }
+
+    pub(super) fn export_menu_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        let enabled = self.case.is_some() && self.export_job.is_none();
+        let kinds = Format::REPORTS
+            .into_iter()
+            .chain([Format::Json])
+            .map(ExportKind::Case)
+            .chain([
+                ExportKind::StatusReport(Format::Pdf),
+                ExportKind::StatusReport(Format::Docx),
+            ]);
+        for kind in kinds {
+            if matches!(kind, ExportKind::StatusReport(Format::Pdf)) {
+                ui.separator();
+            }
+            let label = format!("{}…", t(lang, kind.key()));
+            if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
+                self.start_export(kind, false);
+            }
+        }
+        ui.separator();
+        let provider_mode = self
+            .case
+            .as_ref()
+            .is_some_and(|c| c.snapshot.provider_package.is_some());
+        if ui
+            .add_enabled(
+                self.case.is_some() && !provider_mode,
+                egui::Button::new(t(lang, "plan.export")),
+            )
+            .clicked()
+        {
+            self.export_plan_with_dialog();
+        }
+    }
+}

@@ -1,0 +1,422 @@
+//! The report as DOCX, for readers who edit it further in Word or LibreOffice. Headings use
+//! real heading styles ("heading 1" …), so the navigation pane and the table of contents work.
+
+use docx_rs::{
+    AbstractNumbering, AlignmentType, BreakType, Docx, Footer, IndentLevel, Level, LevelJc,
+    LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageNum, Paragraph, Run,
+    RunFonts, Shading, SpecialIndentType, Start, Style, StyleType, Table, TableCell,
+    TableOfContents, TableRow, WidthType,
+};
+
+use super::report::Report;
+use super::status_report::StatusReport;
+
+/// Why no DOCX came out: the package could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("The DOCX file could not be written: {0}")]
+pub struct DocxError(String);
+
+const BULLETS: usize = 1;
+/// Sizes are in half-points, as Word counts them.
+const BODY_SIZE: usize = 21;
+
+fn styles(docx: Docx) -> Docx {
+    let heading = |id: &str, level: usize, size: usize| {
+        Style::new(id, StyleType::Paragraph)
+            .name(format!("heading {level}"))
+            .based_on("Normal")
+            .next("Normal")
+            .q_format(true)
+            .size(size)
+            .bold()
+            .color("1F3864")
+            .outline_lvl(level - 1)
+            .line_spacing(LineSpacing::new().before(240).after(80))
+    };
+    docx.default_fonts(
+        RunFonts::new()
+            .ascii("Calibri")
+            .hi_ansi("Calibri")
+            .cs("Calibri")
+            .east_asia("Calibri"),
+    )
+    .default_size(BODY_SIZE)
+    .add_style(
+        Style::new("Normal", StyleType::Paragraph)
+            .name("Normal")
+            .q_format(true)
+            .line_spacing(LineSpacing::new().after(100)),
+    )
+    .add_style(
+        Style::new("Title", StyleType::Paragraph)
+            .name("Title")
+            .based_on("Normal")
+            .q_format(true)
+            .size(52)
+            .bold()
+            .color("1F3864"),
+    )
+    .add_style(
+        Style::new("Subtitle", StyleType::Paragraph)
+            .name("Subtitle")
+            .based_on("Normal")
+            .q_format(true)
+            .size(34),
+    )
+    .add_style(heading("Heading1", 1, 32))
+    .add_style(heading("Heading2", 2, 26))
+    .add_style(heading("Heading3", 3, 22))
+    .add_style(
+        Style::new("Small", StyleType::Paragraph)
+            .name("Small")
+            .based_on("Normal")
+            .size(17)
+            .color("595959"),
+    )
+    .add_style(
+        Style::new("ListBullet", StyleType::Paragraph)
+            .name("List Bullet")
+            .based_on("Normal")
+            .line_spacing(LineSpacing::new().after(40)),
+    )
+    .add_abstract_numbering(
+        AbstractNumbering::new(BULLETS).add_level(
+            Level::new(
+                0,
+                Start::new(1),
+                NumberFormat::new("bullet"),
+                LevelText::new("•"),
+                LevelJc::new("left"),
+            )
+            .indent(Some(360), Some(SpecialIndentType::Hanging(240)), None, None),
+        ),
+    )
+    .add_numbering(Numbering::new(BULLETS, BULLETS))
+}
+
+fn para(text: &str) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(text))
+}
+
+fn styled(style: &str, text: &str) -> Paragraph {
+    para(text).style(style)
+}
+
+fn heading(level: usize, text: &str) -> Paragraph {
+    styled(&format!("Heading{level}"), text).keep_next(true)
+}
+
+fn bullet(text: &str) -> Paragraph {
+    styled("ListBullet", text).numbering(NumberingId::new(BULLETS), IndentLevel::new(0))
+}
+
+fn cell(text: &str) -> TableCell {
+    TableCell::new().add_paragraph(para(text))
+}
+
+fn header_cell(text: &str) -> TableCell {
+    TableCell::new()
+        .shading(Shading::new().fill("D9E2F3"))
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(text).bold()))
+}
+
+/// A full-width table; the first row is the header when `header` is given.
+fn table(header: Option<&[String]>, rows: &[Vec<String>]) -> Table {
+    let mut all = Vec::new();
+    if let Some(header) = header {
+        all.push(TableRow::new(
+            header.iter().map(|h| header_cell(h)).collect(),
+        ));
+    }
+    all.extend(
+        rows.iter()
+            .map(|row| TableRow::new(row.iter().map(|c| cell(c)).collect()).cant_split()),
+    );
+    Table::new(all).width(5000, WidthType::Pct)
+}
+
+fn pairs(rows: &[(String, usize)]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|(label, n)| vec![label.clone(), n.to_string()])
+        .collect()
+}
+
+/// The report as the bytes of a DOCX file.
+pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
+    let labels = &report.labels;
+    let mut docx =
+        styles(Docx::new()).footer(footer(&report.title, &report.provider, &labels.page));
+
+    // Front page.
+    docx = docx
+        .add_paragraph(Paragraph::new().line_spacing(LineSpacing::new().before(2400)))
+        .add_paragraph(styled("Title", &report.title))
+        .add_paragraph(styled("Subtitle", &report.provider));
+    if let Some(note) = &report.self_evaluation_note {
+        docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_text(note).italic()));
+    }
+    let facts: Vec<Vec<String>> = report
+        .facts
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect();
+    docx = docx
+        .add_table(table(None, &facts))
+        .add_paragraph(para(""))
+        .add_paragraph(para(&report.date))
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+
+    // Contents: Word and LibreOffice fill in page numbers when the field is updated.
+    docx = docx
+        .add_paragraph(styled("Subtitle", &labels.contents))
+        .add_table_of_contents(
+            TableOfContents::new()
+                .heading_styles_range(1, 2)
+                .alias(labels.contents.clone())
+                .auto(),
+        )
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+
+    // Summary.
+    docx = docx
+        .add_paragraph(heading(1, &labels.summary))
+        .add_table(table(
+            Some(&[labels.kind.clone(), labels.count.clone()]),
+            &pairs(&report.counts),
+        ))
+        .add_paragraph(heading(2, &labels.deviations));
+    if report.deviations.is_empty() {
+        docx = docx.add_paragraph(para(&labels.none));
+    } else {
+        for d in &report.deviations {
+            docx = docx.add_paragraph(bullet(&format!("{} ({})", d.title, d.codes)));
+        }
+        if let Some((label, deadline)) = report
+            .facts
+            .iter()
+            .find(|(k, _)| *k == labels.plan_deadline)
+        {
+            docx = docx.add_paragraph(para(&format!("{label}: {deadline}")));
+        }
+    }
+
+    // Method.
+    docx = docx.add_paragraph(heading(1, &labels.method));
+    if !report.interviews.is_empty() {
+        docx = docx.add_table(table(
+            Some(&[labels.interviews.clone(), labels.count.clone()]),
+            &pairs(&report.interviews),
+        ));
+    }
+    docx = docx.add_paragraph(heading(2, &labels.documents));
+    if report.documents.is_empty() {
+        docx = docx.add_paragraph(para(&labels.none));
+    }
+    for doc in &report.documents {
+        docx = docx.add_paragraph(bullet(doc));
+    }
+
+    // Findings by requirement area.
+    docx = docx.add_paragraph(heading(1, &labels.findings));
+    if report.areas.is_empty() {
+        docx = docx.add_paragraph(para(&labels.none));
+    }
+    for area in &report.areas {
+        docx = docx.add_paragraph(heading(2, &area.title));
+        for f in &area.findings {
+            docx = docx
+                .add_paragraph(heading(3, &format!("{}: {}", f.kind, f.title)))
+                .add_paragraph(styled("Small", &f.codes));
+            for line in f.description.lines().filter(|l| !l.trim().is_empty()) {
+                docx = docx.add_paragraph(para(line));
+            }
+            if !f.evidence.is_empty() {
+                docx = docx.add_paragraph(
+                    Paragraph::new().keep_next(true).add_run(
+                        Run::new()
+                            .add_text(format!("{}:", labels.evidence))
+                            .italic(),
+                    ),
+                );
+                for e in &f.evidence {
+                    docx = docx.add_paragraph(bullet(e));
+                }
+            }
+        }
+    }
+
+    if let Some(fidelity) = &report.fidelity {
+        let sections: Vec<Vec<String>> = fidelity
+            .sections
+            .iter()
+            .map(|(title, sum, max)| vec![title.clone(), format!("{sum} / {max}")])
+            .collect();
+        let items: Vec<Vec<String>> = fidelity
+            .items
+            .iter()
+            .map(|(item, score, rationale)| vec![item.clone(), score.clone(), rationale.clone()])
+            .collect();
+        docx = docx
+            .add_paragraph(heading(
+                1,
+                &format!("{}: {}", labels.fidelity, fidelity.title),
+            ))
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(&fidelity.total).bold())
+                    .add_run(Run::new().add_text(format!(" · {}", fidelity.band))),
+            )
+            .add_table(table(None, &sections))
+            .add_paragraph(para(""))
+            .add_table(table(None, &items))
+            .add_paragraph(styled("Small", &fidelity.source));
+    }
+
+    docx = docx
+        .add_paragraph(heading(1, &labels.outcomes))
+        .add_paragraph(para(&report.outcomes.caption))
+        .add_table(table(Some(&report.outcomes.header), &report.outcomes.rows));
+
+    let requirements: Vec<Vec<String>> = report
+        .requirements
+        .iter()
+        .map(|r| vec![r.code.clone(), r.title.clone(), r.text.clone()])
+        .collect();
+    docx = docx
+        .add_paragraph(heading(1, &labels.requirements))
+        .add_table(table(None, &requirements));
+
+    pack(docx)
+}
+
+fn pack(docx: Docx) -> Result<Vec<u8>, DocxError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    docx.pack(&mut out).map_err(|e| DocxError(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+fn footer(title: &str, provider: &str, page: &str) -> Footer {
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .style("Small")
+            .align(AlignmentType::Right)
+            .add_run(Run::new().add_text(format!("{title}: {provider}    {page} ")))
+            .add_page_num(PageNum::new()),
+    )
+}
+
+/// The plan's status report as the bytes of a DOCX file: a summary, then one page per deviation.
+pub fn status_report_docx(report: &StatusReport) -> Result<Vec<u8>, DocxError> {
+    let labels = &report.labels;
+    let mut docx = styles(Docx::new())
+        .footer(footer(&report.title, &report.provider, &labels.page))
+        .add_paragraph(styled("Title", &report.title))
+        .add_paragraph(styled("Subtitle", &report.provider))
+        .add_paragraph(para(&format!(
+            "{}: {} · {}",
+            labels.plan_deadline, report.plan_deadline, report.date
+        )))
+        .add_paragraph(heading(1, &labels.summary))
+        .add_table(table(
+            Some(&[labels.status.clone(), labels.count.clone()]),
+            &pairs(&report.totals),
+        ))
+        .add_paragraph(para(&report.overdue));
+    let overview: Vec<Vec<String>> = report
+        .deviations
+        .iter()
+        .map(|d| vec![d.codes.clone(), d.title.clone(), d.progress.clone()])
+        .collect();
+    docx = docx.add_table(table(
+        Some(&[
+            String::new(),
+            labels.deviation.clone(),
+            labels.progress.clone(),
+        ]),
+        &overview,
+    ));
+    for deviation in &report.deviations {
+        docx = docx
+            .add_paragraph(heading(1, &deviation.title).page_break_before(true))
+            .add_paragraph(styled(
+                "Small",
+                &format!(
+                    "{} · {} · {}",
+                    labels.deviation, deviation.codes, deviation.progress
+                ),
+            ));
+        for line in deviation
+            .description
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+        {
+            docx = docx.add_paragraph(para(line));
+        }
+        if deviation.actions.is_empty() {
+            docx = docx.add_paragraph(
+                Paragraph::new().add_run(Run::new().add_text(&labels.no_actions).italic()),
+            );
+            continue;
+        }
+        let rows: Vec<Vec<String>> = deviation
+            .actions
+            .iter()
+            .map(|a| {
+                let due = if a.overdue {
+                    format!("{} (!)", a.due)
+                } else {
+                    a.due.clone()
+                };
+                vec![
+                    a.description.clone(),
+                    a.owner.clone(),
+                    due,
+                    a.status.clone(),
+                ]
+            })
+            .collect();
+        docx = docx.add_table(table(
+            Some(&[
+                labels.action.clone(),
+                labels.owner.clone(),
+                labels.due.clone(),
+                labels.status.clone(),
+            ]),
+            &rows,
+        ));
+        for a in deviation
+            .actions
+            .iter()
+            .filter(|a| !a.closure_evidence.is_empty() || !a.nav_comment.is_empty())
+        {
+            docx = docx.add_paragraph(
+                Paragraph::new()
+                    .keep_next(true)
+                    .add_run(Run::new().add_text(&a.description).bold()),
+            );
+            if !a.closure_evidence.is_empty() {
+                docx = docx.add_paragraph(
+                    Paragraph::new()
+                        .add_run(
+                            Run::new()
+                                .add_text(format!("{}: ", labels.closure_evidence))
+                                .italic(),
+                        )
+                        .add_run(Run::new().add_text(&a.closure_evidence)),
+                );
+            }
+            if !a.nav_comment.is_empty() {
+                docx = docx.add_paragraph(
+                    Paragraph::new()
+                        .add_run(
+                            Run::new()
+                                .add_text(format!("{}: ", labels.nav_comment))
+                                .italic(),
+                        )
+                        .add_run(Run::new().add_text(&a.nav_comment)),
+                );
+            }
+        }
+    }
+    pack(docx)
+}

@@ -1,0 +1,330 @@
+//! The evaluation report's content, worked out once and laid out by each format (the PDF
+//! template in `assets/report/`, the DOCX writer). Every text is final: translated, dates
+//! formatted, sources named by role and date, quotes only where an excerpt is shareable.
+
+use serde::Serialize;
+
+use crate::domain::{CaseSnapshot, Finding, FindingKind, Rater, Role};
+use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t, tf};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub lang: &'static str,
+    pub title: String,
+    pub provider: String,
+    /// For the PDF's metadata.
+    pub evaluators: String,
+    /// "Arrangøren har evaluert seg selv …" for a self-evaluation.
+    pub self_evaluation_note: Option<String>,
+    pub facts: Vec<(String, String)>,
+    pub date: String,
+    pub labels: Labels,
+    pub counts: Vec<(String, usize)>,
+    pub deviations: Vec<DeviationLine>,
+    pub interviews: Vec<(String, usize)>,
+    pub documents: Vec<String>,
+    pub areas: Vec<AreaFindings>,
+    pub fidelity: Option<FidelitySection>,
+    pub outcomes: Outcomes,
+    pub requirements: Vec<RequirementLine>,
+}
+
+/// Headings and captions in the report's language.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Labels {
+    pub contents: String,
+    pub summary: String,
+    pub deviations: String,
+    pub method: String,
+    pub interviews: String,
+    pub documents: String,
+    pub findings: String,
+    pub evidence: String,
+    pub fidelity: String,
+    pub outcomes: String,
+    pub requirements: String,
+    pub count: String,
+    pub none: String,
+    pub page: String,
+    pub plan_deadline: String,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DeviationLine {
+    pub codes: String,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AreaFindings {
+    pub title: String,
+    pub findings: Vec<FindingText>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FindingText {
+    pub kind: String,
+    pub kind_code: String,
+    pub codes: String,
+    pub title: String,
+    pub description: String,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FidelitySection {
+    pub title: String,
+    pub total: String,
+    pub band: String,
+    pub sections: Vec<(String, u32, u32)>,
+    pub items: Vec<(String, String, String)>,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcomes {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// (year, share to work or education in percent) for the chart.
+    pub shares: Vec<(i32, f64)>,
+    pub target: f64,
+    pub caption: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RequirementLine {
+    pub code: String,
+    pub title: String,
+    pub text: String,
+}
+
+impl Report {
+    pub fn new(snapshot: &CaseSnapshot, lang: Lang, today: jiff::civil::Date) -> Report {
+        let facts = &snapshot.facts;
+        let title = if facts.self_evaluation {
+            t(lang, "report.title_self_evaluation")
+        } else {
+            t(lang, "report.title")
+        };
+        let codes = |finding: &Finding| {
+            finding
+                .requirement_ids
+                .iter()
+                .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        Report {
+            lang: match lang {
+                Lang::Nb => "nb",
+                Lang::En => "en",
+            },
+            title: title.to_owned(),
+            provider: facts.provider_name.clone(),
+            evaluators: snapshot.evaluators.join(", "),
+            self_evaluation_note: facts
+                .self_evaluation
+                .then(|| t(lang, "report.self_evaluation_note").to_owned()),
+            facts: vec![
+                (
+                    t(lang, "facts.measure").to_owned(),
+                    facts.measure.label(lang).into_owned(),
+                ),
+                (
+                    t(lang, "facts.org_number").to_owned(),
+                    facts
+                        .org_number
+                        .as_ref()
+                        .map_or_else(|| "–".to_owned(), ToString::to_string),
+                ),
+                (t(lang, "facts.nav_unit").to_owned(), facts.nav_unit.clone()),
+                (
+                    t(lang, "facts.period").to_owned(),
+                    format!("{} – {}", date(facts.period_start), date(facts.period_end)),
+                ),
+                (
+                    t(lang, "facts.evaluators").to_owned(),
+                    snapshot.evaluators.join(", "),
+                ),
+                (
+                    t(lang, "facts.plan_deadline").to_owned(),
+                    date(snapshot.key_dates.plan_deadline),
+                ),
+            ],
+            date: date(Some(today)),
+            labels: Labels {
+                contents: t(lang, "report.contents").to_owned(),
+                summary: t(lang, "report.summary").to_owned(),
+                deviations: t(lang, "report.deviations").to_owned(),
+                method: t(lang, "report.method").to_owned(),
+                interviews: t(lang, "page.interviews").to_owned(),
+                documents: t(lang, "page.documents").to_owned(),
+                findings: t(lang, "report.findings").to_owned(),
+                evidence: t(lang, "report.evidence").to_owned(),
+                fidelity: t(lang, "report.fidelity").to_owned(),
+                outcomes: t(lang, "report.outcomes").to_owned(),
+                requirements: t(lang, "report.requirements").to_owned(),
+                count: t(lang, "report.count").to_owned(),
+                none: t(lang, "report.none").to_owned(),
+                page: t(lang, "report.page").to_owned(),
+                plan_deadline: t(lang, "facts.plan_deadline").to_owned(),
+                kind: t(lang, "report.kind").to_owned(),
+            },
+            counts: FindingKind::ALL
+                .iter()
+                .map(|kind| (kind.label(lang).into_owned(), snapshot.findings_of(*kind)))
+                .collect(),
+            deviations: snapshot
+                .findings
+                .iter()
+                .filter(|f| f.kind == FindingKind::Deviation)
+                .map(|f| DeviationLine {
+                    codes: codes(f),
+                    title: f.fields.title.clone(),
+                })
+                .collect(),
+            interviews: Role::ALL
+                .iter()
+                .map(|role| {
+                    (
+                        role.label(lang).into_owned(),
+                        snapshot.interviews_with(*role),
+                    )
+                })
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+            documents: snapshot
+                .document_reviews
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} ({}, {})",
+                        d.fields.title,
+                        d.fields.kind.label(lang),
+                        date(d.fields.document_date)
+                    )
+                })
+                .collect(),
+            areas: snapshot
+                .areas
+                .iter()
+                .map(|area| AreaFindings {
+                    title: area.title.clone(),
+                    findings: snapshot
+                        .findings
+                        .iter()
+                        // A finding is reported under the area of its first requirement.
+                        .filter(|f| {
+                            f.requirement_ids
+                                .first()
+                                .and_then(|id| snapshot.requirement(*id))
+                                .is_some_and(|r| r.area_code == area.code)
+                        })
+                        .map(|f| FindingText {
+                            kind: f.kind.label(lang).into_owned(),
+                            kind_code: serde_json::to_value(f.kind)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_default(),
+                            codes: codes(f),
+                            title: f.fields.title.clone(),
+                            description: f.fields.description.clone(),
+                            evidence: f
+                                .evidence
+                                .iter()
+                                .map(|e| evidence_reference(snapshot, *e, lang, Quote::IfShareable))
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .filter(|a| !a.findings.is_empty())
+                .collect(),
+            fidelity: snapshot.fidelity.as_ref().map(|review| {
+                let totals = review.totals(Rater::Consensus);
+                FidelitySection {
+                    title: review.title.clone(),
+                    total: tf(
+                        lang,
+                        "fidelity.total_of",
+                        &[("total", &totals.total), ("max", &totals.max_total)],
+                    ),
+                    band: totals.band.clone().unwrap_or_else(|| "–".to_owned()),
+                    sections: totals
+                        .sections
+                        .iter()
+                        .map(|(code, sum, max)| {
+                            let title = review
+                                .sections
+                                .iter()
+                                .find(|s| &s.code == code)
+                                .map_or_else(|| code.clone(), |s| s.title.clone());
+                            (title, *sum, *max)
+                        })
+                        .collect(),
+                    items: review
+                        .items
+                        .iter()
+                        .map(|item| {
+                            let score = review.score(item.id, Rater::Consensus);
+                            (
+                                format!("{} {}", item.code, item.title),
+                                score.map_or_else(|| "–".to_owned(), |s| s.score.to_string()),
+                                score.map(|s| s.rationale.clone()).unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                    source: review.source.clone(),
+                }
+            }),
+            outcomes: Outcomes {
+                header: [
+                    "outcomes.year",
+                    "outcomes.ended",
+                    "outcomes.to_work",
+                    "outcomes.to_education",
+                    "outcomes.to_other",
+                    "outcomes.share",
+                ]
+                .iter()
+                .map(|key| t(lang, key).to_owned())
+                .collect(),
+                rows: snapshot
+                    .outcomes
+                    .iter()
+                    .map(|o| {
+                        vec![
+                            o.year.to_string(),
+                            o.ended.to_string(),
+                            o.to_work.to_string(),
+                            o.to_education.to_string(),
+                            o.to_other.to_string(),
+                            o.work_or_education_share()
+                                .map_or_else(|| "–".to_owned(), |s| format!("{:.0} %", s * 100.0)),
+                        ]
+                    })
+                    .collect(),
+                shares: snapshot
+                    .outcomes
+                    .iter()
+                    .filter_map(|o| o.work_or_education_share().map(|s| (o.year, s * 100.0)))
+                    .collect(),
+                target: crate::domain::outcome::TARGET_SHARE_PERCENT,
+                caption: tf(
+                    lang,
+                    "outcomes.intro",
+                    &[("target", &crate::domain::outcome::TARGET_SHARE_PERCENT)],
+                ),
+            },
+            requirements: snapshot
+                .requirements
+                .iter()
+                .map(|r| RequirementLine {
+                    code: r.code.clone(),
+                    title: r.title.clone(),
+                    text: r.text.clone(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Follow-up on the plan page: where the actions stand (by status, overdue) and how that moved
+//! over time, from the store's record of status changes.
+
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use super::PageContext;
+use crate::domain::plan::status_timeline;
+use crate::domain::{Action, ActionStatus};
+use crate::i18n::{Labelled, date, t, tf};
+
+const CHART_HEIGHT: f32 = 170.0;
+
+/// Days since 1970-01-01: the chart's x axis.
+fn day_number(day: jiff::civil::Date) -> f64 {
+    let epoch = jiff::civil::date(1970, 1, 1);
+    f64::from(
+        day.since(epoch)
+            .map(|span| span.get_days())
+            .unwrap_or_default(),
+    )
+}
+
+fn day_from_number(value: f64) -> Option<jiff::civil::Date> {
+    let epoch = jiff::civil::date(1970, 1, 1);
+    epoch
+        .checked_add(jiff::Span::new().days(value.round() as i64))
+        .ok()
+}
+
+fn colour(status: ActionStatus) -> egui::Color32 {
+    match status {
+        ActionStatus::Proposed => egui::Color32::from_rgb(150, 150, 150),
+        ActionStatus::Agreed => egui::Color32::from_rgb(66, 133, 244),
+        ActionStatus::InProgress => egui::Color32::from_rgb(239, 140, 0),
+        ActionStatus::Done => egui::Color32::from_rgb(67, 160, 71),
+        ActionStatus::VerifiedClosed => egui::Color32::from_rgb(27, 94, 32),
+    }
+}
+
+/// The counts by status and overdue, and the chart of actions by status over time.
+pub fn followup_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
+    let lang = context.lang;
+    let actions: &[Action] = &context.snapshot.actions;
+    if actions.is_empty() {
+        return;
+    }
+    let overdue = actions
+        .iter()
+        .filter(|a| a.fields.is_overdue(context.today))
+        .count();
+    ui.horizontal_wrapped(|ui| {
+        for status in ActionStatus::ALL {
+            let n = actions.iter().filter(|a| a.fields.status == status).count();
+            ui.colored_label(colour(status), format!("{} {n}", status.label(lang)));
+            ui.add_space(6.0);
+        }
+        if overdue > 0 {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                tf(lang, "plan.overdue_count", &[("count", &overdue)]),
+            );
+        }
+    });
+    let timeline = status_timeline(context.status_changes, actions, context.today);
+    let Some(((first, _), (last, _))) = timeline.first().zip(timeline.last()) else {
+        return;
+    };
+    let (first, last) = (day_number(*first), day_number(*last));
+    egui::CollapsingHeader::new(t(lang, "plan.status_over_time"))
+        .default_open(true)
+        .show(ui, |ui| {
+            Plot::new("plan_status_over_time")
+                .height(CHART_HEIGHT)
+                .width(ui.available_width().min(900.0))
+                .legend(Legend::default())
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false)
+                .allow_boxed_zoom(false)
+                .allow_double_click_reset(false)
+                .show_crosshair(false)
+                .include_x(first - 1.0)
+                .include_x(last + 1.0)
+                .include_y(0.0)
+                .x_axis_formatter(|mark, _| {
+                    day_from_number(mark.value).map_or_else(String::new, |d| date(Some(d)))
+                })
+                .y_axis_formatter(|mark, _| {
+                    if mark.value.fract() == 0.0 {
+                        format!("{:.0}", mark.value)
+                    } else {
+                        String::new()
+                    }
+                })
+                .show(ui, |plot| {
+                    for (i, status) in ActionStatus::ALL.into_iter().enumerate() {
+                        // Steps: a count holds until the next day something changed.
+                        let mut points = Vec::with_capacity(timeline.len() * 2);
+                        for (k, (day, counts)) in timeline.iter().enumerate() {
+                            let x = day_number(*day);
+                            if k > 0 {
+                                points.push([x, timeline[k - 1].1[i] as f64]);
+                            }
+                            points.push([x, counts[i] as f64]);
+                        }
+                        plot.line(
+                            Line::new(status.label(lang).into_owned(), PlotPoints::new(points))
+                                .color(colour(status))
+                                .width(2.0),
+                        );
+                    }
+                });
+        });
+}

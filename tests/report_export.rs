@@ -1,0 +1,222 @@
+//! The evaluation report in each format, made from the demo case: the PDF is PDF/A-2b and its
+//! text (read back with poppler's `pdftotext`) holds every finding; the DOCX re-reads with its
+//! headings in the report's order and converts in LibreOffice; the Markdown report is pinned by a
+//! snapshot. `pdftotext`/`pdfinfo` and `soffice` are system tools: CI installs them and sets
+//! `EVALBENCH_REQUIRE_POPPLER=1` / `EVALBENCH_REQUIRE_LIBREOFFICE=1`, turning their absence into
+//! a failure; elsewhere those parts are skipped with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a panic is a failed test
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use evalbench::demo::{DEMO_TODAY, write_demo};
+use evalbench::domain::CaseSnapshot;
+use evalbench::export::{self, Format, report::Report};
+use evalbench::i18n::Lang;
+use evalbench::store::CaseStore;
+
+fn demo_snapshot(dir: &Path) -> CaseSnapshot {
+    let case = dir.join("demo.evalcase");
+    write_demo(&case).unwrap();
+    CaseStore::open_read_only(&case)
+        .unwrap()
+        .snapshot()
+        .unwrap()
+}
+
+fn tool_available(program: &str, version_arg: &str) -> bool {
+    Command::new(program)
+        .arg(version_arg)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// False (after a message) when the tool is missing and this run does not require it.
+fn require(program: &str, version_arg: &str, env: &str) -> bool {
+    if tool_available(program, version_arg) {
+        return true;
+    }
+    assert!(
+        std::env::var_os(env).is_none(),
+        "{program} is required here ({env} is set) but missing"
+    );
+    eprintln!("skipped: {program} is not installed");
+    false
+}
+
+/// Text compared without line breaks, spaces or hyphens: layout may break a title anywhere.
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{ad}')
+        .collect()
+}
+
+#[test]
+fn pdf_report_is_pdfa_and_holds_every_finding() {
+    let dir = common::temp_dir();
+    let snapshot = demo_snapshot(dir.path());
+    let bytes = export::render(&snapshot, Format::Pdf, Lang::Nb, DEMO_TODAY).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    // PDF/A-2b identifies itself in the XMP metadata (poppler 22's pdfinfo does not print it).
+    let xmp = String::from_utf8_lossy(&bytes);
+    assert!(
+        xmp.contains("<pdfaid:part>2</pdfaid:part>")
+            && xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "no PDF/A-2b identification in the XMP metadata"
+    );
+    if !require("pdftotext", "-v", "EVALBENCH_REQUIRE_POPPLER") {
+        return;
+    }
+    let pdf = dir.path().join("report.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+    let out = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftotext failed: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let squeezed = squeeze(&text);
+    assert!(!snapshot.findings.is_empty());
+    for finding in &snapshot.findings {
+        assert!(
+            squeezed.contains(&squeeze(&finding.fields.title)),
+            "finding «{}» is missing from the PDF text",
+            finding.fields.title
+        );
+    }
+    // Norwegian letters survive as text, not as unmapped glyphs.
+    assert!(text.contains("Arrangør") || text.contains("arrangør"));
+    assert!(text.contains(&snapshot.facts.provider_name));
+
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("Metadata Stream: yes"), "{info}");
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    assert!(pages >= 5, "only {pages} pages");
+    let title_line = info.lines().find(|l| l.starts_with("Title:")).unwrap();
+    assert!(title_line.contains(&snapshot.facts.provider_name));
+}
+
+/// Every paragraph in heading style, as (level, text), in document order.
+fn headings(docx: &docx_rs::Docx) -> Vec<(usize, String)> {
+    docx.document
+        .children
+        .iter()
+        .filter_map(|child| match child {
+            docx_rs::DocumentChild::Paragraph(p) => {
+                let style = p.property.style.as_ref()?.val.clone();
+                let level = style.strip_prefix("Heading")?.parse().ok()?;
+                Some((level, p.raw_text()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn docx_report_has_its_headings_in_order() {
+    let dir = common::temp_dir();
+    let snapshot = demo_snapshot(dir.path());
+    let report = Report::new(&snapshot, Lang::Nb, DEMO_TODAY);
+    let bytes = export::render(&snapshot, Format::Docx, Lang::Nb, DEMO_TODAY).unwrap();
+    let docx = docx_rs::read_docx(&bytes).unwrap();
+
+    let labels = &report.labels;
+    let mut expected = vec![
+        (1, labels.summary.clone()),
+        (2, labels.deviations.clone()),
+        (1, labels.method.clone()),
+        (2, labels.documents.clone()),
+        (1, labels.findings.clone()),
+    ];
+    for area in &report.areas {
+        expected.push((2, area.title.clone()));
+        for f in &area.findings {
+            expected.push((3, format!("{}: {}", f.kind, f.title)));
+        }
+    }
+    if let Some(fidelity) = &report.fidelity {
+        expected.push((1, format!("{}: {}", labels.fidelity, fidelity.title)));
+    }
+    expected.push((1, labels.outcomes.clone()));
+    expected.push((1, labels.requirements.clone()));
+    assert_eq!(headings(&docx), expected);
+
+    // Every finding of the case is in the report, under some area.
+    let reported: usize = report.areas.iter().map(|a| a.findings.len()).sum();
+    assert_eq!(reported, snapshot.findings.len());
+    // The heading styles are the ones Word's navigation pane knows.
+    for level in 1..=3 {
+        let name = docx_rs::Name::new(format!("heading {level}"));
+        assert!(
+            docx.styles.styles.iter().any(|s| s.name == name),
+            "no style named heading {level}"
+        );
+    }
+}
+
+#[test]
+fn docx_report_converts_in_libreoffice() {
+    if !require("soffice", "--version", "EVALBENCH_REQUIRE_LIBREOFFICE") {
+        return;
+    }
+    let dir = common::temp_dir();
+    let snapshot = demo_snapshot(dir.path());
+    let bytes = export::render(&snapshot, Format::Docx, Lang::Nb, DEMO_TODAY).unwrap();
+    let docx = dir.path().join("report.docx");
+    std::fs::write(&docx, bytes).unwrap();
+    let profile = dir.path().join("lo-profile");
+    let out = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&docx)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "soffice failed: {stderr}");
+    // Complaints about the document, not about the machine (a missing Java runtime is noise).
+    let complaints: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.contains("javaldx") && !l.trim().is_empty())
+        .filter(|l| {
+            let l = l.to_lowercase();
+            l.contains("error") || l.contains("warn")
+        })
+        .collect();
+    assert!(complaints.is_empty(), "LibreOffice complained: {stderr}");
+    let pdf = dir.path().join("report.pdf");
+    assert!(
+        std::fs::metadata(&pdf).is_ok_and(|m| m.len() > 10_000),
+        "no PDF came out of LibreOffice"
+    );
+}
+
+#[test]
+fn markdown_report_matches_its_snapshot() {
+    let dir = common::temp_dir();
+    let snapshot = demo_snapshot(dir.path());
+    let bytes = export::render(&snapshot, Format::Markdown, Lang::Nb, DEMO_TODAY).unwrap();
+    insta::assert_snapshot!("demo_report_nb", String::from_utf8(bytes).unwrap());
+}
+
+#[test]
+fn english_report_uses_english_headings() {
+    let dir = common::temp_dir();
+    let snapshot = demo_snapshot(dir.path());
+    let report = Report::new(&snapshot, Lang::En, DEMO_TODAY);
+    assert_eq!(report.lang, "en");
+    assert_eq!(report.labels.findings, "Findings");
+    let bytes = export::render(&snapshot, Format::Docx, Lang::En, DEMO_TODAY).unwrap();
+    let docx = docx_rs::read_docx(&bytes).unwrap();
+    assert!(headings(&docx).contains(&(1, "Findings".to_owned())));
+}

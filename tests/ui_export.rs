@@ -1,0 +1,127 @@
+//! Exports from the app (egui_kittest): the Eksporter menu writes the report through the save
+//! dialog on a worker thread while the window keeps drawing; a case whose text holds an identity
+//! number is held back with the list, and written masked only when the user chooses so.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a panic is a failed test
+
+mod common;
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use common::ui::{Ui, click, harness, workbench_with};
+use egui_kittest::kittest::Queryable;
+use evalbench::command::Command;
+use evalbench::demo::{DEMO_TODAY, write_demo};
+use evalbench::dialogs::ScriptedDialogs;
+use evalbench::i18n::Lang;
+use evalbench::store::CaseStore;
+
+/// Runs frames until the export in progress is done (the window keeps drawing meanwhile).
+fn wait_for_export(harness: &mut Ui) -> usize {
+    let started = Instant::now();
+    let mut frames = 0;
+    while harness.state().is_exporting() {
+        assert!(started.elapsed() < Duration::from_mins(2), "export hangs");
+        harness.step();
+        frames += 1;
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run();
+    frames
+}
+
+fn open_menu(harness: &mut Ui) {
+    click(harness, "Eksporter");
+}
+
+/// Clicks a button that starts an export: the spinner keeps the UI repainting, so one step only.
+fn start(harness: &mut Ui, label: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+}
+
+#[test]
+fn the_export_menu_writes_each_report_off_the_ui_thread() {
+    let dir = common::temp_dir();
+    let case = dir.path().join("demo.evalcase");
+    write_demo(&case).unwrap();
+    let pdf = dir.path().join("rapport.pdf");
+    let docx = dir.path().join("rapport.docx");
+    let status = dir.path().join("status.pdf");
+    let dialogs = ScriptedDialogs {
+        answers: VecDeque::from([Some(pdf.clone()), Some(docx.clone()), Some(status.clone())]),
+    };
+    let mut harness = harness(workbench_with(&case, Lang::Nb, DEMO_TODAY, dialogs));
+    harness.run();
+
+    open_menu(&mut harness);
+    start(&mut harness, "Rapport som PDF (PDF/A)…");
+    // The status bar shows the work while it runs (unless it was quicker than one frame).
+    let frames = wait_for_export(&mut harness);
+    if frames > 0 {
+        eprintln!("the window drew {frames} frames while the PDF was laid out");
+    }
+    harness.get_by_label_contains("Rapport som PDF (PDF/A) lagret");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+
+    open_menu(&mut harness);
+    start(&mut harness, "Rapport som Word-dokument (DOCX)…");
+    wait_for_export(&mut harness);
+    assert!(docx_rs::read_docx(&std::fs::read(&docx).unwrap()).is_ok());
+
+    // The status report from the plan page.
+    click(&mut harness, "Handlingsplan");
+    start(&mut harness, "Statusrapport…");
+    wait_for_export(&mut harness);
+    assert!(std::fs::read(&status).unwrap().starts_with(b"%PDF-"));
+    harness.get_by_label_contains("Statusrapport som PDF lagret");
+}
+
+/// An invented number that passes the fødselsnummer checks.
+const NUMBER: &str = "15076510013";
+
+#[test]
+fn an_identity_number_holds_the_export_back_until_masking_is_chosen() {
+    let dir = common::temp_dir();
+    let case = dir.path().join("demo.evalcase");
+    write_demo(&case).unwrap();
+    // An invented, valid fødselsnummer typed into a finding.
+    {
+        let mut store = CaseStore::open(&case).unwrap();
+        let finding = store.snapshot().unwrap().findings[0].clone();
+        let mut fields = finding.fields.clone();
+        fields.description = format!("{} Gjelder {NUMBER}.", fields.description);
+        assert_eq!(evalbench::privacy::scan(&fields.description).len(), 1);
+        store
+            .apply(&Command::UpdateFinding {
+                finding_id: finding.id,
+                finding: fields,
+            })
+            .unwrap();
+    }
+    let md = dir.path().join("rapport.md");
+    let dialogs = ScriptedDialogs {
+        answers: VecDeque::from([Some(md.clone())]),
+    };
+    let mut harness = harness(workbench_with(&case, Lang::Nb, DEMO_TODAY, dialogs));
+    harness.run();
+    open_menu(&mut harness);
+    click(&mut harness, "Rapport som Markdown…");
+    // Held back: the list, and no dialog was asked, no file written.
+    harness.get_by_label_contains("Saken inneholder 1 fødselsnummer");
+    harness.get_by_label_contains("Fødselsnummer – finding/");
+    assert!(!md.exists());
+    click(&mut harness, "Avbryt");
+    assert!(harness.query_by_label("Eksporter maskert").is_none());
+    assert!(!md.exists());
+
+    open_menu(&mut harness);
+    click(&mut harness, "Rapport som Markdown…");
+    start(&mut harness, "Eksporter maskert");
+    wait_for_export(&mut harness);
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(!text.contains(NUMBER), "the number leaked");
+    let masked = &evalbench::privacy::scan(NUMBER)[0].masked;
+    assert!(text.contains(masked.as_str()), "masked as {masked}");
+}
