@@ -253,6 +253,9 @@ fn chart_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityReview,
         .width(ui.available_width().clamp(260.0, 560.0))
         .include_y(0.0)
         .include_y(100.0)
+        // Room right of the last section for the legend, so it never covers a bar.
+        .include_x(-0.5)
+        .include_x(titles.len() as f64 + 0.7)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)

@@ -69,6 +69,11 @@ pub fn followup_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
     egui::CollapsingHeader::new(t(lang, "plan.status_over_time"))
         .default_open(true)
         .show(ui, |ui| {
+            // One day of changes makes no curve; say what the chart will show instead.
+            if timeline.len() < 2 {
+                ui.weak(t(lang, "plan.status_over_time_later"));
+                return;
+            }
             Plot::new("plan_status_over_time")
                 .height(CHART_HEIGHT)
                 .width(ui.available_width().min(900.0))

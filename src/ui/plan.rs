@@ -224,9 +224,6 @@ fn action_ui(
                 status,
             });
         }
-        if let Some(on) = crate::domain::plan::verified_on(context.status_changes, action) {
-            ui.weak(tf(lang, "plan.verified_on", &[("date", &date(Some(on)))]));
-        }
         if ui
             .small_button("×")
             .on_hover_text(t(lang, "plan.delete_action"))
@@ -276,6 +273,16 @@ fn action_ui(
                 },
             );
         });
+        if let Some(on) = crate::domain::plan::verified_on(context.status_changes, action) {
+            // Whole, on the next row if the row is full, never broken inside the date.
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(tf(lang, "plan.verified_on", &[("date", &date(Some(on)))]))
+                        .weak(),
+                )
+                .extend(),
+            );
+        }
     });
 }
 
