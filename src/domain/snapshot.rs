@@ -88,6 +88,14 @@ impl CaseSnapshot {
         self.requirements.iter().find(|r| r.id == id)
     }
 
+    /// The codes of these requirements, as a finding names them: "IP-1, IP-3".
+    pub fn requirement_codes(&self, ids: &[super::RequirementId]) -> String {
+        ids.iter()
+            .filter_map(|id| self.requirement(*id).map(|r| r.code.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn interview(&self, id: super::InterviewId) -> Option<&Interview> {
         self.interviews.iter().find(|i| i.id == id)
     }

@@ -394,27 +394,17 @@ pub fn status_report_docx(report: &StatusReport) -> Result<Vec<u8>, DocxError> {
                     .keep_next(true)
                     .add_run(Run::new().add_text(&a.description).bold()),
             );
-            if !a.closure_evidence.is_empty() {
-                docx = docx.add_paragraph(
-                    Paragraph::new()
-                        .add_run(
-                            Run::new()
-                                .add_text(format!("{}: ", labels.closure_evidence))
-                                .italic(),
-                        )
-                        .add_run(Run::new().add_text(&a.closure_evidence)),
-                );
-            }
-            if !a.nav_comment.is_empty() {
-                docx = docx.add_paragraph(
-                    Paragraph::new()
-                        .add_run(
-                            Run::new()
-                                .add_text(format!("{}: ", labels.nav_comment))
-                                .italic(),
-                        )
-                        .add_run(Run::new().add_text(&a.nav_comment)),
-                );
+            for (label, text) in [
+                (&labels.closure_evidence, &a.closure_evidence),
+                (&labels.nav_comment, &a.nav_comment),
+            ] {
+                if !text.is_empty() {
+                    docx = docx.add_paragraph(
+                        Paragraph::new()
+                            .add_run(Run::new().add_text(format!("{label}: ")).italic())
+                            .add_run(Run::new().add_text(text)),
+                    );
+                }
             }
         }
     }

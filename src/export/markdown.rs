@@ -261,10 +261,5 @@ fn fidelity(out: &mut String, review: &crate::domain::FidelityReview, lang: Lang
 }
 
 fn codes(snapshot: &CaseSnapshot, finding: &crate::domain::Finding) -> String {
-    finding
-        .requirement_ids
-        .iter()
-        .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    snapshot.requirement_codes(&finding.requirement_ids)
 }

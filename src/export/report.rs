@@ -107,14 +107,7 @@ impl Report {
         } else {
             t(lang, "report.title")
         };
-        let codes = |finding: &Finding| {
-            finding
-                .requirement_ids
-                .iter()
-                .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.as_str()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let codes = |finding: &Finding| snapshot.requirement_codes(&finding.requirement_ids);
         Report {
             lang: match lang {
                 Lang::Nb => "nb",

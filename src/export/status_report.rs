@@ -83,12 +83,7 @@ impl StatusReport {
                     .filter(|a| !a.fields.status.is_open())
                     .count();
                 DeviationPage {
-                    codes: finding
-                        .requirement_ids
-                        .iter()
-                        .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    codes: snapshot.requirement_codes(&finding.requirement_ids),
                     title: finding.fields.title.clone(),
                     description: finding.fields.description.clone(),
                     progress: tf(

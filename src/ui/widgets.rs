@@ -400,10 +400,7 @@ pub fn section_ui(ui: &mut egui::Ui, title: &str) {
 
 /// Requirement codes for a list of ids, e.g. "KOMP-1, KOMP-2".
 pub fn requirement_codes(snapshot: &CaseSnapshot, ids: &[RequirementId]) -> String {
-    ids.iter()
-        .filter_map(|id| snapshot.requirement(*id).map(|r| r.code.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    snapshot.requirement_codes(ids)
 }
 
 /// A two-column grid of label → value rows.
