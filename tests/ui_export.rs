@@ -101,8 +101,9 @@ fn an_identity_number_holds_the_export_back_until_masking_is_chosen() {
             .unwrap();
     }
     let md = dir.path().join("rapport.md");
+    let workbook = dir.path().join("plan.xlsx");
     let dialogs = ScriptedDialogs {
-        answers: VecDeque::from([Some(md.clone())]),
+        answers: VecDeque::from([Some(md.clone()), Some(workbook.clone())]),
     };
     let mut harness = harness(workbench_with(&case, Lang::Nb, DEMO_TODAY, dialogs));
     harness.run();
@@ -124,4 +125,14 @@ fn an_identity_number_holds_the_export_back_until_masking_is_chosen() {
     assert!(!text.contains(NUMBER), "the number leaked");
     let masked = &evalbench::privacy::scan(NUMBER)[0].masked;
     assert!(text.contains(masked.as_str()), "masked as {masked}");
+
+    // The plan workbook is held back the same way, from the plan page.
+    click(&mut harness, "Handlingsplan");
+    click(&mut harness, "Eksporter til regneark…");
+    harness.get_by_label_contains("Saken inneholder 1 fødselsnummer");
+    click(&mut harness, "Avbryt");
+    assert!(!workbook.exists());
+    click(&mut harness, "Eksporter til regneark…");
+    click(&mut harness, "Eksporter maskert");
+    assert!(workbook.exists(), "the masked workbook was written");
 }

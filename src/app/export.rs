@@ -14,12 +14,15 @@ use crate::i18n::{Lang, t, tf};
 pub enum ExportKind {
     Case(Format),
     StatusReport(Format),
+    /// The plan workbook for the provider (written at once; it is small).
+    PlanWorkbook,
 }
 
 impl ExportKind {
     fn format(self) -> Format {
         match self {
             ExportKind::Case(format) | ExportKind::StatusReport(format) => format,
+            ExportKind::PlanWorkbook => Format::Json,
         }
     }
 
@@ -28,6 +31,7 @@ impl ExportKind {
             ExportKind::Case(format) => format_key(format),
             ExportKind::StatusReport(Format::Docx) => "export.status_docx",
             ExportKind::StatusReport(_) => "export.status_pdf",
+            ExportKind::PlanWorkbook => "plan.file_kind",
         }
     }
 }
@@ -64,32 +68,21 @@ impl Workbench {
             self.notice = Some(Notice::Info(t(lang, "export.busy").to_owned()));
             return;
         }
-        self.commit_drafts();
-        self.apply_pending();
-        let Some(case) = &self.case else { return };
-        if !redact && !case.privacy_hits.is_empty() {
-            self.export_stop = Some(PrivacyStop {
-                kind,
-                lines: case
-                    .privacy_hits
-                    .iter()
-                    .map(|found| {
-                        format!(
-                            "{} – {} ({}), {}",
-                            t(lang, &format!("privacy.kind.{}", found.hit.kind.code())),
-                            found.entity,
-                            found.field,
-                            found.hit.masked
-                        )
-                    })
-                    .collect(),
-            });
+        if kind == ExportKind::PlanWorkbook {
+            self.export_plan_with_dialog(redact);
             return;
         }
+        self.commit_drafts();
+        self.apply_pending();
+        if !redact && self.hold_back_for_privacy(kind) {
+            return;
+        }
+        let Some(case) = &self.case else { return };
         let base = match kind {
             ExportKind::Case(Format::Json) => t(lang, "export.case_file_name"),
             ExportKind::Case(_) => t(lang, "report.title"),
             ExportKind::StatusReport(_) => t(lang, "status_report.title"),
+            ExportKind::PlanWorkbook => t(lang, "page.plan"),
         };
         let suggested = format!(
             "{base} – {}.{}",
@@ -115,9 +108,12 @@ impl Workbench {
             .name("export".into())
             .spawn(move || {
                 let rendered = match kind {
-                    ExportKind::Case(format) => export::render(&snapshot, format, lang, today),
                     ExportKind::StatusReport(format) => {
                         export::render_status_report(&snapshot, &changes, format, lang, today)
+                    }
+                    // The workbook never comes here (`start_export` hands it on first).
+                    ExportKind::Case(_) | ExportKind::PlanWorkbook => {
+                        export::render(&snapshot, format, lang, today)
                     }
                 };
                 let result = rendered.map_err(|e| e.to_string()).and_then(|bytes| {
@@ -136,6 +132,33 @@ impl Workbench {
             Ok(_) => self.export_job = Some(ExportJob { kind, path, done }),
             Err(e) => self.notice = Some(Notice::Error(e.to_string())),
         }
+    }
+
+    /// True (and the list shown) when the case's text holds identity numbers or contact details:
+    /// nothing leaves the program with them unless the user chooses masking.
+    pub(super) fn hold_back_for_privacy(&mut self, kind: ExportKind) -> bool {
+        let lang = self.settings.lang;
+        let Some(case) = &self.case else { return false };
+        if case.privacy_hits.is_empty() {
+            return false;
+        }
+        self.export_stop = Some(PrivacyStop {
+            kind,
+            lines: case
+                .privacy_hits
+                .iter()
+                .map(|found| {
+                    format!(
+                        "{} – {} ({}), {}",
+                        t(lang, &format!("privacy.kind.{}", found.hit.kind.code())),
+                        found.entity,
+                        found.field,
+                        found.hit.masked
+                    )
+                })
+                .collect(),
+        });
+        true
     }
 
     /// True while an export is being written.
@@ -259,7 +282,7 @@ impl Workbench {
             )
             .clicked()
         {
-            self.export_plan_with_dialog();
+            self.export_plan_with_dialog(false);
         }
     }
 }

@@ -503,7 +503,7 @@ impl Workbench {
                 }
             }
             Request::ReviewCatalogUpdate => self.review_catalog_update(),
-            Request::ExportPlan => self.export_plan_with_dialog(),
+            Request::ExportPlan => self.export_plan_with_dialog(false),
             Request::ImportPlan => self.import_plan_with_dialog(),
             Request::ExportStatusReport => self.start_export(
                 export::ExportKind::StatusReport(crate::export::Format::Pdf),

@@ -19,15 +19,26 @@ pub(super) enum PlanReview {
 }
 
 impl Workbench {
-    pub(super) fn export_plan_with_dialog(&mut self) {
+    /// Writes the plan workbook; held back by the privacy scan like every export, unless
+    /// `redact` masks what it found.
+    pub(super) fn export_plan_with_dialog(&mut self, redact: bool) {
         let lang = self.settings.lang;
+        self.commit_drafts();
+        self.apply_pending();
+        if !redact && self.hold_back_for_privacy(super::export::ExportKind::PlanWorkbook) {
+            return;
+        }
         let Some(case) = &self.case else { return };
         let suggested = format!(
             "{} – {}.xlsx",
             t(lang, "page.plan"),
             case.snapshot.facts.provider_name
         );
-        let plan = PlanFile::from_case(&case.snapshot);
+        let plan = if redact {
+            PlanFile::from_case(&crate::privacy::redact_case(&case.snapshot))
+        } else {
+            PlanFile::from_case(&case.snapshot)
+        };
         let Some(path) =
             self.dialogs
                 .pick_file_to_save(&suggested, t(lang, "plan.file_kind"), &["xlsx"])
