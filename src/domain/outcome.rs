@@ -5,6 +5,16 @@ use serde::{Deserialize, Serialize};
 /// The requirement specification's target: this share (in %) goes on to work or education.
 pub const TARGET_SHARE_PERCENT: f64 = 50.0;
 
+/// The outcomes table's columns (as i18n keys), the same in the app and in the report.
+pub const COLUMN_KEYS: [&str; 6] = [
+    "outcomes.year",
+    "outcomes.ended",
+    "outcomes.to_work",
+    "outcomes.to_education",
+    "outcomes.to_other",
+    "outcomes.share",
+];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub year: i32,

@@ -271,17 +271,10 @@ impl Report {
                 }
             }),
             outcomes: Outcomes {
-                header: [
-                    "outcomes.year",
-                    "outcomes.ended",
-                    "outcomes.to_work",
-                    "outcomes.to_education",
-                    "outcomes.to_other",
-                    "outcomes.share",
-                ]
-                .iter()
-                .map(|key| t(lang, key).to_owned())
-                .collect(),
+                header: crate::domain::outcome::COLUMN_KEYS
+                    .iter()
+                    .map(|key| t(lang, key).to_owned())
+                    .collect(),
                 rows: snapshot
                     .outcomes
                     .iter()

@@ -97,14 +97,7 @@ fn table_ui(ui: &mut egui::Ui, lang: Lang, outcomes: &[Outcome], out: &mut Vec<C
         .spacing([20.0, 6.0])
         .striped(true)
         .show(ui, |ui| {
-            for key in [
-                "outcomes.year",
-                "outcomes.ended",
-                "outcomes.to_work",
-                "outcomes.to_education",
-                "outcomes.to_other",
-                "outcomes.share",
-            ] {
+            for key in crate::domain::outcome::COLUMN_KEYS {
                 ui.strong(t(lang, key));
             }
             ui.end_row();
