@@ -172,9 +172,14 @@ impl Backups {
 
     /// Puts `backup` in place of the case at `target`, after taking a copy of the current case,
     /// so a restore can itself be undone. Refused while the case is open elsewhere.
-    pub fn restore(&self, backup: &Path, target: &Path) -> Result<(), StoreError> {
-        crate::store::inspect(backup)?;
-        let current = CaseStore::open(target)?;
+    pub fn restore(
+        &self,
+        backup: &Path,
+        target: &Path,
+        key: Option<&crate::store::Passphrase>,
+    ) -> Result<(), StoreError> {
+        crate::store::inspect_keyed(backup, key)?;
+        let current = CaseStore::open_keyed(target, key)?;
         let case_id = current.snapshot()?.case_id;
         self.take(&current, &case_id, Reason::BeforeRestore)?;
         let partial = target.with_extension("evalcase.restoring");

@@ -13,7 +13,7 @@ use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber, Role};
 use crate::export;
 use crate::i18n::Lang;
 use crate::privacy;
-use crate::store::{self, CaseStore};
+use crate::store::{self, CaseStore, Passphrase, StoreError};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -52,7 +52,22 @@ pub enum CliCommand {
         /// The provider evaluates itself: same workflow, marked as a self-evaluation.
         #[arg(long)]
         self_evaluation: bool,
+        /// Encrypt the case with a passphrase (asked for, or EVALBENCH_PASSPHRASE).
+        #[arg(long)]
+        encrypt: bool,
     },
+    /// Encrypt a plain case in place with a passphrase (asked for twice, or
+    /// EVALBENCH_PASSPHRASE); its backup copies are encrypted too.
+    Encrypt { file: PathBuf },
+    /// Write a plain (unencrypted) copy of an encrypted case to OUT; the case stays encrypted.
+    Decrypt {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Give an encrypted case a new passphrase (the old one from EVALBENCH_PASSPHRASE or asked
+    /// for, the new one from EVALBENCH_NEW_PASSPHRASE or asked for twice); its backups follow.
+    Rekey { file: PathBuf },
     /// Print an interview guide for one role from the case's catalog, as Markdown for printing.
     Guide {
         file: PathBuf,
@@ -275,6 +290,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             org_number,
             catalog,
             self_evaluation,
+            encrypt,
         } => {
             let org_number = org_number
                 .as_deref()
@@ -303,8 +319,31 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
                 },
                 None => crate::catalog::builtin_for(facts.measure)?,
             };
-            crate::app::create_case(&file, facts, catalog)?;
-            println!("created {}", file.display());
+            let key = if encrypt {
+                Some(new_passphrase("EVALBENCH_PASSPHRASE")?)
+            } else {
+                None
+            };
+            crate::app::create_case(&file, facts, catalog, key.as_ref())?;
+            if encrypt {
+                println!("created {} (encrypted)", file.display());
+            } else {
+                println!("created {}", file.display());
+            }
+        }
+        CliCommand::Encrypt { file } => encrypt(&file)?,
+        CliCommand::Rekey { file } => rekey(&file)?,
+        CliCommand::Decrypt { file, out } => {
+            let key = key_for(&file)?;
+            if key.is_none() {
+                bail!("«{}» is not encrypted; nothing to decrypt.", file.display());
+            }
+            CaseStore::open_read_only_keyed(&file, key.as_ref())?.write_plain_copy(&out)?;
+            println!(
+                "wrote a plain copy of {} to {}; it is not protected by the passphrase",
+                file.display(),
+                out.display()
+            );
         }
         CliCommand::Check { file } => return check(&file),
         CliCommand::Export {
@@ -315,7 +354,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             redact,
         } => {
             // Read-only: an export never changes the case, and works while the app has it open.
-            let snapshot = store::read_case(&file)?;
+            let snapshot = store::read_case_keyed(&file, key_for(&file)?.as_ref())?;
             let snapshot = guard_export(&file, snapshot, redact)?;
             let today = jiff::Zoned::now().date();
             let bytes = export::render(&snapshot, format.into(), lang.into(), today)?;
@@ -333,7 +372,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             out,
             lang,
         } => {
-            let snapshot = store::read_case(&file)?;
+            let snapshot = store::read_case_keyed(&file, key_for(&file)?.as_ref())?;
             let title = snapshot
                 .catalog
                 .as_ref()
@@ -432,7 +471,8 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             format,
             lang,
         } => {
-            let snapshot = store::read_case(&file)?;
+            let key = key_for(&file)?;
+            let snapshot = store::read_case_keyed(&file, key.as_ref())?;
             let snapshot = guard_export(&file, snapshot, false)?;
             let plan = PlanFile::from_case(&snapshot);
             match format {
@@ -441,7 +481,8 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                     write_output(&out, plan_exchange::json::to_json(&plan)?.as_bytes())?;
                 }
                 PlanFormat::Package => {
-                    CaseStore::open_read_only(&file)?.write_provider_package(&out)?;
+                    CaseStore::open_read_only_keyed(&file, key.as_ref())?
+                        .write_provider_package(&out)?;
                 }
             }
             println!(
@@ -458,7 +499,8 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             lang,
             redact,
         } => {
-            let (snapshot, changes) = store::read_case_with_status(&file)?;
+            let (snapshot, changes) =
+                store::read_case_with_status_keyed(&file, key_for(&file)?.as_ref())?;
             let snapshot = guard_export(&file, snapshot, redact)?;
             let format = match format {
                 StatusFormat::Pdf => export::Format::Pdf,
@@ -477,7 +519,8 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
         } => {
             let lang: Lang = lang.into();
             let raw = plan_exchange::read_any(&plan, lang).map_err(anyhow::Error::msg)?;
-            let snapshot = store::read_case(&file)?;
+            let key = key_for(&file)?;
+            let snapshot = store::read_case_keyed(&file, key.as_ref())?;
             let today = jiff::Zoned::now().date();
             let changes = match plan_exchange::check(&snapshot, &raw, today, lang) {
                 Ok(changes) => changes,
@@ -531,7 +574,7 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                 )?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let mut store = CaseStore::open(&file)?;
+            let mut store = CaseStore::open_keyed(&file, key.as_ref())?;
             let backup = crate::backups::Backups::default().take(
                 &store,
                 &snapshot.case_id,
@@ -593,7 +636,8 @@ fn update_catalog(
     to: Option<&str>,
     accept: bool,
 ) -> anyhow::Result<()> {
-    let snapshot = store::read_case(file)?;
+    let key = key_for(file)?;
+    let snapshot = store::read_case_keyed(file, key.as_ref())?;
     let Some(current) = snapshot.catalog.clone() else {
         bail!("{} has no catalog to update.", file.display());
     };
@@ -665,7 +709,7 @@ fn update_catalog(
         )?;
         return Ok(());
     }
-    let mut store = CaseStore::open(file)?;
+    let mut store = CaseStore::open_keyed(file, key.as_ref())?;
     store.apply(&Command::UpdateCatalog { catalog })?;
     store.close()?;
     writeln!(
@@ -679,7 +723,7 @@ fn update_catalog(
 /// One line per journal row ("12  2026-11-24 21:13:02  kari  edit  add_interview  interview/3"),
 /// then, with `verify`, whether the chain holds.
 fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
-    let store = CaseStore::open_read_only(file)?;
+    let store = CaseStore::open_read_only_keyed(file, key_for(file)?.as_ref())?;
     let mut out = std::io::stdout().lock();
     for entry in store.journal()? {
         let at = entry
@@ -727,7 +771,8 @@ fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
 
 /// Lists a case's backups ("1  2026-11-24 21:13  daily  84 KB"), or restores one of them.
 fn backups(file: &Path, restore: Option<usize>) -> anyhow::Result<ExitCode> {
-    let case_id = store::read_case(file)?.case_id;
+    let key = key_for(file)?;
+    let case_id = store::read_case_keyed(file, key.as_ref())?.case_id;
     let backups = crate::backups::Backups::default();
     let list = backups.list(&case_id);
     if let Some(number) = restore {
@@ -738,7 +783,7 @@ fn backups(file: &Path, restore: Option<usize>) -> anyhow::Result<ExitCode> {
                 list.len()
             );
         };
-        backups.restore(&chosen.path, file)?;
+        backups.restore(&chosen.path, file, key.as_ref())?;
         println!(
             "restored {} from the backup of {}",
             file.display(),
@@ -810,8 +855,8 @@ fn scan(path: &Path) -> anyhow::Result<ExitCode> {
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
             .context("Standard input is not UTF-8 text")?;
         text_lines(&text)
-    } else if is_sqlite(path)? {
-        let snapshot = store::read_case(path)?;
+    } else if is_sqlite(path)? || store::needs_passphrase(path) {
+        let snapshot = store::read_case_keyed(path, key_for(path)?.as_ref())?;
         privacy::scan_case(&snapshot)
             .iter()
             .map(case_hit_line)
@@ -864,7 +909,7 @@ fn is_sqlite(path: &Path) -> anyhow::Result<bool> {
 
 fn check(file: &Path) -> anyhow::Result<ExitCode> {
     // Read-only: checking never upgrades or otherwise writes to the file.
-    let store = CaseStore::open_read_only(file)?;
+    let store = CaseStore::open_read_only_keyed(file, key_for(file)?.as_ref())?;
     let report = store.check()?;
     let snapshot = store.snapshot()?;
     store.close()?;
@@ -896,7 +941,7 @@ fn check(file: &Path) -> anyhow::Result<ExitCode> {
 
 /// Applies commands line by line; each line is durable when its `ok` line is printed.
 fn apply(file: &Path, commands: &Path) -> anyhow::Result<ExitCode> {
-    let mut store = CaseStore::open(file)?;
+    let mut store = CaseStore::open_keyed(file, key_for(file)?.as_ref())?;
     let input: Box<dyn BufRead> = if commands == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
@@ -945,7 +990,11 @@ pub fn demo_copy() -> anyhow::Result<PathBuf> {
     let dir = crate::backups::data_dir();
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join("demo.evalcase");
-    if path.exists() && crate::store::inspect(&path).is_err() {
+    let unreadable = matches!(
+        crate::store::inspect(&path),
+        Err(e) if !matches!(e, StoreError::Missing { .. } | StoreError::Encrypted { .. })
+    );
+    if unreadable {
         let aside = dir.join(format!(
             "demo-unreadable-{}.evalcase",
             jiff::Timestamp::now().as_second()
@@ -961,4 +1010,106 @@ pub fn demo_copy() -> anyhow::Result<PathBuf> {
         crate::demo::write_demo(&path)?;
     }
     Ok(path)
+}
+
+/// The passphrase `file` needs, if it is encrypted: `EVALBENCH_PASSPHRASE`, or asked for on the
+/// terminal without echo. `None` for a plain file.
+fn key_for(file: &Path) -> anyhow::Result<Option<Passphrase>> {
+    if !store::needs_passphrase(file) {
+        return Ok(None);
+    }
+    if let Some(key) = Passphrase::from_env() {
+        return Ok(Some(key));
+    }
+    let text =
+        ask_hidden(&format!("Passphrase for «{}»: ", file.display())).with_context(|| {
+            format!(
+                "«{}» is encrypted and no passphrase could be asked for; set EVALBENCH_PASSPHRASE",
+                file.display()
+            )
+        })?;
+    Ok(Some(Passphrase::new(text)?))
+}
+
+/// A new passphrase: from `env` (for scripts), or typed twice on the terminal.
+fn new_passphrase(env: &str) -> anyhow::Result<Passphrase> {
+    if let Ok(text) = std::env::var(env)
+        && !text.is_empty()
+    {
+        return Passphrase::new_chosen(text).with_context(|| env.to_owned());
+    }
+    let first = ask_hidden("New passphrase: ")
+        .with_context(|| format!("no passphrase could be asked for; set {env}"))?;
+    let key = Passphrase::new_chosen(first.clone())?;
+    let second = ask_hidden("The same passphrase again: ")
+        .with_context(|| format!("no passphrase could be asked for; set {env}"))?;
+    if first != second {
+        bail!("The two passphrases differ; nothing was changed.");
+    }
+    Ok(key)
+}
+
+fn ask_hidden(prompt: &str) -> std::io::Result<String> {
+    rpassword::prompt_password(prompt)
+}
+
+fn encrypt(file: &Path) -> anyhow::Result<()> {
+    if store::needs_passphrase(file) {
+        bail!(
+            "«{}» is already encrypted; `evalbench rekey` changes its passphrase.",
+            file.display()
+        );
+    }
+    let mut store = CaseStore::open(file)?;
+    let key = new_passphrase("EVALBENCH_PASSPHRASE")?;
+    store.set_passphrase(&key)?;
+    let case_id = store.snapshot()?.case_id;
+    store.close()?;
+    let converted = convert_backups(&case_id, None, &key);
+    println!(
+        "encrypted {}{converted}; keep the passphrase safe: without it the case cannot be opened",
+        file.display()
+    );
+    Ok(())
+}
+
+fn rekey(file: &Path) -> anyhow::Result<()> {
+    let Some(old) = key_for(file)? else {
+        bail!(
+            "«{}» is not encrypted; `evalbench encrypt` encrypts it.",
+            file.display()
+        );
+    };
+    let mut store = CaseStore::open_keyed(file, Some(&old))?;
+    let key = new_passphrase("EVALBENCH_NEW_PASSPHRASE")?;
+    store.set_passphrase(&key)?;
+    let case_id = store.snapshot()?.case_id;
+    store.close()?;
+    let converted = convert_backups(&case_id, Some(&old), &key);
+    println!("changed the passphrase of {}{converted}", file.display());
+    Ok(())
+}
+
+/// Gives the case's backup copies the new passphrase too, so none is left readable with the old
+/// one (or with none); says how many.
+fn convert_backups(case_id: &str, old: Option<&Passphrase>, key: &Passphrase) -> String {
+    let backups = crate::backups::Backups::default();
+    let paths: Vec<PathBuf> = backups
+        .list(case_id)
+        .into_iter()
+        .map(|backup| backup.path)
+        .collect();
+    let failed = store::convert_copies(&paths, old, key);
+    for (path, error) in &failed {
+        eprintln!("backup {}: {error}", path.display());
+    }
+    if paths.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " and {} of its {} backup copies",
+            paths.len() - failed.len(),
+            paths.len()
+        )
+    }
 }

@@ -7,7 +7,7 @@ use crate::catalog::{self, Catalog};
 use crate::command::Command;
 use crate::domain::{CaseFacts, Measure, OrgNumber};
 use crate::i18n::t;
-use crate::store::{CaseStore, StoreError};
+use crate::store::{CaseStore, Passphrase, StoreError};
 use crate::ui;
 
 /// The form behind "Ny sak".
@@ -137,7 +137,7 @@ impl Workbench {
         let Some(path) = self.dialogs.pick_case_to_save(&suggested) else {
             return;
         };
-        match create_case(&path, facts, catalog) {
+        match create_case(&path, facts, catalog, None) {
             Ok(()) => {
                 self.new_case = None;
                 self.open(&path);
@@ -151,9 +151,14 @@ impl Workbench {
     }
 }
 
-/// A new case with `facts` and its own copy of `catalog`.
-pub fn create_case(path: &Path, facts: CaseFacts, catalog: Catalog) -> Result<(), StoreError> {
-    let store = CaseStore::create(path, |store| {
+/// A new case with `facts` and its own copy of `catalog`, encrypted when a `key` is given.
+pub fn create_case(
+    path: &Path,
+    facts: CaseFacts,
+    catalog: Catalog,
+    key: Option<&Passphrase>,
+) -> Result<(), StoreError> {
+    let store = CaseStore::create_keyed(path, key, |store| {
         store.apply(&Command::UpdateCaseFacts { facts })?;
         store.apply(&Command::AdoptCatalog { catalog })?;
         Ok(())

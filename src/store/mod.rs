@@ -8,6 +8,7 @@
 
 mod apply;
 mod catalog_copy;
+mod cipher;
 mod fidelity;
 mod history;
 mod journal;
@@ -28,9 +29,13 @@ use crate::command::Command;
 use crate::domain::AttachmentRef;
 use history::History;
 
+pub use cipher::{Passphrase, convert_copies, needs_passphrase};
 pub use history::{Direction, Step};
 pub use journal::{ChainCheck, JournalEntry};
-pub use read::{CheckReport, Counts, read_case, read_case_with_status};
+pub use read::{
+    CheckReport, Counts, read_case, read_case_keyed, read_case_with_status,
+    read_case_with_status_keyed,
+};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
 pub use search::{Field, HIT_END, HIT_START, SearchHit};
 
@@ -51,6 +56,12 @@ pub enum StoreError {
         found: usize,
         supported: usize,
     },
+    #[error("«{path}» is encrypted: it opens only with its passphrase.")]
+    Encrypted { path: PathBuf },
+    #[error(
+        "The passphrase does not open «{path}» (or the file is not an encrypted case). Check the passphrase and try again; the file was not changed."
+    )]
+    WrongPassphrase { path: PathBuf },
     #[error("«{path}» already exists; choose another name.")]
     AlreadyExists { path: PathBuf },
     #[error(
@@ -98,6 +109,8 @@ pub struct CaseStore {
     history: History,
     /// `None` for a read-only store, or where the folder cannot hold a lock file.
     lock: Option<lock::CaseLock>,
+    /// The passphrase of an encrypted case; `None` for a plain one.
+    key: Option<Passphrase>,
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -106,16 +119,23 @@ impl CaseStore {
     /// Opens an existing case for writing, upgrading an older schema after writing a backup.
     /// Anything that is not a case, or is from a newer version, is refused and left untouched.
     pub fn open(path: &Path) -> Result<CaseStore, StoreError> {
-        let version = inspect(path)?;
+        CaseStore::open_keyed(path, None)
+    }
+
+    /// Like `open`; `key` opens an encrypted case (and is not used for a plain one).
+    pub fn open_keyed(path: &Path, key: Option<&Passphrase>) -> Result<CaseStore, StoreError> {
+        let Examined { version, key } = examine(path, key)?;
+        let key = key.as_ref();
         let lock = lock::CaseLock::acquire(path)?;
         if version < LATEST_VERSION {
             let backup = backup_path(path, version);
-            let read_only = open_read_only(path)?;
+            // An encrypted case's backup is encrypted with the same key.
+            let read_only = open_read_only(path, key)?;
             read_only
                 .execute("VACUUM INTO ?1", [backup.to_string_lossy()])
                 .map_err(|source| sql_err(path, source))?;
             drop(read_only);
-            let mut store = CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            let mut store = CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, key)?;
             store.lock = lock;
             schema::MIGRATIONS
                 .to_latest(&mut store.conn)
@@ -127,7 +147,7 @@ impl CaseStore {
             store.load_history()?;
             return Ok(store);
         }
-        let mut store = CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let mut store = CaseStore::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, key)?;
         store.lock = lock;
         store.load_history()?;
         Ok(store)
@@ -136,14 +156,23 @@ impl CaseStore {
     /// Opens a case only to read it: no lock, no migration, nothing written; also while another
     /// window has it open. Commands are refused by SQLite.
     pub fn open_read_only(path: &Path) -> Result<CaseStore, StoreError> {
-        inspect(path)?;
-        let conn = open_for_reading(path)?;
+        CaseStore::open_read_only_keyed(path, None)
+    }
+
+    /// Like `open_read_only`; `key` opens an encrypted case.
+    pub fn open_read_only_keyed(
+        path: &Path,
+        key: Option<&Passphrase>,
+    ) -> Result<CaseStore, StoreError> {
+        let Examined { version, key } = examine(path, key)?;
+        let conn = open_for_reading(path, version, key.as_ref())?;
         Ok(CaseStore {
             conn,
             path: path.to_owned(),
             author: default_author(),
             history: History::default(),
             lock: None,
+            key,
         })
     }
 
@@ -161,6 +190,15 @@ impl CaseStore {
         path: &Path,
         build: impl FnOnce(&mut CaseStore) -> Result<(), StoreError>,
     ) -> Result<CaseStore, StoreError> {
+        CaseStore::create_keyed(path, None, build)
+    }
+
+    /// Like `create`; with a `key` the new case is encrypted from its first byte.
+    pub fn create_keyed(
+        path: &Path,
+        key: Option<&Passphrase>,
+        build: impl FnOnce(&mut CaseStore) -> Result<(), StoreError>,
+    ) -> Result<CaseStore, StoreError> {
         if path.exists() {
             return Err(StoreError::AlreadyExists {
                 path: path.to_owned(),
@@ -172,6 +210,7 @@ impl CaseStore {
             let mut store = CaseStore::connect(
                 &partial,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+                key,
             )?;
             // Nothing under the chosen name depends on these commits until the rename below,
             // so the build skips the per-commit flush; the whole file is flushed once at the end.
@@ -204,12 +243,19 @@ impl CaseStore {
             path: path.to_owned(),
             source,
         })?;
-        CaseStore::open(path)
+        CaseStore::open_keyed(path, key)
     }
 
-    fn connect(path: &Path, flags: OpenFlags) -> Result<CaseStore, StoreError> {
+    fn connect(
+        path: &Path,
+        flags: OpenFlags,
+        key: Option<&Passphrase>,
+    ) -> Result<CaseStore, StoreError> {
         let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|source| sql_err(path, source))?;
+        if let Some(key) = key {
+            cipher::unlock(&conn, key).map_err(|source| sql_err(path, source))?;
+        }
         // See the module comment for why DELETE + FULL. foreign_keys makes the schema's
         // references real; busy_timeout lets a second reader wait instead of failing at once.
         conn.execute_batch(
@@ -225,6 +271,7 @@ impl CaseStore {
             author: default_author(),
             history: History::default(),
             lock: None,
+            key: key.cloned(),
         })
     }
 
@@ -397,7 +444,26 @@ impl CaseStore {
 }
 
 /// Reads the schema version of a case file without changing it, refusing what is not a case.
+/// An encrypted case is refused with `StoreError::Encrypted`; see `inspect_keyed`.
 pub fn inspect(path: &Path) -> Result<usize, StoreError> {
+    inspect_keyed(path, None)
+}
+
+/// Like `inspect`; `key` opens an encrypted case.
+pub fn inspect_keyed(path: &Path, key: Option<&Passphrase>) -> Result<usize, StoreError> {
+    examine(path, key).map(|examined| examined.version)
+}
+
+/// A case file found fit to open.
+struct Examined {
+    version: usize,
+    /// The key the file needs: `None` for a plain file, whatever key was offered.
+    key: Option<Passphrase>,
+}
+
+/// Is `path` a healthy case this build can open? Checked before any write. When it needs
+/// recovery after a crash, that is done first.
+fn examine(path: &Path, key: Option<&Passphrase>) -> Result<Examined, StoreError> {
     let mut header = [0u8; 100];
     let mut file = std::fs::File::open(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
@@ -422,25 +488,53 @@ pub fn inspect(path: &Path) -> Result<usize, StoreError> {
     if read == 0 {
         return Err(not_a_case("the file is empty"));
     }
-    if read < header.len() || &header[..16] != SQLITE_HEADER {
+    let len = file.metadata().map_or(0, |m| m.len());
+    let key = if read == header.len() && &header[..16] == SQLITE_HEADER {
+        // The application id sits at byte 68 of the header: another program's database is
+        // refused before SQLite touches it (below, SQLite may have to write to recover it).
+        if header[68..72] != APPLICATION_ID.to_be_bytes() {
+            return Err(not_a_case(
+                "it is a SQLite database that belongs to another program",
+            ));
+        }
+        None
+    } else if cipher::looks_encrypted(&header[..read], len) {
+        let Some(key) = key else {
+            return Err(StoreError::Encrypted {
+                path: path.to_owned(),
+            });
+        };
+        Some(key.clone())
+    } else {
         return Err(not_a_case("it is not a SQLite database"));
+    };
+    let wrong_key_or_damaged = |source: rusqlite::Error| {
+        if key.is_some() && cipher::is_wrong_key(&source) {
+            StoreError::WrongPassphrase {
+                path: path.to_owned(),
+            }
+        } else {
+            StoreError::Damaged {
+                path: path.to_owned(),
+                detail: source.to_string(),
+            }
+        }
+    };
+    if key.is_some() {
+        // The first read tells a wrong passphrase, before any recovery would write.
+        open_read_only(path, key.as_ref())?
+            .pragma_query_value(None, "application_id", |row| row.get::<_, i32>(0))
+            .map_err(wrong_key_or_damaged)?;
     }
-    // The application id sits at byte 68 of the header: another program's database is refused
-    // before SQLite touches it (below, SQLite may have to write to recover the file).
-    if header[68..72] != APPLICATION_ID.to_be_bytes() {
-        return Err(not_a_case(
-            "it is a SQLite database that belongs to another program",
-        ));
-    }
-    recover_after_crash(path)?;
-    let conn = open_read_only(path)?;
+    recover_after_crash(path, key.as_ref())?;
+    let conn = open_read_only(path, key.as_ref())?;
     let damaged = |source: rusqlite::Error| StoreError::Damaged {
         path: path.to_owned(),
         detail: source.to_string(),
     };
     let application_id: i32 = conn
         .pragma_query_value(None, "application_id", |row| row.get(0))
-        .map_err(damaged)?;
+        .map_err(wrong_key_or_damaged)?;
     if application_id != APPLICATION_ID {
         return Err(not_a_case(
             "it is a SQLite database that belongs to another program",
@@ -467,13 +561,13 @@ pub fn inspect(path: &Path) -> Result<usize, StoreError> {
             detail: check,
         });
     }
-    Ok(version)
+    Ok(Examined { version, key })
 }
 
 /// A crash in the middle of a commit leaves a "hot" rollback journal beside the case. SQLite
 /// rolls it back on the next read — which needs write access, so a read-only open would fail.
 /// Let a read-write connection do it now; the case then holds exactly its last commit.
-fn recover_after_crash(path: &Path) -> Result<(), StoreError> {
+fn recover_after_crash(path: &Path, key: Option<&Passphrase>) -> Result<(), StoreError> {
     let mut journal = path.as_os_str().to_owned();
     journal.push("-journal");
     let hot = std::fs::metadata(PathBuf::from(journal)).is_ok_and(|m| m.len() > 0);
@@ -489,6 +583,9 @@ fn recover_after_crash(path: &Path) -> Result<(), StoreError> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(damaged)?;
+    if let Some(key) = key {
+        cipher::unlock(&conn, key).map_err(damaged)?;
+    }
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(damaged)?;
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
@@ -511,39 +608,49 @@ fn file_schema_version(path: &Path) -> Option<usize> {
 }
 
 /// A read-only connection to the file as it is.
-fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
-    Connection::open_with_flags(
+fn open_read_only(path: &Path, key: Option<&Passphrase>) -> Result<Connection, StoreError> {
+    let damaged = |source: rusqlite::Error| StoreError::Damaged {
+        path: path.to_owned(),
+        detail: source.to_string(),
+    };
+    let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|source| StoreError::Damaged {
-        path: path.to_owned(),
-        detail: source.to_string(),
-    })
+    .map_err(damaged)?;
+    if let Some(key) = key {
+        cipher::unlock(&conn, key).map_err(damaged)?;
+    }
+    Ok(conn)
 }
 
 /// A read-only connection for reading the case. A file from an older version is never changed
 /// by a reader: it is copied into memory and the copy is brought to the current schema, so
 /// reading works the same.
-fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
+fn open_for_reading(
+    path: &Path,
+    version: usize,
+    key: Option<&Passphrase>,
+) -> Result<Connection, StoreError> {
     let damaged = |source: rusqlite::Error| StoreError::Damaged {
         path: path.to_owned(),
         detail: source.to_string(),
     };
-    let conn = open_read_only(path)?;
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(damaged)?;
-    if usize::try_from(version).unwrap_or(0) >= schema::LATEST_VERSION {
-        return Ok(conn);
+    if version >= schema::LATEST_VERSION {
+        return open_read_only(path, key);
     }
     let mut copy = Connection::open_in_memory().map_err(damaged)?;
-    copy.restore(
-        rusqlite::MAIN_DB,
-        path,
-        None::<fn(rusqlite::backup::Progress)>,
-    )
-    .map_err(damaged)?;
+    match key {
+        // SQLite's backup cannot copy between an encrypted and a plain database.
+        Some(key) => cipher::copy_into(&copy, path, Some(key)).map_err(damaged)?,
+        None => copy
+            .restore(
+                rusqlite::MAIN_DB,
+                path,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .map_err(damaged)?,
+    }
     schema::MIGRATIONS
         .to_latest(&mut copy)
         .map_err(|e| StoreError::Damaged {
@@ -609,6 +716,7 @@ pub mod testing {
         let mut store = CaseStore::connect(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            None,
         )?;
         store
             .conn

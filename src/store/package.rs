@@ -21,18 +21,22 @@ impl CaseStore {
         }
         let partial = partial_path(target);
         let _ = std::fs::remove_file(&partial);
-        let result = self
-            .save_copy(&partial)
-            .and_then(|()| strip(&partial))
-            .and_then(|()| {
-                std::fs::File::open(&partial)
-                    .and_then(|file| file.sync_all())
-                    .and_then(|()| std::fs::rename(&partial, target))
-                    .map_err(|source| StoreError::Io {
-                        path: target.to_owned(),
-                        source,
-                    })
-            });
+        // The package goes to the provider, who must not get the evaluator's passphrase: an
+        // encrypted case gives a plain package (it holds no notes, only facts and the plan).
+        let copied = if self.is_encrypted() {
+            super::cipher::export(&self.path, self.key.as_ref(), &partial, None)
+        } else {
+            self.save_copy(&partial)
+        };
+        let result = copied.and_then(|()| strip(&partial)).and_then(|()| {
+            std::fs::File::open(&partial)
+                .and_then(|file| file.sync_all())
+                .and_then(|()| std::fs::rename(&partial, target))
+                .map_err(|source| StoreError::Io {
+                    path: target.to_owned(),
+                    source,
+                })
+        });
         if result.is_err() {
             let _ = std::fs::remove_file(&partial);
         }

@@ -6,7 +6,7 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::sql_types::{Code, Json, JsonList};
-use super::{CaseStore, StoreError, sql_err};
+use super::{CaseStore, Passphrase, StoreError, sql_err};
 use crate::domain::{
     Action, ActionFields, AttachmentRef, CaseFacts, CaseSnapshot, CatalogInfo, DocumentReview,
     DocumentReviewFields, EvidenceRef, Excerpt, FeedbackMeeting, Finding, FindingFields,
@@ -48,20 +48,31 @@ impl CheckReport {
 /// The whole case read from `path` without writing to it: no migration, no journal, and the file
 /// is refused untouched if it is not a case. For scanning and exporting files one only reads.
 pub fn read_case(path: &std::path::Path) -> Result<CaseSnapshot, StoreError> {
-    super::inspect(path)?;
-    let conn = super::open_for_reading(path)?;
-    read_snapshot(&conn).map_err(|source| sql_err(path, source))
+    read_case_keyed(path, None)
+}
+
+/// Like `read_case`; `key` opens an encrypted case.
+pub fn read_case_keyed(
+    path: &std::path::Path,
+    key: Option<&Passphrase>,
+) -> Result<CaseSnapshot, StoreError> {
+    CaseStore::open_read_only_keyed(path, key)?.snapshot()
 }
 
 /// The whole case and its actions' status record (follow-up), without taking the writer's lock.
 pub fn read_case_with_status(
     path: &std::path::Path,
 ) -> Result<(CaseSnapshot, Vec<StatusChange>), StoreError> {
-    super::inspect(path)?;
-    let conn = super::open_for_reading(path)?;
-    let snapshot = read_snapshot(&conn).map_err(|source| sql_err(path, source))?;
-    let changes = status_changes(&conn).map_err(|source| sql_err(path, source))?;
-    Ok((snapshot, changes))
+    read_case_with_status_keyed(path, None)
+}
+
+/// Like `read_case_with_status`; `key` opens an encrypted case.
+pub fn read_case_with_status_keyed(
+    path: &std::path::Path,
+    key: Option<&Passphrase>,
+) -> Result<(CaseSnapshot, Vec<StatusChange>), StoreError> {
+    let store = CaseStore::open_read_only_keyed(path, key)?;
+    Ok((store.snapshot()?, store.status_changes()?))
 }
 
 impl CaseStore {
@@ -95,8 +106,13 @@ impl CaseStore {
                 .count();
             let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
             // An older file is read through an upgraded copy; report the file's own version.
-            let version = super::file_schema_version(&self.path)
-                .unwrap_or(usize::try_from(version).unwrap_or(0));
+            // (An encrypted file's header is ciphertext; its version is the one read.)
+            let file_version = if self.is_encrypted() {
+                None
+            } else {
+                super::file_schema_version(&self.path)
+            };
+            let version = file_version.unwrap_or(usize::try_from(version).unwrap_or(0));
             Ok(CheckReport {
                 schema_version: version,
                 integrity: integrity.join("; "),

@@ -1,0 +1,263 @@
+//! Encryption at rest: a case file may be a standard SQLCipher 4 database (AES-256, key derived
+//! from a passphrase with SQLCipher's own defaults), so the `sqlcipher` tool opens it with the
+//! passphrase and nothing else. Plain files stay plain SQLite and open without a passphrase.
+//!
+//! Encrypting, decrypting and changing the passphrase all write a new file with
+//! `sqlcipher_export` and rename it into place: the case is either wholly the old file or wholly
+//! the new one, whatever happens in between.
+
+use std::fmt;
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::{APPLICATION_ID, CaseStore, StoreError, partial_path, sql_err};
+
+/// SQLCipher 4's page size: an encrypted file is always a whole number of these.
+const CIPHER_PAGE_SIZE: u64 = 4096;
+
+/// A case's passphrase. Kept out of `Debug` output and logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Passphrase(String);
+
+impl Passphrase {
+    /// Refuses an empty passphrase: SQLCipher would take it as "no encryption".
+    pub fn new(text: impl Into<String>) -> Result<Passphrase, StoreError> {
+        let text = text.into();
+        if text.is_empty() {
+            return Err(StoreError::Rejected("the passphrase is empty".to_owned()));
+        }
+        Ok(Passphrase(text))
+    }
+
+    /// A passphrase chosen for a case: at least `MIN_CHARS` characters, since it is all that
+    /// stands between a lost laptop and the notes.
+    pub fn new_chosen(text: impl Into<String>) -> Result<Passphrase, StoreError> {
+        let key = Passphrase::new(text)?;
+        if key.0.chars().count() < Passphrase::MIN_CHARS {
+            return Err(StoreError::Rejected(format!(
+                "the passphrase is shorter than {} characters",
+                Passphrase::MIN_CHARS
+            )));
+        }
+        Ok(key)
+    }
+
+    pub const MIN_CHARS: usize = 8;
+
+    /// `EVALBENCH_PASSPHRASE`, for scripts; `None` when unset or empty.
+    pub fn from_env() -> Option<Passphrase> {
+        std::env::var("EVALBENCH_PASSPHRASE")
+            .ok()
+            .and_then(|text| Passphrase::new(text).ok())
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Passphrase(…)")
+    }
+}
+
+/// True when the file at `path` looks like an encrypted case (see `looks_encrypted`): open it
+/// with its passphrase.
+pub fn needs_passphrase(path: &Path) -> bool {
+    use std::io::Read as _;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut header = [0u8; 16];
+    let len = file.metadata().map_or(0, |m| m.len());
+    file.read_exact(&mut header).is_ok() && looks_encrypted(&header, len)
+}
+
+/// True when the first bytes and the length fit an encrypted case: no SQLite header (SQLCipher
+/// encrypts it too) and whole cipher pages. Random bytes of such a length look the same; the
+/// passphrase then tells them apart.
+pub(super) fn looks_encrypted(header: &[u8], len: u64) -> bool {
+    header.get(..16) != Some(&super::SQLITE_HEADER[..])
+        && len >= CIPHER_PAGE_SIZE
+        && len.is_multiple_of(CIPHER_PAGE_SIZE)
+}
+
+/// True when the file starts with the plain SQLite header.
+pub(super) fn is_plain(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut header = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut header))
+        .is_ok_and(|()| header == *super::SQLITE_HEADER)
+}
+
+/// Gives a fresh connection the key. Must come before anything else reads the file.
+pub(super) fn unlock(conn: &Connection, key: &Passphrase) -> rusqlite::Result<()> {
+    // SQLCipher otherwise writes its own error lines to stderr on a wrong passphrase.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    conn.pragma_update(None, "key", key.0.as_str())
+}
+
+/// A wrong passphrase (or a file that is not an encrypted case) shows as SQLITE_NOTADB on the
+/// first read.
+pub(super) fn is_wrong_key(error: &rusqlite::Error) -> bool {
+    error.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase)
+}
+
+/// Writes the case at `source` (opened with `source_key`) to `target` (which must not exist),
+/// encrypted with `target_key` or plain, and flushes it. A connection of its own does the writing,
+/// so a read-only store can be copied too.
+pub(super) fn export(
+    source: &Path,
+    source_key: Option<&Passphrase>,
+    target: &Path,
+    target_key: Option<&Passphrase>,
+) -> Result<(), StoreError> {
+    let conn = Connection::open(target).map_err(|source| sql_err(target, source))?;
+    let written = (|| {
+        if let Some(key) = target_key {
+            unlock(&conn, key)?;
+        }
+        copy_into(&conn, source, source_key)
+    })();
+    let closed = conn.close().map_err(|(_, e)| e);
+    written
+        .and(closed)
+        .map_err(|source| sql_err(target, source))?;
+    std::fs::File::open(target)
+        .and_then(|file| file.sync_all())
+        .map_err(|source| StoreError::Io {
+            path: target.to_owned(),
+            source,
+        })
+}
+
+/// Copies the case at `path` into the empty database behind `conn`. SQLCipher's export copies
+/// tables, indexes, triggers and full-text tables, but not the header fields, set here. SQLite's
+/// own backup cannot copy between an encrypted and a plain database; this can.
+pub(super) fn copy_into(
+    conn: &Connection,
+    path: &Path,
+    key: Option<&Passphrase>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "ATTACH DATABASE ?1 AS source KEY ?2",
+        (path.to_string_lossy(), key.map_or("", |k| k.0.as_str())),
+    )?;
+    let copied = (|| {
+        conn.query_row("SELECT sqlcipher_export('main', 'source')", [], |_| Ok(()))?;
+        let version: i64 =
+            conn.pragma_query_value(Some("source"), "user_version", |row| row.get(0))?;
+        conn.pragma_update(None, "user_version", version)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+    })();
+    let detached = conn.execute_batch("DETACH DATABASE source");
+    copied.and(detached)
+}
+
+/// Replaces the file at `path` (opened with `old`) with a copy encrypted with `new` (or plain).
+/// The copy is written beside it and renamed into place; on failure the old file is left as it
+/// was. Nothing else may have the file open.
+fn rewrite(
+    path: &Path,
+    old: Option<&Passphrase>,
+    new: Option<&Passphrase>,
+) -> Result<(), StoreError> {
+    let partial = partial_path(path);
+    let _ = std::fs::remove_file(&partial);
+    let result = export(path, old, &partial, new).and_then(|()| {
+        std::fs::rename(&partial, path).map_err(|source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        })
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
+impl CaseStore {
+    /// True when the case file is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Encrypts the open case with `key`, or gives an encrypted case a new passphrase. The file
+    /// is rewritten whole and renamed into place, so a crash leaves either the old or the new
+    /// file; the undo history carries on.
+    pub fn set_passphrase(&mut self, key: &Passphrase) -> Result<(), StoreError> {
+        self.replace_file(Some(key))
+    }
+
+    /// Makes the open case a plain file again (the app never does this; `evalbench decrypt`
+    /// writes a plain copy instead).
+    pub fn remove_passphrase(&mut self) -> Result<(), StoreError> {
+        self.replace_file(None)
+    }
+
+    fn replace_file(&mut self, key: Option<&Passphrase>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let partial = partial_path(&path);
+        let _ = std::fs::remove_file(&partial);
+        export(&path, self.key.as_ref(), &partial, key).inspect_err(|_| {
+            let _ = std::fs::remove_file(&partial);
+        })?;
+        // Closed before the rename: Windows cannot replace a file that is open.
+        let old = std::mem::replace(
+            &mut self.conn,
+            Connection::open_in_memory().map_err(|source| sql_err(&path, source))?,
+        );
+        let _ = old.close();
+        let renamed = std::fs::rename(&partial, &path).map_err(|source| StoreError::Io {
+            path: path.clone(),
+            source,
+        });
+        let key = if renamed.is_ok() {
+            key.cloned()
+        } else {
+            let _ = std::fs::remove_file(&partial);
+            self.key.clone()
+        };
+        let reopened = CaseStore::connect(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE,
+            key.as_ref(),
+        )?;
+        self.conn = reopened.conn;
+        self.key = key;
+        super::history::install_triggers(&self.conn).map_err(|source| sql_err(&path, source))?;
+        renamed
+    }
+
+    /// Writes a plain (unencrypted) copy of the case to `target`, which must not exist.
+    pub fn write_plain_copy(&self, target: &Path) -> Result<(), StoreError> {
+        if target.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: target.to_owned(),
+            });
+        }
+        export(&self.path, self.key.as_ref(), target, None)
+    }
+}
+
+/// Gives every copy at `paths` the passphrase `new`: plain copies are encrypted, encrypted ones
+/// are opened with `old`. Returns the copies that could not be converted.
+pub fn convert_copies(
+    paths: &[std::path::PathBuf],
+    old: Option<&Passphrase>,
+    new: &Passphrase,
+) -> Vec<(std::path::PathBuf, StoreError)> {
+    let mut failed = Vec::new();
+    for path in paths {
+        let result = if is_plain(path) {
+            rewrite(path, None, Some(new))
+        } else if old.is_some() {
+            rewrite(path, old, Some(new))
+        } else {
+            Err(StoreError::Encrypted { path: path.clone() })
+        };
+        if let Err(e) = result {
+            failed.push((path.clone(), e));
+        }
+    }
+    failed
+}
