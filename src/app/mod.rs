@@ -11,6 +11,7 @@ mod catalog_editor;
 mod catalogs;
 mod export;
 mod new_case;
+mod passphrase;
 mod plan_exchange;
 mod search;
 mod shell;
@@ -31,7 +32,7 @@ use crate::domain::AttachmentRef;
 use crate::domain::CaseSnapshot;
 use crate::i18n::{Lang, t, tf};
 use crate::privacy::{self, CaseHit};
-use crate::store::{CaseStore, Direction, JournalEntry, StoreError};
+use crate::store::{CaseStore, Direction, JournalEntry, Passphrase, StoreError};
 use crate::ui::{self, Page, PageContext, PageState, Request};
 
 /// What is remembered between runs (through eframe's storage). `default` keeps an older or
@@ -105,6 +106,8 @@ pub struct Workbench {
     export_job: Option<export::ExportJob>,
     /// An export held back by the privacy scan, until masked or cancelled.
     export_stop: Option<export::PrivacyStop>,
+    /// Unlocking an encrypted case, or choosing a passphrase for the open one.
+    passphrase: Option<passphrase::PassphraseDialog>,
 }
 
 impl Workbench {
@@ -128,6 +131,7 @@ impl Workbench {
             plan_review: None,
             export_job: None,
             export_stop: None,
+            passphrase: None,
         }
     }
 
@@ -187,9 +191,14 @@ impl Workbench {
         self.notice.as_ref()
     }
 
-    /// Opens `path`, replacing the open case. On failure the current case stays open.
+    /// Opens `path`, replacing the open case. On failure the current case stays open; an
+    /// encrypted case asks for its passphrase first.
     pub fn open(&mut self, path: &Path) {
-        match CaseStore::open(path).and_then(|store| {
+        self.open_keyed(path, None);
+    }
+
+    fn open_keyed(&mut self, path: &Path, key: Option<&Passphrase>) {
+        match CaseStore::open_keyed(path, key).and_then(|store| {
             let snapshot = store.snapshot()?;
             let mut privacy_cache = privacy::ScanCache::default();
             let privacy_hits = privacy_cache.scan_case(&snapshot);
@@ -223,7 +232,9 @@ impl Workbench {
             }
             Err(e) => {
                 log::warn!("opening {}: {e:?}", path.display());
-                self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
+                if !self.ask_passphrase(&e) {
+                    self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
+                }
             }
         }
     }
@@ -446,6 +457,7 @@ impl Workbench {
         self.catalog_editor_ui(ui.ctx());
         self.plan_review_ui(ui.ctx());
         self.privacy_stop_ui(ui.ctx());
+        self.passphrase_ui(ui.ctx());
         self.apply_pending();
         if let Some(due) = self.pages.drafts.next_due_in(now) {
             ui.ctx()
@@ -681,6 +693,18 @@ impl Workbench {
                 {
                     self.save_as();
                 }
+                let encrypted = self.case.as_ref().map(|case| case.store.is_encrypted());
+                let (label, rekey) = if encrypted == Some(true) {
+                    ("menu.change_passphrase", true)
+                } else {
+                    ("menu.encrypt_case", false)
+                };
+                if ui
+                    .add_enabled(encrypted.is_some(), egui::Button::new(t(lang, label)))
+                    .clicked()
+                {
+                    self.passphrase = Some(passphrase::PassphraseDialog::choose(rekey));
+                }
                 ui.separator();
                 if ui.button(t(lang, "menu.quit")).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -758,6 +782,18 @@ impl Workbench {
         let lang = self.settings.lang;
         self.export_progress_ui(ui);
         ui.horizontal(|ui| {
+            if self
+                .case
+                .as_ref()
+                .is_some_and(|case| case.store.is_encrypted())
+            {
+                let badge = egui::RichText::new(t(lang, "status.encrypted"))
+                    .strong()
+                    .color(ui.visuals().selection.stroke.color);
+                ui.label(badge)
+                    .on_hover_text(t(lang, "status.encrypted_hint"));
+                ui.separator();
+            }
             match &self.notice {
                 Some(Notice::Error(message)) => {
                     ui.colored_label(ui.visuals().error_fg_color, message);
@@ -809,6 +845,10 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
             tf(lang, "error.already_exists", &[("path", &path.display())])
         }
         StoreError::Rejected(reason) => tf(lang, "error.rejected", &[("reason", reason)]),
+        StoreError::Encrypted { path } => tf(lang, "error.encrypted", &[("path", &path.display())]),
+        StoreError::WrongPassphrase { path } => {
+            tf(lang, "error.wrong_passphrase", &[("path", &path.display())])
+        }
         other => tf(lang, "error.other", &[("detail", other)]),
     }
 }

@@ -11,7 +11,7 @@ use crate::store::{CaseStore, Passphrase, StoreError};
 use crate::ui;
 
 /// The form behind "Ny sak".
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(super) struct NewCaseForm {
     provider_name: String,
     org_number: String,
@@ -19,7 +19,27 @@ pub(super) struct NewCaseForm {
     /// A catalog from the library (id); `None` takes the shipped one for the measure.
     catalog: Option<String>,
     self_evaluation: bool,
+    /// On by default: a case file holds notes about people and may sit on a laptop that is lost.
+    encrypt: bool,
+    passphrase: String,
+    repeat: String,
     error: Option<String>,
+}
+
+impl Default for NewCaseForm {
+    fn default() -> NewCaseForm {
+        NewCaseForm {
+            provider_name: String::new(),
+            org_number: String::new(),
+            measure: Measure::default(),
+            catalog: None,
+            self_evaluation: false,
+            encrypt: true,
+            passphrase: String::new(),
+            repeat: String::new(),
+            error: None,
+        }
+    }
 }
 
 impl Workbench {
@@ -84,6 +104,24 @@ impl Workbench {
                         )
                         .on_hover_text(t(lang, "new_case.self_evaluation_hint"));
                         ui.end_row();
+                        ui.label("");
+                        ui.checkbox(&mut form.encrypt, t(lang, "new_case.encrypt"))
+                            .on_hover_text(t(lang, "new_case.encrypt_hint"));
+                        ui.end_row();
+                        if form.encrypt {
+                            for (key, text) in [
+                                ("passphrase.passphrase", &mut form.passphrase),
+                                ("passphrase.repeat", &mut form.repeat),
+                            ] {
+                                let label = ui.label(t(lang, key));
+                                ui.add(egui::TextEdit::singleline(text).password(true))
+                                    .labelled_by(label.id);
+                                ui.end_row();
+                            }
+                            ui.label("");
+                            ui.small(t(lang, "passphrase.hint"));
+                            ui.end_row();
+                        }
                     });
                 if let Some(error) = &form.error {
                     ui.colored_label(ui.visuals().error_fg_color, error);
@@ -133,14 +171,25 @@ impl Workbench {
             form.error = Some(t(lang, "new_case.missing_provider").to_owned());
             return;
         }
+        let key = if form.encrypt {
+            match super::passphrase::chosen(lang, &form.passphrase, &form.repeat) {
+                Ok(key) => Some(key),
+                Err(message) => {
+                    form.error = Some(message);
+                    return;
+                }
+            }
+        } else {
+            None
+        };
         let suggested = format!("{}.evalcase", facts.provider_name);
         let Some(path) = self.dialogs.pick_case_to_save(&suggested) else {
             return;
         };
-        match create_case(&path, facts, catalog, None) {
+        match create_case(&path, facts, catalog, key.as_ref()) {
             Ok(()) => {
                 self.new_case = None;
-                self.open(&path);
+                self.open_keyed(&path, key.as_ref());
             }
             Err(e) => {
                 if let Some(form) = self.new_case.as_mut() {

@@ -111,6 +111,12 @@ pub(super) fn export(
     target: &Path,
     target_key: Option<&Passphrase>,
 ) -> Result<(), StoreError> {
+    // ATTACH would create a missing source as an empty database.
+    if !source.is_file() {
+        return Err(StoreError::Missing {
+            path: source.to_owned(),
+        });
+    }
     let conn = Connection::open(target).map_err(|source| sql_err(target, source))?;
     let written = (|| {
         if let Some(key) = target_key {
@@ -226,6 +232,11 @@ impl CaseStore {
         self.key = key;
         super::history::install_triggers(&self.conn).map_err(|source| sql_err(&path, source))?;
         renamed
+    }
+
+    /// True when `candidate` is the passphrase the case was opened with.
+    pub fn passphrase_matches(&self, candidate: &Passphrase) -> bool {
+        self.key.as_ref() == Some(candidate)
     }
 
     /// Writes a plain (unencrypted) copy of the case to `target`, which must not exist.

@@ -1,0 +1,147 @@
+//! Encrypted cases in the app (egui_kittest): opening one asks for the passphrase (a wrong one
+//! says so and changes nothing), "Krypter saken" encrypts the open case and its backup copies,
+//! "Bytt passord" needs the current passphrase.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a panic is a failed test
+
+mod common;
+
+use common::ui::{click, harness, type_into};
+use egui_kittest::kittest::Queryable;
+use evalbench::app::{Settings, Workbench};
+use evalbench::backups::Backups;
+use evalbench::demo::{DEMO_TODAY, write_demo};
+use evalbench::dialogs::ScriptedDialogs;
+use evalbench::store::{self, CaseStore, Passphrase, StoreError};
+
+fn empty_workbench() -> Workbench {
+    Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default())).with_today(DEMO_TODAY)
+}
+
+#[test]
+fn an_encrypted_case_opens_only_with_its_passphrase() {
+    let dir = common::temp_dir();
+    let path = dir.path().join("kryptert.evalcase");
+    write_demo(&path).unwrap();
+    let key = Passphrase::new_chosen("lang nok setning").unwrap();
+    let mut store = CaseStore::open(&path).unwrap();
+    store.set_passphrase(&key).unwrap();
+    store.close().unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let mut workbench = empty_workbench();
+    workbench.open(&path);
+    assert!(workbench.case().is_none());
+    assert!(workbench.notice().is_none(), "the dialog asks instead");
+    let mut harness = harness(workbench);
+    harness.run();
+    harness.get_by_label_contains("«kryptert.evalcase» er kryptert");
+
+    type_into(&mut harness, "Passord", "feil passord");
+    click(&mut harness, "Åpne");
+    assert!(harness.state().case().is_none());
+    harness.get_by_label_contains("Feil passord");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "a wrong try changes nothing"
+    );
+
+    type_into(&mut harness, "Passord", "lang nok setning");
+    click(&mut harness, "Åpne");
+    let case = harness.state().case().expect("the case is open");
+    assert_eq!(case.snapshot().interviews.len(), 12);
+    harness.get_by_label("Kryptert");
+    assert!(
+        harness.query_by_label("Åpne").is_none(),
+        "the dialog closed"
+    );
+}
+
+#[test]
+fn encrypting_the_open_case_protects_the_file_and_its_backups() {
+    let dir = common::temp_dir();
+    let path = dir.path().join("sak.evalcase");
+    write_demo(&path).unwrap();
+    let backups = Backups::at(dir.path().join("backups"));
+    let mut workbench = empty_workbench().with_backups(backups.clone());
+    workbench.open(&path);
+    let case_id = workbench.case().unwrap().snapshot().case_id.clone();
+    assert_eq!(
+        backups.list(&case_id).len(),
+        1,
+        "the first opening today took a copy"
+    );
+    let mut harness = harness(workbench);
+    harness.run();
+
+    click(&mut harness, "Fil");
+    click(&mut harness, "Krypter saken …");
+    type_into(&mut harness, "Nytt passord", "kort");
+    type_into(&mut harness, "Gjenta passordet", "kort");
+    click(&mut harness, "Krypter");
+    harness.get_by_label("Passordet må ha minst 8 tegn.");
+    assert!(!store::needs_passphrase(&path), "nothing happened yet");
+
+    type_into(&mut harness, "Nytt passord", " og lengre");
+    click(&mut harness, "Krypter");
+    harness.get_by_label("De to passordene er ulike.");
+    assert!(!store::needs_passphrase(&path));
+
+    type_into(&mut harness, "Gjenta passordet", " og lengre");
+    let key = Passphrase::new_chosen("kort og lengre").unwrap();
+    click(&mut harness, "Krypter");
+    harness.get_by_label_contains("Saken er kryptert.");
+    harness.get_by_label("Kryptert");
+
+    assert!(store::needs_passphrase(&path));
+    assert!(matches!(
+        CaseStore::open_read_only(&path).err(),
+        Some(StoreError::Encrypted { .. })
+    ));
+    let stored = store::read_case_keyed(&path, Some(&key)).unwrap();
+    assert_eq!(stored.interviews.len(), 12);
+    for backup in backups.list(&case_id) {
+        assert!(
+            store::needs_passphrase(&backup.path),
+            "{} is encrypted too",
+            backup.path.display()
+        );
+        store::inspect_keyed(&backup.path, Some(&key)).unwrap();
+    }
+
+    // Editing goes on in the encrypted file: undo, then the change is on disk.
+    harness.state_mut().step(store::Direction::Undo);
+    harness.run();
+    let after_undo = store::read_case_keyed(&path, Some(&key)).unwrap();
+    assert_ne!(after_undo, stored, "undo reached the encrypted file");
+
+    // Changing the passphrase wants the current one.
+    click(&mut harness, "Fil");
+    click(&mut harness, "Bytt passord …");
+    type_into(&mut harness, "Nåværende passord", "ikke dette");
+    type_into(&mut harness, "Nytt passord", "helt nytt passord");
+    type_into(&mut harness, "Gjenta passordet", "helt nytt passord");
+    click(&mut harness, "Lagre nytt passord");
+    harness.get_by_label("Nåværende passord stemmer ikke.");
+    store::inspect_keyed(&path, Some(&key)).unwrap();
+
+    // The current field is cleared by hand: select all and type over it.
+    harness.get_by_label("Nåværende passord").focus();
+    harness.run();
+    for _ in 0.."ikke dette".len() {
+        harness.key_press(egui::Key::Backspace);
+    }
+    harness.run();
+    type_into(&mut harness, "Nåværende passord", "kort og lengre");
+    click(&mut harness, "Lagre nytt passord");
+    harness.get_by_label("Passordet er byttet.");
+    let new_key = Passphrase::new_chosen("helt nytt passord").unwrap();
+    assert!(matches!(
+        store::inspect_keyed(&path, Some(&key)),
+        Err(StoreError::WrongPassphrase { .. })
+    ));
+    store::inspect_keyed(&path, Some(&new_key)).unwrap();
+    for backup in backups.list(&case_id) {
+        store::inspect_keyed(&backup.path, Some(&new_key)).unwrap();
+    }
+}
