@@ -86,6 +86,11 @@ impl Backups {
         Backups { root: root.into() }
     }
 
+    /// The folder that holds every case's copies.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     fn folder(&self, case_id: &str) -> PathBuf {
         // The case id is a UUID we wrote; anything else is reduced to a safe folder name.
         let safe: String = case_id

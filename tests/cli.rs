@@ -732,3 +732,329 @@ fn self_evaluation_guide_and_catalog_update() {
     assert!(after.requirements.iter().any(|r| r.code == "NY-1"));
     assert!(!after.requirements.iter().any(|r| r.code == removed.code));
 }
+
+/// The binary with its data folder at `data`, the given passphrase variables and no others, and
+/// no terminal to ask on: where `setsid` exists it runs in a session of its own, so a missing
+/// passphrase fails instead of waiting for someone to type it.
+fn evalbench_keyed(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let binary = env!("CARGO_BIN_EXE_evalbench");
+    let detached = Command::new("setsid")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let mut command = if detached {
+        let mut command = Command::new("setsid");
+        command.args(["--wait", binary]);
+        command
+    } else {
+        Command::new(binary)
+    };
+    command
+        .args(args)
+        .env("EVALBENCH_DATA_DIR", data)
+        .env_remove("EVALBENCH_PASSPHRASE")
+        .env_remove("EVALBENCH_NEW_PASSPHRASE")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+const PASSPHRASE: &str = "korrekt hest batteri stift";
+const NEW_PASSPHRASE: &str = "en helt annen setning";
+
+fn is_plain_sqlite(path: &Path) -> bool {
+    std::fs::read(path)
+        .unwrap()
+        .starts_with(b"SQLite format 3\0")
+}
+
+/// `new --encrypt` writes an encrypted case; `check` (and the other readers) need the
+/// passphrase, fail without it with a message saying where to give it, and name a wrong one.
+#[test]
+fn new_encrypted_case_is_checked_only_with_its_passphrase() {
+    let dir = common::temp_dir();
+    let data = dir.path().join("data");
+    let path = common::case_path(&dir, "hemmelig.evalcase");
+    let with_key = [("EVALBENCH_PASSPHRASE", PASSPHRASE)];
+    let out = evalbench_keyed(
+        &data,
+        &with_key,
+        &[
+            "new",
+            s(&path),
+            "--provider",
+            "Kryptert Bedrift AS",
+            "--measure",
+            "aft",
+            "--encrypt",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("(encrypted)"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!is_plain_sqlite(&path));
+    assert!(evalbench::store::needs_passphrase(&path));
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(
+        !bytes.windows(18).any(|w| w == b"Kryptert Bedrift A"),
+        "the provider's name is readable in the file"
+    );
+
+    let out = evalbench_keyed(&data, &with_key, &["check", s(&path)]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("provider: Kryptert Bedrift AS"), "{stdout}");
+    assert!(stdout.contains("integrity: ok"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "schema version: {}",
+            evalbench::store::LATEST_VERSION
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.lines().any(|l| l == "healthy"), "{stdout}");
+    let out = evalbench_keyed(&data, &with_key, &["audit", s(&path), "--verify"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("chain intact"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = evalbench_keyed(
+        &data,
+        &with_key,
+        &["export", s(&path), "--format", "md", "--out", "-"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Kryptert Bedrift AS"));
+
+    // No passphrase, and no terminal to ask on.
+    for args in [
+        vec!["check", s(&path)],
+        vec!["export", s(&path), "--format", "md", "--out", "-"],
+        vec!["scan", s(&path)],
+    ] {
+        let out = evalbench_keyed(&data, &[], &args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stdout)
+        );
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("EVALBENCH_PASSPHRASE") && stderr.contains("hemmelig.evalcase"),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: {}", text(&out.stdout));
+    }
+    // An empty variable is no passphrase either.
+    let out = evalbench_keyed(&data, &[("EVALBENCH_PASSPHRASE", "")], &["check", s(&path)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("EVALBENCH_PASSPHRASE"));
+
+    // A wrong one.
+    let out = evalbench_keyed(
+        &data,
+        &[("EVALBENCH_PASSPHRASE", NEW_PASSPHRASE)],
+        &["check", s(&path)],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("passphrase does not open") && stderr.contains("hemmelig.evalcase"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(NEW_PASSPHRASE), "{stderr}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "reading changed the file"
+    );
+    assert!(
+        common::files_in(dir.path())
+            .iter()
+            .all(|name| name == "hemmelig.evalcase" || name == "data"),
+        "{:?}",
+        common::files_in(dir.path())
+    );
+}
+
+/// A chosen passphrase shorter than eight characters, or none at all, creates nothing.
+#[test]
+fn new_encrypt_refuses_a_short_or_missing_passphrase() {
+    let dir = common::temp_dir();
+    let data = dir.path().join("data");
+    let path = common::case_path(&dir, "kort.evalcase");
+    let args = [
+        "new",
+        s(&path),
+        "--provider",
+        "X",
+        "--measure",
+        "aft",
+        "--encrypt",
+    ];
+    let out = evalbench_keyed(&data, &[("EVALBENCH_PASSPHRASE", "kort123")], &args);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("shorter than 8"), "{stderr}");
+    assert!(!stderr.contains("kort123"), "{stderr}");
+    assert!(!path.exists());
+
+    let out = evalbench_keyed(&data, &[], &args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("EVALBENCH_PASSPHRASE"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!path.exists());
+    assert!(
+        common::files_in(dir.path())
+            .iter()
+            .all(|name| !name.starts_with("kort")),
+        "{:?}",
+        common::files_in(dir.path())
+    );
+}
+
+/// The whole round: the demo, encrypted in place (its backup too), rekeyed (the backup follows),
+/// then a plain copy written that checks like the demo.
+#[test]
+fn demo_encrypt_rekey_decrypt_round_trip() {
+    let dir = common::temp_dir();
+    let data = dir.path().join("data");
+    let path = common::case_path(&dir, "d.evalcase");
+    let plain = common::case_path(&dir, "plain.evalcase");
+    let old = [("EVALBENCH_PASSPHRASE", PASSPHRASE)];
+    let new = [("EVALBENCH_PASSPHRASE", NEW_PASSPHRASE)];
+    let both = [
+        ("EVALBENCH_PASSPHRASE", PASSPHRASE),
+        ("EVALBENCH_NEW_PASSPHRASE", NEW_PASSPHRASE),
+    ];
+    assert!(evalbench(&["demo", s(&path)]).status.success());
+    let out = evalbench_keyed(&data, &[], &["check", s(&path)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let demo_check = text(&out.stdout);
+
+    // A backup from before, which must not stay readable without the passphrase.
+    let store = CaseStore::open(&path).unwrap();
+    let case_id = store.snapshot().unwrap().case_id;
+    let backups = evalbench::backups::Backups::at(data.join("backups"));
+    let backup = backups
+        .take(&store, &case_id, evalbench::backups::Reason::Daily)
+        .unwrap();
+    store.close().unwrap();
+    assert!(is_plain_sqlite(&backup));
+
+    let out = evalbench_keyed(&data, &old, &["encrypt", s(&path)]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("1 of its 1 backup copies"), "{stdout}");
+    assert!(!is_plain_sqlite(&path));
+    assert!(!is_plain_sqlite(&backup), "the backup stayed plain");
+    assert!(evalbench::store::needs_passphrase(&backup));
+    assert_eq!(
+        common::files_in(dir.path()),
+        ["d.evalcase", "data"],
+        "no partial or lock file left"
+    );
+    let out = evalbench_keyed(&data, &old, &["encrypt", s(&path)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("already encrypted"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = evalbench_keyed(&data, &old, &["check", s(&path)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), demo_check, "the same case, encrypted");
+
+    // A short new passphrase changes nothing.
+    let encrypted = std::fs::read(&path).unwrap();
+    let out = evalbench_keyed(
+        &data,
+        &[
+            ("EVALBENCH_PASSPHRASE", PASSPHRASE),
+            ("EVALBENCH_NEW_PASSPHRASE", "kort"),
+        ],
+        &["rekey", s(&path)],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("EVALBENCH_NEW_PASSPHRASE"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), encrypted);
+
+    let out = evalbench_keyed(&data, &both, &["rekey", s(&path)]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("1 of its 1 backup copies"), "{stdout}");
+    let out = evalbench_keyed(&data, &old, &["check", s(&path)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("passphrase does not open"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = evalbench_keyed(&data, &new, &["check", s(&path)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), demo_check);
+    let old_key = evalbench::store::Passphrase::new(PASSPHRASE).unwrap();
+    let new_key = evalbench::store::Passphrase::new(NEW_PASSPHRASE).unwrap();
+    assert!(matches!(
+        evalbench::store::inspect_keyed(&backup, Some(&old_key)),
+        Err(evalbench::store::StoreError::WrongPassphrase { .. })
+    ));
+    assert!(evalbench::store::inspect_keyed(&backup, Some(&new_key)).is_ok());
+
+    // A plain copy; the case stays encrypted and unchanged.
+    let encrypted = std::fs::read(&path).unwrap();
+    let out = evalbench_keyed(&data, &new, &["decrypt", s(&path), "--out", s(&plain)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(&path).unwrap(), encrypted);
+    assert!(is_plain_sqlite(&plain));
+    let out = evalbench_keyed(&data, &[], &["check", s(&plain)]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("interviews: 12"), "{stdout}");
+    assert!(stdout.contains("document reviews: 6"), "{stdout}");
+    assert!(stdout.contains("findings: 15"), "{stdout}");
+    assert_eq!(
+        stdout.replace("plain.evalcase", "d.evalcase"),
+        demo_check,
+        "the plain copy checks like the demo"
+    );
+
+    // Decrypting needs the passphrase, refuses an existing target and a plain case.
+    let again = common::case_path(&dir, "again.evalcase");
+    let out = evalbench_keyed(&data, &[], &["decrypt", s(&path), "--out", s(&again)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!again.exists());
+    let out = evalbench_keyed(&data, &new, &["decrypt", s(&path), "--out", s(&plain)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = evalbench_keyed(&data, &new, &["decrypt", s(&plain), "--out", s(&again)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not encrypted"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!again.exists());
+    assert_eq!(
+        common::files_in(dir.path()),
+        ["d.evalcase", "data", "plain.evalcase"]
+    );
+}

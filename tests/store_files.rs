@@ -421,3 +421,32 @@ fn an_older_file_is_read_without_being_changed() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert_eq!(common::files_in(dir.path()), ["v1.evalcase"]);
 }
+
+#[test]
+fn random_bytes_of_a_case_size_ask_for_a_passphrase_and_refuse_any() {
+    // Without a header, whole 4 KiB pages of random bytes cannot be told from an encrypted case
+    // until a passphrase is tried; each step says what it can, and nothing is written.
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "noise.evalcase");
+    let bytes: Vec<u8> = (0..64 * 4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&path, &bytes).unwrap();
+    let message = assert_refused_untouched(&path, |e| matches!(e, StoreError::Encrypted { .. }));
+    assert!(message.contains("passphrase"), "{message}");
+    let key = store::Passphrase::new("et eller annet").unwrap();
+    let error = CaseStore::open_keyed(&path, Some(&key)).err().unwrap();
+    assert!(
+        matches!(error, StoreError::WrongPassphrase { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("not an encrypted case"),
+        "{error}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert_eq!(
+        common::files_in(dir.path()),
+        vec!["noise.evalcase".to_owned()]
+    );
+}

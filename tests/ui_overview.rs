@@ -143,12 +143,21 @@ fn new_case_form_checks_its_fields_then_creates_and_opens_the_case() {
         harness.key_press(egui::Key::Backspace);
     }
     type_into(&mut harness, "Organisasjonsnummer", "921734581");
+    // Encrypted by default: a passphrase is needed, typed twice.
+    harness.get_by_label("Opprett …").click();
+    harness.run();
+    harness.get_by_label("Passordet må ha minst 8 tegn.");
+    assert!(!path.exists());
+    type_into(&mut harness, "Passord", "en lang setning");
+    type_into(&mut harness, "Gjenta passordet", "en lang setning");
     harness.get_by_label("Opprett …").click();
     harness.run();
 
     let case = harness.state().case().expect("the new case is open");
     assert_eq!(case.path(), path.as_path());
-    let saved = stored(&path);
+    assert!(evalbench::store::needs_passphrase(&path), "encrypted");
+    let key = evalbench::store::Passphrase::new("en lang setning").unwrap();
+    let saved = evalbench::store::read_case_keyed(&path, Some(&key)).unwrap();
     assert_eq!(saved.facts.provider_name, "Testarrangør AS");
     assert_eq!(
         saved.facts.org_number.map(|n| n.to_string()).as_deref(),

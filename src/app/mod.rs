@@ -46,6 +46,8 @@ pub struct Settings {
 }
 
 const RECENT_LIMIT: usize = 8;
+/// How often edits the file could not take are tried again by themselves.
+const UNSAVED_RETRY_SECONDS: f64 = 15.0;
 const SETTINGS_KEY: &str = "evalbench.settings";
 
 /// An open case and the read model the pages draw from.
@@ -108,6 +110,11 @@ pub struct Workbench {
     export_stop: Option<export::PrivacyStop>,
     /// Unlocking an encrypted case, or choosing a passphrase for the open one.
     passphrase: Option<passphrase::PassphraseDialog>,
+    /// Edits the file could not take (full disk, read-only location), in order, kept until a
+    /// retry stores them; later edits queue behind them.
+    unsaved: Vec<Command>,
+    /// When the app last tried to store `unsaved` (seconds of egui time).
+    unsaved_tried_at: f64,
 }
 
 impl Workbench {
@@ -132,6 +139,8 @@ impl Workbench {
             export_job: None,
             export_stop: None,
             passphrase: None,
+            unsaved: Vec::new(),
+            unsaved_tried_at: 0.0,
         }
     }
 
@@ -212,6 +221,12 @@ impl Workbench {
             })
         }) {
             Ok(case) => {
+                // Waiting edits follow the case into its copy ("Lagre som"), never into another.
+                self.commit_drafts();
+                self.notice = None;
+                if self.case_id() != Some(case.snapshot.case_id.as_str()) {
+                    self.set_aside_unsaved();
+                }
                 self.close_case();
                 if let Some(backups) = &self.backups
                     && let Err(e) = backups.daily(
@@ -228,7 +243,6 @@ impl Workbench {
                 self.pages = PageState::default();
                 self.search = None;
                 self.history = None;
-                self.notice = None;
             }
             Err(e) => {
                 log::warn!("opening {}: {e:?}", path.display());
@@ -251,7 +265,60 @@ impl Workbench {
 
     /// Closes the case cleanly (called when the app exits).
     pub fn shutdown(&mut self) {
+        self.retry_unsaved();
+        self.set_aside_unsaved();
         self.close_case();
+    }
+
+    fn case_id(&self) -> Option<&str> {
+        self.case
+            .as_ref()
+            .map(|case| case.snapshot.case_id.as_str())
+    }
+
+    /// Edits that could not be stored in the case, written as commands (JSON Lines) to a file
+    /// beside the backups, so `evalbench apply CASE FILE` can put them in later.
+    fn set_aside_unsaved(&mut self) {
+        if self.unsaved.is_empty() {
+            return;
+        }
+        let commands = std::mem::take(&mut self.unsaved);
+        let lang = self.settings.lang;
+        let folder = self
+            .backups
+            .as_ref()
+            .map_or_else(std::env::temp_dir, |backups| backups.root().join("unsaved"));
+        let name = format!(
+            "{}-{}.jsonl",
+            self.case_id().unwrap_or("case"),
+            jiff::Timestamp::now().as_millisecond()
+        );
+        let path = folder.join(name);
+        let lines: Vec<String> = commands
+            .iter()
+            .filter_map(|command| serde_json::to_string(command).ok())
+            .collect();
+        let written = std::fs::create_dir_all(&folder)
+            .and_then(|()| write_file(&path, lines.join("\n") + "\n"));
+        match written {
+            Ok(()) => {
+                log::warn!(
+                    "{} unsaved edits set aside in {}",
+                    commands.len(),
+                    path.display()
+                );
+                self.notice = Some(Notice::Error(tf(
+                    lang,
+                    "unsaved.set_aside",
+                    &[("count", &commands.len()), ("path", &path.display())],
+                )));
+            }
+            Err(e) => log::error!(
+                "{} unsaved edits lost: cannot write {}: {e}",
+                commands.len(),
+                path.display()
+            ),
+        }
     }
 
     fn remember_recent(&mut self, path: PathBuf) {
@@ -267,15 +334,22 @@ impl Workbench {
     }
 
     /// Applies queued commands in order, each durable before the next; stops at the first refusal.
+    /// When the file cannot be written, that command and the ones after it are kept (`unsaved`)
+    /// for a retry instead of being dropped.
     pub fn apply_pending(&mut self) {
         if self.pending.is_empty() {
             return;
         }
         let commands = std::mem::take(&mut self.pending);
+        if !self.unsaved.is_empty() {
+            // Order matters: nothing may overtake an edit that is still waiting.
+            self.unsaved.extend(commands);
+            return;
+        }
         let Some(case) = self.case.as_mut() else {
             return;
         };
-        for command in &commands {
+        for (index, command) in commands.iter().enumerate() {
             match case.store.apply(command) {
                 Ok(applied) => {
                     if let Some(id) = applied.created_id {
@@ -285,11 +359,35 @@ impl Workbench {
                 Err(e) => {
                     log::warn!("applying {}: {e:?}", command.op());
                     self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
+                    if matches!(e, StoreError::NotWritten { .. }) {
+                        self.unsaved = commands[index..].to_vec();
+                    }
                     break;
                 }
             }
         }
         self.refresh();
+    }
+
+    /// Edits kept because the file could not take them.
+    pub fn unsaved(&self) -> &[Command] {
+        &self.unsaved
+    }
+
+    /// Tries again to store the edits the file could not take.
+    pub fn retry_unsaved(&mut self) {
+        if self.unsaved.is_empty() {
+            return;
+        }
+        let mut commands = std::mem::take(&mut self.unsaved);
+        commands.append(&mut self.pending);
+        self.pending = commands;
+        self.apply_pending();
+        if self.unsaved.is_empty() {
+            self.notice = Some(Notice::Info(
+                t(self.settings.lang, "unsaved.stored").to_owned(),
+            ));
+        }
     }
 
     /// Re-reads the snapshot after the case changed.
@@ -330,6 +428,11 @@ impl Workbench {
     pub fn step(&mut self, direction: Direction) {
         self.commit_drafts();
         let lang = self.settings.lang;
+        if !self.unsaved.is_empty() {
+            // Undo would take back an older edit while newer ones still wait to be stored.
+            self.notice = Some(Notice::Error(t(lang, "unsaved.no_undo").to_owned()));
+            return;
+        }
         let Some(case) = self.case.as_mut() else {
             return;
         };
@@ -812,7 +915,23 @@ impl Workbench {
                     }
                 }
             }
-            if self.notice.is_some() && ui.small_button(t(lang, "status.dismiss")).clicked() {
+            if !self.unsaved.is_empty() {
+                let now = ui.input(|i| i.time);
+                let retry = ui
+                    .button(tf(lang, "unsaved.retry", &[("count", &self.unsaved.len())]))
+                    .on_hover_text(t(lang, "unsaved.retry_hint"))
+                    .clicked();
+                // Space may come back (files deleted, a disk remounted): try again now and then.
+                if retry || now - self.unsaved_tried_at > UNSAVED_RETRY_SECONDS {
+                    self.unsaved_tried_at = now;
+                    self.retry_unsaved();
+                }
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(
+                        UNSAVED_RETRY_SECONDS,
+                    ));
+            } else if self.notice.is_some() && ui.small_button(t(lang, "status.dismiss")).clicked()
+            {
                 self.notice = None;
             }
         });
@@ -845,6 +964,14 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
             tf(lang, "error.already_exists", &[("path", &path.display())])
         }
         StoreError::Rejected(reason) => tf(lang, "error.rejected", &[("reason", reason)]),
+        StoreError::NotWritten { path, why } => tf(
+            lang,
+            "error.not_written",
+            &[
+                ("path", &path.display()),
+                ("why", &t(lang, &format!("error.not_written.{why:?}"))),
+            ],
+        ),
         StoreError::Encrypted { path } => tf(lang, "error.encrypted", &[("path", &path.display())]),
         StoreError::WrongPassphrase { path } => {
             tf(lang, "error.wrong_passphrase", &[("path", &path.display())])

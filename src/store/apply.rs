@@ -29,10 +29,7 @@ impl ApplyError {
     pub(super) fn into_store_error(self, path: &Path) -> StoreError {
         match self {
             ApplyError::Rejected(reason) => StoreError::Rejected(reason),
-            ApplyError::Sql(source) => StoreError::Sqlite {
-                path: path.to_owned(),
-                source,
-            },
+            ApplyError::Sql(source) => super::sql_err(path, source),
         }
     }
 }

@@ -15,6 +15,8 @@ use super::{APPLICATION_ID, CaseStore, StoreError, partial_path, sql_err};
 
 /// SQLCipher 4's page size: an encrypted file is always a whole number of these.
 const CIPHER_PAGE_SIZE: u64 = 4096;
+/// Even an empty case holds the whole schema, some 60 pages; a shorter file is not a case.
+const MIN_CIPHER_PAGES: u64 = 16;
 
 /// A case's passphrase. Kept out of `Debug` output and logs.
 #[derive(Clone, PartialEq, Eq)]
@@ -72,11 +74,11 @@ pub fn needs_passphrase(path: &Path) -> bool {
 }
 
 /// True when the first bytes and the length fit an encrypted case: no SQLite header (SQLCipher
-/// encrypts it too) and whole cipher pages. Random bytes of such a length look the same; the
+/// encrypts it too) and enough whole cipher pages. Random bytes of such a length look the same; the
 /// passphrase then tells them apart.
 pub(super) fn looks_encrypted(header: &[u8], len: u64) -> bool {
     header.get(..16) != Some(&super::SQLITE_HEADER[..])
-        && len >= CIPHER_PAGE_SIZE
+        && len >= CIPHER_PAGE_SIZE * MIN_CIPHER_PAGES
         && len.is_multiple_of(CIPHER_PAGE_SIZE)
 }
 
@@ -259,7 +261,9 @@ pub fn convert_copies(
 ) -> Vec<(std::path::PathBuf, StoreError)> {
     let mut failed = Vec::new();
     for path in paths {
-        let result = if is_plain(path) {
+        let result = if !path.is_file() {
+            Err(StoreError::Missing { path: path.clone() })
+        } else if is_plain(path) {
             rewrite(path, None, Some(new))
         } else if old.is_some() {
             rewrite(path, old, Some(new))

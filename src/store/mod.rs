@@ -78,6 +78,10 @@ pub enum StoreError {
         backup: PathBuf,
         detail: String,
     },
+    #[error(
+        "«{path}» could not be written: {why}. The change was not saved; the case holds every change before it."
+    )]
+    NotWritten { path: PathBuf, why: NotWritten },
     #[error("«{path}»: {source}")]
     Io {
         path: PathBuf,
@@ -88,6 +92,17 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+}
+
+/// Why a write did not reach the case file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NotWritten {
+    #[error("the disk is full")]
+    DiskFull,
+    #[error("the disk refused the write (it may be full, or the file may not grow)")]
+    WriteRefused,
+    #[error("the location is read-only")]
+    ReadOnly,
 }
 
 /// What a committed command touched, and its place in the journal.
@@ -660,10 +675,35 @@ fn open_for_reading(
     Ok(copy)
 }
 
+/// SQLite's error for `path`; a failed write (full disk, a file that may not grow, a read-only
+/// location) gets its own variant, since the user can do something about it.
 fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
-    StoreError::Sqlite {
+    use rusqlite::ffi;
+    let not_written = |why: NotWritten| StoreError::NotWritten {
         path: path.to_owned(),
-        source,
+        why,
+    };
+    match &source {
+        rusqlite::Error::SqliteFailure(failure, _) => match failure.code {
+            rusqlite::ErrorCode::DiskFull => not_written(NotWritten::DiskFull),
+            rusqlite::ErrorCode::ReadOnly => not_written(NotWritten::ReadOnly),
+            rusqlite::ErrorCode::SystemIoFailure
+                if matches!(
+                    failure.extended_code,
+                    ffi::SQLITE_IOERR_WRITE | ffi::SQLITE_IOERR_FSYNC | ffi::SQLITE_IOERR_TRUNCATE
+                ) =>
+            {
+                not_written(NotWritten::WriteRefused)
+            }
+            _ => StoreError::Sqlite {
+                path: path.to_owned(),
+                source,
+            },
+        },
+        _ => StoreError::Sqlite {
+            path: path.to_owned(),
+            source,
+        },
     }
 }
 
