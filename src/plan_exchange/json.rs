@@ -14,18 +14,21 @@ pub fn to_json(plan: &PlanFile) -> Result<String, serde_json::Error> {
 pub fn read(path: &Path, lang: Lang) -> Result<RawPlan, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("Cannot read «{}»: {e}.", path.display()))?;
-    let plan: PlanFile = serde_json::from_str(&text).map_err(|e| {
+    parse(&path.display().to_string(), &text, lang)
+}
+
+/// Reads plan JSON text; `name` is the file's name in messages.
+pub fn parse(name: &str, text: &str, lang: Lang) -> Result<RawPlan, String> {
+    let plan: PlanFile = serde_json::from_str(text).map_err(|e| {
         format!(
-            "«{}», line {}, column {}: {e}. Nothing was changed.",
-            path.display(),
+            "«{name}», line {}, column {}: {e}. Nothing was changed.",
             e.line(),
             e.column()
         )
     })?;
     if plan.format != super::FORMAT {
         return Err(format!(
-            "«{}» is not an Evalbench plan (format «{}»).",
-            path.display(),
+            "«{name}» is not an Evalbench plan (format «{}»).",
             plan.format
         ));
     }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use jiff::civil::Date;
 use rust_xlsxwriter::{
     DataValidation, ExcelDateTime, Format, FormatAlign, ProtectionOptions, Workbook, Worksheet,
@@ -188,9 +188,22 @@ fn excel_date(date: Date) -> Result<ExcelDateTime, XlsxError> {
 /// Reads a plan workbook back, as cells; `super::check` judges them.
 pub fn read(path: &Path) -> Result<RawPlan, XlsxFileError> {
     let path_text = path.display().to_string();
-    let mut workbook = open_workbook_auto(path).map_err(|e| XlsxFileError::Read {
+    let bytes = std::fs::read(path).map_err(|e| XlsxFileError::Read {
         path: path_text.clone(),
         reason: e.to_string(),
+    })?;
+    read_bytes(&path_text, &bytes)
+}
+
+/// Reads a plan workbook (XLSX, or what a spreadsheet program saved it as) from memory; `name`
+/// is the file's name in messages.
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<RawPlan, XlsxFileError> {
+    let path_text = name.to_owned();
+    let mut workbook = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+        XlsxFileError::Read {
+            path: path_text.clone(),
+            reason: e.to_string(),
+        }
     })?;
     let mut sheet = |name: &'static str| {
         workbook
