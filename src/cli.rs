@@ -36,6 +36,27 @@ pub enum CliCommand {
         file: PathBuf,
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         scale: u32,
+        /// Write N different invented cases into the folder FILE instead (for the network view).
+        #[arg(long, value_name = "N", conflicts_with = "scale", value_parser = clap::value_parser!(u32).range(1..=10000))]
+        cases: Option<u32>,
+    },
+    /// Compare many cases: per requirement area how many providers had deviations, improvement
+    /// areas and good practice; outcomes per provider and year; plan closure; the good practice
+    /// itself. Reads folders (with subfolders) of *.evalcase and files, read-only and in parallel.
+    Aggregate {
+        #[arg(required = true, value_name = "DIR_OR_FILE")]
+        inputs: Vec<PathBuf>,
+        /// overview.xlsx, overview.json or overview.parquet
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace providers by stable codes (P-XXXXXXXX) and leave out organisation numbers.
+        #[arg(long)]
+        anonymise: bool,
+        /// A secret mixed into the codes, so they cannot be computed from organisation numbers.
+        #[arg(long, requires = "anonymise")]
+        salt: Option<String>,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
     },
     /// Create an empty case from the catalog for its measure.
     New {
@@ -279,9 +300,35 @@ impl From<LangArg> for Lang {
 /// Runs a subcommand; `Ok` carries the exit code for outcomes that are not errors.
 pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
     match command {
-        CliCommand::Demo { file, scale } => {
+        CliCommand::Demo {
+            file,
+            cases: Some(count),
+            ..
+        } => {
+            let written = crate::demo::write_network(&file, count)?;
+            println!(
+                "wrote {} invented cases to {}",
+                written.len(),
+                file.display()
+            );
+        }
+        CliCommand::Demo { file, scale, .. } => {
             crate::demo::write_demo_scaled(&file, scale)?;
             println!("wrote the demo case to {}", file.display());
+        }
+        CliCommand::Aggregate {
+            inputs,
+            out,
+            anonymise,
+            salt,
+            lang,
+        } => {
+            return aggregate(
+                &inputs,
+                &out,
+                anonymise.then(|| salt.unwrap_or_default()),
+                lang.into(),
+            );
         }
         CliCommand::New {
             file,
@@ -1112,4 +1159,65 @@ fn convert_backups(case_id: &str, old: Option<&Passphrase>, key: &Passphrase) ->
             paths.len()
         )
     }
+}
+
+/// `evalbench aggregate`: reads the cases, prints what was read and skipped, writes the overview.
+fn aggregate(
+    inputs: &[PathBuf],
+    out: &Path,
+    anonymise: Option<String>,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    use crate::network::{self, OutputFormat, Overview, Progress};
+    let Some(format) = OutputFormat::from_path(out) else {
+        bail!(
+            "--out {}: the name must end in .xlsx, .json or .parquet.",
+            out.display()
+        );
+    };
+    let started = std::time::Instant::now();
+    let files = network::case_files(inputs).map_err(anyhow::Error::msg)?;
+    if files.is_empty() {
+        bail!("No case files (*.evalcase) found in what was given.");
+    }
+    // One passphrase for the encrypted ones (from the environment, or asked once); without it
+    // they are skipped and listed.
+    let key = if files.iter().any(|f| store::needs_passphrase(f)) {
+        Passphrase::from_env().or_else(|| {
+            ask_hidden("Passphrase for the encrypted cases (Enter to skip them): ")
+                .ok()
+                .and_then(|text| Passphrase::new(text).ok())
+        })
+    } else {
+        None
+    };
+    let (mut summaries, skipped) = network::read_cases(&files, key.as_ref(), &Progress::default());
+    if summaries.is_empty() {
+        for skip in &skipped {
+            eprintln!("{}: {}", skip.path.display(), skip.reason);
+        }
+        bail!(
+            "None of the {} files could be read; nothing was written.",
+            files.len()
+        );
+    }
+    if let Some(salt) = &anonymise {
+        summaries = summaries
+            .into_iter()
+            .map(|summary| summary.anonymised(salt))
+            .collect();
+    }
+    let overview = Overview::of(summaries, skipped);
+    network::write(&overview, format, lang, out).map_err(anyhow::Error::msg)?;
+    println!(
+        "read {} cases of {} providers in {:.2} s; wrote {}",
+        overview.cases,
+        overview.providers,
+        started.elapsed().as_secs_f64(),
+        out.display()
+    );
+    for skip in &overview.skipped {
+        println!("skipped {}: {}", skip.path.display(), skip.reason);
+    }
+    Ok(ExitCode::SUCCESS)
 }

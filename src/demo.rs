@@ -17,7 +17,10 @@ use crate::domain::{
 };
 use crate::store::{CaseStore, StoreError};
 
+mod network;
 mod stress;
+
+pub use network::{write_network, write_network_case};
 
 const DEMO_JSON: &str = include_str!("../assets/demo/demo-case.json");
 

@@ -56,16 +56,21 @@ const ENDINGS: [&str; 6] = [
 ];
 
 /// A small deterministic generator (64-bit LCG); quality is beside the point, repeatability is not.
-struct Sequence(u64);
+/// A seeded generator (a linear congruential one: plenty for invented demo data).
+pub(super) struct Sequence(pub(super) u64);
 
 impl Sequence {
     fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
+        words[self.below(words.len() as u64) as usize]
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        let index = (self.0 >> 33) as usize % words.len();
-        words[index]
+        (self.0 >> 33) % n.max(1)
     }
 }
 
