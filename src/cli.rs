@@ -24,6 +24,9 @@ use crate::store::{self, CaseStore, Passphrase, StoreError};
 pub struct Cli {
     /// A case file to open in the app; without one the app opens the demo case.
     pub file: Option<PathBuf>,
+    /// Open the app on the Nettverk page, comparing the cases in DIR.
+    #[arg(long, value_name = "DIR", conflicts_with = "file")]
+    pub network: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<CliCommand>,
 }

@@ -13,6 +13,8 @@ pub trait FileDialogs {
     fn pick_file_to_attach(&mut self) -> Option<PathBuf>;
     /// A file to read of the given kind (e.g. a catalog to import).
     fn pick_file_to_open(&mut self, kind: &str, extensions: &[&str]) -> Option<PathBuf>;
+    /// A folder (of cases, for the network view).
+    fn pick_folder(&mut self) -> Option<PathBuf>;
     /// Where to write an export of the given kind; the first extension is added when missing.
     fn pick_file_to_save(
         &mut self,
@@ -58,6 +60,10 @@ impl FileDialogs for NativeDialogs {
             .pick_file()
     }
 
+    fn pick_folder(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new().pick_folder()
+    }
+
     fn pick_file_to_save(
         &mut self,
         suggested_name: &str,
@@ -95,6 +101,10 @@ impl FileDialogs for ScriptedDialogs {
     }
 
     fn pick_file_to_open(&mut self, _kind: &str, _extensions: &[&str]) -> Option<PathBuf> {
+        self.answers.pop_front().flatten()
+    }
+
+    fn pick_folder(&mut self) -> Option<PathBuf> {
         self.answers.pop_front().flatten()
     }
 

@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => cli::run(command),
-        None => start_app(cli.file),
+        None => start_app(cli.file, cli.network),
     };
     match result {
         Ok(code) => code,
@@ -22,11 +22,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn start_app(file: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
-    let file = match file {
-        Some(file) => file,
-        None => cli::demo_copy()?,
+fn start_app(
+    file: Option<std::path::PathBuf>,
+    network: Option<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let start = match (file, network) {
+        (_, Some(folder)) => evalbench::app::Start::Network(folder),
+        (Some(file), None) => evalbench::app::Start::Case(file),
+        (None, None) => evalbench::app::Start::Case(cli::demo_copy()?),
     };
-    evalbench::app::run(&file).map_err(|e| anyhow::anyhow!("the window could not start: {e}"))?;
+    evalbench::app::run(start).map_err(|e| anyhow::anyhow!("the window could not start: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

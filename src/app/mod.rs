@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 mod catalog_editor;
 mod catalogs;
 mod export;
+mod network;
 mod new_case;
 mod passphrase;
 mod plan_exchange;
@@ -17,7 +18,7 @@ mod search;
 mod shell;
 
 pub use new_case::create_case;
-pub use shell::{EvalbenchApp, run};
+pub use shell::{EvalbenchApp, Start, run};
 
 use new_case::NewCaseForm;
 use search::SearchPanel;
@@ -115,6 +116,8 @@ pub struct Workbench {
     unsaved: Vec<Command>,
     /// When the app last tried to store `unsaved` (seconds of egui time).
     unsaved_tried_at: f64,
+    /// The Nettverk page: many cases compared.
+    network: network::NetworkView,
 }
 
 impl Workbench {
@@ -141,6 +144,7 @@ impl Workbench {
             passphrase: None,
             unsaved: Vec::new(),
             unsaved_tried_at: 0.0,
+            network: network::NetworkView::default(),
         }
     }
 
@@ -499,12 +503,16 @@ impl Workbench {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
 
-        if let Some(case) = &self.case {
-            let provider_mode = case.snapshot.provider_package.is_some();
+        let has_case = self.case.is_some();
+        let provider_mode = self
+            .case
+            .as_ref()
+            .is_some_and(|case| case.snapshot.provider_package.is_some());
+        if has_case || self.settings.page == Page::Network {
             egui::Panel::left("navigation")
                 .resizable(false)
                 .show(ui, |ui| {
-                    ui::navigation_ui(ui, lang, &mut self.settings.page, provider_mode);
+                    ui::navigation_ui(ui, lang, &mut self.settings.page, has_case, provider_mode);
                 });
         }
         if self.search.is_some() && self.case.is_some() {
@@ -518,28 +526,11 @@ impl Workbench {
         if matches!(self.settings.page, Page::Fidelity | Page::Requirements) {
             self.catalog_list();
         }
-        egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(case) = &self.case {
-                let context = PageContext {
-                    snapshot: &case.snapshot,
-                    privacy_hits: &case.privacy_hits,
-                    lang,
-                    today: self.today,
-                    catalogs: self.catalog_list.as_deref().unwrap_or_default(),
-                    status_changes: &case.status_changes,
-                };
-                ui::page_ui(
-                    ui,
-                    self.settings.page,
-                    &context,
-                    &mut self.pages,
-                    &mut commands,
-                );
-            } else {
-                ui.heading(t(lang, "app.no_case"));
-                ui.label(t(lang, "app.no_case_hint"));
-            }
-        });
+        if self.settings.page == Page::Network {
+            egui::CentralPanel::default().show(ui, |ui| self.network_ui(ui));
+        } else {
+            self.case_page_ui(ui, &mut commands);
+        }
         // Typed text goes first: a command from this frame may build on it (an excerpt of new notes).
         let now = ui.input(|i| i.time);
         if commands.is_empty() {
@@ -566,6 +557,27 @@ impl Workbench {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs_f64(due + 0.05));
         }
+    }
+
+    /// The open case's page in the central panel (or the hint to open one).
+    fn case_page_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let lang = self.settings.lang;
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(case) = &self.case {
+                let context = PageContext {
+                    snapshot: &case.snapshot,
+                    privacy_hits: &case.privacy_hits,
+                    lang,
+                    today: self.today,
+                    catalogs: self.catalog_list.as_deref().unwrap_or_default(),
+                    status_changes: &case.status_changes,
+                };
+                ui::page_ui(ui, self.settings.page, &context, &mut self.pages, commands);
+            } else {
+                ui.heading(t(lang, "app.no_case"));
+                ui.label(t(lang, "app.no_case_hint"));
+            }
+        });
     }
 
     fn shortcuts(&mut self, ui: &egui::Ui) {
@@ -776,6 +788,9 @@ impl Workbench {
                 }
                 if ui.button(t(lang, "menu.open")).clicked() {
                     self.open_with_dialog();
+                }
+                if ui.button(t(lang, "menu.network")).clicked() {
+                    self.settings.page = Page::Network;
                 }
                 let recent = self.settings.recent_files.clone();
                 ui.add_enabled_ui(!recent.is_empty(), |ui| {

@@ -1,6 +1,6 @@
 //! The eframe shell: the window, remembered settings, and closing the case cleanly on exit.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use super::{SETTINGS_KEY, Settings, Workbench};
 use crate::dialogs::NativeDialogs;
@@ -12,15 +12,19 @@ pub struct EvalbenchApp {
 }
 
 impl EvalbenchApp {
-    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<&Path>) -> EvalbenchApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, start: Start) -> EvalbenchApp {
         let settings: Settings = cc
             .storage
             .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
             .unwrap_or_default();
         let mut workbench = Workbench::new(settings, Box::new(NativeDialogs))
             .with_backups(crate::backups::Backups::default());
-        if let Some(file) = file {
-            workbench.open(file);
+        match start {
+            Start::Case(file) => workbench.open(&file),
+            Start::Network(folder) => {
+                workbench.settings.page = crate::ui::Page::Network;
+                workbench.read_network(folder);
+            }
         }
         EvalbenchApp {
             workbench,
@@ -49,9 +53,15 @@ impl eframe::App for EvalbenchApp {
     }
 }
 
-/// Starts the window on `file`.
-pub fn run(file: &Path) -> Result<(), eframe::Error> {
-    let file = file.to_owned();
+/// What the window opens on.
+pub enum Start {
+    Case(PathBuf),
+    /// The Nettverk page, reading the cases in this folder.
+    Network(PathBuf),
+}
+
+/// Starts the window.
+pub fn run(start: Start) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Evalbench")
@@ -63,6 +73,6 @@ pub fn run(file: &Path) -> Result<(), eframe::Error> {
     eframe::run_native(
         "Evalbench",
         options,
-        Box::new(move |cc| Ok(Box::new(EvalbenchApp::new(cc, Some(&file))))),
+        Box::new(move |cc| Ok(Box::new(EvalbenchApp::new(cc, start)))),
     )
 }

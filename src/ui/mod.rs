@@ -10,6 +10,7 @@ mod followup;
 mod guide;
 mod interviews;
 mod meeting;
+pub mod network;
 mod outcomes;
 mod overview;
 mod plan;
@@ -152,6 +153,8 @@ pub enum Page {
     Plan,
     Outcomes,
     Fidelity,
+    /// Many cases compared; not a page of the open case (drawn by the app, also with no case).
+    Network,
 }
 
 impl Page {
@@ -197,20 +200,41 @@ impl Page {
     ];
 }
 
-pub fn navigation_ui(ui: &mut egui::Ui, lang: Lang, page: &mut Page, provider_mode: bool) {
+/// The page list: the open case's pages (none without a case; a provider package's few), then
+/// the network view, which needs no case.
+pub fn navigation_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    page: &mut Page,
+    has_case: bool,
+    provider_mode: bool,
+) {
     ui.add_space(6.0);
-    ui.strong(t(lang, "nav.heading"));
-    ui.add_space(4.0);
-    let pages: &[Page] = if provider_mode {
-        &Page::PROVIDER
-    } else {
-        &Page::ALL
+    let pages: &[Page] = match (has_case, provider_mode) {
+        (false, _) => &[],
+        (true, true) => &Page::PROVIDER,
+        (true, false) => &Page::ALL,
     };
-    if !pages.contains(page) {
-        *page = Page::Plan;
+    let network_allowed = *page == Page::Network && !provider_mode;
+    if !pages.contains(page) && !network_allowed {
+        *page = if provider_mode {
+            Page::Plan
+        } else {
+            Page::Network
+        };
+    }
+    if has_case {
+        ui.strong(t(lang, "nav.heading"));
+        ui.add_space(4.0);
     }
     for option in pages {
         ui.selectable_value(page, *option, option.label(lang));
+    }
+    if !provider_mode {
+        ui.add_space(10.0);
+        ui.strong(t(lang, "nav.across_cases"));
+        ui.add_space(4.0);
+        ui.selectable_value(page, Page::Network, Page::Network.label(lang));
     }
     if provider_mode {
         ui.add_space(12.0);
@@ -252,7 +276,8 @@ pub fn page_ui(
             | Page::Findings
             | Page::Coverage
             | Page::Documents
-            | Page::Fidelity => {}
+            | Page::Fidelity
+            | Page::Network => {}
         });
 }
 
