@@ -185,6 +185,77 @@ fn excel_date(date: Date) -> Result<ExcelDateTime, XlsxError> {
     )
 }
 
+type Sheet = calamine::Range<Data>;
+
+/// A plan has a few columns and at most some thousand rows; a cell beyond these is not part of
+/// one (and a dense grid up to it could exhaust memory).
+const MAX_ROWS: u32 = 10_000;
+const MAX_COLUMNS: u32 = 16;
+
+/// The plan's three sheets, as the spreadsheet reader gives them.
+fn read_sheets(path_text: &str, bytes: &[u8]) -> Result<(Sheet, Sheet, Sheet), XlsxFileError> {
+    let read_error = |reason: String| XlsxFileError::Read {
+        path: path_text.to_owned(),
+        reason,
+    };
+    // XLSX (a zip): read cell by cell, so a stray far-away cell is refused instead of making
+    // the reader allocate a grid up to it. Other formats (ODS, XLS) go through the plain reader.
+    if bytes.starts_with(b"PK") {
+        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes))
+            .map_err(|e| read_error(e.to_string()))?;
+        let mut sheet = |name: &'static str| -> Result<Sheet, XlsxFileError> {
+            let mut reader =
+                workbook
+                    .worksheet_cells_reader(name)
+                    .map_err(|_| XlsxFileError::MissingSheet {
+                        path: path_text.to_owned(),
+                        sheet: name,
+                    })?;
+            let mut cells = Vec::new();
+            while let Some(cell) = reader.next_cell().map_err(|e| read_error(e.to_string()))? {
+                let (row, col) = cell.get_position();
+                // Empty cells (formatting only, which spreadsheet programs write far down) are
+                // no content.
+                if matches!(cell.get_value(), calamine::DataRef::Empty) {
+                    continue;
+                }
+                if row >= MAX_ROWS || col >= MAX_COLUMNS {
+                    return Err(read_error(format!(
+                        "sheet «{name}» has a cell at row {}, column {}, outside a plan (rows up to {MAX_ROWS}, columns up to {MAX_COLUMNS})",
+                        u64::from(row) + 1,
+                        u64::from(col) + 1
+                    )));
+                }
+                cells.push(calamine::Cell::new(
+                    (row, col),
+                    Data::from(cell.get_value().clone()),
+                ));
+            }
+            Ok(calamine::Range::from_sparse(cells))
+        };
+        return Ok((
+            sheet(META_SHEET)?,
+            sheet(ACTIONS_SHEET)?,
+            sheet(DEVIATIONS_SHEET)?,
+        ));
+    }
+    let mut workbook = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| read_error(e.to_string()))?;
+    let mut sheet = |name: &'static str| {
+        workbook
+            .worksheet_range(name)
+            .map_err(|_| XlsxFileError::MissingSheet {
+                path: path_text.to_owned(),
+                sheet: name,
+            })
+    };
+    Ok((
+        sheet(META_SHEET)?,
+        sheet(ACTIONS_SHEET)?,
+        sheet(DEVIATIONS_SHEET)?,
+    ))
+}
+
 /// Reads a plan workbook back, as cells; `super::check` judges them.
 pub fn read(path: &Path) -> Result<RawPlan, XlsxFileError> {
     let path_text = path.display().to_string();
@@ -199,23 +270,15 @@ pub fn read(path: &Path) -> Result<RawPlan, XlsxFileError> {
 /// is the file's name in messages.
 pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<RawPlan, XlsxFileError> {
     let path_text = name.to_owned();
-    let mut workbook = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+    // The spreadsheet reader has panicked on some damaged files (an overflowing cell reference,
+    // found by fuzzing); such a file is refused like any other unreadable one.
+    let sheets = std::panic::catch_unwind(|| read_sheets(&path_text, bytes)).map_err(|_| {
         XlsxFileError::Read {
             path: path_text.clone(),
-            reason: e.to_string(),
+            reason: "the file is damaged".to_owned(),
         }
     })?;
-    let mut sheet = |name: &'static str| {
-        workbook
-            .worksheet_range(name)
-            .map_err(|_| XlsxFileError::MissingSheet {
-                path: path_text.clone(),
-                sheet: name,
-            })
-    };
-    let meta = sheet(META_SHEET)?;
-    let actions = sheet(ACTIONS_SHEET)?;
-    let deviations = sheet(DEVIATIONS_SHEET)?;
+    let (meta, actions, deviations) = sheets?;
     let meta_value = |key: &str| {
         (0..16u32).find_map(|row| {
             (cell(meta.get_value((row, 0))) == Cell::Text(key.into())).then(|| {
