@@ -1,0 +1,342 @@
+//! `cargo bench`: the figures of the performance issue, measured on the stress case (the demo 25
+//! times over) and on the demo case, each beside a baseline measured in the same run where there
+//! is one (the same work done with bare rusqlite: the storage floor). Prints one table.
+//!
+//! A plain harness (`harness = false`), not criterion: the figures wanted are medians and 99th
+//! percentiles of single operations, ratios to a baseline from the same run, a peak RSS and one
+//! long end-to-end run, which criterion's mean-centred reports do not give directly.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot set up should stop
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use evalbench::app::{Settings, Workbench};
+use evalbench::command::Command;
+use evalbench::demo::{DEMO_TODAY, write_demo, write_demo_scaled, write_network};
+use evalbench::dialogs::ScriptedDialogs;
+use evalbench::export::{self, Format};
+use evalbench::i18n::Lang;
+use evalbench::store::{self, CaseStore};
+use evalbench::ui::Page;
+
+const STRESS_SCALE: u32 = 25;
+const NETWORK_CASES: u32 = 500;
+
+/// Median and 99th percentile of `runs` timings of `work`, after `warmup` untimed runs.
+fn measure(warmup: usize, runs: usize, mut work: impl FnMut()) -> (Duration, Duration) {
+    for _ in 0..warmup {
+        work();
+    }
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            work();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+struct Table {
+    rows: Vec<[String; 5]>,
+}
+
+impl Table {
+    fn row(&mut self, figure: &str, measured: String, target: &str, baseline: String, ratio: String) {
+        println!("{figure:<44} {measured:>24}   target {target:<16} {baseline:>22} {ratio:>8}");
+        self.rows.push([figure.to_owned(), measured, target.to_owned(), baseline, ratio]);
+    }
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
+}
+
+/// Peak and current resident memory of this process, from /proc (Linux).
+fn memory() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|line| line.starts_with(name))
+            .and_then(|line| line.split_whitespace().nth(1))
+            .and_then(|kib| kib.parse::<u64>().ok())
+            .unwrap_or(0)
+            / 1024
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+fn frame(ctx: &egui::Context, workbench: &mut Workbench, time: f64) {
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1366.0, 768.0),
+        )),
+        time: Some(time),
+        ..egui::RawInput::default()
+    };
+    let output = ctx.run_ui(input, |ui| workbench.ui(ui));
+    // Tessellation is part of a frame's CPU work in the real window.
+    let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+}
+
+fn workbench_on(path: &Path) -> Workbench {
+    let mut workbench = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()))
+        .with_today(DEMO_TODAY);
+    workbench.open(path);
+    assert!(workbench.case().is_some(), "{:?}", workbench.notice());
+    workbench
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is not supported, everything runs.
+    let dir = tempfile::tempdir().unwrap();
+    let stress = dir.path().join("stress.evalcase");
+    let demo = dir.path().join("demo.evalcase");
+    let started = Instant::now();
+    write_demo_scaled(&stress, STRESS_SCALE).unwrap();
+    write_demo(&demo).unwrap();
+    let snapshot = store::read_case(&stress).unwrap();
+    println!(
+        "stress case: scale {STRESS_SCALE}, {} interviews, {} excerpts, {} findings, {} actions, {:.1} MB, written in {:.1} s\n",
+        snapshot.interviews.len(),
+        snapshot.excerpt_count(),
+        snapshot.findings.len(),
+        snapshot.actions.len(),
+        std::fs::metadata(&stress).unwrap().len() as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "{:<44} {:>24}   {:<23} {:>22} {:>8}",
+        "figure", "measured", "target", "baseline", "ratio"
+    );
+    let mut table = Table { rows: Vec::new() };
+
+    // 1. Open the case and build what the first frame needs, then draw it.
+    let (open_median, _) = measure(1, 5, || {
+        let ctx = egui::Context::default();
+        let mut workbench = workbench_on(&stress);
+        frame(&ctx, &mut workbench, 0.0);
+        workbench.shutdown();
+    });
+    let (bare_open, _) = measure(1, 5, || {
+        let conn = rusqlite::Connection::open(&stress).unwrap();
+        let _: i64 = conn
+            .query_row("SELECT count(*) FROM interview", [], |row| row.get(0))
+            .unwrap();
+    });
+    table.row(
+        "1. open stress case + first frame",
+        ms(open_median),
+        "≤ 150 ms",
+        format!("bare open {}", ms(bare_open)),
+        String::new(),
+    );
+
+    // 2. One edit command, durable: store level and through the app (apply + refresh).
+    let mut case = CaseStore::open(&stress).unwrap();
+    let mut n = 0;
+    let (edit_median, edit_p99) = measure(5, 200, || {
+        n += 1;
+        case.apply(&Command::SetEvaluators {
+            evaluators: vec![format!("Evaluerer {n}")],
+        })
+        .unwrap();
+    });
+    case.close().unwrap();
+    let bare_copy = dir.path().join("bare.evalcase");
+    std::fs::copy(&stress, &bare_copy).unwrap();
+    let mut bare = rusqlite::Connection::open(&bare_copy).unwrap();
+    bare.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;")
+        .unwrap();
+    let mut m = 0;
+    let (bare_median, bare_p99) = measure(5, 200, || {
+        m += 1;
+        // The same rows a command touches: the entity, and one journal row.
+        let tx = bare
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .unwrap();
+        tx.execute(
+            "UPDATE case_info SET evaluators = ?1",
+            [format!("[\"Evaluerer {m}\"]")],
+        )
+        .unwrap();
+        tx.execute(
+            "INSERT INTO journal (applied_at, author, target, command, kind, inverse, hash)
+             SELECT applied_at, author, target, command, kind, inverse, hash FROM journal
+             ORDER BY seq DESC LIMIT 1",
+            [],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    });
+    drop(bare);
+    table.row(
+        "2. edit command durable (median)",
+        ms(edit_median),
+        "≤ 2× bare",
+        format!("bare {}", ms(bare_median)),
+        ratio(edit_median, bare_median),
+    );
+    table.row(
+        "   edit command durable (p99)",
+        ms(edit_p99),
+        "≤ 2× bare",
+        format!("bare {}", ms(bare_p99)),
+        ratio(edit_p99, bare_p99),
+    );
+    let mut workbench = workbench_on(&stress);
+    let mut k = 0;
+    let (app_median, app_p99) = measure(2, 30, || {
+        k += 1;
+        workbench.submit(Command::SetEvaluators {
+            evaluators: vec![format!("Evaluerer {k}")],
+        });
+        workbench.apply_pending();
+    });
+    table.row(
+        "   edit through the app (apply + refresh)",
+        format!("{} / p99 {}", ms(app_median), ms(app_p99)),
+        "-",
+        format!("store {}", ms(edit_median)),
+        ratio(app_median, edit_median),
+    );
+
+    // 3. Full-text search, a common word and a rare one.
+    let case = CaseStore::open_read_only(&stress).unwrap();
+    let bare = rusqlite::Connection::open(&stress).unwrap();
+    for (label, word) in [("common", "arbeidsgiver"), ("rare", "kvartal")] {
+        let (median, _) = measure(3, 50, || {
+            let hits = case.search(word, 50).unwrap();
+            assert!(!hits.is_empty(), "{word}");
+        });
+        let (bare_median, _) = measure(3, 50, || {
+            let mut statement = bare
+                .prepare_cached(
+                    "SELECT rowid, snippet(search_text, 0, '[', ']', '…', 12) FROM search_text
+                     WHERE search_text MATCH ?1 ORDER BY rank LIMIT 50",
+                )
+                .unwrap();
+            let count = statement
+                .query_map([format!("\"{word}\"*")], |_| Ok(()))
+                .unwrap()
+                .count();
+            assert!(count > 0);
+        });
+        table.row(
+            &format!("3. search, {label} word «{word}»"),
+            ms(median),
+            "≤ 20 ms",
+            format!("bare FTS5 {}", ms(bare_median)),
+            ratio(median, bare_median),
+        );
+    }
+    drop(case);
+    drop(bare);
+
+    // 4. One frame of each page (CPU: layout and tessellation), median and p99.
+    let ctx = egui::Context::default();
+    let mut time = 0.0;
+    for page in Page::ALL {
+        workbench.settings.page = page;
+        let (median, p99) = measure(3, 40, || {
+            time += 1.0 / 60.0;
+            frame(&ctx, &mut workbench, time);
+        });
+        table.row(
+            &format!("4. frame, page {page:?}"),
+            format!("{} / p99 {}", ms(median), ms(p99)),
+            "≤ 2 / 8 ms",
+            String::new(),
+            String::new(),
+        );
+    }
+
+    // 6. Memory after opening the stress case and visiting every page.
+    let (peak, now) = memory();
+    table.row(
+        "6. RSS after every page (peak / now)",
+        format!("{peak} / {now} MB"),
+        "≤ 200 MB",
+        String::new(),
+        String::new(),
+    );
+    workbench.shutdown();
+    drop(workbench);
+
+    // 5. Exports: the report in each format (demo and stress case), the plan workbook.
+    for (label, path) in [("demo", &demo), ("stress", &stress)] {
+        let snapshot = store::read_case(path).unwrap();
+        for format in [Format::Pdf, Format::Docx, Format::Markdown] {
+            let runs = if label == "stress" { 2 } else { 5 };
+            let (median, _) = measure(1, runs, || {
+                let bytes = export::render(&snapshot, format, Lang::Nb, DEMO_TODAY).unwrap();
+                assert!(!bytes.is_empty());
+            });
+            let target = if label == "demo" && format == Format::Pdf {
+                "≤ 1 s"
+            } else {
+                "-"
+            };
+            table.row(
+                &format!("5. report {format:?}, {label} case"),
+                ms(median),
+                target,
+                String::new(),
+                String::new(),
+            );
+        }
+        let plan = evalbench::plan_exchange::PlanFile::from_case(&snapshot);
+        let out = dir.path().join(format!("plan-{label}.xlsx"));
+        let (median, _) = measure(1, 5, || {
+            evalbench::plan_exchange::xlsx::write(&plan, Lang::Nb, &out).unwrap();
+        });
+        table.row(
+            &format!("5. plan workbook, {label} case"),
+            ms(median),
+            "-",
+            String::new(),
+            String::new(),
+        );
+    }
+
+    // 7. The network view over many small cases.
+    let network = dir.path().join("network");
+    let written = Instant::now();
+    let paths = write_network(&network, NETWORK_CASES).unwrap();
+    println!(
+        "\n({NETWORK_CASES} network cases written in {:.1} s)",
+        written.elapsed().as_secs_f64()
+    );
+    let out = dir.path().join("overview.parquet");
+    let started = Instant::now();
+    let files = evalbench::network::case_files(std::slice::from_ref(&network)).unwrap();
+    assert_eq!(files.len(), paths.len());
+    let (summaries, skipped) =
+        evalbench::network::read_cases(&files, None, &evalbench::network::Progress::default());
+    assert!(skipped.is_empty());
+    let overview = evalbench::network::Overview::of(summaries, skipped);
+    evalbench::network::write(
+        &overview,
+        evalbench::network::OutputFormat::Parquet,
+        Lang::Nb,
+        &out,
+    )
+    .unwrap();
+    let aggregate = started.elapsed();
+    table.row(
+        &format!("7. aggregate {NETWORK_CASES} cases → Parquet"),
+        ms(aggregate),
+        "≤ 10 s",
+        String::new(),
+        String::new(),
+    );
+    println!("\n{} figures.", table.rows.len());
+}
