@@ -62,6 +62,8 @@ pub struct OpenCase {
     privacy_cache: privacy::ScanCache,
     /// The actions' status record, for follow-up; read with the snapshot.
     status_changes: Vec<crate::domain::StatusChange>,
+    /// Warnings and coverage, computed with the snapshot.
+    derived: ui::Derived,
 }
 
 impl OpenCase {
@@ -216,12 +218,14 @@ impl Workbench {
             let mut privacy_cache = privacy::ScanCache::default();
             let privacy_hits = privacy_cache.scan_case(&snapshot);
             let status_changes = store.status_changes()?;
+            let derived = ui::Derived::of(&snapshot, self.today);
             Ok(OpenCase {
                 store,
                 snapshot,
                 privacy_hits,
                 privacy_cache,
                 status_changes,
+                derived,
             })
         }) {
             Ok(case) => {
@@ -406,6 +410,7 @@ impl Workbench {
         {
             Ok((snapshot, status_changes)) => {
                 case.privacy_hits = case.privacy_cache.scan_case(&snapshot);
+                case.derived = ui::Derived::of(&snapshot, self.today);
                 case.snapshot = snapshot;
                 case.status_changes = status_changes;
             }
@@ -571,6 +576,7 @@ impl Workbench {
                     today: self.today,
                     catalogs: self.catalog_list.as_deref().unwrap_or_default(),
                     status_changes: &case.status_changes,
+                    derived: &case.derived,
                 };
                 ui::page_ui(ui, self.settings.page, &context, &mut self.pages, commands);
             } else {

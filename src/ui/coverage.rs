@@ -217,7 +217,7 @@ pub fn coverage_ui(
     let memory_id = egui::Id::unique(("coverage_state", &context.snapshot.case_id));
     let mut view: CoverageState = ui.data_mut(|d| *d.get_temp_mut_or_default(memory_id));
     let before = view.selected;
-    let matrix = coverage(context.snapshot);
+    let matrix = &context.derived.coverage;
     // A selection whose requirement is gone (undo, another catalog) shows nothing.
     if view
         .selected

@@ -1,7 +1,7 @@
 //! The pages of a case. Each page draws from a `PageContext` (a read-only snapshot) and pushes the
 //! `Command`s the user asked for; it never touches the store. Functions that draw end in `_ui`.
 
-mod coverage;
+pub mod coverage;
 mod documents;
 pub mod drafts;
 mod fidelity;
@@ -129,6 +129,25 @@ pub struct PageContext<'a> {
     pub catalogs: &'a [crate::catalog::Catalog],
     /// Every status each action has reached and the day (follow-up).
     pub status_changes: &'a [crate::domain::StatusChange],
+    /// Views computed from the snapshot once per change, not per frame.
+    pub derived: &'a Derived,
+}
+
+/// What pages show that is computed from the whole case: built when the case is opened and after
+/// each command (never per frame), so a big case draws as fast as a small one.
+#[derive(Clone, Debug, Default)]
+pub struct Derived {
+    pub warnings: crate::domain::Warnings,
+    pub coverage: coverage::Coverage,
+}
+
+impl Derived {
+    pub fn of(snapshot: &crate::domain::CaseSnapshot, today: jiff::civil::Date) -> Derived {
+        Derived {
+            warnings: snapshot.warnings(today),
+            coverage: coverage::coverage(snapshot),
+        }
+    }
 }
 
 impl PageContext<'_> {

@@ -330,7 +330,7 @@ fn facts_ui(
 fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageState) {
     let snapshot = context.snapshot;
     let lang = context.lang;
-    let mut warnings = snapshot.warnings(context.today);
+    let mut warnings = context.derived.warnings.clone();
     if context.provider_mode() {
         // The evaluator's own gaps are not the provider's business; overdue actions are.
         warnings = crate::domain::Warnings {
