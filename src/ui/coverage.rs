@@ -237,12 +237,12 @@ pub fn coverage_ui(
                     .id_salt("coverage_detail_scroll")
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
-                        detail_ui(ui, context, &matrix, selection, &mut view, state);
+                        detail_ui(ui, context, matrix, selection, &mut view, state);
                     });
             });
     }
     egui::CentralPanel::default().show(ui, |ui| {
-        matrix_ui(ui, context, &matrix, &mut view);
+        matrix_ui(ui, context, matrix, &mut view);
     });
 
     if view.selected != before {
