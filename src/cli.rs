@@ -770,7 +770,8 @@ fn update_catalog(
     Ok(())
 }
 
-/// One line per journal row ("12  2026-11-24 21:13:02  kari  edit  add_interview  interview/3"),
+/// One line per journal row ("12  2026-11-24 21:13:02  kari  edit  set_action_status  action/3
+/// action/3 status: «agreed» → «done»"),
 /// then, with `verify`, whether the chain holds.
 fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
     let store = CaseStore::open_read_only_keyed(file, key_for(file)?.as_ref())?;
@@ -786,12 +787,13 @@ fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
             .unwrap_or_default();
         writeln!(
             out,
-            "{}\t{at}\t{}\t{}{reverts}\t{}\t{}",
+            "{}\t{at}\t{}\t{}{reverts}\t{}\t{}\t{}",
             entry.seq,
             entry.author,
             entry.kind,
             entry.op(),
-            entry.target
+            entry.target,
+            entry.summary
         )?;
     }
     if !verify {

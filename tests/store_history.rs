@@ -338,3 +338,61 @@ fn an_older_journal_is_chained_when_the_case_is_opened() {
         store::ChainCheck::Intact { entries: 4 }
     );
 }
+
+#[test]
+fn each_journal_row_says_what_changed_before_and_after_and_the_chain_covers_it() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "audit.evalcase");
+    let mut store = common::new_case(&path);
+    let (_, _, finding_id) = case_with_evidence(&mut store);
+    store
+        .apply(&Command::UpdateFinding {
+            finding_id,
+            finding: FindingFields {
+                title: "Planer sendes ofte for sent".into(),
+                description: "lang ".repeat(30),
+            },
+        })
+        .unwrap();
+    store.undo().unwrap();
+    let journal = store.journal().unwrap();
+    let summaries: Vec<&str> = journal.iter().map(|e| e.summary.as_str()).collect();
+    assert!(summaries.contains(&"+ interview/1"), "{summaries:#?}");
+    let edit = &journal[journal.len() - 2];
+    assert_eq!(edit.kind, "edit");
+    assert!(
+        edit.summary.contains(&format!(
+            "finding/{} description: «» → (150 chars), title: «Planer sendes for sent» → «Planer sendes ofte for sent»",
+            finding_id.0
+        )),
+        "{}",
+        edit.summary
+    );
+    let undo = journal.last().unwrap();
+    assert_eq!(undo.kind, "undo");
+    assert!(
+        undo.summary
+            .contains("title: «Planer sendes ofte for sent» → «Planer sendes for sent»"),
+        "{}",
+        undo.summary
+    );
+    assert!(matches!(
+        store.verify_journal().unwrap(),
+        store::ChainCheck::Intact { .. }
+    ));
+    store.close().unwrap();
+
+    // An edited summary breaks the chain at that row.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE journal SET summary = 'nothing happened' WHERE seq = ?1",
+        [edit.seq],
+    )
+    .unwrap();
+    drop(conn);
+    let store = CaseStore::open_read_only(&path).unwrap();
+    assert_eq!(
+        store.verify_journal().unwrap(),
+        store::ChainCheck::BrokenAt { seq: edit.seq }
+    );
+}

@@ -742,12 +742,28 @@ impl Workbench {
                                     ui.label(at);
                                     ui.label(&entry.author);
                                     let what = op_text(lang, &entry.op());
-                                    ui.label(match entry.kind.as_str() {
+                                    let label = ui.label(match entry.kind.as_str() {
                                         "undo" => tf(lang, "history.undone", &[("what", &what)]),
                                         "redo" => tf(lang, "history.redone", &[("what", &what)]),
                                         _ => what,
                                     });
+                                    // What changed, before → after (rows before schema 7 have
+                                    // none).
+                                    if !entry.summary.is_empty() {
+                                        label.on_hover_text(&entry.summary);
+                                    }
                                     ui.end_row();
+                                    if !entry.summary.is_empty() {
+                                        ui.label("");
+                                        ui.label("");
+                                        ui.add(
+                                            egui::Label::new(
+                                                egui::RichText::new(&entry.summary).small().weak(),
+                                            )
+                                            .truncate(),
+                                        );
+                                        ui.end_row();
+                                    }
                                 }
                             });
                     });

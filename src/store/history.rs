@@ -37,7 +37,10 @@ const TRACKED_TABLES: &[&str] = &[
 pub(super) fn install_triggers(conn: &Connection) -> rusqlite::Result<()> {
     let mut sql = String::from(
         "PRAGMA temp_store = MEMORY;
-         CREATE TEMP TABLE IF NOT EXISTS undo_log (n INTEGER PRIMARY KEY, statement TEXT NOT NULL);",
+         CREATE TEMP TABLE IF NOT EXISTS undo_log (n INTEGER PRIMARY KEY, statement TEXT NOT NULL);
+         CREATE TEMP TABLE IF NOT EXISTS change_log (
+             n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row INTEGER NOT NULL, kind TEXT NOT NULL,
+             old TEXT, new TEXT);",
     );
     for table in TRACKED_TABLES {
         let columns: Vec<String> = conn
@@ -59,37 +62,60 @@ pub(super) fn install_triggers(conn: &Connection) -> rusqlite::Result<()> {
             .map(|c| format!("\"{c}\""))
             .collect::<Vec<_>>()
             .join(",");
+        let as_json = |row: &str| {
+            let pairs = columns
+                .iter()
+                .map(|c| format!("'{c}', {row}.\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("json_object({pairs})")
+        };
+        let (old_json, new_json) = (as_json("old"), as_json("new"));
         let _ = write!(
             sql,
             "CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_insert AFTER INSERT ON \"{table}\" BEGIN
                  INSERT INTO undo_log (statement)
                  VALUES ('DELETE FROM \"{table}\" WHERE rowid=' || new.rowid);
+                 INSERT INTO change_log (tbl, row, kind) VALUES ('{table}', new.rowid, 'insert');
              END;
              CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_update AFTER UPDATE ON \"{table}\" BEGIN
                  INSERT INTO undo_log (statement)
                  VALUES ('UPDATE \"{table}\" SET ' || {assignments} || ' WHERE rowid=' || old.rowid);
+                 INSERT INTO change_log (tbl, row, kind, old, new)
+                 VALUES ('{table}', old.rowid, 'update', {old_json}, {new_json});
              END;
              CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_delete BEFORE DELETE ON \"{table}\" BEGIN
                  INSERT INTO undo_log (statement)
                  VALUES ('INSERT INTO \"{table}\" (rowid,{names}) VALUES (' || old.rowid || ','
                          || {old_values} || ')');
+                 INSERT INTO change_log (tbl, row, kind) VALUES ('{table}', old.rowid, 'delete');
              END;"
         );
     }
     conn.execute_batch(&sql)
 }
 
-/// Runs `edit` inside `tx`; returns its value and the statements that undo it, last change first.
+/// What a command did to the case's rows.
+pub(super) struct Recorded {
+    /// The statements that undo it, last change first (JSON list).
+    pub inverse: String,
+    /// Before → after, for the audit trail.
+    pub summary: String,
+}
+
+/// Runs `edit` inside `tx`; returns its value and what it changed.
 pub(super) fn record<T, E>(
     tx: &Transaction<'_>,
     edit: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
-) -> Result<(T, String), E>
+) -> Result<(T, Recorded), E>
 where
     E: From<rusqlite::Error>,
 {
-    tx.execute("DELETE FROM temp.undo_log", [])?;
+    tx.execute_batch("DELETE FROM temp.undo_log; DELETE FROM temp.change_log;")?;
     let value = edit(tx)?;
-    Ok((value, take_log(tx)?))
+    let inverse = take_log(tx)?;
+    let summary = super::summary::take(tx)?;
+    Ok((value, Recorded { inverse, summary }))
 }
 
 fn take_log(tx: &Transaction<'_>) -> rusqlite::Result<String> {
@@ -230,7 +256,7 @@ fn replay(
     let statements: Vec<String> = inverse
         .and_then(|json| serde_json::from_str(&json).ok())
         .ok_or(RevertError::NotUndoable)?;
-    let ((), inverse) = record(&tx, |tx| {
+    let ((), recorded) = record(&tx, |tx| {
         for statement in &statements {
             if !is_row_statement(statement) {
                 return Err(RevertError::NotUndoable);
@@ -257,7 +283,8 @@ fn replay(
             command: &command,
             kind: direction.journal_kind(),
             reverts: Some(step.seq),
-            inverse: &inverse,
+            inverse: &recorded.inverse,
+            summary: &recorded.summary,
         },
     )?;
     tx.commit()?;

@@ -13,6 +13,8 @@ pub(super) struct NewEntry<'a> {
     pub kind: &'a str,
     pub reverts: Option<i64>,
     pub inverse: &'a str,
+    /// What changed, before → after (empty for rows written before schema 7).
+    pub summary: &'a str,
 }
 
 /// One row as read back.
@@ -27,6 +29,8 @@ pub struct JournalEntry {
     /// `edit`, `undo` or `redo`.
     pub kind: String,
     pub reverts: Option<i64>,
+    /// The rows the command changed, before → after: `finding/4 title: «A» → «B»`.
+    pub summary: String,
     inverse: Option<String>,
     hash: Option<String>,
 }
@@ -72,6 +76,11 @@ fn hash(previous: &str, seq: i64, applied_at: &str, entry: &NewEntry<'_>) -> Str
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
     }
+    // Rows from before schema 7 have no summary and keep their hashes.
+    if !entry.summary.is_empty() {
+        hasher.update((entry.summary.len() as u64).to_le_bytes());
+        hasher.update(entry.summary.as_bytes());
+    }
     format!("{:x}", hasher.finalize())
 }
 
@@ -97,8 +106,8 @@ pub(super) fn append(conn: &Connection, entry: &NewEntry<'_>) -> rusqlite::Resul
     let applied_at = jiff::Timestamp::now().to_string();
     let hash = hash(&previous, seq, &applied_at, entry);
     conn.execute(
-        "INSERT INTO journal (seq, applied_at, author, target, command, kind, reverts, inverse, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO journal (seq, applied_at, author, target, command, kind, reverts, inverse, hash, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         (
             seq,
             &applied_at,
@@ -109,6 +118,7 @@ pub(super) fn append(conn: &Connection, entry: &NewEntry<'_>) -> rusqlite::Resul
             entry.reverts,
             entry.inverse,
             &hash,
+            entry.summary,
         ),
     )?;
     Ok(seq)
@@ -137,12 +147,13 @@ fn entries_where(conn: &Connection, target: Option<&str>) -> rusqlite::Result<Ve
         }
     };
     conn.prepare(&format!(
-        "SELECT seq, applied_at, author, target, command, {}, {}, {}, {}
+        "SELECT seq, applied_at, author, target, command, {}, {}, {}, {}, {}
          FROM journal WHERE ?1 IS NULL OR target = ?1 ORDER BY seq",
         column("kind", "'edit'"),
         column("reverts", "NULL"),
         column("inverse", "NULL"),
         column("hash", "NULL"),
+        column("summary", "''"),
     ))?
     .query_map([target], |row| {
         Ok(JournalEntry {
@@ -155,6 +166,7 @@ fn entries_where(conn: &Connection, target: Option<&str>) -> rusqlite::Result<Ve
             reverts: row.get(6)?,
             inverse: row.get(7)?,
             hash: row.get(8)?,
+            summary: row.get(9)?,
         })
     })?
     .collect()
@@ -172,6 +184,7 @@ fn expected(previous: &str, entry: &JournalEntry) -> String {
             kind: &entry.kind,
             reverts: entry.reverts,
             inverse: entry.inverse.as_deref().unwrap_or_default(),
+            summary: &entry.summary,
         },
     )
 }

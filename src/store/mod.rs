@@ -18,6 +18,7 @@ mod read;
 mod schema;
 mod search;
 mod sql_types;
+mod summary;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -334,7 +335,7 @@ impl CaseStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|source| sql_err(&path, source))?;
-        let (target, inverse) = history::record(&tx, |tx| apply::apply(tx, command))
+        let (target, recorded) = history::record(&tx, |tx| apply::apply(tx, command))
             .map_err(|e| e.into_store_error(&path))?;
         let command_json = serde_json::to_string(command)
             .map_err(|e| StoreError::Rejected(format!("the command cannot be recorded: {e}")))?;
@@ -346,7 +347,8 @@ impl CaseStore {
                 command: &command_json,
                 kind: "edit",
                 reverts: None,
-                inverse: &inverse,
+                inverse: &recorded.inverse,
+                summary: &recorded.summary,
             },
         )
         .map_err(|source| sql_err(&path, source))?;

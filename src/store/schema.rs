@@ -13,6 +13,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v4.sql")),
     M::up(include_str!("schema_v5.sql")),
     M::up(include_str!("schema_v6.sql")),
+    M::up(include_str!("schema_v7.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
