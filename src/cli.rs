@@ -771,7 +771,7 @@ fn update_catalog(
 }
 
 /// One line per journal row ("12  2026-11-24 21:13:02  kari  edit  set_action_status  action/3
-/// action/3 status: «agreed» → «done»"),
+/// action/3 status: «agreed» -> «done»"),
 /// then, with `verify`, whether the chain holds.
 fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
     let store = CaseStore::open_read_only_keyed(file, key_for(file)?.as_ref())?;

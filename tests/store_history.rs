@@ -362,7 +362,7 @@ fn each_journal_row_says_what_changed_before_and_after_and_the_chain_covers_it()
     assert_eq!(edit.kind, "edit");
     assert!(
         edit.summary.contains(&format!(
-            "finding/{} description: «» → (150 chars), title: «Planer sendes for sent» → «Planer sendes ofte for sent»",
+            "finding/{} description: «» -> (150 chars), title: «Planer sendes for sent» -> «Planer sendes ofte for sent»",
             finding_id.0
         )),
         "{}",
@@ -372,7 +372,7 @@ fn each_journal_row_says_what_changed_before_and_after_and_the_chain_covers_it()
     assert_eq!(undo.kind, "undo");
     assert!(
         undo.summary
-            .contains("title: «Planer sendes ofte for sent» → «Planer sendes for sent»"),
+            .contains("title: «Planer sendes ofte for sent» -> «Planer sendes for sent»"),
         "{}",
         undo.summary
     );

@@ -1,6 +1,6 @@
 //! The before/after summary of a journal row, from the rows a command changed (collected by the
-//! undo triggers in `temp.change_log`): `interview/3 notes: (120 chars) → (340 chars)`,
-//! `action/7 status: «agreed» → «done»`, `+ excerpt/41`, `− finding/2`. Short values are shown
+//! undo triggers in `temp.change_log`): `interview/3 notes: (120 chars) -> (340 chars)`,
+//! `action/7 status: «agreed» -> «done»`, `+ excerpt/41`, `- finding/2`. Short values are shown
 //! whole; long text only by its length, so the audit trail stays readable.
 
 use rusqlite::Transaction;
@@ -35,7 +35,7 @@ fn update_line(table: &str, row: i64, old: &str, new: &str) -> Option<String> {
         .filter(|(column, value)| old.get(*column) != Some(value))
         .map(|(column, value)| {
             format!(
-                "{column}: {} → {}",
+                "{column}: {} -> {}",
                 shown(old.get(column).unwrap_or(&Value::Null)),
                 shown(value)
             )
@@ -63,7 +63,7 @@ pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<String> {
             let (table, id, kind, old, new) = row?;
             let line = match kind.as_str() {
                 "insert" => Some(format!("+ {table}/{id}")),
-                "delete" => Some(format!("− {table}/{id}")),
+                "delete" => Some(format!("- {table}/{id}")),
                 _ => update_line(
                     &table,
                     id,
@@ -100,7 +100,7 @@ mod tests {
         );
         assert_eq!(
             line.as_deref(),
-            Some("action/7 closure_evidence: «kort» → (100 chars), status: «agreed» → «done»")
+            Some("action/7 closure_evidence: «kort» -> (100 chars), status: «agreed» -> «done»")
         );
         assert_eq!(update_line("action", 7, r#"{"a":1}"#, r#"{"a":1}"#), None);
     }

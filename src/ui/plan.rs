@@ -62,10 +62,17 @@ pub fn plan_ui(
             .iter()
             .filter(|a| a.finding_id == finding.id)
             .collect();
-        ui.add_space(8.0);
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            deviation_ui(ui, context, finding, &actions, state, out);
+        // A block holding the action to show is drawn, so it can scroll into view.
+        let focused = actions
+            .iter()
+            .any(|a| state.focus == Some(Focus::Action(a.id)));
+        let id = egui::Id::unique(("plan_deviation", finding.id.0));
+        super::widgets::lazy_block(ui, id, focused, |ui| {
+            ui.add_space(8.0);
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                deviation_ui(ui, context, finding, &actions, state, out);
+            });
         });
     }
 }

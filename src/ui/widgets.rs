@@ -469,3 +469,22 @@ pub fn evidence_picker(
         .labelled_by(label.id);
     picked
 }
+
+/// Draws `add` only when its block can be seen; off screen, it takes the height it had when last
+/// drawn. A long page (a plan of a thousand actions) then costs what is visible, not what it
+/// holds. `force` draws it anyway (e.g. to scroll to something in it).
+pub fn lazy_block(ui: &mut egui::Ui, id: egui::Id, force: bool, add: impl FnOnce(&mut egui::Ui)) {
+    let width = ui.available_width();
+    let known: Option<f32> = ui.data(|d| d.get_temp(id));
+    if let Some(height) = known
+        && !force
+    {
+        let rect = egui::Rect::from_min_size(ui.cursor().min, egui::vec2(width, height));
+        if !ui.is_rect_visible(rect) {
+            ui.allocate_space(egui::vec2(width, height));
+            return;
+        }
+    }
+    let height = ui.scope(add).response.rect.height();
+    ui.data_mut(|d| d.insert_temp(id, height));
+}
