@@ -320,3 +320,36 @@ fn a_finding_shows_its_history_from_the_journal() {
     click(&mut harness, "Historikk");
     harness.get_by_label("angret: endre funntype");
 }
+
+#[test]
+fn a_case_opened_at_start_is_read_while_the_window_draws() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "start.evalcase");
+    evalbench::demo::write_demo(&path).unwrap();
+    let mut workbench = evalbench::app::Workbench::new(
+        evalbench::app::Settings::default(),
+        Box::new(evalbench::dialogs::ScriptedDialogs::default()),
+    );
+    workbench.open_in_background(path.clone());
+    assert!(
+        workbench.case().is_none(),
+        "not opened on the caller's thread"
+    );
+    let mut harness = common::ui::harness(workbench);
+    let started = std::time::Instant::now();
+    let mut frames = 0;
+    while harness.state().is_opening() {
+        assert!(started.elapsed() < std::time::Duration::from_mins(1));
+        harness.step();
+        frames += 1;
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    harness.run();
+    assert!(
+        frames >= 1,
+        "at least one frame was drawn before the case was there"
+    );
+    let case = harness.state().case().expect("the case opened");
+    assert_eq!(case.path(), path.as_path());
+    assert_eq!(case.snapshot().interviews.len(), 12);
+}

@@ -67,6 +67,35 @@ pub struct OpenCase {
 }
 
 impl OpenCase {
+    /// Opens the case and builds everything the first frame needs; takes the day's backup copy.
+    fn load(
+        path: &Path,
+        key: Option<&Passphrase>,
+        today: jiff::civil::Date,
+        backups: Option<&Backups>,
+    ) -> Result<OpenCase, StoreError> {
+        let store = CaseStore::open_keyed(path, key)?;
+        let snapshot = store.snapshot()?;
+        let mut privacy_cache = privacy::ScanCache::default();
+        let privacy_hits = privacy_cache.scan_case(&snapshot);
+        let status_changes = store.status_changes()?;
+        let derived = ui::Derived::of(&snapshot, today);
+        if let Some(backups) = backups
+            && let Err(e) = backups.daily(&store, &snapshot.case_id, jiff::Zoned::now().date())
+        {
+            // A missing copy must not keep the evaluator from working; it is logged.
+            log::warn!("daily backup of {}: {e}", path.display());
+        }
+        Ok(OpenCase {
+            store,
+            snapshot,
+            privacy_hits,
+            privacy_cache,
+            status_changes,
+            derived,
+        })
+    }
+
     pub fn snapshot(&self) -> &CaseSnapshot {
         &self.snapshot
     }
@@ -120,6 +149,11 @@ pub struct Workbench {
     unsaved_tried_at: f64,
     /// The Nettverk page: many cases compared.
     network: network::NetworkView,
+    /// A case being opened on a worker thread (its path, and where the result arrives).
+    opening: Option<(
+        PathBuf,
+        std::sync::mpsc::Receiver<Result<OpenCase, StoreError>>,
+    )>,
 }
 
 impl Workbench {
@@ -147,6 +181,7 @@ impl Workbench {
             unsaved: Vec::new(),
             unsaved_tried_at: 0.0,
             network: network::NetworkView::default(),
+            opening: None,
         }
     }
 
@@ -213,21 +248,55 @@ impl Workbench {
     }
 
     fn open_keyed(&mut self, path: &Path, key: Option<&Passphrase>) {
-        match CaseStore::open_keyed(path, key).and_then(|store| {
-            let snapshot = store.snapshot()?;
-            let mut privacy_cache = privacy::ScanCache::default();
-            let privacy_hits = privacy_cache.scan_case(&snapshot);
-            let status_changes = store.status_changes()?;
-            let derived = ui::Derived::of(&snapshot, self.today);
-            Ok(OpenCase {
-                store,
-                snapshot,
-                privacy_hits,
-                privacy_cache,
-                status_changes,
-                derived,
-            })
-        }) {
+        let loaded = OpenCase::load(path, key, self.today, self.backups.as_ref());
+        self.install(path, loaded);
+    }
+
+    /// Opens `path` on a worker thread, so the window draws (with progress) while a big case is
+    /// read; the case appears when it is ready.
+    pub fn open_in_background(&mut self, path: PathBuf) {
+        let today = self.today;
+        let backups = self.backups.clone();
+        let (send, done) = std::sync::mpsc::channel();
+        let worker_path = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("open-case".to_owned())
+            .spawn(move || {
+                let loaded = OpenCase::load(&worker_path, None, today, backups.as_ref());
+                let _ = send.send(loaded);
+            });
+        match spawned {
+            Ok(_) => self.opening = Some((path, done)),
+            // No thread to spare: open it here instead.
+            Err(_) => self.open(&path),
+        }
+    }
+
+    /// True while a case is being opened in the background.
+    pub fn is_opening(&self) -> bool {
+        self.opening.is_some()
+    }
+
+    fn poll_opening(&mut self, ctx: &egui::Context) {
+        let Some((path, done)) = &self.opening else {
+            return;
+        };
+        match done.try_recv() {
+            Ok(loaded) => {
+                let path = path.clone();
+                self.opening = None;
+                self.install(&path, loaded);
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.opening = None,
+        }
+    }
+
+    /// Makes a loaded case the open one, or says why it could not be opened.
+    fn install(&mut self, path: &Path, loaded: Result<OpenCase, StoreError>) {
+        match loaded {
             Ok(case) => {
                 // Waiting edits follow the case into its copy ("Lagre som"), never into another.
                 self.commit_drafts();
@@ -236,16 +305,6 @@ impl Workbench {
                     self.set_aside_unsaved();
                 }
                 self.close_case();
-                if let Some(backups) = &self.backups
-                    && let Err(e) = backups.daily(
-                        &case.store,
-                        &case.snapshot.case_id,
-                        jiff::Zoned::now().date(),
-                    )
-                {
-                    // A missing copy must not keep the evaluator from working; it is logged.
-                    log::warn!("daily backup of {}: {e}", path.display());
-                }
                 self.remember_recent(case.path().to_owned());
                 self.case = Some(case);
                 self.pages = PageState::default();
@@ -502,6 +561,7 @@ impl Workbench {
 
     /// Draws one frame, then applies what the pages asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.poll_opening(ui.ctx());
         self.shortcuts(ui);
         let lang = self.settings.lang;
 
@@ -579,6 +639,18 @@ impl Workbench {
                     derived: &case.derived,
                 };
                 ui::page_ui(ui, self.settings.page, &context, &mut self.pages, commands);
+            } else if let Some((path, _)) = &self.opening {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.heading(tf(
+                        lang,
+                        "app.opening",
+                        &[(
+                            "name",
+                            &path.file_name().unwrap_or_default().to_string_lossy(),
+                        )],
+                    ));
+                });
             } else {
                 ui.heading(t(lang, "app.no_case"));
                 ui.label(t(lang, "app.no_case_hint"));

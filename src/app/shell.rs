@@ -20,7 +20,8 @@ impl EvalbenchApp {
         let mut workbench = Workbench::new(settings, Box::new(NativeDialogs))
             .with_backups(crate::backups::Backups::default());
         match start {
-            Start::Case(file) => workbench.open(&file),
+            // The window comes up at once; a big case is read meanwhile.
+            Start::Case(file) => workbench.open_in_background(file),
             Start::Network(folder) => {
                 workbench.settings.page = crate::ui::Page::Network;
                 workbench.read_network(folder);
