@@ -58,7 +58,11 @@ pub fn requirements_ui(
                     .iter()
                     .filter(|r| r.area_code == area.code)
                 {
-                    requirement_ui(ui, context, requirement, state);
+                    // Only what is in view is laid out (each requirement sifts all evidence).
+                    let id = egui::Id::unique(("requirement_block", requirement.id.0));
+                    super::widgets::lazy_block(ui, id, false, |ui| {
+                        requirement_ui(ui, context, requirement, state);
+                    });
                 }
             });
     }
