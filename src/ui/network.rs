@@ -116,8 +116,54 @@ fn areas_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
             }
         });
     ui.add_space(6.0);
+    let headers = [
+        "network.col.area",
+        "network.col.providers_with_deviations",
+        "network.col.providers_with_improvement_areas",
+        "network.col.providers_with_good_practice",
+        "network.col.deviations",
+        "network.col.improvement_areas",
+        "network.col.good_practice",
+    ];
+    table_ui(
+        ui,
+        lang,
+        "network_areas_table",
+        &headers,
+        132.0,
+        overview.areas.len(),
+        |i| {
+            let area = &overview.areas[i];
+            std::iter::once(format!("{} {}", area.code, area.title))
+                .chain(
+                    [
+                        area.providers_with_deviations,
+                        area.providers_with_improvement_areas,
+                        area.providers_with_good_practice,
+                        area.deviations,
+                        area.improvement_areas,
+                        area.good_practice,
+                    ]
+                    .map(|n| n.to_string()),
+                )
+                .collect()
+        },
+    );
+}
+
+/// A table with a wide first column (a name) and narrow ones after it, header keys translated;
+/// only the rows in view are laid out, so thousands of rows cost what a screenful does.
+fn table_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    id: &str,
+    headers: &[&str],
+    width: f32,
+    rows: usize,
+    cells: impl Fn(usize) -> Vec<String>,
+) {
     TableBuilder::new(ui)
-        .id_salt("network_areas_table")
+        .id_salt(id)
         .striped(true)
         .auto_shrink([false, false])
         .column(
@@ -126,38 +172,19 @@ fn areas_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
                 .resizable(true)
                 .clip(true),
         )
-        .columns(Column::exact(132.0), 6)
+        .columns(Column::exact(width), headers.len().saturating_sub(1))
         .header(ROW_HEIGHT * 2.0, |mut header| {
-            for key in [
-                "network.col.area",
-                "network.col.providers_with_deviations",
-                "network.col.providers_with_improvement_areas",
-                "network.col.providers_with_good_practice",
-                "network.col.deviations",
-                "network.col.improvement_areas",
-                "network.col.good_practice",
-            ] {
+            for key in headers {
                 header.col(|ui| {
                     ui.add(egui::Label::new(RichText::new(t(lang, key)).strong()).wrap());
                 });
             }
         })
         .body(|body| {
-            body.rows(ROW_HEIGHT, overview.areas.len(), |mut row| {
-                let area = &overview.areas[row.index()];
-                row.col(|ui| {
-                    ui.label(format!("{} {}", area.code, area.title));
-                });
-                for value in [
-                    area.providers_with_deviations,
-                    area.providers_with_improvement_areas,
-                    area.providers_with_good_practice,
-                    area.deviations,
-                    area.improvement_areas,
-                    area.good_practice,
-                ] {
+            body.rows(ROW_HEIGHT, rows, |mut row| {
+                for text in cells(row.index()) {
                     row.col(|ui| {
-                        ui.label(value.to_string());
+                        ui.label(text);
                     });
                 }
             });
@@ -205,52 +232,35 @@ fn outcomes_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
             plot.points(Points::new(name, PlotPoints::from(points)).radius(4.0));
         });
     ui.add_space(6.0);
-    TableBuilder::new(ui)
-        .id_salt("network_outcomes_table")
-        .striped(true)
-        .auto_shrink([false, false])
-        .column(
-            Column::initial(260.0)
-                .range(160.0..=420.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .columns(Column::exact(96.0), 6)
-        .header(ROW_HEIGHT * 2.0, |mut header| {
-            for key in [
-                "network.col.provider",
-                "network.col.year",
-                "outcomes.ended",
-                "outcomes.to_work",
-                "outcomes.to_education",
-                "outcomes.to_other",
-                "network.col.work_or_education_share",
-            ] {
-                header.col(|ui| {
-                    ui.add(egui::Label::new(RichText::new(t(lang, key)).strong()).wrap());
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(ROW_HEIGHT, overview.outcomes.len(), |mut row| {
-                let outcome = &overview.outcomes[row.index()];
-                row.col(|ui| {
-                    ui.label(&outcome.provider);
-                });
-                for text in [
-                    outcome.year.to_string(),
-                    outcome.ended.to_string(),
-                    outcome.to_work.to_string(),
-                    outcome.to_education.to_string(),
-                    outcome.to_other.to_string(),
-                    percent(outcome.work_or_education_share),
-                ] {
-                    row.col(|ui| {
-                        ui.label(text);
-                    });
-                }
-            });
-        });
+    let headers = [
+        "network.col.provider",
+        "network.col.year",
+        "outcomes.ended",
+        "outcomes.to_work",
+        "outcomes.to_education",
+        "outcomes.to_other",
+        "network.col.work_or_education_share",
+    ];
+    table_ui(
+        ui,
+        lang,
+        "network_outcomes_table",
+        &headers,
+        96.0,
+        overview.outcomes.len(),
+        |i| {
+            let outcome = &overview.outcomes[i];
+            vec![
+                outcome.provider.clone(),
+                outcome.year.to_string(),
+                outcome.ended.to_string(),
+                outcome.to_work.to_string(),
+                outcome.to_education.to_string(),
+                outcome.to_other.to_string(),
+                percent(outcome.work_or_education_share),
+            ]
+        },
+    );
 }
 
 fn plans_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
@@ -269,50 +279,33 @@ fn plans_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
         ],
     ));
     ui.add_space(4.0);
-    TableBuilder::new(ui)
-        .id_salt("network_plans_table")
-        .striped(true)
-        .auto_shrink([false, false])
-        .column(
-            Column::initial(260.0)
-                .range(160.0..=420.0)
-                .resizable(true)
-                .clip(true),
-        )
-        .columns(Column::exact(110.0), 5)
-        .header(ROW_HEIGHT * 2.0, |mut header| {
-            for key in [
-                "network.col.provider",
-                "network.col.year",
-                "network.col.actions",
-                "network.col.actions_closed",
-                "network.col.actions_verified",
-                "network.col.closure_rate",
-            ] {
-                header.col(|ui| {
-                    ui.add(egui::Label::new(RichText::new(t(lang, key)).strong()).wrap());
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(ROW_HEIGHT, overview.plans.len(), |mut row| {
-                let plan = &overview.plans[row.index()];
-                row.col(|ui| {
-                    ui.label(&plan.provider);
-                });
-                for text in [
-                    plan.year.map(|y| y.to_string()).unwrap_or_default(),
-                    plan.actions.to_string(),
-                    plan.actions_closed.to_string(),
-                    plan.actions_verified.to_string(),
-                    percent(plan.closure_rate),
-                ] {
-                    row.col(|ui| {
-                        ui.label(text);
-                    });
-                }
-            });
-        });
+    let headers = [
+        "network.col.provider",
+        "network.col.year",
+        "network.col.actions",
+        "network.col.actions_closed",
+        "network.col.actions_verified",
+        "network.col.closure_rate",
+    ];
+    table_ui(
+        ui,
+        lang,
+        "network_plans_table",
+        &headers,
+        110.0,
+        overview.plans.len(),
+        |i| {
+            let plan = &overview.plans[i];
+            vec![
+                plan.provider.clone(),
+                plan.year.map(|y| y.to_string()).unwrap_or_default(),
+                plan.actions.to_string(),
+                plan.actions_closed.to_string(),
+                plan.actions_verified.to_string(),
+                percent(plan.closure_rate),
+            ]
+        },
+    );
 }
 
 fn good_practice_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview, search: &mut String) {
