@@ -6,11 +6,12 @@ use clap::Parser;
 use evalbench::cli::{self, Cli};
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => cli::run(command),
-        None => start_app(cli.file, cli.network),
+        None => start_app(cli.file, cli.network, started),
     };
     match result {
         Ok(code) => code,
@@ -25,12 +26,14 @@ fn main() -> ExitCode {
 fn start_app(
     file: Option<std::path::PathBuf>,
     network: Option<std::path::PathBuf>,
+    started: std::time::Instant,
 ) -> anyhow::Result<ExitCode> {
     let start = match (file, network) {
         (_, Some(folder)) => evalbench::app::Start::Network(folder),
         (Some(file), None) => evalbench::app::Start::Case(file),
         (None, None) => evalbench::app::Start::Case(cli::demo_copy()?),
     };
-    evalbench::app::run(start).map_err(|e| anyhow::anyhow!("the window could not start: {e}"))?;
+    evalbench::app::run(start, started)
+        .map_err(|e| anyhow::anyhow!("the window could not start: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

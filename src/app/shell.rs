@@ -9,6 +9,8 @@ use crate::dialogs::NativeDialogs;
 pub struct EvalbenchApp {
     workbench: Workbench,
     title: String,
+    /// When the process started, for `EVALBENCH_STARTUP_PROBE` (see `run`).
+    started: Option<std::time::Instant>,
 }
 
 impl EvalbenchApp {
@@ -30,6 +32,7 @@ impl EvalbenchApp {
         EvalbenchApp {
             workbench,
             title: String::new(),
+            started: None,
         }
     }
 }
@@ -37,6 +40,18 @@ impl EvalbenchApp {
 impl eframe::App for EvalbenchApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.workbench.ui(ui);
+        // The startup benchmark: say when the first frame was drawn, and when the case was
+        // there, then close.
+        if let Some(started) = self.started {
+            if self.title.is_empty() {
+                eprintln!("first frame {} ms", started.elapsed().as_millis());
+            }
+            if !self.workbench.is_opening() {
+                eprintln!("case ready {} ms", started.elapsed().as_millis());
+                self.started = None;
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
         let title = self.workbench.title();
         if title != self.title {
             ui.ctx()
@@ -61,8 +76,11 @@ pub enum Start {
     Network(PathBuf),
 }
 
-/// Starts the window.
-pub fn run(start: Start) -> Result<(), eframe::Error> {
+/// Starts the window. `started` is when the process began: with `EVALBENCH_STARTUP_PROBE` set,
+/// the app prints how long after it the first frame and the open case came, then closes
+/// (`cargo bench` uses this).
+pub fn run(start: Start, started: std::time::Instant) -> Result<(), eframe::Error> {
+    let probe = std::env::var_os("EVALBENCH_STARTUP_PROBE").is_some();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Evalbench")
@@ -74,6 +92,10 @@ pub fn run(start: Start) -> Result<(), eframe::Error> {
     eframe::run_native(
         "Evalbench",
         options,
-        Box::new(move |cc| Ok(Box::new(EvalbenchApp::new(cc, start)))),
+        Box::new(move |cc| {
+            let mut app = EvalbenchApp::new(cc, start);
+            app.started = probe.then_some(started);
+            Ok(Box::new(app))
+        }),
     )
 }
