@@ -320,3 +320,19 @@ fn a_workbook_from_another_case_or_not_a_workbook_is_refused() {
     assert!(error.contains("Cannot read"), "{error}");
     assert!(error.contains("garbage.xlsx"), "{error}");
 }
+
+/// A case with more deviations than a written-out drop-down list can hold (255 characters, about
+/// 60 ids) still gets a workbook (found by the benchmark on the stress case), and it reads back.
+#[test]
+fn a_plan_with_many_deviations_gets_a_workbook_with_a_range_drop_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("stor.evalcase");
+    evalbench::demo::write_demo_scaled(&case, 20).unwrap();
+    let snapshot = snapshot(&case);
+    let plan = PlanFile::from_case(&snapshot);
+    assert!(plan.deviations.len() >= 100, "{}", plan.deviations.len());
+    let workbook = dir.path().join("plan.xlsx");
+    xlsx::write(&plan, Lang::Nb, &workbook).unwrap();
+    let changes = check(&case, &workbook).unwrap();
+    assert!(changes.is_empty(), "read back unchanged");
+}

@@ -165,10 +165,14 @@ fn actions_sheet(
         .set_error_title(t(lang, "plan.status_title"))?
         .set_error_message(t(lang, "plan.status_error"))?;
     sheet.add_data_validation(1, 6, last, 6, &status_list)?;
-    let deviation_ids: Vec<String> = plan.deviations.iter().map(|d| d.id.0.to_string()).collect();
-    if !deviation_ids.is_empty() {
+    if !plan.deviations.is_empty() {
+        // The choices are the ids on the deviation sheet: a range, since a list written out
+        // may hold at most 255 characters (about 60 deviations).
         let deviation_list = DataValidation::new()
-            .allow_list_strings(&deviation_ids)?
+            .allow_list_formula(rust_xlsxwriter::Formula::new(format!(
+                "={DEVIATIONS_SHEET}!$A$2:$A${}",
+                plan.deviations.len() + 1
+            )))
             .set_input_message(t(lang, "plan.deviation_hint"))?;
         sheet.add_data_validation(1, 1, last, 1, &deviation_list)?;
     }
