@@ -5,7 +5,7 @@ mod common;
 
 use evalbench::command::Command;
 use evalbench::domain::*;
-use evalbench::store::{CaseStore, StoreError};
+use evalbench::store::{CaseStore, Parts, StoreError};
 use jiff::civil::date;
 
 fn requirement_id(store: &CaseStore, code: &str) -> RequirementId {
@@ -634,4 +634,88 @@ fn journal_records_every_applied_command_in_order() {
     let reopened = CaseStore::open(&path).unwrap();
     assert_eq!(reopened.journal_len().unwrap(), 4);
     assert_eq!(reopened.snapshot().unwrap().phase, Phase::Analysis);
+}
+
+/// The app re-reads only the parts of the case a command changed; the result must be the whole
+/// case as a full read gives it, after every kind of change (and after undo).
+#[test]
+fn a_partial_refresh_equals_a_full_read_after_each_kind_of_command() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "refresh.evalcase");
+    evalbench::demo::write_demo(&path).unwrap();
+    let mut store = CaseStore::open(&path).unwrap();
+    let mut kept = store.snapshot().unwrap();
+    let first = kept.interviews[0].clone();
+    let finding = kept.findings[0].clone();
+    let action = kept.actions[0].clone();
+    let commands = vec![
+        Command::SetEvaluators {
+            evaluators: vec!["Ny evaluerer".into()],
+        },
+        Command::SetInterviewNotes {
+            interview_id: first.id,
+            notes: format!("{} Et tillegg.", first.notes),
+        },
+        Command::SetFindingKind {
+            finding_id: finding.id,
+            kind: FindingKind::ImprovementArea,
+        },
+        Command::SetActionStatus {
+            action_id: action.id,
+            status: ActionStatus::Done,
+        },
+        Command::SetOutcome {
+            outcome: Outcome {
+                year: 2026,
+                ended: 10,
+                to_work: 3,
+                to_education: 2,
+                to_other: 1,
+            },
+        },
+        Command::DeleteInterview {
+            interview_id: first.id,
+        },
+    ];
+    for command in &commands {
+        let applied = match store.apply(command) {
+            Ok(applied) => applied,
+            // A refused command changes nothing; the kept snapshot must still match.
+            Err(StoreError::Rejected(_)) => continue,
+            Err(e) => panic!("{}: {e}", command.op()),
+        };
+        assert_ne!(applied.parts, Parts::default(), "{}", command.op());
+        store.refresh(&mut kept, applied.parts).unwrap();
+        let full = store.snapshot().unwrap();
+        // Part by part first, so a failure names the part that was not read again.
+        assert_eq!(
+            kept.interviews,
+            full.interviews,
+            "interviews after {}",
+            command.op()
+        );
+        assert_eq!(
+            kept.findings,
+            full.findings,
+            "findings after {}",
+            command.op()
+        );
+        assert_eq!(
+            kept.document_reviews,
+            full.document_reviews,
+            "documents after {}",
+            command.op()
+        );
+        assert_eq!(kept.actions, full.actions, "actions after {}", command.op());
+        assert_eq!(
+            kept.fidelity,
+            full.fidelity,
+            "fidelity after {}",
+            command.op()
+        );
+        assert_eq!(kept, full, "after {} ({:?})", command.op(), applied.parts);
+    }
+    store.undo().unwrap();
+    store.refresh(&mut kept, Parts::ALL).unwrap();
+    assert_eq!(kept, store.snapshot().unwrap());
 }

@@ -33,7 +33,7 @@ use crate::domain::AttachmentRef;
 use crate::domain::CaseSnapshot;
 use crate::i18n::{Lang, t, tf};
 use crate::privacy::{self, CaseHit};
-use crate::store::{CaseStore, Direction, JournalEntry, Passphrase, StoreError};
+use crate::store::{CaseStore, Direction, JournalEntry, Parts, Passphrase, StoreError};
 use crate::ui::{self, Page, PageContext, PageState, Request};
 
 /// What is remembered between runs (through eframe's storage). `default` keeps an older or
@@ -416,9 +416,11 @@ impl Workbench {
         let Some(case) = self.case.as_mut() else {
             return;
         };
+        let mut changed = Parts::default();
         for (index, command) in commands.iter().enumerate() {
             match case.store.apply(command) {
                 Ok(applied) => {
+                    changed = changed.and(applied.parts);
                     if let Some(id) = applied.created_id {
                         self.pages.created(command, id);
                     }
@@ -433,7 +435,7 @@ impl Workbench {
                 }
             }
         }
-        self.refresh();
+        self.refresh_parts(changed);
     }
 
     /// Edits kept because the file could not take them.
@@ -459,19 +461,31 @@ impl Workbench {
 
     /// Re-reads the snapshot after the case changed.
     fn refresh(&mut self) {
+        self.refresh_parts(Parts::ALL);
+    }
+
+    /// Re-reads the parts of the snapshot that commands changed (a big case's notes are not read
+    /// again for a change of the plan), then what is derived from it.
+    fn refresh_parts(&mut self, parts: Parts) {
         let Some(case) = self.case.as_mut() else {
             return;
         };
-        match case
+        if parts == Parts::default() {
+            return;
+        }
+        let read = case
             .store
-            .snapshot()
-            .and_then(|snapshot| Ok((snapshot, case.store.status_changes()?)))
-        {
-            Ok((snapshot, status_changes)) => {
-                case.privacy_hits = case.privacy_cache.scan_case(&snapshot);
-                case.derived = ui::Derived::of(&snapshot, self.today);
-                case.snapshot = snapshot;
-                case.status_changes = status_changes;
+            .refresh(&mut case.snapshot, parts)
+            .and_then(|()| {
+                if parts.actions {
+                    case.status_changes = case.store.status_changes()?;
+                }
+                Ok(())
+            });
+        match read {
+            Ok(()) => {
+                case.privacy_hits = case.privacy_cache.scan_case(&case.snapshot);
+                case.derived = ui::Derived::of(&case.snapshot, self.today);
             }
             Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
         }

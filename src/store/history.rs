@@ -101,6 +101,8 @@ pub(super) struct Recorded {
     pub inverse: String,
     /// Before → after, for the audit trail.
     pub summary: String,
+    /// The tables whose rows changed.
+    pub tables: Vec<String>,
 }
 
 /// Runs `edit` inside `tx`; returns its value and what it changed.
@@ -114,8 +116,15 @@ where
     tx.execute_batch("DELETE FROM temp.undo_log; DELETE FROM temp.change_log;")?;
     let value = edit(tx)?;
     let inverse = take_log(tx)?;
-    let summary = super::summary::take(tx)?;
-    Ok((value, Recorded { inverse, summary }))
+    let (summary, tables) = super::summary::take(tx)?;
+    Ok((
+        value,
+        Recorded {
+            inverse,
+            summary,
+            tables,
+        },
+    ))
 }
 
 fn take_log(tx: &Transaction<'_>) -> rusqlite::Result<String> {

@@ -34,7 +34,7 @@ pub use cipher::{Passphrase, convert_copies, needs_passphrase};
 pub use history::{Direction, Step};
 pub use journal::{ChainCheck, JournalEntry};
 pub use read::{
-    CheckReport, Counts, read_case, read_case_keyed, read_case_with_status,
+    CheckReport, Counts, Parts, read_case, read_case_keyed, read_case_with_status,
     read_case_with_status_keyed,
 };
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
@@ -114,6 +114,8 @@ pub struct Applied {
     pub target: String,
     /// The row id of the entity an `Add…` command created.
     pub created_id: Option<i64>,
+    /// The parts of the snapshot the command changed (see `CaseStore::refresh`).
+    pub parts: Parts,
 }
 
 /// An open case file.
@@ -369,6 +371,7 @@ impl CaseStore {
             seq,
             target,
             created_id,
+            parts: Parts::of_tables(recorded.tables.iter().map(String::as_str)),
         })
     }
 

@@ -81,6 +81,16 @@ impl CaseStore {
         read_snapshot(&self.conn).map_err(|source| sql_err(&self.path, source))
     }
 
+    /// Reads again the parts of `snapshot` that changed, in one read transaction; the rest is
+    /// kept. After an edit of one interview's notes this skips the plan, the findings and so on.
+    pub fn refresh(&self, snapshot: &mut CaseSnapshot, parts: Parts) -> Result<(), StoreError> {
+        let result = self.conn.execute_batch("BEGIN DEFERRED").and_then(|()| {
+            let read = read_parts(&self.conn, snapshot, parts);
+            self.conn.execute_batch("COMMIT").and(read)
+        });
+        result.map_err(|source| sql_err(&self.path, source))
+    }
+
     /// The content of an attached file.
     pub fn attachment_content(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
         self.conn
@@ -158,7 +168,129 @@ fn read_snapshot(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
 }
 
 fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
-    let mut snapshot = conn.query_row(
+    let mut snapshot = read_header(conn)?;
+    read_parts(conn, &mut snapshot, Parts::ALL)?;
+    Ok(snapshot)
+}
+
+/// Parts of the snapshot, each read from its own tables: what a command touched is read again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // one flag per part, by name; a bit set would hide them
+pub struct Parts {
+    pub header: bool,
+    pub catalog: bool,
+    pub interviews: bool,
+    pub documents: bool,
+    pub findings: bool,
+    pub meeting: bool,
+    pub actions: bool,
+    pub outcomes: bool,
+    pub fidelity: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        header: true,
+        catalog: true,
+        interviews: true,
+        documents: true,
+        findings: true,
+        meeting: true,
+        actions: true,
+        outcomes: true,
+        fidelity: true,
+    };
+
+    /// Both `self`'s parts and `other`'s.
+    #[must_use]
+    pub fn and(self, other: Parts) -> Parts {
+        Parts {
+            header: self.header || other.header,
+            catalog: self.catalog || other.catalog,
+            interviews: self.interviews || other.interviews,
+            documents: self.documents || other.documents,
+            findings: self.findings || other.findings,
+            meeting: self.meeting || other.meeting,
+            actions: self.actions || other.actions,
+            outcomes: self.outcomes || other.outcomes,
+            fidelity: self.fidelity || other.fidelity,
+        }
+    }
+
+    /// The parts holding rows of these tables. An unknown table marks everything.
+    pub fn of_tables<'a>(tables: impl IntoIterator<Item = &'a str>) -> Parts {
+        let mut parts = Parts::default();
+        for table in tables {
+            match table {
+                "case_info" => parts.header = true,
+                "requirement_area" | "requirement" => parts.catalog = true,
+                // The fidelity review's evidence is read back as the excerpts and documents that
+                // still exist, so it follows them.
+                "interview" | "excerpt" | "excerpt_requirement" | "interview_question" => {
+                    parts.interviews = true;
+                    parts.fidelity = true;
+                }
+                "document_review" | "document_requirement" | "attachment" => {
+                    parts.documents = true;
+                    parts.fidelity = true;
+                }
+                "finding" | "finding_requirement" | "finding_evidence" => parts.findings = true,
+                "feedback_meeting" => parts.meeting = true,
+                "action" | "action_status_change" => parts.actions = true,
+                "outcome" => parts.outcomes = true,
+                "fidelity_scale" | "fidelity_item" | "fidelity_score" => parts.fidelity = true,
+                _ => return Parts::ALL,
+            }
+        }
+        parts
+    }
+}
+
+fn read_parts(
+    conn: &Connection,
+    snapshot: &mut CaseSnapshot,
+    parts: Parts,
+) -> rusqlite::Result<()> {
+    if parts.header {
+        // The header rebuilds the snapshot's own fields; the rest are kept.
+        let fresh = read_header(conn)?;
+        snapshot.case_id = fresh.case_id;
+        snapshot.facts = fresh.facts;
+        snapshot.phase = fresh.phase;
+        snapshot.key_dates = fresh.key_dates;
+        snapshot.evaluators = fresh.evaluators;
+        snapshot.catalog = fresh.catalog;
+        snapshot.provider_package = fresh.provider_package;
+    }
+    if parts.catalog {
+        read_catalog(conn, snapshot)?;
+    }
+    if parts.interviews {
+        read_interviews(conn, snapshot)?;
+    }
+    if parts.documents {
+        read_documents(conn, snapshot)?;
+    }
+    if parts.findings {
+        read_findings(conn, snapshot)?;
+    }
+    if parts.meeting {
+        read_meeting(conn, snapshot)?;
+    }
+    if parts.actions {
+        read_actions(conn, snapshot)?;
+    }
+    if parts.outcomes {
+        read_outcomes(conn, snapshot)?;
+    }
+    if parts.fidelity {
+        snapshot.fidelity = super::fidelity::read(conn)?;
+    }
+    Ok(())
+}
+
+fn read_header(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
+    conn.query_row(
         "SELECT case_id, provider_name, org_number, measure, agreed_places, nav_unit,
                 period_start, period_end, phase, feedback_meeting_date, plan_deadline, evaluators,
                 catalog_id, catalog_version, catalog_title, self_evaluation, package_actions
@@ -201,8 +333,10 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
                 ..CaseSnapshot::default()
             })
         },
-    )?;
+    )
+}
 
+fn read_catalog(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
     snapshot.areas = conn
         .prepare("SELECT code, title FROM requirement_area ORDER BY position")?
         .query_map([], |row| {
@@ -231,7 +365,10 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
 
+fn read_interviews(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
     let excerpt_links = links(
         conn,
         "SELECT excerpt_id, requirement_id, stance FROM excerpt_requirement
@@ -307,7 +444,10 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
 
+fn read_documents(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
     let document_links = links(
         conn,
         "SELECT document_review_id, requirement_id, stance FROM document_requirement
@@ -344,7 +484,10 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
 
+fn read_findings(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
     let mut requirements_by_finding: HashMap<i64, Vec<crate::domain::RequirementId>> =
         HashMap::new();
     let mut statement = conn.prepare(
@@ -396,7 +539,10 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
 
+fn read_meeting(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
     snapshot.feedback_meeting = conn.query_row(
         "SELECT date, participants, summary, provider_comments FROM feedback_meeting",
         [],
@@ -409,7 +555,10 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
             })
         },
     )?;
+    Ok(())
+}
 
+fn read_actions(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
     snapshot.actions = conn
         .prepare(
             "SELECT id, finding_id, description, owner, due_date, status, closure_evidence,
@@ -431,7 +580,10 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
 
+fn read_outcomes(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
     snapshot.outcomes = conn
         .prepare("SELECT year, ended, to_work, to_education, to_other FROM outcome ORDER BY year")?
         .query_map([], |row| {
@@ -444,9 +596,7 @@ fn read_all(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-
-    snapshot.fidelity = super::fidelity::read(conn)?;
-    Ok(snapshot)
+    Ok(())
 }
 
 /// Requirement links of excerpts or documents, grouped by the owning row's id.

@@ -44,9 +44,11 @@ fn update_line(table: &str, row: i64, old: &str, new: &str) -> Option<String> {
     (!changes.is_empty()).then(|| format!("{table}/{row} {}", changes.join(", ")))
 }
 
-/// Reads and clears the change log of the running command, as one line.
-pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<String> {
+/// Reads and clears the change log of the running command: the summary as one line, and the
+/// tables whose rows changed.
+pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<(String, Vec<String>)> {
     let mut lines = Vec::new();
+    let mut tables: Vec<String> = Vec::new();
     {
         let mut statement =
             tx.prepare_cached("SELECT tbl, row, kind, old, new FROM temp.change_log ORDER BY n")?;
@@ -61,6 +63,9 @@ pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<String> {
         })?;
         for row in rows {
             let (table, id, kind, old, new) = row?;
+            if !tables.contains(&table) {
+                tables.push(table.clone());
+            }
             let line = match kind.as_str() {
                 "insert" => Some(format!("+ {table}/{id}")),
                 "delete" => Some(format!("- {table}/{id}")),
@@ -80,7 +85,7 @@ pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<String> {
     if more > 0 {
         lines.push(format!("… and {more} more rows"));
     }
-    Ok(lines.join("; "))
+    Ok((lines.join("; "), tables))
 }
 
 #[cfg(test)]
