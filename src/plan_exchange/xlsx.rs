@@ -202,11 +202,10 @@ fn read_sheets(path_text: &str, bytes: &[u8]) -> Result<(Sheet, Sheet, Sheet), X
         path: path_text.to_owned(),
         reason,
     };
-    // XLSX (a zip): read cell by cell, so a stray far-away cell is refused instead of making
-    // the reader allocate a grid up to it. Other formats (ODS, XLS) go through the plain reader.
-    if bytes.starts_with(b"PK") {
-        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes))
-            .map_err(|e| read_error(e.to_string()))?;
+    // XLSX: read cell by cell, so a stray far-away cell is refused instead of making the reader
+    // allocate a grid up to it. Other formats (ODS, XLS) go through the plain reader.
+    // (ODS is a zip too; what the XLSX reader does not take goes to the plain reader.)
+    if let Ok(mut workbook) = calamine::Xlsx::new(std::io::Cursor::new(bytes)) {
         let mut sheet = |name: &'static str| -> Result<Sheet, XlsxFileError> {
             let mut reader =
                 workbook
