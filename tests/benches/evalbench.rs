@@ -456,5 +456,18 @@ fn main() {
         String::new(),
         String::new(),
     );
+    // The table reads back with the parquet crate's own reader.
+    let reader =
+        parquet::file::reader::SerializedFileReader::new(std::fs::File::open(&out).unwrap())
+            .unwrap();
+    let rows = parquet::file::reader::FileReader::metadata(&reader)
+        .file_metadata()
+        .num_rows();
+    println!(
+        "   ({} figures of {} cases in {:.1} MB of Parquet, read back)",
+        rows,
+        overview.cases,
+        std::fs::metadata(&out).unwrap().len() as f64 / 1e6
+    );
     println!("\n{} figures.", table.rows.len());
 }
