@@ -99,13 +99,7 @@ pub fn write_network_case(path: &Path, index: u32) -> Result<(), StoreError> {
             Err(e) => return Err(e),
         }
     }
-    let statuses = [
-        ActionStatus::Proposed,
-        ActionStatus::Agreed,
-        ActionStatus::InProgress,
-        ActionStatus::Done,
-        ActionStatus::VerifiedClosed,
-    ];
+    let statuses = ActionStatus::ALL;
     for action in &store.snapshot()?.actions {
         let status = statuses[sequence.below(statuses.len() as u64) as usize];
         store.apply(&Command::SetActionStatus {

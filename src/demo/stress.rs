@@ -120,13 +120,7 @@ pub fn sentence_spans(text: &str, from: usize) -> Vec<(usize, usize)> {
 /// An invented plan action, the same for the same `seed`.
 pub fn action(seed: u64) -> ActionFields {
     let mut sequence = Sequence(seed ^ 0x51_7cc1_b727_220a);
-    let statuses = [
-        ActionStatus::Proposed,
-        ActionStatus::Agreed,
-        ActionStatus::InProgress,
-        ActionStatus::Done,
-        ActionStatus::VerifiedClosed,
-    ];
+    let statuses = ActionStatus::ALL;
     let status = statuses[(seed % statuses.len() as u64) as usize];
     let month = i8::try_from(seed % 12).unwrap_or(0) + 1;
     ActionFields {

@@ -16,6 +16,35 @@ use crate::domain::{ActionStatus, CaseSnapshot, FindingKind, Measure};
 pub use output::{OutputFormat, write};
 pub use read::{Progress, Skipped, case_files, read_cases};
 
+/// The columns of the area, outcome and plan tables (translation keys), for the workbook and the
+/// Nettverk page alike.
+pub const AREA_COLUMNS: [&str; 7] = [
+    "network.col.area",
+    "network.col.providers_with_deviations",
+    "network.col.providers_with_improvement_areas",
+    "network.col.providers_with_good_practice",
+    "network.col.deviations",
+    "network.col.improvement_areas",
+    "network.col.good_practice",
+];
+pub const OUTCOME_COLUMNS: [&str; 7] = [
+    "network.col.provider",
+    "network.col.year",
+    "outcomes.ended",
+    "outcomes.to_work",
+    "outcomes.to_education",
+    "outcomes.to_other",
+    "network.col.work_or_education_share",
+];
+pub const PLAN_COLUMNS: [&str; 6] = [
+    "network.col.provider",
+    "network.col.year",
+    "network.col.actions",
+    "network.col.actions_closed",
+    "network.col.actions_verified",
+    "network.col.closure_rate",
+];
+
 /// One case, reduced to what the comparison needs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CaseSummary {

@@ -62,15 +62,8 @@ fn workbook(overview: &Overview, lang: Lang) -> Result<Workbook, XlsxError> {
         lang,
         &header,
         "network.sheet.areas",
-        &[
-            ("network.col.area", 36.0),
-            ("network.col.providers_with_deviations", 16.0),
-            ("network.col.providers_with_improvement_areas", 16.0),
-            ("network.col.providers_with_good_practice", 16.0),
-            ("network.col.deviations", 12.0),
-            ("network.col.improvement_areas", 12.0),
-            ("network.col.good_practice", 12.0),
-        ],
+        &super::AREA_COLUMNS,
+        &[36.0, 16.0, 16.0, 16.0, 12.0, 12.0, 12.0],
     )?;
     for (row, area) in overview.areas.iter().enumerate() {
         let row = row as u32 + 1;
@@ -95,15 +88,8 @@ fn workbook(overview: &Overview, lang: Lang) -> Result<Workbook, XlsxError> {
         lang,
         &header,
         "network.sheet.outcomes",
-        &[
-            ("network.col.provider", 32.0),
-            ("network.col.year", 8.0),
-            ("outcomes.ended", 12.0),
-            ("outcomes.to_work", 12.0),
-            ("outcomes.to_education", 12.0),
-            ("outcomes.to_other", 12.0),
-            ("network.col.work_or_education_share", 14.0),
-        ],
+        &super::OUTCOME_COLUMNS,
+        &[32.0, 8.0, 12.0, 12.0, 12.0, 12.0, 14.0],
     )?;
     for (row, outcome) in overview.outcomes.iter().enumerate() {
         let row = row as u32 + 1;
@@ -130,14 +116,8 @@ fn workbook(overview: &Overview, lang: Lang) -> Result<Workbook, XlsxError> {
         lang,
         &header,
         "network.sheet.plans",
-        &[
-            ("network.col.provider", 32.0),
-            ("network.col.year", 8.0),
-            ("network.col.actions", 10.0),
-            ("network.col.actions_closed", 12.0),
-            ("network.col.actions_verified", 12.0),
-            ("network.col.closure_rate", 12.0),
-        ],
+        &super::PLAN_COLUMNS,
+        &[32.0, 8.0, 10.0, 12.0, 12.0, 12.0],
     )?;
     for (row, plan) in overview.plans.iter().enumerate() {
         let row = row as u32 + 1;
@@ -159,13 +139,14 @@ fn workbook(overview: &Overview, lang: Lang) -> Result<Workbook, XlsxError> {
         &header,
         "network.sheet.good_practice",
         &[
-            ("network.col.provider", 28.0),
-            ("network.col.year", 8.0),
-            ("network.col.area", 28.0),
-            ("network.col.requirements", 14.0),
-            ("network.col.title", 36.0),
-            ("network.col.description", 70.0),
+            "network.col.provider",
+            "network.col.year",
+            "network.col.area",
+            "network.col.requirements",
+            "network.col.title",
+            "network.col.description",
         ],
+        &[28.0, 8.0, 28.0, 14.0, 36.0, 70.0],
     )?;
     for (row, practice) in overview.good_practice.iter().enumerate() {
         let row = row as u32 + 1;
@@ -185,7 +166,8 @@ fn workbook(overview: &Overview, lang: Lang) -> Result<Workbook, XlsxError> {
             lang,
             &header,
             "network.sheet.skipped",
-            &[("network.col.file", 60.0), ("network.col.reason", 90.0)],
+            &["network.col.file", "network.col.reason"],
+            &[60.0, 90.0],
         )?;
         for (row, skip) in overview.skipped.iter().enumerate() {
             let row = row as u32 + 1;
@@ -202,11 +184,12 @@ fn add_sheet<'a>(
     lang: Lang,
     header: &Format,
     name: &str,
-    columns: &[(&str, f64)],
+    columns: &[&str],
+    widths: &[f64],
 ) -> Result<&'a mut Worksheet, XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name(t(lang, name))?;
-    for (col, (key, width)) in columns.iter().enumerate() {
+    for (col, (key, width)) in columns.iter().zip(widths).enumerate() {
         let col = col as u16;
         sheet.write_string_with_format(0, col, t(lang, key), header)?;
         sheet.set_column_width(col, *width)?;

@@ -116,15 +116,7 @@ fn areas_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
             }
         });
     ui.add_space(6.0);
-    let headers = [
-        "network.col.area",
-        "network.col.providers_with_deviations",
-        "network.col.providers_with_improvement_areas",
-        "network.col.providers_with_good_practice",
-        "network.col.deviations",
-        "network.col.improvement_areas",
-        "network.col.good_practice",
-    ];
+    let headers = crate::network::AREA_COLUMNS;
     table_ui(
         ui,
         lang,
@@ -232,15 +224,7 @@ fn outcomes_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
             plot.points(Points::new(name, PlotPoints::from(points)).radius(4.0));
         });
     ui.add_space(6.0);
-    let headers = [
-        "network.col.provider",
-        "network.col.year",
-        "outcomes.ended",
-        "outcomes.to_work",
-        "outcomes.to_education",
-        "outcomes.to_other",
-        "network.col.work_or_education_share",
-    ];
+    let headers = crate::network::OUTCOME_COLUMNS;
     table_ui(
         ui,
         lang,
@@ -279,14 +263,7 @@ fn plans_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
         ],
     ));
     ui.add_space(4.0);
-    let headers = [
-        "network.col.provider",
-        "network.col.year",
-        "network.col.actions",
-        "network.col.actions_closed",
-        "network.col.actions_verified",
-        "network.col.closure_rate",
-    ];
+    let headers = crate::network::PLAN_COLUMNS;
     table_ui(
         ui,
         lang,
