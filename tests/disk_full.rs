@@ -178,15 +178,28 @@ fn app_session_on_a_full_disk() {
 /// its own — no privileges needed where the kernel allows user namespaces; skipped elsewhere).
 #[test]
 fn apply_on_a_read_only_location_says_so_and_changes_nothing() {
-    if !Process::new("unshare")
-        .args(["-rm", "true"])
+    let dir = common::temp_dir();
+    // Can this machine make a user and mount namespace, mount a tmpfs there and remount it
+    // read-only? Some container runtimes refuse one of the steps; then the test has nothing to
+    // stand on and says so.
+    let probe = dir.path().join("probe");
+    std::fs::create_dir(&probe).unwrap();
+    let can = Process::new("unshare")
+        .args([
+            "-rm",
+            "sh",
+            "-c",
+            "mount -t tmpfs tmpfs \"$0\" && mount -o remount,ro \"$0\"",
+        ])
+        .arg(&probe)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .status()
-        .is_ok_and(|status| status.success())
-    {
-        eprintln!("skipped: this machine cannot make a user and mount namespace (unshare -rm)");
+        .is_ok_and(|status| status.success());
+    if !can {
+        eprintln!("skipped: this machine cannot mount a read-only tmpfs in a user namespace");
         return;
     }
-    let dir = common::temp_dir();
     let path = common::case_path(&dir, "ro.evalcase");
     write_demo(&path).unwrap();
     let commands = dir.path().join("commands.jsonl");
