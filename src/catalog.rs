@@ -305,7 +305,7 @@ impl Catalog {
 }
 
 /// The catalogs shipped with the program, as (file name, JSON text).
-const BUILTIN: [(&str, &str); 4] = [
+pub const BUILTIN: [(&str, &str); 4] = [
     (
         "aft-2016.json",
         include_str!("../assets/catalogs/aft-2016.json"),

@@ -28,24 +28,7 @@ use serde_json::Value;
 /// The name every importer is given; each refusal must name it.
 const FILE: &str = "proptest-input.file";
 
-const SHIPPED_CATALOGS: [(&str, &str); 4] = [
-    (
-        "aft-2016.json",
-        include_str!("../assets/catalogs/aft-2016.json"),
-    ),
-    (
-        "vta-2019.json",
-        include_str!("../assets/catalogs/vta-2019.json"),
-    ),
-    (
-        "generic-2026.json",
-        include_str!("../assets/catalogs/generic-2026.json"),
-    ),
-    (
-        "ips-fidelity-2008.json",
-        include_str!("../assets/catalogs/ips-fidelity-2008.json"),
-    ),
-];
+const SHIPPED_CATALOGS: [(&str, &str); 4] = evalbench::catalog::BUILTIN;
 
 // ---------------------------------------------------------------------------------------------
 // The demo case, made once for the whole file, and the plan exported from one.

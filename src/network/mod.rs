@@ -219,6 +219,21 @@ pub struct AreaRow {
     pub good_practice: usize,
 }
 
+impl AreaRow {
+    /// The figures in table order: providers with deviations, improvement areas and good
+    /// practice, then the three counts of findings.
+    pub fn figures(&self) -> [usize; 6] {
+        [
+            self.providers_with_deviations,
+            self.providers_with_improvement_areas,
+            self.providers_with_good_practice,
+            self.deviations,
+            self.improvement_areas,
+            self.good_practice,
+        ]
+    }
+}
+
 /// One provider's outcomes in one year.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OutcomeRow {

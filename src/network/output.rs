@@ -68,17 +68,7 @@ fn workbook(overview: &Overview, lang: Lang) -> Result<Workbook, XlsxError> {
     for (row, area) in overview.areas.iter().enumerate() {
         let row = row as u32 + 1;
         sheet.write_string(row, 0, format!("{} {}", area.code, area.title))?;
-        for (col, value) in [
-            area.providers_with_deviations,
-            area.providers_with_improvement_areas,
-            area.providers_with_good_practice,
-            area.deviations,
-            area.improvement_areas,
-            area.good_practice,
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (col, value) in area.figures().into_iter().enumerate() {
             sheet.write_number(row, col as u16 + 1, value as f64)?;
         }
     }

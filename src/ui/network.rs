@@ -77,11 +77,7 @@ fn areas_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
                 .iter()
                 .enumerate()
                 .map(|(i, area)| {
-                    let value = [
-                        area.providers_with_deviations,
-                        area.providers_with_improvement_areas,
-                        area.providers_with_good_practice,
-                    ][k];
+                    let value = area.figures()[k];
                     Bar::new(i as f64 + (k as f64 - 1.0) * 0.27, value as f64)
                         .width(0.25)
                         .name(&area.title)
@@ -127,17 +123,7 @@ fn areas_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
         |i| {
             let area = &overview.areas[i];
             std::iter::once(format!("{} {}", area.code, area.title))
-                .chain(
-                    [
-                        area.providers_with_deviations,
-                        area.providers_with_improvement_areas,
-                        area.providers_with_good_practice,
-                        area.deviations,
-                        area.improvement_areas,
-                        area.good_practice,
-                    ]
-                    .map(|n| n.to_string()),
-                )
+                .chain(area.figures().map(|n| n.to_string()))
                 .collect()
         },
     );
