@@ -951,3 +951,60 @@ conn.close()
     assert_eq!(store.snapshot().unwrap(), snapshot);
     assert!(store.check().unwrap().is_healthy());
 }
+
+/// Reads what a file held open by the test contains now, from its start.
+#[cfg(unix)]
+fn contents_of(file: &mut std::fs::File) -> Vec<u8> {
+    use std::io::{Read, Seek};
+    file.seek(std::io::SeekFrom::Start(0)).unwrap();
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).unwrap();
+    bytes
+}
+
+/// The file a new one replaced (plain notes, or ciphertext under the old passphrase) is
+/// overwritten with zeros once nothing names it; a file that still has another name is a copy
+/// and is left alone.
+#[cfg(unix)]
+#[test]
+fn the_replaced_file_is_overwritten_unless_another_name_keeps_it() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "wipe.evalcase");
+    plain_case(&path);
+    let plain_len = std::fs::metadata(&path).unwrap().len();
+    // Held open by the test: the only way left to see the replaced bytes.
+    let mut plain_bytes = std::fs::File::open(&path).unwrap();
+    assert!(contains(&contents_of(&mut plain_bytes), NOTES_NEEDLE));
+
+    let mut store = CaseStore::open(&path).unwrap();
+    store.set_passphrase(&key()).unwrap();
+    let wiped = contents_of(&mut plain_bytes);
+    assert_eq!(wiped.len() as u64, plain_len, "the length is kept");
+    assert!(
+        wiped.iter().all(|&b| b == 0),
+        "the replaced plain file still holds data"
+    );
+
+    let mut old_cipher = std::fs::File::open(&path).unwrap();
+    let cipher_len = old_cipher.metadata().unwrap().len();
+    store.set_passphrase(&other_key()).unwrap();
+    let wiped = contents_of(&mut old_cipher);
+    assert_eq!(wiped.len() as u64, cipher_len);
+    assert!(wiped.iter().all(|&b| b == 0), "the old ciphertext remains");
+    let snapshot = store.snapshot().unwrap();
+    store.close().unwrap();
+    assert_eq!(snapshot_with(&path, Some(&other_key())), snapshot);
+
+    // A backup copy with a second name (a hard link): converted, while the other name keeps
+    // the plain bytes it had.
+    let copy = common::case_path(&dir, "copy.evalcase");
+    let link = common::case_path(&dir, "link.evalcase");
+    plain_case(&copy);
+    std::fs::hard_link(&copy, &link).unwrap();
+    let failed = store::convert_copies(std::slice::from_ref(&copy), None, &key());
+    assert!(failed.is_empty(), "{failed:?}");
+    assert!(store::needs_passphrase(&copy));
+    let linked = std::fs::read(&link).unwrap();
+    assert_eq!(&linked[..16], SQLITE_HEADER);
+    assert!(contains(&linked, NOTES_NEEDLE));
+}

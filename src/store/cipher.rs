@@ -171,16 +171,87 @@ fn rewrite(
 ) -> Result<(), StoreError> {
     let partial = partial_path(path);
     let _ = std::fs::remove_file(&partial);
-    let result = export(path, old, &partial, new).and_then(|()| {
-        std::fs::rename(&partial, path).map_err(|source| StoreError::Io {
-            path: path.to_owned(),
-            source,
-        })
-    });
+    let result = export(path, old, &partial, new).and_then(|()| rename_over(&partial, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// Renames `partial` over `path`, then overwrites the bytes of the file it replaced with zeros:
+/// otherwise the old content (plain text, or ciphertext under a passphrase that may have leaked)
+/// stays readable in freed disk blocks. The wipe waits until the rename is durable, so a crash
+/// never leaves the case as zeros; it is skipped where the old file still has another name (a
+/// hard link is somebody's copy) and on systems that cannot replace an open file. Flash storage
+/// and copy-on-write file systems may keep older blocks whatever is written here.
+fn rename_over(partial: &Path, path: &Path) -> Result<(), StoreError> {
+    // Opened before the rename: afterwards the old bytes have no name to open them by. Not on
+    // Windows, where an open file cannot be replaced.
+    let old = if cfg!(unix) {
+        std::fs::OpenOptions::new().write(true).open(path).ok()
+    } else {
+        None
+    };
+    std::fs::rename(partial, path).map_err(|source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    if let Some(old) = old
+        && let Err(e) = sync_parent(path).and_then(|()| wipe_unlinked(old))
+    {
+        // The case itself is in place; a wipe that did not happen is not worth failing over.
+        log::warn!(
+            "the replaced copy of {} was not overwritten: {e}",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Flushes the directory entry of `path`, making a rename into it durable.
+fn sync_parent(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let parent = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(parent)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+/// Overwrites a file that no longer has a name with zeros and flushes it.
+fn wipe_unlinked(file: std::fs::File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::io::{Seek, Write};
+        use std::os::unix::fs::MetadataExt;
+
+        let meta = file.metadata()?;
+        if meta.nlink() > 0 {
+            return Ok(());
+        }
+        let mut file = file;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        let zeros = vec![0u8; 64 * 1024];
+        let mut left = meta.len();
+        while left > 0 {
+            let n = left.min(zeros.len() as u64) as usize;
+            file.write_all(&zeros[..n])?;
+            left -= n as u64;
+        }
+        file.sync_data()
+    }
+    #[cfg(not(unix))]
+    {
+        drop(file);
+        Ok(())
+    }
 }
 
 impl CaseStore {
@@ -215,10 +286,7 @@ impl CaseStore {
             Connection::open_in_memory().map_err(|source| sql_err(&path, source))?,
         );
         let _ = old.close();
-        let renamed = std::fs::rename(&partial, &path).map_err(|source| StoreError::Io {
-            path: path.clone(),
-            source,
-        });
+        let renamed = rename_over(&partial, &path);
         let key = if renamed.is_ok() {
             key.cloned()
         } else {
