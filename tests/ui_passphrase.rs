@@ -5,13 +5,21 @@
 
 mod common;
 
-use common::ui::{click, harness, type_into};
+use common::ui::{click, harness, type_into, wait_while};
 use egui_kittest::kittest::Queryable;
 use evalbench::app::{Settings, Workbench};
 use evalbench::backups::Backups;
 use evalbench::demo::{DEMO_TODAY, write_demo};
 use evalbench::dialogs::ScriptedDialogs;
 use evalbench::store::{self, CaseStore, Passphrase, StoreError};
+
+/// Clicks a button that starts work on a worker thread: the frames go on (a spinner shows)
+/// instead of settling.
+fn click_to_start(harness: &mut common::ui::Ui, label: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    harness.step();
+}
 
 fn empty_workbench() -> Workbench {
     Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default())).with_today(DEMO_TODAY)
@@ -37,7 +45,8 @@ fn an_encrypted_case_opens_only_with_its_passphrase() {
     harness.get_by_label_contains("«kryptert.evalcase» er kryptert");
 
     type_into(&mut harness, "Passord", "feil passord");
-    click(&mut harness, "Åpne");
+    click_to_start(&mut harness, "Åpne");
+    wait_while(&mut harness, Workbench::is_opening);
     assert!(harness.state().case().is_none());
     harness.get_by_label_contains("Feil passord");
     assert_eq!(
@@ -47,7 +56,9 @@ fn an_encrypted_case_opens_only_with_its_passphrase() {
     );
 
     type_into(&mut harness, "Passord", "lang nok setning");
-    click(&mut harness, "Åpne");
+    click_to_start(&mut harness, "Åpne");
+    harness.get_by_label_contains("Åpner «kryptert.evalcase»");
+    wait_while(&mut harness, Workbench::is_opening);
     let case = harness.state().case().expect("the case is open");
     assert_eq!(case.snapshot().interviews.len(), 12);
     harness.get_by_label("Kryptert");
@@ -89,7 +100,14 @@ fn encrypting_the_open_case_protects_the_file_and_its_backups() {
 
     type_into(&mut harness, "Gjenta passordet", " og lengre");
     let key = Passphrase::new_chosen("kort og lengre").unwrap();
-    click(&mut harness, "Krypter");
+    click_to_start(&mut harness, "Krypter");
+    harness.get_by_label_contains("Krypterer «sak.evalcase»");
+    assert!(
+        harness.state().case().is_none(),
+        "the case is with the worker"
+    );
+    let frames = wait_while(&mut harness, Workbench::is_encrypting);
+    assert!(frames >= 1, "the window drew while the file was rewritten");
     harness.get_by_label_contains("Saken er kryptert.");
     harness.get_by_label("Kryptert");
 
@@ -133,8 +151,11 @@ fn encrypting_the_open_case_protects_the_file_and_its_backups() {
     }
     harness.run();
     type_into(&mut harness, "Nåværende passord", "kort og lengre");
-    click(&mut harness, "Lagre nytt passord");
+    click_to_start(&mut harness, "Lagre nytt passord");
+    harness.get_by_label_contains("Gir «sak.evalcase» nytt passord");
+    wait_while(&mut harness, Workbench::is_encrypting);
     harness.get_by_label("Passordet er byttet.");
+    harness.get_by_label("Kryptert");
     let new_key = Passphrase::new_chosen("helt nytt passord").unwrap();
     assert!(matches!(
         store::inspect_keyed(&path, Some(&key)),

@@ -142,6 +142,8 @@ pub struct Workbench {
     export_stop: Option<export::PrivacyStop>,
     /// Unlocking an encrypted case, or choosing a passphrase for the open one.
     passphrase: Option<passphrase::PassphraseDialog>,
+    /// The open case being encrypted or given a new passphrase; it is back when done.
+    rewriting: Option<passphrase::Rewriting>,
     /// Edits the file could not take (full disk, read-only location), in order, kept until a
     /// retry stores them; later edits queue behind them.
     unsaved: Vec<Command>,
@@ -178,6 +180,7 @@ impl Workbench {
             export_job: None,
             export_stop: None,
             passphrase: None,
+            rewriting: None,
             unsaved: Vec::new(),
             unsaved_tried_at: 0.0,
             network: network::NetworkView::default(),
@@ -255,20 +258,29 @@ impl Workbench {
     /// Opens `path` on a worker thread, so the window draws (with progress) while a big case is
     /// read; the case appears when it is ready.
     pub fn open_in_background(&mut self, path: PathBuf) {
+        self.open_keyed_in_background(path, None);
+    }
+
+    /// The same with a passphrase: deriving the key alone takes a noticeable moment.
+    fn open_keyed_in_background(&mut self, path: PathBuf, key: Option<Passphrase>) {
         let today = self.today;
         let backups = self.backups.clone();
         let (send, done) = std::sync::mpsc::channel();
         let worker_path = path.clone();
+        let fallback_key = key.clone();
         let spawned = std::thread::Builder::new()
             .name("open-case".to_owned())
             .spawn(move || {
-                let loaded = OpenCase::load(&worker_path, None, today, backups.as_ref());
+                let loaded = OpenCase::load(&worker_path, key.as_ref(), today, backups.as_ref());
                 let _ = send.send(loaded);
             });
         match spawned {
             Ok(_) => self.opening = Some((path, done)),
             // No thread to spare: open it here instead.
-            Err(_) => self.open(&path),
+            Err(e) => {
+                log::warn!("no thread to open {} on: {e}", path.display());
+                self.open_keyed(&path, fallback_key.as_ref());
+            }
         }
     }
 
@@ -576,6 +588,7 @@ impl Workbench {
     /// Draws one frame, then applies what the pages asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_opening(ui.ctx());
+        self.poll_rewriting(ui.ctx());
         self.shortcuts(ui);
         let lang = self.settings.lang;
 
@@ -653,6 +666,17 @@ impl Workbench {
                     derived: &case.derived,
                 };
                 ui::page_ui(ui, self.settings.page, &context, &mut self.pages, commands);
+            } else if let Some((name, rekey)) = self.rewriting() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    let key = if rekey {
+                        "passphrase.rekeying"
+                    } else {
+                        "passphrase.encrypting"
+                    };
+                    ui.heading(tf(lang, key, &[("name", &name)]));
+                });
+                ui.label(t(lang, "passphrase.rewriting_hint"));
             } else if let Some((path, _)) = &self.opening {
                 ui.horizontal(|ui| {
                     ui.spinner();
@@ -1008,6 +1032,15 @@ impl Workbench {
         let lang = self.settings.lang;
         self.export_progress_ui(ui);
         ui.horizontal(|ui| {
+            // With a case open the page stays in view; the other case's opening shows here.
+            if let Some((path, _)) = &self.opening
+                && self.case.is_some()
+            {
+                ui.spinner();
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                ui.label(tf(lang, "app.opening", &[("name", &name)]));
+                ui.separator();
+            }
             if self
                 .case
                 .as_ref()

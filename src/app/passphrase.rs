@@ -3,8 +3,10 @@
 //! copies follow, so none stays readable without the passphrase or with the old one).
 
 use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
 
-use super::{Notice, Workbench, error_text};
+use super::{Notice, OpenCase, Workbench, error_text};
 use crate::i18n::{Lang, t};
 use crate::store::{self, Passphrase, StoreError};
 
@@ -45,6 +47,34 @@ impl PassphraseDialog {
             error: None,
         }
     }
+}
+
+/// The open case being encrypted or given a new passphrase on a worker thread.
+pub(super) struct Rewriting {
+    rekey: bool,
+    /// The case file's name, for the progress line.
+    name: String,
+    /// The case, while the worker is not using it.
+    slot: Arc<Mutex<Option<OpenCase>>>,
+    /// The backup copies that could not be converted, or why the case could not be.
+    done: Receiver<Result<Vec<(PathBuf, StoreError)>, StoreError>>,
+}
+
+impl Rewriting {
+    fn take_case(&self) -> Option<OpenCase> {
+        self.slot.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
+/// Gives the case file the passphrase `new` (from `old`, or from none), then its backup copies.
+fn rewrite(
+    case: &mut OpenCase,
+    old: Option<&Passphrase>,
+    new: &Passphrase,
+    copies: &[PathBuf],
+) -> Result<Vec<(PathBuf, StoreError)>, StoreError> {
+    case.store.set_passphrase(new)?;
+    Ok(store::convert_copies(copies, old, new))
 }
 
 /// A new passphrase from two fields: typed the same twice and long enough.
@@ -166,8 +196,8 @@ impl Workbench {
                     });
                     return;
                 };
-                // On a wrong passphrase `open_keyed` puts the dialog back with the message.
-                self.open_keyed(&path, Some(&key));
+                // On a wrong passphrase the dialog comes back with the message.
+                self.open_keyed_in_background(path, Some(key));
             }
             Some(PassphraseDialog::Choose {
                 rekey,
@@ -191,7 +221,9 @@ impl Workbench {
         }
     }
 
-    /// Encrypts the open case or changes its passphrase; `Err` is the message for the dialog.
+    /// Starts encrypting the open case or changing its passphrase on a worker thread (the file
+    /// and its backups are rewritten whole, a second or more for a big case); `Err` is the
+    /// message for the dialog.
     fn set_passphrase(
         &mut self,
         rekey: bool,
@@ -202,7 +234,7 @@ impl Workbench {
         let lang = self.settings.lang;
         let key = chosen(lang, new, repeat)?;
         self.commit_drafts();
-        let Some(case) = self.case.as_mut() else {
+        let Some(case) = self.case.as_ref() else {
             return Ok(());
         };
         let old = if rekey {
@@ -214,18 +246,122 @@ impl Workbench {
         } else {
             None
         };
-        case.store
-            .set_passphrase(&key)
-            .map_err(|e| error_text(lang, &e))?;
-        if let Some(backups) = &self.backups {
-            let paths: Vec<PathBuf> = backups
-                .list(&case.snapshot.case_id)
-                .into_iter()
-                .map(|backup| backup.path)
-                .collect();
-            for (path, e) in store::convert_copies(&paths, old.as_ref(), &key) {
-                log::warn!("backup {} keeps its old protection: {e}", path.display());
+        let copies: Vec<PathBuf> = self
+            .backups
+            .as_ref()
+            .map(|backups| {
+                backups
+                    .list(&case.snapshot.case_id)
+                    .into_iter()
+                    .map(|backup| backup.path)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let name = case
+            .path()
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        // The case waits in the slot, so it is still there if no thread can be had.
+        let slot = Arc::new(Mutex::new(self.case.take()));
+        let (send, done) = std::sync::mpsc::channel();
+        let worker_slot = Arc::clone(&slot);
+        let fallback = (old.clone(), key.clone(), copies.clone());
+        let spawned = std::thread::Builder::new()
+            .name("set-passphrase".to_owned())
+            .spawn(move || {
+                let taken = worker_slot.lock().map(|mut slot| slot.take());
+                let Ok(Some(mut case)) = taken else {
+                    return;
+                };
+                let result = rewrite(&mut case, old.as_ref(), &key, &copies);
+                if let Ok(mut slot) = worker_slot.lock() {
+                    *slot = Some(case);
+                }
+                let _ = send.send(result);
+            });
+        let rewriting = Rewriting {
+            rekey,
+            name,
+            slot,
+            done,
+        };
+        if let Err(e) = spawned {
+            log::warn!("no thread to rewrite the case on: {e}");
+            let mut case = rewriting.take_case().ok_or_else(|| e.to_string())?;
+            let (old, key, copies) = fallback;
+            let result = rewrite(&mut case, old.as_ref(), &key, &copies);
+            self.case = Some(case);
+            return self.rewritten(rekey, result);
+        }
+        self.rewriting = Some(rewriting);
+        Ok(())
+    }
+
+    /// True while the open case is being encrypted or given a new passphrase.
+    pub fn is_encrypting(&self) -> bool {
+        self.rewriting.is_some()
+    }
+
+    /// The name of the case being rewritten and whether it gets a new passphrase (not its
+    /// first one), for the progress line.
+    pub(super) fn rewriting(&self) -> Option<(&str, bool)> {
+        self.rewriting
+            .as_ref()
+            .map(|rewriting| (rewriting.name.as_str(), rewriting.rekey))
+    }
+
+    /// Takes the case back when its rewrite is done, and says how it went.
+    pub(super) fn poll_rewriting(&mut self, ctx: &egui::Context) {
+        let Some(rewriting) = &self.rewriting else {
+            return;
+        };
+        let result = match rewriting.done.try_recv() {
+            Ok(result) => result,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+                return;
             }
+            // The worker died: the file is either the old or the new one, and opens again.
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(StoreError::Rejected(
+                "the rewrite stopped; open the case again".to_owned(),
+            )),
+        };
+        let rekey = rewriting.rekey;
+        let case = rewriting.take_case();
+        self.rewriting = None;
+        match case {
+            // Another case was opened meanwhile: this one is closed, as it would have been.
+            Some(case) if self.case.is_some() || self.opening.is_some() => {
+                if let Err(e) = case.store.close() {
+                    log::warn!("closing case: {e}");
+                }
+            }
+            Some(case) => self.case = Some(case),
+            None => {}
+        }
+        if let Err(message) = self.rewritten(rekey, result) {
+            self.passphrase = Some(PassphraseDialog::Choose {
+                rekey,
+                current: String::new(),
+                new: String::new(),
+                repeat: String::new(),
+                error: Some(message),
+            });
+        }
+    }
+
+    /// The notice for a finished rewrite, or the message for the dialog.
+    fn rewritten(
+        &mut self,
+        rekey: bool,
+        result: Result<Vec<(PathBuf, StoreError)>, StoreError>,
+    ) -> Result<(), String> {
+        let lang = self.settings.lang;
+        let failed = result.map_err(|e| error_text(lang, &e))?;
+        for (path, e) in &failed {
+            log::warn!("backup {} keeps its old protection: {e}", path.display());
         }
         self.notice = Some(Notice::Info(
             t(

@@ -66,3 +66,21 @@ pub fn type_into(harness: &mut Ui, label: &str, text: &str) {
     harness.get_by_label(label).type_text(text);
     harness.run();
 }
+
+/// Draws frames while `busy` says the workbench is working on a worker thread (the window keeps
+/// drawing meanwhile); returns how many frames were drawn.
+pub fn wait_while(harness: &mut Ui, busy: impl Fn(&Workbench) -> bool) -> usize {
+    let started = std::time::Instant::now();
+    let mut frames = 0;
+    while busy(harness.state()) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_mins(2),
+            "the work never ends"
+        );
+        harness.step();
+        frames += 1;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run();
+    frames
+}
