@@ -13,6 +13,7 @@ pub mod demo; // the invented demo case built from assets/demo
 pub mod dialogs; // native file dialogs behind a trait, so tests never open one
 pub mod domain; // plain types and rules; no I/O
 pub mod export; // JSON and Markdown outputs of a case
+pub mod files; // whole output files: written beside and renamed, devices and pipes written as they are
 pub mod guide; // interview guides: the catalog's questions for one role, grouped by area
 pub mod i18n; // the UI's words in Norwegian Bokmål and English
 pub mod network; // many cases compared: per area, outcomes, plan closure, shared good practice

@@ -2,7 +2,7 @@
 //! library) — areas, requirements, evidence sources, interview questions per role — then save
 //! it into the library or export it as a catalog file. Validated exactly like an import.
 
-use super::{Notice, Workbench, write_file};
+use super::{Notice, Workbench};
 use crate::catalog::{self, Catalog, CatalogArea, CatalogKind, CatalogRequirement, Question};
 use crate::domain::Role;
 use crate::i18n::{Labelled, Lang, t, tf};
@@ -210,7 +210,7 @@ impl Workbench {
         else {
             return;
         };
-        self.notice = Some(match write_file(&path, &text) {
+        self.notice = Some(match crate::files::write_whole(&path, &text) {
             Ok(()) => Notice::Info(tf(
                 lang,
                 "catalog_editor.exported",

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc;
 
-use super::{Notice, Workbench, write_file};
+use super::{Notice, Workbench};
 use crate::export::{self, Format};
 use crate::i18n::{Lang, t, tf};
 
@@ -117,7 +117,7 @@ impl Workbench {
                     }
                 };
                 let result = rendered.map_err(|e| e.to_string()).and_then(|bytes| {
-                    write_file(&target, &bytes).map_err(|e| {
+                    crate::files::write_whole(&target, &bytes).map_err(|e| {
                         tf(
                             lang,
                             "error.write_file",

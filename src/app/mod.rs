@@ -378,7 +378,7 @@ impl Workbench {
             .filter_map(|command| serde_json::to_string(command).ok())
             .collect();
         let written = std::fs::create_dir_all(&folder)
-            .and_then(|()| write_file(&path, lines.join("\n") + "\n"));
+            .and_then(|()| crate::files::write_whole(&path, lines.join("\n") + "\n"));
         match written {
             Ok(()) => {
                 log::warn!(
@@ -774,7 +774,7 @@ impl Workbench {
                     .unwrap_or_default();
                 let text =
                     crate::guide::markdown(&crate::guide::for_case(snapshot, role), &title, lang);
-                self.notice = Some(match write_file(&path, &text) {
+                self.notice = Some(match crate::files::write_whole(&path, &text) {
                     Ok(()) => {
                         Notice::Info(tf(lang, "guide.exported", &[("path", &path.display())]))
                     }
@@ -1139,17 +1139,4 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
 /// A command's name for "Angre: …", e.g. `add_interview` → "nytt intervju".
 pub fn op_text(lang: Lang, op: &str) -> String {
     t(lang, &format!("op.{op}")).to_owned()
-}
-
-/// Writes a whole file through a temporary neighbour and a rename, so a failed write never
-/// leaves half a file under the chosen name.
-pub(crate) fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes)
-        .and_then(|()| std::fs::rename(&partial, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&partial);
-        })
 }

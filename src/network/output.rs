@@ -48,7 +48,7 @@ pub fn write(
             .map_err(|e| e.to_string())?,
         OutputFormat::Parquet => parquet_table(&overview.summaries).map_err(|e| e.to_string())?,
     };
-    crate::app::write_file(path, bytes)
+    crate::files::write_whole(path, bytes)
         .map_err(|e| format!("Cannot write «{}»: {e}.", path.display()))
 }
 

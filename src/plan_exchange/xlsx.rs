@@ -32,14 +32,15 @@ pub enum XlsxFileError {
     MissingSheet { path: String, sheet: &'static str },
 }
 
-/// Writes the plan workbook to `path`.
+/// Writes the plan workbook to `path` (whole, or not at all).
 pub fn write(plan: &PlanFile, lang: Lang, path: &Path) -> Result<(), XlsxFileError> {
     let write_error = |source| XlsxFileError::Write {
         path: path.display().to_string(),
         source,
     };
     let mut workbook = build(plan, lang).map_err(write_error)?;
-    workbook.save(path).map_err(write_error)
+    let bytes = workbook.save_to_buffer().map_err(write_error)?;
+    crate::files::write_whole(path, bytes).map_err(|e| write_error(XlsxError::IoError(e)))
 }
 
 fn build(plan: &PlanFile, lang: Lang) -> Result<Workbook, XlsxError> {
