@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::catalog_library::{CatalogLibrary, Origin};
 use crate::command::Command;
@@ -117,15 +117,8 @@ pub enum CliCommand {
         file: PathBuf,
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// Output file, or `-` for standard output.
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
-        /// Mask identity numbers, e-mail addresses and phone numbers in the output instead of
-        /// refusing to export a case that holds them.
-        #[arg(long)]
-        redact: bool,
+        #[command(flatten)]
+        output: ReportOutput,
     },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
@@ -213,14 +206,23 @@ pub enum PlanAction {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "pdf")]
         format: StatusFormat,
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
-        /// Mask identity numbers, e-mail addresses and phone numbers instead of refusing.
-        #[arg(long)]
-        redact: bool,
+        #[command(flatten)]
+        output: ReportOutput,
     },
+}
+
+/// Where a report goes, in which language, and what to do with identity numbers in it.
+#[derive(Args, Debug)]
+pub struct ReportOutput {
+    /// Output file, or `-` for standard output.
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, value_enum, default_value = "nb")]
+    lang: LangArg,
+    /// Mask identity numbers, e-mail addresses and phone numbers in the output instead of
+    /// refusing to export a case that holds them.
+    #[arg(long)]
+    redact: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -399,16 +401,14 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         CliCommand::Export {
             file,
             format,
-            out,
-            lang,
-            redact,
+            output,
         } => {
             // Read-only: an export never changes the case, and works while the app has it open.
             let snapshot = store::read_case_keyed(&file, key_for(&file)?.as_ref())?;
-            let snapshot = guard_export(&file, snapshot, redact)?;
+            let snapshot = guard_export(&file, snapshot, output.redact)?;
             let today = jiff::Zoned::now().date();
-            let bytes = export::render(&snapshot, format.into(), lang.into(), today)?;
-            write_output(&out, &bytes)?;
+            let bytes = export::render(&snapshot, format.into(), output.lang.into(), today)?;
+            write_output(&output.out, &bytes)?;
         }
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
         CliCommand::Scan { path } => return scan(&path),
@@ -545,21 +545,24 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
         PlanAction::Status {
             file,
             format,
-            out,
-            lang,
-            redact,
+            output,
         } => {
             let (snapshot, changes) =
                 store::read_case_with_status_keyed(&file, key_for(&file)?.as_ref())?;
-            let snapshot = guard_export(&file, snapshot, redact)?;
+            let snapshot = guard_export(&file, snapshot, output.redact)?;
             let format = match format {
                 StatusFormat::Pdf => export::Format::Pdf,
                 StatusFormat::Docx => export::Format::Docx,
             };
             let today = jiff::Zoned::now().date();
-            let bytes =
-                export::render_status_report(&snapshot, &changes, format, lang.into(), today)?;
-            write_output(&out, &bytes)?;
+            let bytes = export::render_status_report(
+                &snapshot,
+                &changes,
+                format,
+                output.lang.into(),
+                today,
+            )?;
+            write_output(&output.out, &bytes)?;
         }
         PlanAction::Import {
             file,
@@ -1028,12 +1031,7 @@ fn write_output(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         std::io::stdout().write_all(bytes)?;
         return Ok(());
     }
-    // Written beside the target and renamed, so a failed export never leaves half a file.
-    let partial = out.with_extension("partial");
-    std::fs::write(&partial, bytes)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, out).with_context(|| format!("cannot write {}", out.display()))?;
-    Ok(())
+    crate::files::write_whole(out, bytes).with_context(|| format!("cannot write {}", out.display()))
 }
 
 /// The demo case the app opens when started without a file: a writable copy in the user's data

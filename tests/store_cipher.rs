@@ -114,50 +114,6 @@ fn snapshot_with(path: &Path, key: Option<&Passphrase>) -> evalbench::domain::Ca
     store::read_case_keyed(path, key).unwrap()
 }
 
-/// Opening `path` with `key` (or none) for writing, for reading, and through the read helpers is
-/// refused as `expect` says; the message names the file; no byte of it changes and no file
-/// appears beside it. Returns the message.
-fn assert_refused_untouched(
-    path: &Path,
-    key: Option<&Passphrase>,
-    expect: impl Fn(&StoreError) -> bool,
-) -> String {
-    let before = std::fs::read(path).unwrap();
-    let dir = path.parent().unwrap();
-    let files_before = common::files_in(dir);
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let errors = [
-        CaseStore::open_keyed(path, key).err(),
-        CaseStore::open_read_only_keyed(path, key).err(),
-        store::read_case_keyed(path, key).err(),
-        store::read_case_with_status_keyed(path, key).err(),
-        store::inspect_keyed(path, key).err(),
-    ];
-    let mut message = String::new();
-    for (index, error) in errors.into_iter().enumerate() {
-        let Some(error) = error else {
-            panic!("opening {name} (way {index}) should be refused");
-        };
-        assert!(expect(&error), "way {index}: unexpected error: {error:?}");
-        message = error.to_string();
-        assert!(
-            message.contains(&name),
-            "the message names the file: {message}"
-        );
-    }
-    assert_eq!(
-        std::fs::read(path).unwrap(),
-        before,
-        "the file was modified"
-    );
-    assert_eq!(
-        common::files_in(dir),
-        files_before,
-        "files appeared beside it"
-    );
-    message
-}
-
 fn is_encrypted_error(error: &StoreError) -> bool {
     matches!(error, StoreError::Encrypted { .. })
 }
@@ -283,7 +239,7 @@ fn without_or_with_a_wrong_key_an_encrypted_case_is_refused_untouched() {
     let path = common::case_path(&dir, "locked.evalcase");
     encrypted_case(&path, &key());
 
-    let message = assert_refused_untouched(&path, None, is_encrypted_error);
+    let message = common::assert_refused_untouched(&path, None, is_encrypted_error);
     assert!(message.contains("encrypted"), "{message}");
     assert!(matches!(
         CaseStore::open(&path),
@@ -298,14 +254,14 @@ fn without_or_with_a_wrong_key_an_encrypted_case_is_refused_untouched() {
         Err(StoreError::Encrypted { .. })
     ));
 
-    let message = assert_refused_untouched(&path, Some(&other_key()), is_wrong_passphrase);
+    let message = common::assert_refused_untouched(&path, Some(&other_key()), is_wrong_passphrase);
     assert!(message.contains("passphrase does not open"), "{message}");
     assert!(!message.contains(OTHER_PASSPHRASE), "{message}");
     // A passphrase that only differs in case, or by a trailing space, is another passphrase.
     let near = Passphrase::new(PASSPHRASE.to_uppercase()).unwrap();
-    assert_refused_untouched(&path, Some(&near), is_wrong_passphrase);
+    common::assert_refused_untouched(&path, Some(&near), is_wrong_passphrase);
     let spaced = Passphrase::new(format!("{PASSPHRASE} ")).unwrap();
-    assert_refused_untouched(&path, Some(&spaced), is_wrong_passphrase);
+    common::assert_refused_untouched(&path, Some(&spaced), is_wrong_passphrase);
 
     // The right one opens it, in every way.
     assert_eq!(
@@ -344,7 +300,7 @@ fn a_truncated_encrypted_case_is_refused_untouched() {
     let cut = bytes.len() / 2 / 4096 * 4096;
     std::fs::write(&path, &bytes[..cut]).unwrap();
     assert!(store::needs_passphrase(&path));
-    assert_refused_untouched(&path, Some(&key()), |e| {
+    common::assert_refused_untouched(&path, Some(&key()), |e| {
         matches!(e, StoreError::Damaged { .. })
     });
 }
@@ -467,8 +423,8 @@ fn set_passphrase_encrypts_in_place_and_rekeys() {
     assert!(store::needs_passphrase(&path));
 
     // Only the key opens it now.
-    assert_refused_untouched(&path, None, is_encrypted_error);
-    assert_refused_untouched(&path, Some(&other_key()), is_wrong_passphrase);
+    common::assert_refused_untouched(&path, None, is_encrypted_error);
+    common::assert_refused_untouched(&path, Some(&other_key()), is_wrong_passphrase);
     let mut store = CaseStore::open_keyed(&path, Some(&key())).unwrap();
     assert_eq!(store.snapshot().unwrap(), expected);
     assert!(matches!(
@@ -487,7 +443,7 @@ fn set_passphrase_encrypts_in_place_and_rekeys() {
     assert_eq!(store.snapshot().unwrap(), expected);
     store.close().unwrap();
     assert_eq!(common::files_in(dir.path()), ["grow.evalcase"]);
-    assert_refused_untouched(&path, Some(&key()), is_wrong_passphrase);
+    common::assert_refused_untouched(&path, Some(&key()), is_wrong_passphrase);
     assert!(tables_with_pragma_key(&path, PASSPHRASE).is_err());
     assert!(
         tables_with_pragma_key(&path, OTHER_PASSPHRASE)
@@ -613,7 +569,7 @@ fn save_copy_and_backups_of_an_encrypted_case_stay_encrypted() {
     let bytes = std::fs::read(&copy).unwrap();
     assert_ne!(&bytes[..16], SQLITE_HEADER, "save_copy wrote a plain file");
     assert!(!contains(&bytes, NOTES_NEEDLE));
-    assert_refused_untouched(&copy, None, is_encrypted_error);
+    common::assert_refused_untouched(&copy, None, is_encrypted_error);
     assert_eq!(snapshot_with(&copy, Some(&key())), snapshot);
 
     let backups = evalbench::backups::Backups::at(dir.path().join("backups"));
@@ -696,8 +652,8 @@ fn convert_copies_gives_every_copy_the_new_passphrase() {
     for (path, snapshot) in [(&plain, &plain_snapshot), (&encrypted, &encrypted_snapshot)] {
         assert!(store::needs_passphrase(path), "{}", path.display());
         assert!(!contains(&std::fs::read(path).unwrap(), NOTES_NEEDLE));
-        assert_refused_untouched(path, None, is_encrypted_error);
-        assert_refused_untouched(path, Some(&key()), is_wrong_passphrase);
+        common::assert_refused_untouched(path, None, is_encrypted_error);
+        common::assert_refused_untouched(path, Some(&key()), is_wrong_passphrase);
         assert_eq!(&snapshot_with(path, Some(&other_key())), snapshot);
         let store = CaseStore::open_read_only_keyed(path, Some(&other_key())).unwrap();
         assert!(store.check().unwrap().is_healthy());
@@ -945,7 +901,7 @@ conn.close()
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(store::needs_passphrase(&encrypted));
-    assert_refused_untouched(&encrypted, None, is_encrypted_error);
+    common::assert_refused_untouched(&encrypted, None, is_encrypted_error);
     let store = CaseStore::open_keyed(&encrypted, Some(&key())).unwrap();
     assert!(store.is_encrypted());
     assert_eq!(store.snapshot().unwrap(), snapshot);

@@ -10,34 +10,6 @@ use evalbench::command::Command;
 use evalbench::domain::Phase;
 use evalbench::store::{self, CaseStore, LATEST_VERSION, StoreError};
 
-fn assert_refused_untouched(path: &Path, expect: impl Fn(&StoreError) -> bool) -> String {
-    let before = std::fs::read(path).unwrap();
-    let dir = path.parent().unwrap();
-    let files_before = common::files_in(dir);
-    let result = CaseStore::open(path);
-    let Err(error) = result else {
-        panic!("{} should be refused", path.display());
-    };
-    assert!(expect(&error), "unexpected error: {error:?}");
-    let message = error.to_string();
-    let name = path.file_name().unwrap().to_string_lossy();
-    assert!(
-        message.contains(name.as_ref()),
-        "the message names the file: {message}"
-    );
-    assert_eq!(
-        std::fs::read(path).unwrap(),
-        before,
-        "the file was modified"
-    );
-    assert_eq!(
-        common::files_in(dir),
-        files_before,
-        "files appeared beside it"
-    );
-    message
-}
-
 #[test]
 fn random_bytes_are_refused() {
     let dir = common::temp_dir();
@@ -46,7 +18,8 @@ fn random_bytes_are_refused() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     std::fs::write(&path, bytes).unwrap();
-    let message = assert_refused_untouched(&path, |e| matches!(e, StoreError::NotACase { .. }));
+    let message =
+        common::assert_refused_untouched(&path, None, |e| matches!(e, StoreError::NotACase { .. }));
     assert!(message.contains("not a SQLite database"), "{message}");
 }
 
@@ -55,11 +28,13 @@ fn empty_and_text_files_are_refused() {
     let dir = common::temp_dir();
     let empty = common::case_path(&dir, "empty.evalcase");
     std::fs::write(&empty, b"").unwrap();
-    let message = assert_refused_untouched(&empty, |e| matches!(e, StoreError::NotACase { .. }));
+    let message = common::assert_refused_untouched(&empty, None, |e| {
+        matches!(e, StoreError::NotACase { .. })
+    });
     assert!(message.contains("empty"), "{message}");
     let text = common::case_path(&dir, "notes.txt");
     std::fs::write(&text, "Dette er et notat, ikke en sak.\n").unwrap();
-    assert_refused_untouched(&text, |e| matches!(e, StoreError::NotACase { .. }));
+    common::assert_refused_untouched(&text, None, |e| matches!(e, StoreError::NotACase { .. }));
 }
 
 #[test]
@@ -73,7 +48,8 @@ fn another_programs_sqlite_file_is_refused() {
         )
         .unwrap();
     }
-    let message = assert_refused_untouched(&path, |e| matches!(e, StoreError::NotACase { .. }));
+    let message =
+        common::assert_refused_untouched(&path, None, |e| matches!(e, StoreError::NotACase { .. }));
     assert!(message.contains("another program"), "{message}");
 }
 
@@ -93,7 +69,7 @@ fn truncated_case_is_refused() {
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.len() > 8192, "the case spans several pages");
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
-    assert_refused_untouched(&path, |e| matches!(e, StoreError::Damaged { .. }));
+    common::assert_refused_untouched(&path, None, |e| matches!(e, StoreError::Damaged { .. }));
 }
 
 #[test]
@@ -116,7 +92,8 @@ fn newer_schema_is_refused_untouched() {
         conn.pragma_update(None, "user_version", LATEST_VERSION as i64 + 1)
             .unwrap();
     }
-    let message = assert_refused_untouched(&path, |e| matches!(e, StoreError::TooNew { .. }));
+    let message =
+        common::assert_refused_untouched(&path, None, |e| matches!(e, StoreError::TooNew { .. }));
     assert!(message.contains("newer Evalbench"), "{message}");
 }
 
@@ -432,7 +409,9 @@ fn random_bytes_of_a_case_size_ask_for_a_passphrase_and_refuse_any() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     std::fs::write(&path, &bytes).unwrap();
-    let message = assert_refused_untouched(&path, |e| matches!(e, StoreError::Encrypted { .. }));
+    let message = common::assert_refused_untouched(&path, None, |e| {
+        matches!(e, StoreError::Encrypted { .. })
+    });
     assert!(message.contains("passphrase"), "{message}");
     let key = store::Passphrase::new("et eller annet").unwrap();
     let error = CaseStore::open_keyed(&path, Some(&key)).err().unwrap();

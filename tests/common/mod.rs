@@ -70,3 +70,47 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Opening `path` with `key` (or none) for writing, for reading, and through the read helpers is
+/// refused as `expect` says; the message names the file; no byte of it changes and no file
+/// appears beside it. Returns the message.
+pub fn assert_refused_untouched(
+    path: &Path,
+    key: Option<&evalbench::store::Passphrase>,
+    expect: impl Fn(&evalbench::store::StoreError) -> bool,
+) -> String {
+    let before = std::fs::read(path).expect("test file");
+    let dir = path.parent().expect("test file");
+    let files_before = files_in(dir);
+    let name = path
+        .file_name()
+        .expect("test file")
+        .to_string_lossy()
+        .into_owned();
+    let errors = [
+        evalbench::store::CaseStore::open_keyed(path, key).err(),
+        evalbench::store::CaseStore::open_read_only_keyed(path, key).err(),
+        evalbench::store::read_case_keyed(path, key).err(),
+        evalbench::store::read_case_with_status_keyed(path, key).err(),
+        evalbench::store::inspect_keyed(path, key).err(),
+    ];
+    let mut message = String::new();
+    for (index, error) in errors.into_iter().enumerate() {
+        let Some(error) = error else {
+            panic!("opening {name} (way {index}) should be refused");
+        };
+        assert!(expect(&error), "way {index}: unexpected error: {error:?}");
+        message = error.to_string();
+        assert!(
+            message.contains(&name),
+            "the message names the file: {message}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(path).expect("test file"),
+        before,
+        "the file was modified"
+    );
+    assert_eq!(files_in(dir), files_before, "files appeared beside it");
+    message
+}
