@@ -11,9 +11,10 @@ use crate::catalog;
 use crate::command::Command;
 use crate::domain::interview::find_char_span;
 use crate::domain::{
-    ActionFields, CaseFacts, DocumentReviewFields, DocumentReviewId, EvidenceRef, ExcerptId,
-    FeedbackMeeting, FindingFields, FindingId, FindingKind, InterviewFields, InterviewId, KeyDates,
-    Outcome, Phase, Rater, RequirementId, RequirementLink, Stance,
+    ActionFields, ActionId, ActionStatus, CaseFacts, DocumentReviewFields, DocumentReviewId,
+    EvidenceRef, ExcerptId, FeedbackMeeting, FindingFields, FindingId, FindingKind,
+    InterviewFields, InterviewId, KeyDates, Outcome, Phase, Rater, RequirementId, RequirementLink,
+    Stance,
 };
 use crate::store::{CaseStore, StoreError};
 
@@ -381,15 +382,13 @@ fn build_round(
         }
     }
 
-    for action in demo.actions {
+    let key_dates = demo.key_dates;
+    for (n, action) in demo.actions.into_iter().enumerate() {
         let finding_id = findings
             .get(&action.finding)
             .copied()
             .ok_or_else(|| bad_demo(format!("unknown finding key {}", action.finding)))?;
-        store.apply(&Command::AddAction {
-            finding_id,
-            action: action.fields,
-        })?;
+        add_action_with_story(store, finding_id, action.fields, key_dates, n as u64)?;
     }
     if long_notes {
         // About forty actions a round, as a provider's plan grows over a year of follow-up.
@@ -397,13 +396,87 @@ fn build_round(
             let Some(finding_id) = deviations.get(n % deviations.len().max(1)).copied() else {
                 break;
             };
-            store.apply(&Command::AddAction {
-                finding_id,
-                action: stress::action(u64::from(round) * 100 + n as u64),
-            })?;
+            let seed = u64::from(round) * 100 + n as u64;
+            add_action_with_story(store, finding_id, stress::action(seed), key_dates, seed)?;
         }
     }
+    store.set_record_day(None);
     Ok(evidence)
+}
+
+/// Adds an action as proposed and moves it, status by status, to the status in `fields`, each
+/// step recorded on its day of the demo's story (see `story`).
+fn add_action_with_story(
+    store: &mut CaseStore,
+    finding_id: FindingId,
+    fields: ActionFields,
+    key_dates: KeyDates,
+    n: u64,
+) -> Result<(), StoreError> {
+    let steps = story(fields.status, fields.due_date, key_dates, n);
+    let mut steps = steps.into_iter();
+    let Some((first, day)) = steps.next() else {
+        return Ok(());
+    };
+    store.set_record_day(Some(day));
+    let applied = store.apply(&Command::AddAction {
+        finding_id,
+        action: ActionFields {
+            status: first,
+            ..fields
+        },
+    })?;
+    let action_id = ActionId(created(&applied)?);
+    for (status, day) in steps {
+        store.set_record_day(Some(day));
+        store.apply(&Command::SetActionStatus { action_id, status })?;
+    }
+    Ok(())
+}
+
+/// The days an action of the demo reached each status up to `last`: proposed in the week or two
+/// after the feedback meeting, agreed by the plan deadline, started some weeks later, done by its
+/// due date (or a month or so after starting) and verified closed a few weeks after that. Never
+/// after `DEMO_TODAY`; `n` varies the gaps, so the follow-up chart has a shape.
+fn story(
+    last: ActionStatus,
+    due: Option<Date>,
+    key_dates: KeyDates,
+    n: u64,
+) -> Vec<(ActionStatus, Date)> {
+    let meeting = key_dates
+        .feedback_meeting
+        .unwrap_or(jiff::civil::date(2026, 3, 5));
+    let deadline = key_dates
+        .plan_deadline
+        .unwrap_or(jiff::civil::date(2026, 4, 15));
+    let days = |from: Date, count: u64| {
+        from.checked_add(jiff::Span::new().days(count as i64))
+            .unwrap_or(from)
+    };
+    let mut steps: Vec<(ActionStatus, Date)> = Vec::new();
+    let mut day = meeting;
+    for status in ActionStatus::ALL {
+        let planned = match status {
+            ActionStatus::Proposed => days(meeting, 3 + n % 9),
+            ActionStatus::Agreed => deadline
+                .checked_sub(jiff::Span::new().days((n % 4) as i64))
+                .unwrap_or(deadline),
+            ActionStatus::InProgress => days(deadline, 10 + 7 * (n % 8)),
+            ActionStatus::Done => match due {
+                Some(due) if due > day => days(due, 0).min(days(day, 120)),
+                _ => days(day, 30 + 5 * (n % 7)),
+            },
+            ActionStatus::VerifiedClosed => days(day, 14 + 3 * (n % 5)),
+        };
+        // Each step on or after the one before, and none in the demo's future.
+        day = planned.max(day).min(DEMO_TODAY);
+        steps.push((status, day));
+        if status == last {
+            break;
+        }
+    }
+    steps
 }
 
 fn created(applied: &crate::store::Applied) -> Result<i64, StoreError> {

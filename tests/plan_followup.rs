@@ -131,6 +131,100 @@ fn an_older_case_gets_its_actions_present_status_on_upgrade() {
         let change = changes.iter().find(|c| c.action_id == action.id).unwrap();
         assert_eq!(change.status, action.fields.status);
     }
+
+    // The upgraded file records new changes too (its triggers call the program's day).
+    let mut store = store;
+    let finding = add_deviation(&mut store);
+    let action = add_action(&mut store, finding, "Ny rutine");
+    let last = *store.status_changes().unwrap().last().unwrap();
+    assert_eq!(
+        (last.action_id, last.status, last.on),
+        (action, ActionStatus::Proposed, jiff::Zoned::now().date())
+    );
+}
+
+#[test]
+fn a_record_day_dates_status_changes_until_it_is_cleared() {
+    let dir = common::temp_dir();
+    let mut store = common::new_case(&common::case_path(&dir, "dag.evalcase"));
+    let finding = add_deviation(&mut store);
+    let may = jiff::civil::date(2026, 5, 4);
+    store.set_record_day(Some(may));
+    let a = add_action(&mut store, finding, "Varsel før fristen");
+    store.set_record_day(Some(jiff::civil::date(2026, 6, 1)));
+    store
+        .apply(&Command::SetActionStatus {
+            action_id: a,
+            status: ActionStatus::Agreed,
+        })
+        .unwrap();
+    store.set_record_day(None);
+    store
+        .apply(&Command::SetActionStatus {
+            action_id: a,
+            status: ActionStatus::InProgress,
+        })
+        .unwrap();
+    let days: Vec<(ActionStatus, jiff::civil::Date)> = store
+        .status_changes()
+        .unwrap()
+        .iter()
+        .map(|c| (c.status, c.on))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            (ActionStatus::Proposed, may),
+            (ActionStatus::Agreed, jiff::civil::date(2026, 6, 1)),
+            (ActionStatus::InProgress, jiff::Zoned::now().date()),
+        ]
+    );
+}
+
+/// The demo case's plan moves over months, so its follow-up chart has a shape: each action went
+/// through the statuses in order up to where it stands, on days from the feedback meeting to
+/// the demo's "today".
+#[test]
+fn the_demo_has_months_of_follow_up() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "demo.evalcase");
+    write_demo(&path).unwrap();
+    let store = CaseStore::open_read_only(&path).unwrap();
+    let snapshot = store.snapshot().unwrap();
+    let changes = store.status_changes().unwrap();
+    let meeting = snapshot.key_dates.feedback_meeting.unwrap();
+    let days: std::collections::BTreeSet<jiff::civil::Date> =
+        changes.iter().map(|c| c.on).collect();
+    assert!(days.len() >= 10, "only {} days: {days:?}", days.len());
+    assert!(days.iter().all(|day| (meeting..=DEMO_TODAY).contains(day)));
+    for action in &snapshot.actions {
+        let steps: Vec<_> = changes
+            .iter()
+            .filter(|c| c.action_id == action.id)
+            .collect();
+        let statuses: Vec<ActionStatus> = steps.iter().map(|c| c.status).collect();
+        let reached = ActionStatus::ALL
+            .iter()
+            .position(|s| *s == action.fields.status)
+            .unwrap();
+        assert_eq!(
+            statuses,
+            ActionStatus::ALL[..=reached],
+            "{}",
+            action.fields.description
+        );
+        assert!(steps.windows(2).all(|w| w[0].on <= w[1].on));
+    }
+    let timeline = status_timeline(&changes, &snapshot.actions, DEMO_TODAY);
+    assert!(timeline.len() >= 10);
+    let present = ActionStatus::ALL.map(|status| {
+        snapshot
+            .actions
+            .iter()
+            .filter(|a| a.fields.status == status)
+            .count()
+    });
+    assert_eq!(timeline.last().unwrap(), &(DEMO_TODAY, present));
 }
 
 #[test]

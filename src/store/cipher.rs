@@ -298,6 +298,9 @@ impl CaseStore {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE,
             key.as_ref(),
         )?;
+        // The new connection records on the day this store was set to.
+        super::register_record_day(&reopened.conn, &self.record_day)
+            .map_err(|source| sql_err(&path, source))?;
         self.conn = reopened.conn;
         self.key = key;
         super::history::install_triggers(&self.conn).map_err(|source| sql_err(&path, source))?;

@@ -129,6 +129,26 @@ pub struct CaseStore {
     lock: Option<lock::CaseLock>,
     /// The passphrase of an encrypted case; `None` for a plain one.
     key: Option<Passphrase>,
+    /// The day status changes are recorded on; `None` is the computer's date.
+    record_day: RecordDay,
+}
+
+/// Shared with the `evalbench_record_day()` SQL function the schema's triggers call.
+type RecordDay = std::sync::Arc<std::sync::Mutex<Option<jiff::civil::Date>>>;
+
+/// Gives `conn` the SQL function `evalbench_record_day()`: the day in `day`, or today's date
+/// where none is set (the computer's time zone, as SQLite's `date('now', 'localtime')`).
+fn register_record_day(conn: &Connection, day: &RecordDay) -> rusqlite::Result<()> {
+    let day = std::sync::Arc::clone(day);
+    conn.create_scalar_function(
+        "evalbench_record_day",
+        0,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        move |_| {
+            let set = day.lock().ok().and_then(|day| *day);
+            Ok(set.unwrap_or_else(|| jiff::Zoned::now().date()).to_string())
+        },
+    )
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -191,6 +211,8 @@ impl CaseStore {
             history: History::default(),
             lock: None,
             key,
+            // A reader records nothing; its commands are refused.
+            record_day: RecordDay::default(),
         })
     }
 
@@ -283,6 +305,8 @@ impl CaseStore {
              PRAGMA busy_timeout = 5000;",
         )
         .map_err(|source| sql_err(path, source))?;
+        let record_day = RecordDay::default();
+        register_record_day(&conn, &record_day).map_err(|source| sql_err(path, source))?;
         Ok(CaseStore {
             conn,
             path: path.to_owned(),
@@ -290,6 +314,7 @@ impl CaseStore {
             history: History::default(),
             lock: None,
             key: key.cloned(),
+            record_day,
         })
     }
 
@@ -326,6 +351,15 @@ impl CaseStore {
     /// The name written to the journal with each command.
     pub fn set_author(&mut self, author: impl Into<String>) {
         self.author = author.into();
+    }
+
+    /// Records status changes as made on `day` instead of today, until set back to `None`: for
+    /// building a case with a story of its own (the demo's months of follow-up). The journal
+    /// keeps the real time of each command.
+    pub fn set_record_day(&mut self, day: Option<jiff::civil::Date>) {
+        if let Ok(mut record_day) = self.record_day.lock() {
+            *record_day = day;
+        }
     }
 
     /// The one door: applies `command` in its own IMMEDIATE transaction, journals it with the

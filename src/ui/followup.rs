@@ -111,7 +111,9 @@ pub fn followup_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
                         plot.line(
                             Line::new(status.label(lang).into_owned(), PlotPoints::new(points))
                                 .color(colour(status))
-                                .width(2.0),
+                                .width(2.0)
+                                // Steps, not a dense signal: merged into bands they smear.
+                                .allow_band(false),
                         );
                     }
                 });
