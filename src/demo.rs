@@ -436,8 +436,9 @@ fn add_action_with_story(
 
 /// The days an action of the demo reached each status up to `last`: proposed in the week or two
 /// after the feedback meeting, agreed by the plan deadline, started some weeks later, done by its
-/// due date (or a month or so after starting) and verified closed a few weeks after that. Never
-/// after `DEMO_TODAY`; `n` varies the gaps, so the follow-up chart has a shape.
+/// due date (or a month or so after starting) and verified closed at a follow-up meeting some
+/// six weeks after that. Never after `DEMO_TODAY`; `n` varies the gaps, so the follow-up chart
+/// has a shape.
 fn story(
     last: ActionStatus,
     due: Option<Date>,
@@ -467,7 +468,8 @@ fn story(
                 Some(due) if due > day => days(due, 0).min(days(day, 120)),
                 _ => days(day, 30 + 5 * (n % 7)),
             },
-            ActionStatus::VerifiedClosed => days(day, 14 + 3 * (n % 5)),
+            // Verified at NAV's next follow-up meeting, some six weeks on.
+            ActionStatus::VerifiedClosed => days(day, 42 + 7 * (n % 3)),
         };
         // Each step on or after the one before, and none in the demo's future.
         day = planned.max(day).min(DEMO_TODAY);
