@@ -858,3 +858,47 @@ fn the_plan_saved_as_ods_is_read() {
     let checked = plan_exchange::check(&demo().snapshot, &raw, DEMO_TODAY, Lang::Nb);
     assert!(checked.is_ok(), "{checked:?}");
 }
+
+/// The same file with one cell added far down and to the right: the plain reader would build a
+/// grid of gigabytes up to it (an ODS file gives rows and columns as repeat counts). It is
+/// refused by its place instead, before the reader sees it.
+#[test]
+fn a_far_cell_in_an_ods_plan_is_refused_by_its_place() {
+    use std::io::{Read, Write};
+
+    let original = include_bytes!("fixtures/fuzz/plan-saved-as-ods.ods");
+    let mut archive = zip::ZipArchive::new(Cursor::new(&original[..])).unwrap();
+    let mut bytes = Vec::new();
+    let mut out = zip::ZipWriter::new(Cursor::new(&mut bytes));
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == "content.xml" {
+            let far = concat!(
+                r#"<table:table-row table:number-rows-repeated="60000"><table:table-cell/></table:table-row>"#,
+                r#"<table:table-row><table:table-cell table:number-columns-repeated="2000"/>"#,
+                r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#,
+                r#"</table:table-row></table:table>"#
+            );
+            data = String::from_utf8(data)
+                .unwrap()
+                .replacen("</table:table>", far, 1)
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap();
+    let error = xlsx::read_bytes("plan.ods", &bytes)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("plan.ods")
+            && error.contains("column 2001")
+            && error.contains("outside a plan"),
+        "{error}"
+    );
+}

@@ -3,6 +3,7 @@
 //! changes; nothing is applied until the user accepts, and then all of it as one command.
 
 pub mod json;
+mod ods;
 pub mod package;
 pub mod xlsx;
 

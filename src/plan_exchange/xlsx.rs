@@ -243,6 +243,10 @@ fn read_sheets(path_text: &str, bytes: &[u8]) -> Result<(Sheet, Sheet, Sheet), X
             sheet(DEVIATIONS_SHEET)?,
         ));
     }
+    // The plain reader builds a full grid up to the farthest cell; an ODS file is looked
+    // through first.
+    super::ods::check_extent(bytes, u64::from(MAX_ROWS), u64::from(MAX_COLUMNS))
+        .map_err(read_error)?;
     let mut workbook = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| read_error(e.to_string()))?;
     let mut sheet = |name: &'static str| {
