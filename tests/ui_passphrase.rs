@@ -166,3 +166,40 @@ fn encrypting_the_open_case_protects_the_file_and_its_backups() {
         store::inspect_keyed(&backup.path, Some(&new_key)).unwrap();
     }
 }
+
+/// Quitting while the case is being encrypted waits for it: the case and every backup copy end
+/// up encrypted, and the case is closed (its lock released).
+#[test]
+fn quitting_during_encryption_waits_for_it() {
+    let dir = common::temp_dir();
+    let path = dir.path().join("sak.evalcase");
+    write_demo(&path).unwrap();
+    let backups = Backups::at(dir.path().join("backups"));
+    let mut workbench = empty_workbench().with_backups(backups.clone());
+    workbench.open(&path);
+    let case_id = workbench.case().unwrap().snapshot().case_id.clone();
+    let mut harness = harness(workbench);
+    harness.run();
+    click(&mut harness, "Fil");
+    click(&mut harness, "Krypter saken …");
+    type_into(&mut harness, "Nytt passord", "et langt passord");
+    type_into(&mut harness, "Gjenta passordet", "et langt passord");
+    click_to_start(&mut harness, "Krypter");
+    assert!(harness.state().is_encrypting());
+
+    harness.state_mut().shutdown();
+    assert!(!harness.state().is_encrypting());
+    assert!(harness.state().case().is_none(), "closed on quitting");
+    let key = Passphrase::new_chosen("et langt passord").unwrap();
+    store::inspect_keyed(&path, Some(&key)).unwrap();
+    let copies = backups.list(&case_id);
+    assert!(!copies.is_empty());
+    for backup in copies {
+        store::inspect_keyed(&backup.path, Some(&key)).unwrap();
+    }
+    assert_eq!(
+        common::files_in(dir.path()),
+        ["backups", "sak.evalcase"],
+        "no lock or partial file is left"
+    );
+}

@@ -344,6 +344,7 @@ impl Workbench {
 
     /// Closes the case cleanly (called when the app exits).
     pub fn shutdown(&mut self) {
+        self.wait_for_rewriting();
         self.retry_unsaved();
         self.set_aside_unsaved();
         self.close_case();

@@ -66,6 +66,11 @@ impl Rewriting {
     }
 }
 
+/// The worker died: the file is either the old or the new one, and opens again.
+fn worker_stopped() -> StoreError {
+    StoreError::Rejected("the rewrite stopped; open the case again".to_owned())
+}
+
 /// Gives the case file the passphrase `new` (from `old`, or from none), then its backup copies.
 fn rewrite(
     case: &mut OpenCase,
@@ -323,10 +328,27 @@ impl Workbench {
                 ctx.request_repaint_after(std::time::Duration::from_millis(50));
                 return;
             }
-            // The worker died: the file is either the old or the new one, and opens again.
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(StoreError::Rejected(
-                "the rewrite stopped; open the case again".to_owned(),
-            )),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(worker_stopped()),
+        };
+        self.rewritten_case(result);
+    }
+
+    /// Waits for a rewrite in progress (on quitting: its backups must not be left half
+    /// converted), then takes the case back.
+    pub(super) fn wait_for_rewriting(&mut self) {
+        let Some(rewriting) = &self.rewriting else {
+            return;
+        };
+        let result = rewriting
+            .done
+            .recv()
+            .unwrap_or_else(|_| Err(worker_stopped()));
+        self.rewritten_case(result);
+    }
+
+    fn rewritten_case(&mut self, result: Result<Vec<(PathBuf, StoreError)>, StoreError>) {
+        let Some(rewriting) = &self.rewriting else {
+            return;
         };
         let rekey = rewriting.rekey;
         let case = rewriting.take_case();
