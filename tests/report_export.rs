@@ -220,3 +220,64 @@ fn english_report_uses_english_headings() {
     let docx = docx_rs::read_docx(&bytes).unwrap();
     assert!(headings(&docx).contains(&(1, "Findings".to_owned())));
 }
+
+/// The outcomes chart in the DOCX: per year a bar of one grid column per percent, filled up to
+/// the year's share (orange below the target, green at or above it), the target marked by a
+/// line after its column, and the share written beside it.
+#[test]
+fn docx_report_charts_the_outcomes_against_the_target() {
+    use std::io::Read;
+
+    let dir = common::temp_dir();
+    let snapshot = demo_snapshot(dir.path());
+    let bytes = export::render(&snapshot, Format::Docx, Lang::Nb, DEMO_TODAY).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut document = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut document)
+        .unwrap();
+    let chart = &document[document.find("w:gridSpan").unwrap()..];
+    let spans: Vec<u32> = chart
+        .split("w:gridSpan w:val=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap())
+        .collect();
+    let target = evalbench::domain::outcome::TARGET_SHARE_PERCENT.round() as u32;
+    let mut expected = Vec::new();
+    let mut fills = Vec::new();
+    for outcome in &snapshot.outcomes {
+        let share = (outcome.work_or_education_share().unwrap() * 100.0).round() as u32;
+        assert!(
+            chart.contains(&format!("<w:t xml:space=\"preserve\">{share} %</w:t>")),
+            "{share} %"
+        );
+        if share < target {
+            expected.extend([share, target - share, 100 - target]);
+            fills.push("EF8C00");
+        } else {
+            expected.extend([target, share - target, 100 - share]);
+            fills.extend(["43A047", "43A047"]);
+        }
+    }
+    expected.retain(|span| *span > 0);
+    assert_eq!(spans, expected);
+    let filled: Vec<&str> = ["EF8C00", "43A047"]
+        .into_iter()
+        .flat_map(|colour| {
+            let needle = format!("w:fill=\"{colour}\"");
+            std::iter::repeat_n(colour, chart.matches(&needle).count())
+        })
+        .collect();
+    let mut fills_sorted = fills.clone();
+    fills_sorted.sort_unstable_by_key(|colour| *colour != "EF8C00");
+    assert_eq!(filled, fills_sorted);
+    // One target line per year.
+    assert_eq!(
+        chart
+            .matches("<w:right w:val=\"single\" w:sz=\"16\"")
+            .count(),
+        snapshot.outcomes.len()
+    );
+}

@@ -5,7 +5,8 @@ use docx_rs::{
     AbstractNumbering, AlignmentType, BreakType, Docx, Footer, IndentLevel, Level, LevelJc,
     LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageNum, Paragraph, Run,
     RunFonts, Shading, SpecialIndentType, Start, Style, StyleType, Table, TableCell,
-    TableOfContents, TableRow, WidthType,
+    TableCellBorder, TableCellBorderPosition, TableLayoutType, TableOfContents, TableRow,
+    WidthType,
 };
 
 use super::report::Report;
@@ -133,6 +134,86 @@ fn table(header: Option<&[String]>, rows: &[Vec<String>]) -> Table {
             .map(|row| TableRow::new(row.iter().map(|c| cell(c)).collect()).cant_split()),
     );
     Table::new(all).width(5000, WidthType::Pct)
+}
+
+/// Twips (1/1440 inch) per percent of the outcomes chart's bar: 100 % is 10 cm, as in the PDF.
+const BAR_TWIPS_PER_PERCENT: usize = 57;
+/// Border widths in eighths of a point.
+const BAR_TARGET_LINE: usize = 16;
+const BAR_GAP: usize = 24;
+const BAR_MET: &str = "43A047";
+const BAR_BELOW: &str = "EF8C00";
+const BAR_EMPTY: &str = "F2F2F2";
+
+/// The share going on to work or education each year against the target, as the PDF draws it:
+/// a bar per year, green where the target is met, orange where not, and a line at the target.
+/// Built from table cells (a grid of one column per percent) so Word and LibreOffice show it
+/// without an image, and it reads as text (year, bar, share) to a screen reader.
+fn outcomes_chart(shares: &[(i32, f64)], target: f64) -> Table {
+    let percent = |value: f64| value.round().clamp(0.0, 100.0) as usize;
+    let target_at = percent(target);
+    let rows = shares
+        .iter()
+        .map(|&(year, share)| {
+            let reached = percent(share);
+            let fill = if share >= target { BAR_MET } else { BAR_BELOW };
+            // (from, to, filled, the target line on its right), in percent.
+            let segments = if reached < target_at {
+                [
+                    (0, reached, true, false),
+                    (reached, target_at, false, true),
+                    (target_at, 100, false, false),
+                ]
+            } else {
+                [
+                    (0, target_at, true, true),
+                    (target_at, reached, true, false),
+                    (reached, 100, false, false),
+                ]
+            };
+            let mut cells = vec![chart_text(&year.to_string(), AlignmentType::Left)];
+            for (from, to, filled, line) in segments {
+                if to <= from {
+                    continue;
+                }
+                // White above and below keep the bars of neighbouring years apart.
+                let gap = |position| TableCellBorder::new(position).size(BAR_GAP).color("FFFFFF");
+                let mut cell = TableCell::new()
+                    .grid_span(to - from)
+                    .width((to - from) * BAR_TWIPS_PER_PERCENT, WidthType::Dxa)
+                    .clear_all_border()
+                    .set_border(gap(TableCellBorderPosition::Top))
+                    .set_border(gap(TableCellBorderPosition::Bottom))
+                    .shading(Shading::new().fill(if filled { fill } else { BAR_EMPTY }))
+                    .add_paragraph(Paragraph::new().size(12));
+                if line {
+                    cell = cell.set_border(
+                        TableCellBorder::new(TableCellBorderPosition::Right)
+                            .size(BAR_TARGET_LINE)
+                            .color("000000"),
+                    );
+                }
+                cells.push(cell);
+            }
+            cells.push(chart_text(
+                &format!("{} %", share.round()),
+                AlignmentType::Right,
+            ));
+            TableRow::new(cells).cant_split()
+        })
+        .collect();
+    let mut grid = vec![1000];
+    grid.extend(std::iter::repeat_n(BAR_TWIPS_PER_PERCENT, 100));
+    grid.push(800);
+    Table::without_borders(rows)
+        .set_grid(grid)
+        .layout(TableLayoutType::Fixed)
+}
+
+fn chart_text(text: &str, align: AlignmentType) -> TableCell {
+    TableCell::new()
+        .clear_all_border()
+        .add_paragraph(para(text).align(align))
 }
 
 fn pairs(rows: &[(String, usize)]) -> Vec<Vec<String>> {
@@ -276,6 +357,12 @@ pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
         .add_paragraph(heading(1, &labels.outcomes))
         .add_paragraph(para(&report.outcomes.caption))
         .add_table(table(Some(&report.outcomes.header), &report.outcomes.rows));
+    if !report.outcomes.shares.is_empty() {
+        docx = docx.add_paragraph(para("")).add_table(outcomes_chart(
+            &report.outcomes.shares,
+            report.outcomes.target,
+        ));
+    }
 
     let requirements: Vec<Vec<String>> = report
         .requirements
