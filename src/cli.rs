@@ -92,7 +92,8 @@ pub enum CliCommand {
     /// Give an encrypted case a new passphrase (the old one from EVALBENCH_PASSPHRASE or asked
     /// for, the new one from EVALBENCH_NEW_PASSPHRASE or asked for twice); its backups follow.
     Rekey { file: PathBuf },
-    /// Print an interview guide for one role from the case's catalog, as Markdown for printing.
+    /// Write an interview guide for one role from the case's catalog, for printing: DOCX when
+    /// --out ends in .docx, otherwise Markdown.
     Guide {
         file: PathBuf,
         /// nav_manager, nav_department_leader, measure_coordinator, nav_adviser, provider_ceo,
@@ -158,7 +159,8 @@ pub enum CatalogAction {
     },
     /// Validate a catalog file and add it to the catalogs; a file with errors changes nothing.
     Import { file: PathBuf },
-    /// An interview guide for one role from a catalog, as Markdown.
+    /// An interview guide for one role from a catalog: DOCX when --out ends in .docx, otherwise
+    /// Markdown.
     Guide {
         id: String,
         #[arg(long, value_parser = parse_role)]
@@ -429,9 +431,10 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
                 .map(|c| format!("{} ({})", c.title, c.version))
                 .unwrap_or_default();
             let guide = crate::guide::for_case(&snapshot, role);
+            let format = crate::guide::GuideFormat::for_path(&out);
             write_output(
                 &out,
-                crate::guide::markdown(&guide, &title, lang.into()).as_bytes(),
+                &crate::guide::render(&guide, &title, lang.into(), format)?,
             )?;
         }
     }
@@ -500,9 +503,10 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
             };
             let guide = crate::guide::for_catalog(&catalog, role);
             let title = format!("{} ({})", catalog.title, catalog.version);
+            let format = crate::guide::GuideFormat::for_path(&out);
             write_output(
                 &out,
-                crate::guide::markdown(&guide, &title, lang.into()).as_bytes(),
+                &crate::guide::render(&guide, &title, lang.into(), format)?,
             )?;
         }
         CatalogAction::Update { file, to, accept } => {

@@ -98,6 +98,40 @@ pub fn for_catalog(catalog: &Catalog, role: Role) -> Guide {
     Guide { role, areas }
 }
 
+/// How a guide is written out: chosen by the file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GuideFormat {
+    Markdown,
+    Docx,
+}
+
+impl GuideFormat {
+    /// `.docx` gives Word's format; anything else (and standard output) Markdown.
+    pub fn for_path(path: &std::path::Path) -> GuideFormat {
+        let docx = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+        if docx {
+            GuideFormat::Docx
+        } else {
+            GuideFormat::Markdown
+        }
+    }
+}
+
+/// The guide's bytes in `format`.
+pub fn render(
+    guide: &Guide,
+    catalog_title: &str,
+    lang: Lang,
+    format: GuideFormat,
+) -> Result<Vec<u8>, crate::export::docx::DocxError> {
+    match format {
+        GuideFormat::Markdown => Ok(markdown(guide, catalog_title, lang).into_bytes()),
+        GuideFormat::Docx => crate::export::docx::guide_docx(guide, catalog_title, lang),
+    }
+}
+
 /// A printable guide: a heading per area, numbered questions with a tick box, the requirement
 /// code after each so answers can be filed as evidence.
 pub fn markdown(guide: &Guide, catalog_title: &str, lang: Lang) -> String {

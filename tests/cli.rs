@@ -683,6 +683,41 @@ fn self_evaluation_guide_and_catalog_update() {
     let guide = text(&run(&["guide", s(&path), "--role", "participant"]).stdout);
     assert!(guide.starts_with("# Intervjuguide – Deltaker"), "{guide}");
     assert!(guide.contains("1. [ ] "), "{guide}");
+    // The same guide for Word: title, area headings and every question, numbered with a box.
+    let docx_path = dir.path().join("guide.docx");
+    let out = run(&[
+        "guide",
+        s(&path),
+        "--role",
+        "participant",
+        "--out",
+        s(&docx_path),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let docx = docx_rs::read_docx(&std::fs::read(&docx_path).unwrap()).unwrap();
+    let paragraphs: Vec<String> = docx
+        .document
+        .children
+        .iter()
+        .filter_map(|child| match child {
+            docx_rs::DocumentChild::Paragraph(p) => Some(p.raw_text()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(paragraphs[0], "Intervjuguide – Deltaker");
+    let areas: Vec<&str> = guide
+        .lines()
+        .filter_map(|line| line.strip_prefix("## "))
+        .collect();
+    assert!(!areas.is_empty());
+    for area in &areas {
+        assert!(paragraphs.iter().any(|p| p == area), "no heading {area}");
+    }
+    let questions = guide.lines().filter(|line| line.contains(". [ ] ")).count();
+    let boxed = paragraphs.iter().filter(|p| p.starts_with("☐ ")).count();
+    assert_eq!(boxed, questions);
+    let last = format!("☐ {questions}.");
+    assert!(paragraphs.iter().any(|p| p.starts_with(&last)), "no {last}");
     let out = run(&["guide", s(&path), "--role", "boss"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(

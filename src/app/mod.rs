@@ -757,14 +757,14 @@ impl Workbench {
                 let Some(case) = &self.case else { return };
                 let snapshot = &case.snapshot;
                 let suggested = format!(
-                    "{} – {}.md",
+                    "{} – {}.docx",
                     t(lang, "guide.toggle"),
                     crate::i18n::Labelled::label(&role, lang)
                 );
                 let Some(path) = self.dialogs.pick_file_to_save(
                     &suggested,
                     t(lang, "guide.export_kind"),
-                    &["md"],
+                    &["docx", "md"],
                 ) else {
                     return;
                 };
@@ -773,9 +773,14 @@ impl Workbench {
                     .as_ref()
                     .map(|c| format!("{} ({})", c.title, c.version))
                     .unwrap_or_default();
-                let text =
-                    crate::guide::markdown(&crate::guide::for_case(snapshot, role), &title, lang);
-                self.notice = Some(match crate::files::write_whole(&path, &text) {
+                let guide = crate::guide::for_case(snapshot, role);
+                let format = crate::guide::GuideFormat::for_path(&path);
+                let written = crate::guide::render(&guide, &title, lang, format)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| {
+                        crate::files::write_whole(&path, bytes).map_err(|e| e.to_string())
+                    });
+                self.notice = Some(match written {
                     Ok(()) => {
                         Notice::Info(tf(lang, "guide.exported", &[("path", &path.display())]))
                     }

@@ -225,8 +225,10 @@ fn pairs(rows: &[(String, usize)]) -> Vec<Vec<String>> {
 /// The report as the bytes of a DOCX file.
 pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
     let labels = &report.labels;
-    let mut docx =
-        styles(Docx::new()).footer(footer(&report.title, &report.provider, &labels.page));
+    let mut docx = styles(Docx::new()).footer(footer(
+        &format!("{}: {}", report.title, report.provider),
+        &labels.page,
+    ));
 
     // Front page.
     docx = docx
@@ -376,18 +378,70 @@ pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
     pack(docx)
 }
 
+/// An interview guide for printing: the role and catalog on top, a line for who was
+/// interviewed and when, then each area's questions numbered with a tick box and the
+/// requirement code, with room under each for notes by hand.
+pub fn guide_docx(
+    guide: &crate::guide::Guide,
+    catalog_title: &str,
+    lang: crate::i18n::Lang,
+) -> Result<Vec<u8>, DocxError> {
+    use crate::i18n::{Labelled, t, tf};
+
+    let heading_text = tf(lang, "guide.heading", &[("role", &guide.role.label(lang))]);
+    let mut docx = styles(Docx::new())
+        .footer(footer(&heading_text, t(lang, "report.page")))
+        .add_paragraph(styled("Title", &heading_text))
+        .add_paragraph(styled("Subtitle", catalog_title))
+        .add_paragraph(para(&format!(
+            "{}: ______________________________    {}: ______________",
+            t(lang, "guide.interviewees"),
+            t(lang, "guide.date")
+        )));
+    if guide.areas.is_empty() {
+        docx = docx.add_paragraph(para(t(lang, "guide.none")));
+    }
+    let mut number = 0;
+    for area in &guide.areas {
+        docx = docx.add_paragraph(heading(1, &area.title));
+        for question in &area.questions {
+            number += 1;
+            docx = docx.add_paragraph(
+                Paragraph::new()
+                    .keep_lines(true)
+                    .indent(Some(567), Some(SpecialIndentType::Hanging(567)), None, None)
+                    // Room to write the answer by hand.
+                    .line_spacing(LineSpacing::new().after(720))
+                    .add_run(
+                        Run::new()
+                            .add_text(format!("☐ {number}."))
+                            .add_tab()
+                            .add_text(&question.text),
+                    )
+                    .add_run(
+                        Run::new()
+                            .add_text(format!(" ({})", question.requirement_code))
+                            .color("595959"),
+                    ),
+            );
+        }
+    }
+    pack(docx)
+}
+
 fn pack(docx: Docx) -> Result<Vec<u8>, DocxError> {
     let mut out = std::io::Cursor::new(Vec::new());
     docx.pack(&mut out).map_err(|e| DocxError(e.to_string()))?;
     Ok(out.into_inner())
 }
 
-fn footer(title: &str, provider: &str, page: &str) -> Footer {
+/// The footer on every page: what the document is, and the page number.
+fn footer(label: &str, page: &str) -> Footer {
     Footer::new().add_paragraph(
         Paragraph::new()
             .style("Small")
             .align(AlignmentType::Right)
-            .add_run(Run::new().add_text(format!("{title}: {provider}    {page} ")))
+            .add_run(Run::new().add_text(format!("{label}    {page} ")))
             .add_page_num(PageNum::new()),
     )
 }
@@ -396,7 +450,10 @@ fn footer(title: &str, provider: &str, page: &str) -> Footer {
 pub fn status_report_docx(report: &StatusReport) -> Result<Vec<u8>, DocxError> {
     let labels = &report.labels;
     let mut docx = styles(Docx::new())
-        .footer(footer(&report.title, &report.provider, &labels.page))
+        .footer(footer(
+            &format!("{}: {}", report.title, report.provider),
+            &labels.page,
+        ))
         .add_paragraph(styled("Title", &report.title))
         .add_paragraph(styled("Subtitle", &report.provider))
         .add_paragraph(para(&format!(
