@@ -9,6 +9,8 @@ use crate::domain::{Action, ActionStatus};
 use crate::i18n::{Labelled, date, t, tf};
 
 const CHART_HEIGHT: f32 = 170.0;
+/// Steps between the count axis's labels, the smallest that gives at most six.
+const COUNT_STEPS: [f64; 10] = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
 
 /// Days since 1970-01-01: the chart's x axis.
 fn day_number(day: jiff::civil::Date) -> f64 {
@@ -90,6 +92,16 @@ pub fn followup_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
                 .x_axis_formatter(|mark, _| {
                     day_from_number(mark.value).map_or_else(String::new, |d| date(Some(d)))
                 })
+                // Whole numbers a few to the axis: egui_plot's powers of ten left only "0"
+                // for a plan of a handful of actions.
+                .y_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
+                    let span = (input.bounds.1 - input.bounds.0).max(1.0);
+                    let step = COUNT_STEPS
+                        .into_iter()
+                        .find(|step| span / step <= 6.0)
+                        .unwrap_or(COUNT_STEPS[COUNT_STEPS.len() - 1]);
+                    [step, step * 5.0, step * 10.0]
+                }))
                 .y_axis_formatter(|mark, _| {
                     if mark.value.fract() == 0.0 {
                         format!("{:.0}", mark.value)
