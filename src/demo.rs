@@ -465,7 +465,7 @@ fn story(
                 .unwrap_or(deadline),
             ActionStatus::InProgress => days(deadline, 10 + 7 * (n % 8)),
             ActionStatus::Done => match due {
-                Some(due) if due > day => days(due, 0).min(days(day, 120)),
+                Some(due) if due > day => due.min(days(day, 120)),
                 _ => days(day, 30 + 5 * (n % 7)),
             },
             // Verified at NAV's next follow-up meeting, some six weeks on.

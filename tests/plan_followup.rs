@@ -301,3 +301,42 @@ fn status_report_has_one_page_per_deviation() {
         .unwrap();
     assert_eq!(pages, 1 + deviations.len(), "{info}");
 }
+
+/// A command (or undo) tried on a case opened for reading is refused before it starts, with a
+/// message that says so, and changes nothing.
+#[test]
+fn a_status_change_on_a_reader_is_refused_as_read_only() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "les.evalcase");
+    write_demo(&path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut reader = CaseStore::open_read_only(&path).unwrap();
+    let action = reader.snapshot().unwrap().actions[0].clone();
+    let next = ActionStatus::ALL
+        .into_iter()
+        .find(|s| *s != action.fields.status)
+        .unwrap();
+    let error = reader
+        .apply(&Command::SetActionStatus {
+            action_id: action.id,
+            status: next,
+        })
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            store::StoreError::NotWritten {
+                why: store::NotWritten::OpenForReading,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("open for reading only"),
+        "{error}"
+    );
+    assert!(reader.undo().is_err());
+    drop(reader);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}

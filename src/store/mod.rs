@@ -104,6 +104,8 @@ pub enum NotWritten {
     WriteRefused,
     #[error("the location is read-only")]
     ReadOnly,
+    #[error("it is open for reading only")]
+    OpenForReading,
 }
 
 /// What a committed command touched, and its place in the journal.
@@ -131,6 +133,9 @@ pub struct CaseStore {
     key: Option<Passphrase>,
     /// The day status changes are recorded on; `None` is the computer's date.
     record_day: RecordDay,
+    /// False for a reader (`open_read_only`): its commands are refused before they start, also
+    /// where it reads an in-memory copy of an older file that would take them and lose them.
+    writable: bool,
 }
 
 /// Shared with the `evalbench_record_day()` SQL function the schema's triggers call.
@@ -204,6 +209,10 @@ impl CaseStore {
     ) -> Result<CaseStore, StoreError> {
         let Examined { version, key } = examine(path, key)?;
         let conn = open_for_reading(path, version, key.as_ref())?;
+        // Registered here too, so a command tried on a reader is refused as a write, not for a
+        // missing function.
+        let record_day = RecordDay::default();
+        register_record_day(&conn, &record_day).map_err(|source| sql_err(path, source))?;
         Ok(CaseStore {
             conn,
             path: path.to_owned(),
@@ -211,8 +220,8 @@ impl CaseStore {
             history: History::default(),
             lock: None,
             key,
-            // A reader records nothing; its commands are refused.
-            record_day: RecordDay::default(),
+            record_day,
+            writable: false,
         })
     }
 
@@ -315,6 +324,7 @@ impl CaseStore {
             lock: None,
             key: key.cloned(),
             record_day,
+            writable: flags.contains(OpenFlags::SQLITE_OPEN_READ_WRITE),
         })
     }
 
@@ -366,6 +376,7 @@ impl CaseStore {
     /// changeset it made (for undo), and commits. When this returns `Ok`, the change is on disk.
     /// On `Err` nothing changed.
     pub fn apply(&mut self, command: &Command) -> Result<Applied, StoreError> {
+        self.refuse_if_reader()?;
         let path = self.path.clone();
         let tx = self
             .conn
@@ -444,7 +455,18 @@ impl CaseStore {
         self.step(Direction::Redo)
     }
 
+    fn refuse_if_reader(&self) -> Result<(), StoreError> {
+        if self.writable {
+            return Ok(());
+        }
+        Err(StoreError::NotWritten {
+            path: self.path.clone(),
+            why: NotWritten::OpenForReading,
+        })
+    }
+
     fn step(&mut self, direction: Direction) -> Result<Option<Step>, StoreError> {
+        self.refuse_if_reader()?;
         let taken = self
             .history
             .take(&mut self.conn, direction, &self.author)
