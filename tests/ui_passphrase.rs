@@ -29,6 +29,22 @@ fn shows_while(harness: &mut common::ui::Ui, busy: fn(&Workbench) -> bool, text:
     }
 }
 
+/// The demo case as `sak.evalcase`, open in the app with its backups kept in `dir`: the app,
+/// the case file, the backups and the case's id.
+fn demo_with_backups(
+    dir: &tempfile::TempDir,
+) -> (common::ui::Ui, std::path::PathBuf, Backups, String) {
+    let path = dir.path().join("sak.evalcase");
+    write_demo(&path).unwrap();
+    let backups = Backups::at(dir.path().join("backups"));
+    let mut workbench = empty_workbench().with_backups(backups.clone());
+    workbench.open(&path);
+    let case_id = workbench.case().unwrap().snapshot().case_id.clone();
+    let mut harness = harness(workbench);
+    harness.run();
+    (harness, path, backups, case_id)
+}
+
 fn empty_workbench() -> Workbench {
     Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default())).with_today(DEMO_TODAY)
 }
@@ -84,19 +100,12 @@ fn an_encrypted_case_opens_only_with_its_passphrase() {
 #[test]
 fn encrypting_the_open_case_protects_the_file_and_its_backups() {
     let dir = common::temp_dir();
-    let path = dir.path().join("sak.evalcase");
-    write_demo(&path).unwrap();
-    let backups = Backups::at(dir.path().join("backups"));
-    let mut workbench = empty_workbench().with_backups(backups.clone());
-    workbench.open(&path);
-    let case_id = workbench.case().unwrap().snapshot().case_id.clone();
+    let (mut harness, path, backups, case_id) = demo_with_backups(&dir);
     assert_eq!(
         backups.list(&case_id).len(),
         1,
         "the first opening today took a copy"
     );
-    let mut harness = harness(workbench);
-    harness.run();
 
     click(&mut harness, "Fil");
     click(&mut harness, "Krypter saken …");
@@ -194,14 +203,7 @@ fn encrypting_the_open_case_protects_the_file_and_its_backups() {
 #[test]
 fn quitting_during_encryption_waits_for_it() {
     let dir = common::temp_dir();
-    let path = dir.path().join("sak.evalcase");
-    write_demo(&path).unwrap();
-    let backups = Backups::at(dir.path().join("backups"));
-    let mut workbench = empty_workbench().with_backups(backups.clone());
-    workbench.open(&path);
-    let case_id = workbench.case().unwrap().snapshot().case_id.clone();
-    let mut harness = harness(workbench);
-    harness.run();
+    let (mut harness, path, backups, case_id) = demo_with_backups(&dir);
     click(&mut harness, "Fil");
     click(&mut harness, "Krypter saken …");
     type_into(&mut harness, "Nytt passord", "et langt passord");
