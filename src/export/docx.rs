@@ -136,6 +136,11 @@ fn table(header: Option<&[String]>, rows: &[Vec<String>]) -> Table {
     Table::new(all).width(5000, WidthType::Pct)
 }
 
+/// The outcomes table's column widths in twips: year, ended, to work, to education, other, share.
+const OUTCOME_COLUMNS: [usize; 6] = [1000, 1500, 1300, 1700, 1100, 2500];
+/// The requirements appendix: code, title, text.
+const REQUIREMENT_COLUMNS: [usize; 3] = [1100, 2700, 5700];
+
 /// Twips (1/1440 inch) per percent of the outcomes chart's bar: 100 % is 10 cm, as in the PDF.
 const BAR_TWIPS_PER_PERCENT: usize = 57;
 /// Border widths in eighths of a point.
@@ -358,7 +363,12 @@ pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
     docx = docx
         .add_paragraph(heading(1, &labels.outcomes))
         .add_paragraph(para(&report.outcomes.caption))
-        .add_table(table(Some(&report.outcomes.header), &report.outcomes.rows));
+        .add_table(
+            // Wider columns for the long headers ("Til utdanning", "Andel arbeid eller
+            // utdanning"), so no word is split.
+            table(Some(&report.outcomes.header), &report.outcomes.rows)
+                .set_grid(OUTCOME_COLUMNS.to_vec()),
+        );
     if !report.outcomes.shares.is_empty() {
         docx = docx.add_paragraph(para("")).add_table(outcomes_chart(
             &report.outcomes.shares,
@@ -373,7 +383,7 @@ pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
         .collect();
     docx = docx
         .add_paragraph(heading(1, &labels.requirements))
-        .add_table(table(None, &requirements));
+        .add_table(table(None, &requirements).set_grid(REQUIREMENT_COLUMNS.to_vec()));
 
     pack(docx)
 }
