@@ -123,7 +123,9 @@ pub fn followup_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
                         plot.line(
                             Line::new(status.label(lang).into_owned(), PlotPoints::new(points))
                                 .color(colour(status))
-                                .width(2.0)
+                                // Each later status thinner and on top: where two counts are
+                                // equal, both colours still show.
+                                .width(4.0 - 0.7 * i as f32)
                                 // Steps, not a dense signal: merged into bands they smear.
                                 .allow_band(false),
                         );
