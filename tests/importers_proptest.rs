@@ -10,7 +10,8 @@ use std::io::Cursor;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::Data;
+use common::Sheets;
 use evalbench::catalog::Catalog;
 use evalbench::command::Command;
 use evalbench::demo::{DEMO_TODAY, write_demo};
@@ -350,26 +351,8 @@ fn mutate(document: &mut Value, mutation: &Mutation) {
 // ---------------------------------------------------------------------------------------------
 // Workbooks: read as cells, written back with other values.
 
-type Sheets = Vec<(String, Vec<Vec<Data>>)>;
-
 fn read_sheets(bytes: &[u8]) -> Sheets {
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
-    workbook
-        .sheet_names()
-        .into_iter()
-        .map(|name| {
-            let range = workbook.worksheet_range(&name).unwrap();
-            let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
-            let cells = (0..rows)
-                .map(|r| {
-                    (0..cols)
-                        .map(|c| range.get_value((r, c)).cloned().unwrap_or(Data::Empty))
-                        .collect()
-                })
-                .collect();
-            (name, cells)
-        })
-        .collect()
+    common::workbook_sheets(bytes)
 }
 
 /// A cell value for a workbook, as a spreadsheet program may save it.

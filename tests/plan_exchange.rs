@@ -6,34 +6,17 @@ mod common;
 
 use std::path::Path;
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::Data;
 use evalbench::demo::{DEMO_TODAY, write_demo};
 use evalbench::domain::{ActionStatus, CaseSnapshot};
 use evalbench::i18n::Lang;
 use evalbench::plan_exchange::{self, PlanFile, Problem, json, xlsx};
 use evalbench::store::CaseStore;
 
-/// Every sheet of a workbook as rows of cells, in order.
-type Sheets = Vec<(String, Vec<Vec<Data>>)>;
+use common::Sheets;
 
 fn read_sheets(path: &Path) -> Sheets {
-    let mut workbook = open_workbook_auto(path).unwrap();
-    let names = workbook.sheet_names();
-    names
-        .into_iter()
-        .map(|name| {
-            let range = workbook.worksheet_range(&name).unwrap();
-            let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
-            let cells = (0..rows)
-                .map(|r| {
-                    (0..cols)
-                        .map(|c| range.get_value((r, c)).cloned().unwrap_or(Data::Empty))
-                        .collect()
-                })
-                .collect();
-            (name, cells)
-        })
-        .collect()
+    common::workbook_sheets(&std::fs::read(path).unwrap())
 }
 
 /// Writes the sheets as a plain workbook the way another program saves one: values only, no

@@ -114,3 +114,35 @@ pub fn assert_refused_untouched(
     assert_eq!(files_in(dir), files_before, "files appeared beside it");
     message
 }
+
+/// Every sheet of a workbook as rows of cells, in order.
+pub type Sheets = Vec<(String, Vec<Vec<calamine::Data>>)>;
+
+/// The sheets of the workbook in `bytes` (XLSX, ODS …), each as a full grid of cells.
+pub fn workbook_sheets(bytes: &[u8]) -> Sheets {
+    use calamine::Reader;
+
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("a workbook");
+    workbook
+        .sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = workbook.worksheet_range(&name).expect("its sheet");
+            let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
+            let cells = (0..rows)
+                .map(|r| {
+                    (0..cols)
+                        .map(|c| {
+                            range
+                                .get_value((r, c))
+                                .cloned()
+                                .unwrap_or(calamine::Data::Empty)
+                        })
+                        .collect()
+                })
+                .collect();
+            (name, cells)
+        })
+        .collect()
+}
