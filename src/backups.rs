@@ -135,7 +135,7 @@ impl Backups {
         let folder = self.folder(case_id);
         std::fs::create_dir_all(&folder).map_err(|source| StoreError::Io {
             path: folder.clone(),
-            source,
+            error: source,
         })?;
         let mut path;
         loop {
@@ -190,13 +190,13 @@ impl Backups {
         let partial = target.with_extension("evalcase.restoring");
         std::fs::copy(backup, &partial).map_err(|source| StoreError::Io {
             path: partial.clone(),
-            source,
+            error: source,
         })?;
         // Closed first: Windows cannot replace a file that is open.
         current.close()?;
         let renamed = std::fs::rename(&partial, target).map_err(|source| StoreError::Io {
             path: target.to_owned(),
-            source,
+            error: source,
         });
         if renamed.is_err() {
             let _ = std::fs::remove_file(&partial);

@@ -111,9 +111,20 @@ impl Catalog {
             file: file.to_owned(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            message: crate::json_errors::describe(text, &e),
         })?;
         catalog.validate(file)?;
+        // The texts follow the store's rules, so a catalog that imports also adopts.
+        let value = serde_json::to_value(&catalog).map_err(|e| CatalogError::Invalid {
+            file: file.to_owned(),
+            path: String::new(),
+            message: e.to_string(),
+        })?;
+        crate::domain::text::check_json(&value, "").map_err(|problem| CatalogError::Invalid {
+            file: file.to_owned(),
+            path: problem.path().to_owned(),
+            message: problem.to_string(),
+        })?;
         Ok(catalog)
     }
 

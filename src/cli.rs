@@ -15,6 +15,14 @@ use crate::i18n::Lang;
 use crate::privacy;
 use crate::store::{self, CaseStore, Passphrase, StoreError};
 
+/// `println!` that returns the write error instead of panicking: `evalbench check FILE | head -1`
+/// closes the pipe early, and `main` then exits quietly, the way `rg` does.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout(), $($arg)*)?
+    };
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "evalbench",
@@ -304,6 +312,34 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// Whether `error` is a write to a closed pipe (the reader of our output stopped early).
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The error as one line for stderr: each context once, and an OS error in plain words
+/// («it is a folder, not a file», not «Is a directory (os error 21)»).
+pub fn error_message(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let cause_text = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => crate::store::FileProblem::of_io(io).to_string(),
+            None => cause.to_string(),
+        };
+        if text.is_empty() {
+            text = cause_text;
+        } else if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+    }
+    text
+}
+
 /// Runs a subcommand; `Ok` carries the exit code for outcomes that are not errors.
 pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -313,7 +349,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             ..
         } => {
             let written = crate::demo::write_network(&file, count)?;
-            println!(
+            outln!(
                 "wrote {} invented cases to {}",
                 written.len(),
                 file.display()
@@ -321,7 +357,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         }
         CliCommand::Demo { file, scale, .. } => {
             crate::demo::write_demo_scaled(&file, scale)?;
-            println!("wrote the demo case to {}", file.display());
+            outln!("wrote the demo case to {}", file.display());
         }
         CliCommand::Aggregate {
             inputs,
@@ -380,9 +416,9 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             };
             crate::app::create_case(&file, facts, catalog, key.as_ref())?;
             if encrypt {
-                println!("created {} (encrypted)", file.display());
+                outln!("created {} (encrypted)", file.display());
             } else {
-                println!("created {}", file.display());
+                outln!("created {}", file.display());
             }
         }
         CliCommand::Encrypt { file } => encrypt(&file)?,
@@ -393,7 +429,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
                 bail!("«{}» is not encrypted; nothing to decrypt.", file.display());
             }
             CaseStore::open_read_only_keyed(&file, key.as_ref())?.write_plain_copy(&out)?;
-            println!(
+            outln!(
                 "wrote a plain copy of {} to {}; it is not protected by the passphrase",
                 file.display(),
                 out.display()
@@ -539,7 +575,7 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                         .write_provider_package(&out)?;
                 }
             }
-            println!(
+            outln!(
                 "wrote {} deviations and {} actions to {}",
                 plan.deviations.len(),
                 plan.actions.len(),
@@ -706,7 +742,7 @@ fn update_catalog(
         );
     };
     if catalog.version == current.version {
-        println!(
+        outln!(
             "{} already follows {} version {}; nothing to update.",
             file.display(),
             current.id,
@@ -843,7 +879,7 @@ fn backups(file: &Path, restore: Option<usize>) -> anyhow::Result<ExitCode> {
             );
         };
         backups.restore(&chosen.path, file, key.as_ref())?;
-        println!(
+        outln!(
             "restored {} from the backup of {}",
             file.display(),
             local_time(chosen.taken_at)
@@ -851,10 +887,10 @@ fn backups(file: &Path, restore: Option<usize>) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if list.is_empty() {
-        println!("no backups of {} yet", file.display());
+        outln!("no backups of {} yet", file.display());
     }
     for (index, backup) in list.iter().enumerate() {
-        println!(
+        outln!(
             "{}\t{}\t{}\t{}",
             index + 1,
             local_time(backup.taken_at),
@@ -973,12 +1009,19 @@ fn check(file: &Path) -> anyhow::Result<ExitCode> {
     let snapshot = store.snapshot()?;
     store.close()?;
     let c = &report.counts;
-    println!("file: {}", file.display());
-    println!("provider: {}", snapshot.facts.provider_name);
-    println!("schema version: {}", report.schema_version);
-    println!("integrity: {}", report.integrity);
-    println!("foreign key violations: {}", report.foreign_key_violations);
-    println!(
+    outln!("file: {}", file.display());
+    outln!("provider: {}", snapshot.facts.provider_name);
+    outln!("schema version: {}", report.schema_version);
+    outln!("integrity: {}", report.integrity);
+    outln!("foreign key violations: {}", report.foreign_key_violations);
+    match report.journal {
+        store::ChainCheck::Intact { entries } => outln!("journal: intact ({entries} entries)"),
+        store::ChainCheck::Unchained => outln!("journal: not chained (an older file)"),
+        store::ChainCheck::BrokenAt { seq } => {
+            outln!("journal: broken at entry {seq} (edited outside Evalbench)");
+        }
+    }
+    outln!(
         "requirements: {}\ninterviews: {}\nexcerpts: {}\ndocument reviews: {}\nfindings: {}\nactions: {}\noutcome years: {}\njournal entries: {}",
         c.requirements,
         c.interviews,
@@ -990,7 +1033,7 @@ fn check(file: &Path) -> anyhow::Result<ExitCode> {
         c.journal_entries
     );
     if report.is_healthy() {
-        println!("healthy");
+        outln!("healthy");
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!("{} is not healthy", file.display());
@@ -1018,7 +1061,10 @@ fn apply(file: &Path, commands: &Path) -> anyhow::Result<ExitCode> {
         }
         let command: Command = match serde_json::from_str(&line) {
             Ok(command) => command,
-            Err(e) => bail!("{source}, line {number}: not a valid command: {e}"),
+            Err(e) => bail!(
+                "{source}, line {number}: not a valid command: {}",
+                crate::json_errors::describe(&line, &e)
+            ),
         };
         let applied = store
             .apply(&command)
@@ -1120,7 +1166,7 @@ fn encrypt(file: &Path) -> anyhow::Result<()> {
     let case_id = store.snapshot()?.case_id;
     store.close()?;
     let converted = convert_backups(&case_id, None, &key);
-    println!(
+    outln!(
         "encrypted {}{converted}; keep the passphrase safe: without it the case cannot be opened",
         file.display()
     );
@@ -1140,7 +1186,7 @@ fn rekey(file: &Path) -> anyhow::Result<()> {
     let case_id = store.snapshot()?.case_id;
     store.close()?;
     let converted = convert_backups(&case_id, Some(&old), &key);
-    println!("changed the passphrase of {}{converted}", file.display());
+    outln!("changed the passphrase of {}{converted}", file.display());
     Ok(())
 }
 
@@ -1216,7 +1262,7 @@ fn aggregate(
     }
     let overview = Overview::of(summaries, skipped);
     network::write(&overview, format, lang, out).map_err(anyhow::Error::msg)?;
-    println!(
+    outln!(
         "read {} cases of {} providers in {:.2} s; wrote {}",
         overview.cases,
         overview.providers,
@@ -1224,7 +1270,7 @@ fn aggregate(
         out.display()
     );
     for skip in &overview.skipped {
-        println!("skipped {}: {}", skip.path.display(), skip.reason);
+        outln!("skipped {}: {}", skip.path.display(), skip.reason);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -234,12 +234,51 @@ impl Command {
         )
     }
 
-    /// The `op` name, as in the JSONL form.
-    pub fn op(&self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.get("op").and_then(|op| op.as_str()).map(str::to_owned))
-            .unwrap_or_default()
+    /// The `op` name, as in the JSONL form (and the key of its label, `op.<name>`).
+    pub fn op(&self) -> &'static str {
+        match self {
+            Command::UpdateCaseFacts { .. } => "update_case_facts",
+            Command::SetPhase { .. } => "set_phase",
+            Command::SetKeyDates { .. } => "set_key_dates",
+            Command::SetEvaluators { .. } => "set_evaluators",
+            Command::AdoptCatalog { .. } => "adopt_catalog",
+            Command::UpdateCatalog { .. } => "update_catalog",
+            Command::SetQuestionCovered { .. } => "set_question_covered",
+            Command::AdoptFidelityScale { .. } => "adopt_fidelity_scale",
+            Command::SetFidelityScore { .. } => "set_fidelity_score",
+            Command::ClearFidelityScore { .. } => "clear_fidelity_score",
+            Command::AddInterview { .. } => "add_interview",
+            Command::UpdateInterview { .. } => "update_interview",
+            Command::SetInterviewNotes { .. } => "set_interview_notes",
+            Command::DeleteInterview { .. } => "delete_interview",
+            Command::AddExcerpt { .. } => "add_excerpt",
+            Command::LinkExcerpt { .. } => "link_excerpt",
+            Command::UnlinkExcerpt { .. } => "unlink_excerpt",
+            Command::SetExcerptShareable { .. } => "set_excerpt_shareable",
+            Command::DeleteExcerpt { .. } => "delete_excerpt",
+            Command::AddDocumentReview { .. } => "add_document_review",
+            Command::UpdateDocumentReview { .. } => "update_document_review",
+            Command::AttachFile { .. } => "attach_file",
+            Command::DetachFile { .. } => "detach_file",
+            Command::LinkDocument { .. } => "link_document",
+            Command::UnlinkDocument { .. } => "unlink_document",
+            Command::DeleteDocumentReview { .. } => "delete_document_review",
+            Command::AddFinding { .. } => "add_finding",
+            Command::UpdateFinding { .. } => "update_finding",
+            Command::SetFindingKind { .. } => "set_finding_kind",
+            Command::SetFindingRequirements { .. } => "set_finding_requirements",
+            Command::LinkEvidence { .. } => "link_evidence",
+            Command::UnlinkEvidence { .. } => "unlink_evidence",
+            Command::DeleteFinding { .. } => "delete_finding",
+            Command::SetFeedbackMeeting { .. } => "set_feedback_meeting",
+            Command::AddAction { .. } => "add_action",
+            Command::UpdateAction { .. } => "update_action",
+            Command::SetActionStatus { .. } => "set_action_status",
+            Command::DeleteAction { .. } => "delete_action",
+            Command::UpdatePlan { .. } => "update_plan",
+            Command::SetOutcome { .. } => "set_outcome",
+            Command::RemoveOutcome { .. } => "remove_outcome",
+        }
     }
 }
 

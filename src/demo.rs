@@ -115,7 +115,10 @@ struct DemoAction {
 
 /// Why the demo data could not be turned into a case (a defect in `assets/demo`).
 fn bad_demo(message: String) -> StoreError {
-    StoreError::Rejected(format!("assets/demo/demo-case.json: {message}"))
+    StoreError::Damaged {
+        path: "assets/demo/demo-case.json".into(),
+        detail: message,
+    }
 }
 
 /// Writes the demo case to `path` (which must not exist).

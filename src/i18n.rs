@@ -8,8 +8,9 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    ActionStatus, CaseSnapshot, DocumentKind, EvidenceRef, FindingKind, InterviewChannel,
-    InterviewSetting, Measure, ParticipantStage, Phase, Role, RoleGroup, Stance,
+    ActionStatus, CaseSnapshot, DocumentKind, EntityRef, EvidenceRef, FindingKind,
+    InterviewChannel, InterviewSetting, Measure, ParticipantStage, Phase, Rejection, Role,
+    RoleGroup, Stance,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -117,6 +118,158 @@ impl Labelled for ActionStatus {
 /// Dates as Norwegian users write them: `dd.mm.yyyy`.
 pub fn date(value: Option<jiff::civil::Date>) -> String {
     value.map_or_else(|| "–".to_owned(), |d| d.strftime("%d.%m.%Y").to_string())
+}
+
+/// An entity as a user reads it: «funn 3», «resultatåret 2025».
+pub fn entity_text(lang: Lang, entity: EntityRef) -> String {
+    let n = entity.number().map(|n| n.to_string()).unwrap_or_default();
+    tf(lang, &format!("entity.{}", entity.kind()), &[("n", &n)])
+}
+
+/// What the OS said about a file, in plain words in `lang` (never «os error 21»).
+pub fn io_text(lang: Lang, error: &std::io::Error) -> String {
+    let problem = crate::store::FileProblem::of_io(error);
+    t(lang, &format!("file_problem.{}", problem.code())).to_owned()
+}
+
+/// `key.one` or `key.other` by `count`.
+fn counted(key: &str, count: usize) -> String {
+    if count == 1 {
+        format!("{key}.one")
+    } else {
+        format!("{key}.other")
+    }
+}
+
+/// Why the store refused a change, in `lang`; the CLI's English is this with `Lang::En`.
+pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
+    let key = format!("rejection.{}", rejection.code());
+    let entity = |e: EntityRef| entity_text(lang, e);
+    match rejection {
+        Rejection::Missing { entity: e } => tf(lang, &key, &[("entity", &entity(*e))]),
+        Rejection::Empty { field } => {
+            let field_key = format!("field.{}", field.code());
+            let field = t(lang, &field_key);
+            capitalised(&tf(lang, &key, &[("field", &field)]))
+        }
+        Rejection::TooLong {
+            field,
+            length_chars,
+            max_chars,
+        } => tf(
+            lang,
+            &key,
+            &[
+                ("field", field),
+                ("length", length_chars),
+                ("max", max_chars),
+            ],
+        ),
+        Rejection::NoGuideQuestion {
+            requirement,
+            questions,
+            question,
+        } => tf(
+            lang,
+            &key,
+            &[
+                ("requirement", &entity((*requirement).into())),
+                ("questions", questions),
+                ("question", question),
+            ],
+        ),
+        Rejection::ExcerptOutsideNotes {
+            interview,
+            start_char,
+            end_char,
+            length_chars,
+        } => tf(
+            lang,
+            &key,
+            &[
+                ("interview", &entity((*interview).into())),
+                ("start", start_char),
+                ("end", end_char),
+                ("length", length_chars),
+            ],
+        ),
+        Rejection::NotLinked {
+            entity: e,
+            requirement,
+        } => tf(
+            lang,
+            &key,
+            &[
+                ("entity", &entity(*e)),
+                ("requirement", &entity((*requirement).into())),
+            ],
+        ),
+        Rejection::NoStoredFile { sha256 } => tf(lang, &key, &[("sha256", sha256)]),
+        Rejection::KindHasActions { finding, actions }
+        | Rejection::FindingHasActions { finding, actions } => tf(
+            lang,
+            &counted(&key, *actions),
+            &[
+                ("finding", &entity((*finding).into())),
+                ("actions", actions),
+            ],
+        ),
+        Rejection::EvidenceNotLinked { finding } | Rejection::NotADeviation { finding } => {
+            tf(lang, &key, &[("finding", &entity((*finding).into()))])
+        }
+        Rejection::NoOutcomes { year } | Rejection::YearOutOfRange { year } => {
+            tf(lang, &key, &[("year", year)])
+        }
+        Rejection::OutcomeSumTooLarge { sum, ended, year } => tf(
+            lang,
+            &key,
+            &[("sum", sum), ("ended", ended), ("year", year)],
+        ),
+        Rejection::PeriodEndsBeforeStart { start, end } => tf(
+            lang,
+            &key,
+            &[("start", &date(Some(*start))), ("end", &date(Some(*end)))],
+        ),
+        Rejection::CatalogIsFidelityScale { catalog }
+        | Rejection::NotAFidelityScale { catalog } => tf(lang, &key, &[("catalog", catalog)]),
+        Rejection::OtherCatalog { current, offered } => {
+            tf(lang, &key, &[("current", current), ("offered", offered)])
+        }
+        Rejection::SameCatalogVersion { catalog, version } => {
+            tf(lang, &key, &[("catalog", catalog), ("version", version)])
+        }
+        Rejection::DuplicateRequirementCode { code } => tf(lang, &key, &[("code", code)]),
+        Rejection::ScoreOutsideScale { score, min, max } => {
+            tf(lang, &key, &[("score", score), ("min", min), ("max", max)])
+        }
+        Rejection::NoScore { item, rater } => tf(
+            lang,
+            &key,
+            &[
+                ("item", &entity((*item).into())),
+                ("rater", &t(lang, &format!("rater.{}", rater.code()))),
+            ],
+        ),
+        Rejection::PassphraseTooShort { min_chars } => tf(lang, &key, &[("min", min_chars)]),
+        Rejection::ProviderPackage
+        | Rejection::Stopped
+        | Rejection::StageOnlyForParticipants
+        | Rejection::CatalogAlreadyAdopted
+        | Rejection::NoCatalog
+        | Rejection::FidelityScaleAlreadyAdopted
+        | Rejection::NoFidelityReview
+        | Rejection::PassphraseEmpty
+        | Rejection::NotUndoable
+        | Rejection::UndoConflict => t(lang, &key).to_owned(),
+    }
+}
+
+/// The first letter in upper case, for a field name that starts a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// Whether `evidence_reference` quotes an excerpt.
@@ -306,6 +459,65 @@ mod tests {
         assert_labelled(&FindingKind::ALL);
         assert_labelled(&[Stance::Supports, Stance::Contradicts]);
         assert_labelled(&ActionStatus::ALL);
+    }
+
+    /// Every refusal of the store has words in both languages, with every placeholder filled.
+    #[test]
+    fn every_rejection_is_worded_in_both_languages() {
+        for lang in Lang::ALL {
+            for rejection in Rejection::examples() {
+                let text = rejection_text(lang, &rejection);
+                assert!(
+                    !text.contains("rejection.")
+                        && !text.contains('{')
+                        && !text.contains("entity."),
+                    "{lang:?} {rejection:?}: {text}"
+                );
+            }
+        }
+        let refused = Rejection::FindingHasActions {
+            finding: crate::domain::FindingId(3),
+            actions: 2,
+        };
+        assert_eq!(
+            rejection_text(Lang::Nb, &refused),
+            "funn 3 har 2 tiltak i planen; slett dem først"
+        );
+        assert_eq!(
+            refused.to_string(),
+            "finding 3 has 2 actions in the plan; delete them first"
+        );
+        let one = Rejection::FindingHasActions {
+            finding: crate::domain::FindingId(3),
+            actions: 1,
+        };
+        assert_eq!(
+            one.to_string(),
+            "finding 3 has 1 action in the plan; delete it first"
+        );
+    }
+
+    /// The serde names of every command (from serde's own "expected one of" list): each has a
+    /// label for "Angre: …" in both languages.
+    #[test]
+    fn every_command_has_a_label_in_both_languages() {
+        let error = serde_json::from_str::<crate::command::Command>(r#"{"op":"no_such_op"}"#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        let ops: Vec<&str> = error
+            .split('`')
+            .skip(3)
+            .step_by(2)
+            .filter(|name| !name.is_empty())
+            .collect();
+        assert!(ops.len() >= 41, "{error}");
+        for lang in Lang::ALL {
+            for op in &ops {
+                let key = format!("op.{op}");
+                assert_ne!(t(lang, &key), key, "{lang:?} has no label for {op}");
+            }
+        }
     }
 
     #[test]

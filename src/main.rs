@@ -15,9 +15,11 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader of our output went away (`evalbench check FILE | head -1`): not an error.
+        Err(error) if cli::is_broken_pipe(&error) => ExitCode::SUCCESS,
         // 2, not 1: `check` and `scan` use 1 for "the file has problems", an answer, not an error.
         Err(error) => {
-            eprintln!("evalbench: {error:#}");
+            eprintln!("evalbench: {}", cli::error_message(&error));
             ExitCode::from(2)
         }
     }

@@ -221,7 +221,8 @@ fn apply_commits_line_by_line_and_stops_at_a_bad_line() {
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("line 1") && stderr.contains("interview/42 does not exist"),
+        stderr.contains("line 1")
+            && stderr.contains("interview 42 is not (or no longer) in the case"),
         "{stderr}"
     );
 }

@@ -38,6 +38,10 @@ fn big_text(kib: usize) -> String {
     "Notat som ikke får plass. ".repeat(kib * 1024 / 26)
 }
 
+fn first_interview(path: &Path) -> evalbench::domain::InterviewId {
+    evalbench::store::read_case(path).unwrap().interviews[0].id
+}
+
 fn healthy(path: &Path) -> evalbench::domain::CaseSnapshot {
     let store = CaseStore::open_read_only(path).unwrap();
     let report = store.check().unwrap();
@@ -56,8 +60,10 @@ fn apply_on_a_full_disk_names_the_line_and_keeps_the_case_whole() {
         Command::SetEvaluators {
             evaluators: vec!["Liten endring".to_owned()],
         },
-        Command::SetEvaluators {
-            evaluators: vec![big_text(400)],
+        // Long notes (within the notes field's limit) that do not fit on the disk.
+        Command::SetInterviewNotes {
+            interview_id: first_interview(&path),
+            notes: big_text(400),
         },
     ]
     .map(|command| serde_json::to_string(&command).unwrap());
@@ -135,8 +141,9 @@ fn app_session_on_a_full_disk() {
     Resource::FSIZE.set(size + 64 * 1024, hard).unwrap();
 
     let big = big_text(400);
-    workbench.submit(Command::SetEvaluators {
-        evaluators: vec![big.clone()],
+    workbench.submit(Command::SetInterviewNotes {
+        interview_id: first_interview(&path),
+        notes: big.clone(),
     });
     workbench.apply_pending();
     let Some(Notice::Error(message)) = workbench.notice() else {
@@ -170,6 +177,10 @@ fn app_session_on_a_full_disk() {
     assert_eq!(
         workbench.case().unwrap().snapshot().evaluators,
         vec!["Etter den store".to_owned()]
+    );
+    assert_eq!(
+        workbench.case().unwrap().snapshot().interviews[0].notes,
+        big
     );
     workbench.shutdown();
 }

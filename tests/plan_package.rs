@@ -70,7 +70,12 @@ fn a_package_holds_only_the_plan_and_comes_back_with_the_providers_edits() {
         },
     });
     assert!(
-        matches!(&refused, Err(StoreError::Rejected(reason)) if reason.contains("provider package")),
+        matches!(
+            &refused,
+            Err(StoreError::Rejected(
+                evalbench::domain::Rejection::ProviderPackage
+            ))
+        ),
         "{refused:?}"
     );
     let first = seen.actions[0].clone();

@@ -122,15 +122,16 @@ fn add_interview(store: &mut CaseStore, role: Role, notes: &str) -> InterviewId 
     )
 }
 
-/// Applies `command`, which must be refused with a message containing `expected`, and checks
+/// Applies `command`, which must be refused for the reason `expected` accepts, and checks
 /// that it changed nothing: neither the case nor the journal.
-fn assert_refused(store: &mut CaseStore, command: &Command, expected: &str) {
+fn assert_refused(store: &mut CaseStore, command: &Command, expected: impl Fn(&Rejection) -> bool) {
     let before = store.snapshot().unwrap();
     let journal = store.journal_len().unwrap();
     match store.apply(command) {
-        Err(StoreError::Rejected(message)) => assert!(
-            message.contains(expected),
-            "{message:?} should mention {expected:?}"
+        Err(StoreError::Rejected(rejection)) => assert!(
+            expected(&rejection),
+            "{} was refused for another reason: {rejection:?}",
+            command.op()
         ),
         other => panic!("{} should be refused, got {other:?}", command.op()),
     }
@@ -630,7 +631,7 @@ fn an_update_from_another_catalog_or_the_same_version_is_refused_and_changes_not
     assert_refused(
         &mut store,
         &Command::UpdateCatalog { catalog: other },
-        "another catalog",
+        |r| matches!(r, Rejection::OtherCatalog { .. }),
     );
 
     let mut same_version = catalog_v2();
@@ -640,7 +641,12 @@ fn an_update_from_another_catalog_or_the_same_version_is_refused_and_changes_not
         &Command::UpdateCatalog {
             catalog: same_version,
         },
-        "already follows test version 1",
+        |r| {
+            *r == Rejection::SameCatalogVersion {
+                catalog: "test".into(),
+                version: "1".into(),
+            }
+        },
     );
 
     let mut scale = fidelity_value();
@@ -651,7 +657,7 @@ fn an_update_from_another_catalog_or_the_same_version_is_refused_and_changes_not
         &Command::UpdateCatalog {
             catalog: catalog(&scale),
         },
-        "fidelity scale",
+        |r| matches!(r, Rejection::CatalogIsFidelityScale { .. }),
     );
 
     // A case without a catalog has nothing to update.
@@ -661,7 +667,7 @@ fn an_update_from_another_catalog_or_the_same_version_is_refused_and_changes_not
         &Command::UpdateCatalog {
             catalog: catalog_v2(),
         },
-        "adopt one first",
+        |r| *r == Rejection::NoCatalog,
     );
 }
 
@@ -807,7 +813,16 @@ fn guide_questions_are_ticked_and_ticks_follow_their_text_across_versions() {
             question: 3,
             covered: true,
         },
-        "has 3 guide questions; there is no question 4",
+        |r| {
+            matches!(
+                r,
+                Rejection::NoGuideQuestion {
+                    questions: 3,
+                    question: 4,
+                    ..
+                }
+            )
+        },
     );
     assert_refused(
         &mut store,
@@ -817,7 +832,7 @@ fn guide_questions_are_ticked_and_ticks_follow_their_text_across_versions() {
             question: 0,
             covered: true,
         },
-        "there is no question 1",
+        |r| matches!(r, Rejection::NoGuideQuestion { question: 1, .. }),
     );
     assert_refused(
         &mut store,
@@ -827,7 +842,11 @@ fn guide_questions_are_ticked_and_ticks_follow_their_text_across_versions() {
             question: 0,
             covered: true,
         },
-        "requirement/999",
+        |r| {
+            *r == Rejection::Missing {
+                entity: EntityRef::Requirement(RequirementId(999)),
+            }
+        },
     );
     assert_refused(
         &mut store,
@@ -837,7 +856,11 @@ fn guide_questions_are_ticked_and_ticks_follow_their_text_across_versions() {
             question: 0,
             covered: true,
         },
-        "interview/999",
+        |r| {
+            *r == Rejection::Missing {
+                entity: EntityRef::Interview(InterviewId(999)),
+            }
+        },
     );
 
     // Version 2 reorders A-1's questions: the ticks follow their text to the new places.
@@ -925,13 +948,13 @@ fn a_fidelity_review_is_adopted_scored_and_summed() {
         &Command::AdoptFidelityScale {
             catalog: common::small_catalog(),
         },
-        "not a fidelity scale",
+        |r| matches!(r, Rejection::NotAFidelityScale { .. }),
     );
     // Nothing to score before a scale is adopted.
     assert_refused(
         &mut store,
         &set_score(FidelityItemId(1), Rater::First, 3),
-        "no fidelity review",
+        |r| *r == Rejection::NoFidelityReview,
     );
 
     let applied = store
@@ -972,7 +995,7 @@ fn a_fidelity_review_is_adopted_scored_and_summed() {
         &Command::AdoptFidelityScale {
             catalog: catalog(&again),
         },
-        "already has a fidelity review",
+        |r| *r == Rejection::FidelityScaleAlreadyAdopted,
     );
     assert_eq!(store.snapshot().unwrap().requirements.len(), 3);
 
@@ -992,20 +1015,24 @@ fn a_fidelity_review_is_adopted_scored_and_summed() {
     assert_eq!(first.band.as_deref(), Some("good"));
 
     // Scores off the scale, unknown items and evidence that does not exist are refused.
-    assert_refused(
-        &mut store,
-        &set_score(items[0], Rater::Consensus, 6),
-        "score 6 is outside the scale (1 to 5)",
-    );
-    assert_refused(
-        &mut store,
-        &set_score(items[0], Rater::Consensus, 0),
-        "outside the scale",
-    );
+    assert_refused(&mut store, &set_score(items[0], Rater::Consensus, 6), |r| {
+        *r == Rejection::ScoreOutsideScale {
+            score: 6,
+            min: 1,
+            max: 5,
+        }
+    });
+    assert_refused(&mut store, &set_score(items[0], Rater::Consensus, 0), |r| {
+        matches!(r, Rejection::ScoreOutsideScale { .. })
+    });
     assert_refused(
         &mut store,
         &set_score(FidelityItemId(999), Rater::Consensus, 3),
-        "fidelity_item/999",
+        |r| {
+            *r == Rejection::Missing {
+                entity: EntityRef::FidelityItem(FidelityItemId(999)),
+            }
+        },
     );
     assert_refused(
         &mut store,
@@ -1016,7 +1043,11 @@ fn a_fidelity_review_is_adopted_scored_and_summed() {
             rationale: String::new(),
             evidence: vec![EvidenceRef::Excerpt(ExcerptId(999))],
         },
-        "excerpt/999",
+        |r| {
+            *r == Rejection::Missing {
+                entity: EntityRef::Excerpt(ExcerptId(999)),
+            }
+        },
     );
     assert_refused(
         &mut store,
@@ -1027,7 +1058,11 @@ fn a_fidelity_review_is_adopted_scored_and_summed() {
             rationale: String::new(),
             evidence: vec![EvidenceRef::DocumentReview(DocumentReviewId(999))],
         },
-        "document_review/999",
+        |r| {
+            *r == Rejection::Missing {
+                entity: EntityRef::DocumentReview(DocumentReviewId(999)),
+            }
+        },
     );
 
     // Consensus, the first item resting on an excerpt.
@@ -1106,7 +1141,15 @@ fn a_fidelity_review_is_adopted_scored_and_summed() {
             item_id: items[2],
             rater: Rater::Consensus,
         },
-        "has no consensus score",
+        |r| {
+            matches!(
+                r,
+                Rejection::NoScore {
+                    rater: Rater::Consensus,
+                    ..
+                }
+            )
+        },
     );
 
     // Evidence deleted later is left out of the score, not shown dangling.
@@ -1132,7 +1175,7 @@ fn adopting_a_fidelity_scale_is_undoable_and_never_mixed_with_requirements() {
         &Command::AdoptCatalog {
             catalog: catalog(&fidelity_value()),
         },
-        "is a fidelity scale",
+        |r| matches!(r, Rejection::CatalogIsFidelityScale { .. }),
     );
     assert!(bare.snapshot().unwrap().requirements.is_empty());
 

@@ -8,6 +8,8 @@
 
 mod common;
 
+use evalbench::domain::Rejection;
+
 use std::path::Path;
 use std::process::Command as Process;
 
@@ -140,11 +142,19 @@ fn tables_with_pragma_key(path: &Path, passphrase: &str) -> rusqlite::Result<Vec
 
 #[test]
 fn passphrase_rules_and_debug_output() {
-    assert!(matches!(Passphrase::new(""), Err(StoreError::Rejected(_))));
+    assert!(matches!(
+        Passphrase::new(""),
+        Err(StoreError::Rejected(Rejection::PassphraseEmpty))
+    ));
     assert!(Passphrase::new("x").is_ok(), "an existing short one opens");
     let short = Passphrase::new_chosen("1234567");
     assert!(
-        matches!(&short, Err(StoreError::Rejected(reason)) if reason.contains("shorter than 8")),
+        matches!(
+            &short,
+            Err(StoreError::Rejected(Rejection::PassphraseTooShort {
+                min_chars: 8
+            }))
+        ),
         "{short:?}"
     );
     assert!(Passphrase::new_chosen("12345678").is_ok());

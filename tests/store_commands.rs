@@ -390,12 +390,21 @@ fn documents_findings_plan_meeting_outcomes_round_trip() {
         kind: FindingKind::GoodPractice,
     });
     assert!(
-        matches!(refused, Err(StoreError::Rejected(ref m)) if m.contains("action")),
+        matches!(
+            refused,
+            Err(StoreError::Rejected(Rejection::KindHasActions {
+                actions: 1,
+                ..
+            }))
+        ),
         "{refused:?}"
     );
     assert!(matches!(
         store.apply(&Command::DeleteFinding { finding_id }),
-        Err(StoreError::Rejected(_))
+        Err(StoreError::Rejected(Rejection::FindingHasActions {
+            actions: 1,
+            ..
+        }))
     ));
     assert_eq!(
         store.snapshot().unwrap(),
@@ -480,12 +489,14 @@ fn invalid_commands_are_refused_with_a_reason() {
             .unwrap(),
     );
     let before_with_interview = store.snapshot().unwrap();
-    let cases: Vec<(Command, &str)> = vec![
+    let cases: Vec<(Command, Rejection)> = vec![
         (
             Command::DeleteInterview {
                 interview_id: InterviewId(999),
             },
-            "interview/999 does not exist",
+            Rejection::Missing {
+                entity: EntityRef::Interview(InterviewId(999)),
+            },
         ),
         (
             Command::AddExcerpt {
@@ -495,7 +506,12 @@ fn invalid_commands_are_refused_with_a_reason() {
                 links: vec![],
                 shareable: false,
             },
-            "not a span",
+            Rejection::ExcerptOutsideNotes {
+                interview: interview_id,
+                start_char: 2,
+                end_char: 50,
+                length_chars: 5,
+            },
         ),
         (
             Command::AddExcerpt {
@@ -508,7 +524,9 @@ fn invalid_commands_are_refused_with_a_reason() {
                 }],
                 shareable: false,
             },
-            "requirement/999 does not exist",
+            Rejection::Missing {
+                entity: EntityRef::Requirement(RequirementId(999)),
+            },
         ),
         (
             Command::UpdateCaseFacts {
@@ -517,7 +535,9 @@ fn invalid_commands_are_refused_with_a_reason() {
                     ..common::facts()
                 },
             },
-            "provider name",
+            Rejection::Empty {
+                field: RequiredText::ProviderName,
+            },
         ),
         (
             Command::SetOutcome {
@@ -529,13 +549,17 @@ fn invalid_commands_are_refused_with_a_reason() {
                     to_other: 0,
                 },
             },
-            "more than",
+            Rejection::OutcomeSumTooLarge {
+                sum: 6,
+                ended: 5,
+                year: 2025,
+            },
         ),
         (
             Command::AdoptCatalog {
                 catalog: common::small_catalog(),
             },
-            "adopted only once",
+            Rejection::CatalogAlreadyAdopted,
         ),
         (
             Command::AddFinding {
@@ -547,7 +571,9 @@ fn invalid_commands_are_refused_with_a_reason() {
                 requirement_ids: vec![],
                 evidence: vec![],
             },
-            "title is empty",
+            Rejection::Empty {
+                field: RequiredText::FindingTitle,
+            },
         ),
         (
             Command::AddInterview {
@@ -557,7 +583,7 @@ fn invalid_commands_are_refused_with_a_reason() {
                 },
                 notes: String::new(),
             },
-            "participant stage",
+            Rejection::StageOnlyForParticipants,
         ),
         (
             Command::AttachFile {
@@ -568,16 +594,15 @@ fn invalid_commands_are_refused_with_a_reason() {
                     size_bytes: 1,
                 },
             },
-            "does not exist",
+            Rejection::Missing {
+                entity: EntityRef::DocumentReview(DocumentReviewId(1)),
+            },
         ),
     ];
     for (command, expected) in cases {
         let result = store.apply(&command);
         match result {
-            Err(StoreError::Rejected(message)) => assert!(
-                message.contains(expected),
-                "{message:?} should mention {expected:?}"
-            ),
+            Err(StoreError::Rejected(rejection)) => assert_eq!(rejection, expected),
             other => panic!("{command:?} should be refused, got {other:?}"),
         }
         assert_eq!(
@@ -609,7 +634,10 @@ fn invalid_commands_are_refused_with_a_reason() {
             ..ActionFields::default()
         },
     });
-    assert!(matches!(refused, Err(StoreError::Rejected(ref m)) if m.contains("not a deviation")));
+    assert!(matches!(
+        refused,
+        Err(StoreError::Rejected(Rejection::NotADeviation { .. }))
+    ));
     assert_ne!(before, before_with_interview);
 }
 

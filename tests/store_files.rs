@@ -120,7 +120,12 @@ fn failed_create_leaves_nothing_behind() {
         })?;
         Ok(())
     });
-    assert!(matches!(result, Err(StoreError::Rejected(_))));
+    assert!(matches!(
+        result,
+        Err(StoreError::Rejected(
+            evalbench::domain::Rejection::Missing { .. }
+        ))
+    ));
     assert!(
         common::files_in(dir.path()).is_empty(),
         "{:?}",

@@ -206,7 +206,13 @@ fn a_tampered_inverse_is_refused_and_changes_nothing() {
     let before = store.snapshot().unwrap();
     let journal = store.journal_len().unwrap();
     let error = store.undo().unwrap_err();
-    assert!(matches!(error, StoreError::Rejected(_)), "{error}");
+    assert!(
+        matches!(
+            error,
+            StoreError::Rejected(evalbench::domain::Rejection::NotUndoable)
+        ),
+        "{error}"
+    );
     assert_eq!(store.snapshot().unwrap(), before);
     assert_eq!(store.journal_len().unwrap(), journal);
     store.close().unwrap();

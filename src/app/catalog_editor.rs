@@ -219,7 +219,10 @@ impl Workbench {
             Err(e) => Notice::Error(tf(
                 lang,
                 "error.write_file",
-                &[("path", &path.display()), ("reason", &e)],
+                &[
+                    ("path", &path.display()),
+                    ("reason", &crate::i18n::io_text(lang, &e)),
+                ],
             )),
         });
     }

@@ -121,7 +121,10 @@ impl Workbench {
                         tf(
                             lang,
                             "error.write_file",
-                            &[("path", &target.display()), ("reason", &e)],
+                            &[
+                                ("path", &target.display()),
+                                ("reason", &crate::i18n::io_text(lang, &e)),
+                            ],
                         )
                     })
                 });

@@ -778,7 +778,8 @@ impl Workbench {
                 let written = crate::guide::render(&guide, &title, lang, format)
                     .map_err(|e| e.to_string())
                     .and_then(|bytes| {
-                        crate::files::write_whole(&path, bytes).map_err(|e| e.to_string())
+                        crate::files::write_whole(&path, bytes)
+                            .map_err(|e| crate::i18n::io_text(lang, &e))
                     });
                 self.notice = Some(match written {
                     Ok(()) => {
@@ -1125,7 +1126,54 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
         StoreError::AlreadyExists { path } => {
             tf(lang, "error.already_exists", &[("path", &path.display())])
         }
-        StoreError::Rejected(reason) => tf(lang, "error.rejected", &[("reason", reason)]),
+        StoreError::Rejected(rejection) => tf(
+            lang,
+            "error.rejected",
+            &[("reason", &crate::i18n::rejection_text(lang, rejection))],
+        ),
+        StoreError::ForeignSchema { path, differences } => {
+            const SHOWN: usize = 3;
+            let mut what: Vec<String> = differences
+                .iter()
+                .take(SHOWN)
+                .map(|d| {
+                    tf(
+                        lang,
+                        &format!("schema_change.{}", d.change.code()),
+                        &[
+                            ("kind", &t(lang, &format!("sql_kind.{}", d.kind))),
+                            ("name", &d.name),
+                        ],
+                    )
+                })
+                .collect();
+            if differences.len() > SHOWN {
+                what.push(tf(
+                    lang,
+                    "schema_change.more",
+                    &[("n", &(differences.len() - SHOWN))],
+                ));
+            }
+            tf(
+                lang,
+                "error.foreign_schema",
+                &[("path", &path.display()), ("what", &what.join(", "))],
+            )
+        }
+        StoreError::NotAPackage { path } => {
+            tf(lang, "error.not_a_package", &[("path", &path.display())])
+        }
+        StoreError::Io { path, .. } | StoreError::Sqlite { path, .. } => {
+            let why = error
+                .file_problem()
+                .map(|problem| t(lang, &format!("file_problem.{}", problem.code())).to_owned())
+                .unwrap_or_default();
+            tf(
+                lang,
+                "error.file",
+                &[("path", &path.display()), ("why", &why)],
+            )
+        }
         StoreError::NotWritten { path, why } => tf(
             lang,
             "error.not_written",
@@ -1138,7 +1186,7 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
         StoreError::WrongPassphrase { path } => {
             tf(lang, "error.wrong_passphrase", &[("path", &path.display())])
         }
-        other => tf(lang, "error.other", &[("detail", other)]),
+        other @ StoreError::Migration { .. } => tf(lang, "error.other", &[("detail", other)]),
     }
 }
 

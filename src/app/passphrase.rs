@@ -68,7 +68,7 @@ impl Rewriting {
 
 /// The worker died: the file is either the old or the new one, and opens again.
 fn worker_stopped() -> StoreError {
-    StoreError::Rejected("the rewrite stopped; open the case again".to_owned())
+    StoreError::Rejected(crate::domain::Rejection::Stopped)
 }
 
 /// Gives the case file the passphrase `new` (from `old`, or from none), then its backup copies.

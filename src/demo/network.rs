@@ -132,7 +132,7 @@ pub fn write_network_case(path: &Path, index: u32) -> Result<(), StoreError> {
 pub fn write_network(folder: &Path, count: u32) -> Result<Vec<std::path::PathBuf>, StoreError> {
     std::fs::create_dir_all(folder).map_err(|source| StoreError::Io {
         path: folder.to_owned(),
-        source,
+        error: source,
     })?;
     (1..=count)
         .into_par_iter()

@@ -1,5 +1,6 @@
 //! The case itself: who is evaluated, for which measure, by whom, and where the evaluation stands.
 
+use super::{Rejection, RequiredText};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -136,7 +137,7 @@ impl std::fmt::Display for OrgNumber {
 
 /// The facts a case is planned with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct CaseFacts {
     pub provider_name: String,
     pub org_number: Option<OrgNumber>,
@@ -152,16 +153,16 @@ pub struct CaseFacts {
 
 impl CaseFacts {
     /// Rules a case's facts must satisfy before they are stored.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Rejection> {
         if self.provider_name.trim().is_empty() {
-            return Err("the provider name is empty".into());
+            return Err(Rejection::Empty {
+                field: RequiredText::ProviderName,
+            });
         }
         if let (Some(start), Some(end)) = (self.period_start, self.period_end)
             && end < start
         {
-            return Err(format!(
-                "the period ends ({end}) before it starts ({start})"
-            ));
+            return Err(Rejection::PeriodEndsBeforeStart { start, end });
         }
         Ok(())
     }
@@ -169,7 +170,7 @@ impl CaseFacts {
 
 /// The dates the provider and NAV work towards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct KeyDates {
     pub feedback_meeting: Option<Date>,
     pub plan_deadline: Option<Date>,

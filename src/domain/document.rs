@@ -32,6 +32,7 @@ impl DocumentKind {
 
 /// A file kept inside the case, addressed by the SHA-256 of its content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttachmentRef {
     pub sha256: String,
     pub file_name: String,
@@ -40,6 +41,7 @@ pub struct AttachmentRef {
 
 /// The editable fields of a document review.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentReviewFields {
     pub title: String,
     pub kind: DocumentKind,
@@ -53,9 +55,11 @@ pub struct DocumentReviewFields {
 }
 
 impl DocumentReviewFields {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), super::Rejection> {
         if self.title.trim().is_empty() {
-            return Err("the document title is empty".into());
+            return Err(super::Rejection::Empty {
+                field: super::RequiredText::DocumentTitle,
+            });
         }
         Ok(())
     }

@@ -112,14 +112,15 @@ impl FidelityReview {
     }
 
     /// Whether `score` is on this scale.
-    pub fn check_score(&self, score: u8) -> Result<(), String> {
+    pub fn check_score(&self, score: u8) -> Result<(), super::Rejection> {
         if (self.min..=self.max).contains(&score) {
             Ok(())
         } else {
-            Err(format!(
-                "score {score} is outside the scale ({} to {})",
-                self.min, self.max
-            ))
+            Err(super::Rejection::ScoreOutsideScale {
+                score,
+                min: self.min,
+                max: self.max,
+            })
         }
     }
 

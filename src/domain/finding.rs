@@ -36,6 +36,7 @@ pub enum EvidenceRef {
 
 /// The text fields of a finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FindingFields {
     pub title: String,
     #[serde(default)]
@@ -43,9 +44,11 @@ pub struct FindingFields {
 }
 
 impl FindingFields {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), super::Rejection> {
         if self.title.trim().is_empty() {
-            return Err("the finding title is empty".into());
+            return Err(super::Rejection::Empty {
+                field: super::RequiredText::FindingTitle,
+            });
         }
         Ok(())
     }

@@ -129,6 +129,7 @@ impl InterviewChannel {
 
 /// The editable metadata of an interview (everything but notes and excerpts).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InterviewFields {
     pub date: Date,
     pub role: Role,
@@ -144,12 +145,14 @@ pub struct InterviewFields {
 }
 
 impl InterviewFields {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), super::Rejection> {
         if self.stage.is_some() && self.role != Role::Participant {
-            return Err("only interviews with participants have a participant stage".into());
+            return Err(super::Rejection::StageOnlyForParticipants);
         }
-        if let Some(label) = self.interviewees.iter().find(|l| l.trim().is_empty()) {
-            return Err(format!("an interviewee label is empty ({label:?})"));
+        if self.interviewees.iter().any(|l| l.trim().is_empty()) {
+            return Err(super::Rejection::Empty {
+                field: super::RequiredText::IntervieweeLabel,
+            });
         }
         Ok(())
     }

@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct FeedbackMeeting {
     pub date: Option<Date>,
     /// Participants by role, e.g. "Daglig leder"; never names of participants in the measure.

@@ -10,8 +10,10 @@ pub mod interview;
 pub mod meeting;
 pub mod outcome;
 pub mod plan;
+pub mod rejection;
 pub mod requirement;
 pub mod snapshot;
+pub mod text;
 
 pub use case::{CaseFacts, KeyDates, Measure, OrgNumber, OrgNumberError, Phase};
 pub use document::{AttachmentRef, DocumentKind, DocumentReview, DocumentReviewFields};
@@ -20,7 +22,8 @@ pub use fidelity::{
 };
 pub use finding::{EvidenceRef, Finding, FindingFields, FindingKind};
 pub use ids::{
-    ActionId, DocumentReviewId, ExcerptId, FidelityItemId, FindingId, InterviewId, RequirementId,
+    ActionId, DocumentReviewId, EntityRef, ExcerptId, FidelityItemId, FindingId, InterviewId,
+    RequirementId,
 };
 pub use interview::{
     Excerpt, Interview, InterviewChannel, InterviewFields, InterviewSetting, ParticipantStage,
@@ -29,5 +32,6 @@ pub use interview::{
 pub use meeting::FeedbackMeeting;
 pub use outcome::Outcome;
 pub use plan::{Action, ActionFields, ActionStatus, StatusChange};
+pub use rejection::{Rejection, RequiredText};
 pub use requirement::{Question, Requirement, RequirementArea, RequirementLink, Stance};
 pub use snapshot::{CaseSnapshot, CatalogInfo, Warnings};

@@ -16,6 +16,7 @@ pub const COLUMN_KEYS: [&str; 6] = [
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Outcome {
     pub year: i32,
     pub ended: u32,
@@ -25,16 +26,17 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), super::Rejection> {
         if !(1990..=2100).contains(&self.year) {
-            return Err(format!("year {} is out of range", self.year));
+            return Err(super::Rejection::YearOutOfRange { year: self.year });
         }
         let sum = self.to_work + self.to_education + self.to_other;
         if sum > self.ended {
-            return Err(format!(
-                "work + education + other ({sum}) is more than the {} who ended in {}",
-                self.ended, self.year
-            ));
+            return Err(super::Rejection::OutcomeSumTooLarge {
+                sum,
+                ended: self.ended,
+                year: self.year,
+            });
         }
         Ok(())
     }

@@ -36,7 +36,7 @@ impl ActionStatus {
 
 /// The editable fields of an action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct ActionFields {
     pub description: String,
     /// A role or the name of a provider staff member.
@@ -49,9 +49,11 @@ pub struct ActionFields {
 }
 
 impl ActionFields {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), super::Rejection> {
         if self.description.trim().is_empty() {
-            return Err("the action description is empty".into());
+            return Err(super::Rejection::Empty {
+                field: super::RequiredText::ActionDescription,
+            });
         }
         Ok(())
     }

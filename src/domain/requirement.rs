@@ -53,6 +53,7 @@ impl Stance {
 
 /// A link from a piece of evidence to a requirement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RequirementLink {
     pub requirement_id: RequirementId,
     pub stance: Stance,

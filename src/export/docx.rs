@@ -442,7 +442,7 @@ pub fn guide_docx(
 fn pack(docx: Docx) -> Result<Vec<u8>, DocxError> {
     let mut out = std::io::Cursor::new(Vec::new());
     docx.pack(&mut out).map_err(|e| DocxError(e.to_string()))?;
-    Ok(out.into_inner())
+    super::xml_package::clean(out.into_inner()).map_err(DocxError)
 }
 
 /// The footer on every page: what the document is, and the page number.

@@ -196,7 +196,8 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
             requirement.code, requirement.title, requirement.text
         );
     }
-    out
+    // Whatever an older file holds, the report carries no control characters.
+    crate::domain::text::clean(&out).into_owned()
 }
 
 /// The consensus scores: total, band, section sums, then every item with its score.

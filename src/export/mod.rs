@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod pdf;
 pub mod report;
 pub mod status_report;
+pub mod xml_package;
 
 use crate::domain::CaseSnapshot;
 use crate::i18n::Lang;

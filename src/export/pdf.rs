@@ -113,7 +113,10 @@ fn compile(
     content: &impl serde::Serialize,
     today: jiff::civil::Date,
 ) -> Result<Vec<u8>, PdfError> {
-    let data = serde_json::to_vec(content).map_err(|e| PdfError(e.to_string()))?;
+    // Whatever an older file holds, the texts reach the layout without control characters.
+    let mut value = serde_json::to_value(content).map_err(|e| PdfError(e.to_string()))?;
+    crate::domain::text::strip_json(&mut value);
+    let data = serde_json::to_vec(&value).map_err(|e| PdfError(e.to_string()))?;
     let today = Datetime::from_ymd(
         i32::from(today.year()),
         today.month() as u8,

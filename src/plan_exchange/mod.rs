@@ -22,6 +22,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A deviation as the provider sees it: read-only in the workbook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeviationRow {
     pub id: FindingId,
     pub requirements: String,
@@ -32,6 +33,7 @@ pub struct DeviationRow {
 
 /// An action row as the provider fills it in. `id` is empty for a new action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ActionRow {
     pub id: Option<ActionId>,
     pub deviation: FindingId,
@@ -44,6 +46,7 @@ pub struct ActionRow {
 
 /// What goes out: the case it belongs to, the deviations and the current actions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlanFile {
     pub format: String,
     pub format_version: u32,

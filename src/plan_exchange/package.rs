@@ -15,10 +15,9 @@ pub const EXTENSION: &str = "evalplan";
 pub fn read(path: &Path, lang: Lang) -> Result<RawPlan, StoreError> {
     let snapshot = store::read_case(path)?;
     let Some(exported) = snapshot.provider_package.clone() else {
-        return Err(StoreError::Rejected(format!(
-            "«{}» is a case, not a provider package",
-            path.display()
-        )));
+        return Err(StoreError::NotAPackage {
+            path: path.to_owned(),
+        });
     };
     let mut raw = PlanFile::from_case(&snapshot).into_raw(lang, |id| exported.contains(&id));
     raw.exported_actions = Some(exported);

@@ -10,12 +10,13 @@ use super::sql_types::{Code, Json, JsonList};
 use crate::command::Command;
 use crate::domain::interview::{char_span, find_char_span};
 use crate::domain::{
-    ActionFields, DocumentReviewFields, DocumentReviewId, EvidenceRef, ExcerptId, FindingId,
-    FindingKind, InterviewFields, InterviewId, Question, RequirementId, RequirementLink,
+    ActionFields, DocumentReviewFields, DocumentReviewId, EntityRef, EvidenceRef, ExcerptId,
+    FindingId, FindingKind, InterviewFields, InterviewId, Question, Rejection, RequirementId,
+    RequirementLink,
 };
 
 pub(super) enum ApplyError {
-    Rejected(String),
+    Rejected(Rejection),
     Sql(rusqlite::Error),
 }
 
@@ -36,11 +37,11 @@ impl ApplyError {
 
 pub(super) type Result<T> = std::result::Result<T, ApplyError>;
 
-pub(super) fn reject<T>(reason: impl Into<String>) -> Result<T> {
-    Err(ApplyError::Rejected(reason.into()))
+pub(super) fn reject<T>(rejection: Rejection) -> Result<T> {
+    Err(ApplyError::Rejected(rejection))
 }
 
-fn check(rule: std::result::Result<(), String>) -> Result<()> {
+fn check(rule: std::result::Result<(), Rejection>) -> Result<()> {
     rule.map_err(ApplyError::Rejected)
 }
 
@@ -60,9 +61,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                 row.get(0)
             })?;
         if package.is_some() {
-            return reject(
-                "this is a provider package: only the action plan can be edited here; NAV's findings and the case stay as NAV wrote them",
-            );
+            return reject(Rejection::ProviderPackage);
         }
     }
     match command {
@@ -121,13 +120,13 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                     |row| row.get(0),
                 )
                 .optional()?
-                .map_or_else(|| reject(format!("there is no {requirement_id}")), Ok)?;
+                .map_or_else(|| reject(missing(*requirement_id)), Ok)?;
             if *question >= questions.0.len() {
-                return reject(format!(
-                    "{requirement_id} has {} guide questions; there is no question {}",
-                    questions.0.len(),
-                    question + 1
-                ));
+                return reject(Rejection::NoGuideQuestion {
+                    requirement: *requirement_id,
+                    questions: questions.0.len(),
+                    question: question + 1,
+                });
             }
             if *covered {
                 tx.execute(
@@ -212,12 +211,14 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                     |row| row.get(0),
                 )
                 .optional()?
-                .map_or_else(|| reject(format!("{interview_id} does not exist")), Ok)?;
+                .map_or_else(|| reject(missing(*interview_id)), Ok)?;
             let Some(quote) = char_span(&notes, *start_char, *end_char) else {
-                return reject(format!(
-                    "characters {start_char}..{end_char} are not a span of the notes of {interview_id} ({} characters)",
-                    notes.chars().count()
-                ));
+                return reject(Rejection::ExcerptOutsideNotes {
+                    interview: *interview_id,
+                    start_char: *start_char,
+                    end_char: *end_char,
+                    length_chars: notes.chars().count(),
+                });
             };
             tx.execute(
                 "INSERT INTO excerpt (interview_id, start_char, end_char, quote, shareable)
@@ -250,7 +251,10 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                 params![excerpt_id, requirement_id],
             )?;
             if removed == 0 {
-                return reject(format!("{excerpt_id} is not linked to {requirement_id}"));
+                return reject(Rejection::NotLinked {
+                    entity: (*excerpt_id).into(),
+                    requirement: *requirement_id,
+                });
             }
             Ok(excerpt_id.to_string())
         }
@@ -307,10 +311,9 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                 )
                 .optional()?;
             if stored.is_none() {
-                return reject(format!(
-                    "no stored file has the content hash {}",
-                    attachment.sha256
-                ));
+                return reject(Rejection::NoStoredFile {
+                    sha256: attachment.sha256.clone(),
+                });
             }
             tx.execute(
                 "UPDATE document_review SET attachment_sha256 = ?1, attachment_name = ?2 WHERE id = ?3",
@@ -349,9 +352,10 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                 params![document_review_id, requirement_id],
             )?;
             if removed == 0 {
-                return reject(format!(
-                    "{document_review_id} is not linked to {requirement_id}"
-                ));
+                return reject(Rejection::NotLinked {
+                    entity: (*document_review_id).into(),
+                    requirement: *requirement_id,
+                });
             }
             Ok(document_review_id.to_string())
         }
@@ -398,9 +402,10 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             require_finding(tx, *finding_id)?;
             let actions = action_count(tx, *finding_id)?;
             if *kind != FindingKind::Deviation && actions > 0 {
-                return reject(format!(
-                    "{finding_id} has {actions} action(s) in the plan; only a deviation has actions, so remove or move them first"
-                ));
+                return reject(Rejection::KindHasActions {
+                    finding: *finding_id,
+                    actions: actions as usize,
+                });
             }
             tx.execute(
                 "UPDATE finding SET kind = ?1 WHERE id = ?2",
@@ -439,7 +444,9 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                 )?,
             };
             if removed == 0 {
-                return reject(format!("{finding_id} does not rest on that evidence"));
+                return reject(Rejection::EvidenceNotLinked {
+                    finding: *finding_id,
+                });
             }
             Ok(finding_id.to_string())
         }
@@ -447,9 +454,10 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             require_finding(tx, *finding_id)?;
             let actions = action_count(tx, *finding_id)?;
             if actions > 0 {
-                return reject(format!(
-                    "{finding_id} has {actions} action(s) in the plan; delete them first"
-                ));
+                return reject(Rejection::FindingHasActions {
+                    finding: *finding_id,
+                    actions: actions as usize,
+                });
             }
             tx.execute("DELETE FROM finding WHERE id = ?1", [finding_id])?;
             Ok(finding_id.to_string())
@@ -473,9 +481,9 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             check(action.validate())?;
             let kind = require_finding(tx, *finding_id)?;
             if kind != FindingKind::Deviation {
-                return reject(format!(
-                    "{finding_id} is not a deviation; only deviations get actions in the plan"
-                ));
+                return reject(Rejection::NotADeviation {
+                    finding: *finding_id,
+                });
             }
             tx.execute(
                 "INSERT INTO action (finding_id, description, owner, due_date, status,
@@ -503,14 +511,14 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                 params![Code(*status), action_id],
             )?;
             if changed == 0 {
-                return reject(format!("{action_id} does not exist"));
+                return reject(missing(*action_id));
             }
             Ok(action_id.to_string())
         }
         Command::UpdatePlan { update } => {
             for action_id in &update.remove {
                 if tx.execute("DELETE FROM action WHERE id = ?1", [action_id])? == 0 {
-                    return reject(format!("{action_id} does not exist"));
+                    return reject(missing(*action_id));
                 }
             }
             for (action_id, action) in &update.change {
@@ -530,7 +538,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
         }
         Command::DeleteAction { action_id } => {
             if tx.execute("DELETE FROM action WHERE id = ?1", [action_id])? == 0 {
-                return reject(format!("{action_id} does not exist"));
+                return reject(missing(*action_id));
             }
             Ok(action_id.to_string())
         }
@@ -554,7 +562,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
         }
         Command::RemoveOutcome { year } => {
             if tx.execute("DELETE FROM outcome WHERE year = ?1", [year])? == 0 {
-                return reject(format!("there are no outcomes for {year}"));
+                return reject(Rejection::NoOutcomes { year: *year });
             }
             Ok(format!("outcome/{year}"))
         }
@@ -701,7 +709,7 @@ fn update_action(
         ],
     )?;
     if changed == 0 {
-        return reject(format!("{action_id} does not exist"));
+        return reject(missing(action_id));
     }
     Ok(())
 }
@@ -714,7 +722,19 @@ fn action_count(tx: &Transaction<'_>, finding_id: FindingId) -> Result<i64> {
     )?)
 }
 
-pub(super) fn require_row(tx: &Transaction<'_>, table: &str, id: i64, name: String) -> Result<()> {
+/// The entity a command names is not in the case.
+pub(super) fn missing(entity: impl Into<EntityRef>) -> Rejection {
+    Rejection::Missing {
+        entity: entity.into(),
+    }
+}
+
+pub(super) fn require_row(
+    tx: &Transaction<'_>,
+    table: &str,
+    id: i64,
+    entity: EntityRef,
+) -> Result<()> {
     let found: Option<i64> = tx
         .query_row(
             &format!("SELECT 1 FROM {table} WHERE id = ?1"),
@@ -724,24 +744,24 @@ pub(super) fn require_row(tx: &Transaction<'_>, table: &str, id: i64, name: Stri
         .optional()?;
     match found {
         Some(_) => Ok(()),
-        None => reject(format!("{name} does not exist")),
+        None => reject(Rejection::Missing { entity }),
     }
 }
 
 fn require_interview(tx: &Transaction<'_>, id: InterviewId) -> Result<()> {
-    require_row(tx, "interview", id.0, id.to_string())
+    require_row(tx, "interview", id.0, id.into())
 }
 
 fn require_excerpt(tx: &Transaction<'_>, id: ExcerptId) -> Result<()> {
-    require_row(tx, "excerpt", id.0, id.to_string())
+    require_row(tx, "excerpt", id.0, id.into())
 }
 
 fn require_document(tx: &Transaction<'_>, id: DocumentReviewId) -> Result<()> {
-    require_row(tx, "document_review", id.0, id.to_string())
+    require_row(tx, "document_review", id.0, id.into())
 }
 
 fn require_requirement(tx: &Transaction<'_>, id: RequirementId) -> Result<()> {
-    require_row(tx, "requirement", id.0, id.to_string())
+    require_row(tx, "requirement", id.0, id.into())
 }
 
 /// Returns the finding's kind, or rejects when it does not exist.
@@ -753,7 +773,7 @@ fn require_finding(tx: &Transaction<'_>, id: FindingId) -> Result<FindingKind> {
         .optional()?;
     match kind {
         Some(Code(kind)) => Ok(kind),
-        None => reject(format!("{id} does not exist")),
+        None => reject(missing(id)),
     }
 }
 

@@ -8,20 +8,17 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::apply::{ApplyError, Result, reject};
 use super::sql_types::{Json, JsonList};
 use crate::catalog::{Catalog, CatalogRequirement};
-use crate::domain::Question;
+use crate::domain::{Question, Rejection};
 
 pub(super) fn adopt(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> {
     if catalog.is_fidelity_scale() {
-        return reject(format!(
-            "{} is a fidelity scale; adopt it as the case's fidelity review, not as its requirements",
-            catalog.id
-        ));
+        return reject(Rejection::CatalogIsFidelityScale {
+            catalog: catalog.id.clone(),
+        });
     }
     let existing: i64 = tx.query_row("SELECT count(*) FROM requirement", [], |row| row.get(0))?;
     if existing > 0 {
-        return reject(
-            "the case already has its requirements; a catalog is adopted only once (updating a catalog is a separate, reviewed step)",
-        );
+        return reject(Rejection::CatalogAlreadyAdopted);
     }
     set_catalog_info(tx, catalog)?;
     let mut position = 0_i64;
@@ -44,22 +41,24 @@ pub(super) fn update(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> 
         )
         .optional()?;
     let Some((Some(current_id), current_version)) = current else {
-        return reject("the case has no catalog yet; adopt one first");
+        return reject(Rejection::NoCatalog);
     };
     if current_id != catalog.id {
-        return reject(format!(
-            "the case follows catalog {current_id}; {} is another catalog, not a version of it",
-            catalog.id
-        ));
+        return reject(Rejection::OtherCatalog {
+            current: current_id,
+            offered: catalog.id.clone(),
+        });
     }
     if current_version.as_deref() == Some(catalog.version.as_str()) {
-        return reject(format!(
-            "the case already follows {} version {}",
-            catalog.id, catalog.version
-        ));
+        return reject(Rejection::SameCatalogVersion {
+            catalog: catalog.id.clone(),
+            version: catalog.version.clone(),
+        });
     }
     if catalog.is_fidelity_scale() {
-        return reject(format!("{} is a fidelity scale", catalog.id));
+        return reject(Rejection::CatalogIsFidelityScale {
+            catalog: catalog.id.clone(),
+        });
     }
 
     let existing: HashMap<String, (i64, Vec<Question>)> = tx
@@ -208,10 +207,9 @@ fn insert_requirement(
         rusqlite::Error::SqliteFailure(f, _)
             if f.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
-            ApplyError::Rejected(format!(
-                "requirement code {} appears twice in the catalog",
-                requirement.code
-            ))
+            ApplyError::Rejected(Rejection::DuplicateRequirementCode {
+                code: requirement.code.clone(),
+            })
         }
         other => ApplyError::Sql(other),
     })?;

@@ -12,6 +12,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::{APPLICATION_ID, CaseStore, StoreError, partial_path, sql_err};
+use crate::domain::Rejection;
 
 /// SQLCipher 4's page size: an encrypted file is always a whole number of these.
 const CIPHER_PAGE_SIZE: u64 = 4096;
@@ -27,7 +28,7 @@ impl Passphrase {
     pub fn new(text: impl Into<String>) -> Result<Passphrase, StoreError> {
         let text = text.into();
         if text.is_empty() {
-            return Err(StoreError::Rejected("the passphrase is empty".to_owned()));
+            return Err(StoreError::Rejected(Rejection::PassphraseEmpty));
         }
         Ok(Passphrase(text))
     }
@@ -37,10 +38,9 @@ impl Passphrase {
     pub fn new_chosen(text: impl Into<String>) -> Result<Passphrase, StoreError> {
         let key = Passphrase::new(text)?;
         if key.0.chars().count() < Passphrase::MIN_CHARS {
-            return Err(StoreError::Rejected(format!(
-                "the passphrase is shorter than {} characters",
-                Passphrase::MIN_CHARS
-            )));
+            return Err(StoreError::Rejected(Rejection::PassphraseTooShort {
+                min_chars: Passphrase::MIN_CHARS,
+            }));
         }
         Ok(key)
     }
@@ -134,7 +134,7 @@ pub(super) fn export(
         .and_then(|file| file.sync_all())
         .map_err(|source| StoreError::Io {
             path: target.to_owned(),
-            source,
+            error: source,
         })
 }
 
@@ -194,7 +194,7 @@ fn rename_over(partial: &Path, path: &Path) -> Result<(), StoreError> {
     };
     std::fs::rename(partial, path).map_err(|source| StoreError::Io {
         path: path.to_owned(),
-        source,
+        error: source,
     })?;
     if let Some(old) = old
         && let Err(e) = sync_parent(path).and_then(|()| wipe_unlinked(old))

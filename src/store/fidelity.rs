@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::apply::{Result, reject};
 use super::sql_types::{Code, Json};
 use crate::catalog::Catalog;
+use crate::domain::Rejection;
 use crate::domain::{
     Band, EvidenceRef, FidelityItem, FidelityItemId, FidelityReview, FidelityScore,
     FidelitySection, Rater,
@@ -16,15 +17,14 @@ pub(super) fn adopt(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> {
         .as_ref()
         .filter(|_| catalog.is_fidelity_scale())
     else {
-        return reject(format!(
-            "{} is not a fidelity scale (it has no \"kind\": \"fidelity_scale\")",
-            catalog.id
-        ));
+        return reject(Rejection::NotAFidelityScale {
+            catalog: catalog.id.clone(),
+        });
     };
     let existing: i64 =
         tx.query_row("SELECT count(*) FROM fidelity_scale", [], |row| row.get(0))?;
     if existing > 0 {
-        return reject("the case already has a fidelity review; a case holds one scale");
+        return reject(Rejection::FidelityScaleAlreadyAdopted);
     }
     let sections: Vec<FidelitySection> = catalog
         .areas
@@ -88,21 +88,19 @@ pub(super) fn set_score(
         )
         .optional()?;
     let Some((min, max)) = range else {
-        return reject("the case has no fidelity review");
+        return reject(Rejection::NoFidelityReview);
     };
     if !(min..=max).contains(&score) {
-        return reject(format!(
-            "score {score} is outside the scale ({min} to {max})"
-        ));
+        return reject(Rejection::ScoreOutsideScale { score, min, max });
     }
-    super::apply::require_row(tx, "fidelity_item", item_id.0, item_id.to_string())?;
+    super::apply::require_row(tx, "fidelity_item", item_id.0, item_id.into())?;
     for reference in evidence {
         match reference {
             EvidenceRef::Excerpt(id) => {
-                super::apply::require_row(tx, "excerpt", id.0, id.to_string())?;
+                super::apply::require_row(tx, "excerpt", id.0, (*id).into())?;
             }
             EvidenceRef::DocumentReview(id) => {
-                super::apply::require_row(tx, "document_review", id.0, id.to_string())?;
+                super::apply::require_row(tx, "document_review", id.0, (*id).into())?;
             }
         }
     }
@@ -132,7 +130,10 @@ pub(super) fn clear_score(
         params![item_id, Code(rater)],
     )?;
     if removed == 0 {
-        return reject(format!("{item_id} has no {} score", rater.code()));
+        return reject(Rejection::NoScore {
+            item: item_id,
+            rater,
+        });
     }
     Ok(item_id.to_string())
 }

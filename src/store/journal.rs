@@ -46,7 +46,8 @@ impl JournalEntry {
 }
 
 /// What `verify` found.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
 pub enum ChainCheck {
     Intact {
         entries: usize,

@@ -42,7 +42,12 @@ impl CaseLock {
             {
                 return Ok(None);
             }
-            Err(source) => return Err(StoreError::Io { path, source }),
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path,
+                    error: source,
+                });
+            }
         };
         match file.try_lock() {
             Ok(()) => {}
@@ -51,7 +56,12 @@ impl CaseLock {
                     path: case.to_owned(),
                 });
             }
-            Err(TryLockError::Error(source)) => return Err(StoreError::Io { path, source }),
+            Err(TryLockError::Error(source)) => {
+                return Err(StoreError::Io {
+                    path,
+                    error: source,
+                });
+            }
         }
         // The previous holder deletes the file as it closes; if it did so between our open and
         // our lock, we hold a lock on a file nobody else can find. Start again on the new one.

@@ -27,7 +27,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::command::Command;
-use crate::domain::AttachmentRef;
+use crate::domain::{AttachmentRef, Rejection};
 use history::History;
 
 pub use cipher::{Passphrase, convert_copies, needs_passphrase};
@@ -37,7 +37,7 @@ pub use read::{
     CheckReport, Counts, Parts, read_case, read_case_keyed, read_case_with_status,
     read_case_with_status_keyed,
 };
-pub use schema::{APPLICATION_ID, LATEST_VERSION};
+pub use schema::{APPLICATION_ID, LATEST_VERSION, SchemaChange, SchemaDifference};
 pub use search::{Field, HIT_END, HIT_START, SearchHit};
 
 /// Why a case file could not be opened, or a command not applied.
@@ -69,8 +69,20 @@ pub enum StoreError {
         "«{path}» is open in another Evalbench window or program. Close it there first; the file was not changed."
     )]
     InUse { path: PathBuf },
-    #[error("The change was refused: {0}.")]
-    Rejected(String),
+    #[error("Refused: {0}.")]
+    Rejected(Rejection),
+    #[error("«{path}» is a case, not a provider package; open it as a case.")]
+    NotAPackage { path: PathBuf },
+    /// The file's schema is not the one Evalbench writes: it may carry triggers or views of
+    /// someone else's that would run on our reads and writes.
+    #[error(
+        "«{path}» has a database structure Evalbench did not write ({}); it was not opened, and the file was not changed.",
+        list_differences(differences)
+    )]
+    ForeignSchema {
+        path: PathBuf,
+        differences: Vec<SchemaDifference>,
+    },
     #[error(
         "Could not upgrade «{path}» to the current schema: {detail}. A backup was written to «{backup}»."
     )]
@@ -83,16 +95,154 @@ pub enum StoreError {
         "«{path}» could not be written: {why}. The change was not saved; the case holds every change before it."
     )]
     NotWritten { path: PathBuf, why: NotWritten },
-    #[error("«{path}»: {source}")]
+    /// The OS refused a file operation. `error` is kept for the log, not the sentence: the user
+    /// reads what is wrong in plain words (`FileProblem`), once.
+    #[error("«{path}» could not be used: {}.", FileProblem::of_io(error))]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("Database error in «{path}»: {source}")]
+    #[error("«{path}» could not be used: {}.", FileProblem::of_sqlite(error))]
     Sqlite {
         path: PathBuf,
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
+}
+
+/// The first few differences, and how many more.
+fn list_differences(differences: &[SchemaDifference]) -> String {
+    use std::fmt::Write as _;
+    const SHOWN: usize = 3;
+    let mut text = differences
+        .iter()
+        .take(SHOWN)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if differences.len() > SHOWN {
+        let _ = write!(text, " and {} more", differences.len() - SHOWN);
+    }
+    text
+}
+
+impl StoreError {
+    /// What is wrong with the file in words a user can act on, where the OS or SQLite said it.
+    pub fn file_problem(&self) -> Option<FileProblem> {
+        match self {
+            StoreError::Io { error, .. } => Some(FileProblem::of_io(error)),
+            StoreError::Sqlite { error, .. } => Some(FileProblem::of_sqlite(error)),
+            _ => None,
+        }
+    }
+}
+
+/// A file operation's failure, as a user can understand and act on it. The raw OS or SQLite
+/// text goes to the log only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileProblem {
+    NotFound,
+    PermissionDenied,
+    IsAFolder,
+    DiskFull,
+    ReadOnly,
+    Busy,
+    /// The file is not a database, or its structure is damaged or was changed elsewhere.
+    Damaged,
+    Other,
+}
+
+impl FileProblem {
+    pub fn of_io(error: &std::io::Error) -> FileProblem {
+        use std::io::ErrorKind;
+        match error.kind() {
+            ErrorKind::NotFound => FileProblem::NotFound,
+            ErrorKind::PermissionDenied => FileProblem::PermissionDenied,
+            ErrorKind::IsADirectory => FileProblem::IsAFolder,
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => FileProblem::DiskFull,
+            ErrorKind::ReadOnlyFilesystem => FileProblem::ReadOnly,
+            ErrorKind::ResourceBusy | ErrorKind::WouldBlock => FileProblem::Busy,
+            ErrorKind::InvalidData | ErrorKind::UnexpectedEof => FileProblem::Damaged,
+            _ => FileProblem::Other,
+        }
+    }
+
+    pub fn of_sqlite(error: &rusqlite::Error) -> FileProblem {
+        use rusqlite::ErrorCode;
+        match error {
+            rusqlite::Error::SqliteFailure(failure, _) => match failure.code {
+                ErrorCode::CannotOpen => FileProblem::NotFound,
+                ErrorCode::PermissionDenied | ErrorCode::AuthorizationForStatementDenied => {
+                    FileProblem::PermissionDenied
+                }
+                ErrorCode::DiskFull => FileProblem::DiskFull,
+                ErrorCode::ReadOnly => FileProblem::ReadOnly,
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => FileProblem::Busy,
+                ErrorCode::SystemIoFailure => FileProblem::Other,
+                _ => FileProblem::Damaged,
+            },
+            _ => FileProblem::Damaged,
+        }
+    }
+
+    /// The key of its words in the translation tables (`file_problem.<code>`).
+    pub fn code(self) -> &'static str {
+        match self {
+            FileProblem::NotFound => "not_found",
+            FileProblem::PermissionDenied => "permission_denied",
+            FileProblem::IsAFolder => "is_a_folder",
+            FileProblem::DiskFull => "disk_full",
+            FileProblem::ReadOnly => "read_only",
+            FileProblem::Busy => "busy",
+            FileProblem::Damaged => "damaged",
+            FileProblem::Other => "other",
+        }
+    }
+
+    pub const ALL: [FileProblem; 8] = [
+        FileProblem::NotFound,
+        FileProblem::PermissionDenied,
+        FileProblem::IsAFolder,
+        FileProblem::DiskFull,
+        FileProblem::ReadOnly,
+        FileProblem::Busy,
+        FileProblem::Damaged,
+        FileProblem::Other,
+    ];
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(crate::i18n::t(
+            crate::i18n::Lang::En,
+            &format!("file_problem.{}", self.code()),
+        ))
+    }
+}
+
+/// `command` with every text cleaned of control characters (`None`: nothing to clean), or the
+/// refusal of a text over its field's limit. Whichever way a command arrives — the app, `apply`,
+/// a plan workbook, a catalog — this is the door it passes.
+fn clean_texts(command: &Command) -> Result<Option<Command>, StoreError> {
+    let mut value = serde_json::to_value(command).map_err(|e| StoreError::Damaged {
+        path: PathBuf::from("command"),
+        detail: e.to_string(),
+    })?;
+    let changed = crate::domain::text::clean_json(&mut value, "").map_err(|too_long| {
+        StoreError::Rejected(Rejection::TooLong {
+            field: too_long.path,
+            length_chars: too_long.length_chars,
+            max_chars: too_long.max_chars,
+        })
+    })?;
+    if !changed {
+        return Ok(None);
+    }
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(|e| StoreError::Damaged {
+            path: PathBuf::from("command"),
+            detail: e.to_string(),
+        })
 }
 
 /// Why a write did not reach the case file.
@@ -106,6 +256,15 @@ pub enum NotWritten {
     ReadOnly,
     #[error("it is open for reading only")]
     OpenForReading,
+}
+
+/// SQLite's settings that make an untrusted file safe to read and write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Defences {
+    pub trusted_schema: bool,
+    pub defensive: bool,
+    pub cell_size_check: bool,
+    pub mmap_size: i64,
 }
 
 /// What a committed command touched, and its place in the journal.
@@ -148,7 +307,10 @@ fn register_record_day(conn: &Connection, day: &RecordDay) -> rusqlite::Result<(
     conn.create_scalar_function(
         "evalbench_record_day",
         0,
-        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        // Innocuous (no side effects, nothing secret): the schema's triggers may call it while
+        // `trusted_schema` is off.
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8
+            | rusqlite::functions::FunctionFlags::SQLITE_INNOCUOUS,
         move |_| {
             let set = day.lock().ok().and_then(|day| *day);
             Ok(set.unwrap_or_else(|| jiff::Zoned::now().date()).to_string())
@@ -274,7 +436,7 @@ impl CaseStore {
                 .and_then(|file| file.sync_all())
                 .map_err(|source| StoreError::Io {
                     path: partial.clone(),
-                    source,
+                    error: source,
                 })?;
             Ok::<_, StoreError>(())
         })();
@@ -290,7 +452,7 @@ impl CaseStore {
         }
         std::fs::rename(&partial, path).map_err(|source| StoreError::Io {
             path: path.to_owned(),
-            source,
+            error: source,
         })?;
         CaseStore::open_keyed(path, key)
     }
@@ -305,6 +467,7 @@ impl CaseStore {
         if let Some(key) = key {
             cipher::unlock(&conn, key).map_err(|source| sql_err(path, source))?;
         }
+        schema::harden(&conn).map_err(|source| sql_err(path, source))?;
         // See the module comment for why DELETE + FULL. foreign_keys makes the schema's
         // references real; busy_timeout lets a second reader wait instead of failing at once.
         conn.execute_batch(
@@ -377,6 +540,8 @@ impl CaseStore {
     /// On `Err` nothing changed.
     pub fn apply(&mut self, command: &Command) -> Result<Applied, StoreError> {
         self.refuse_if_reader()?;
+        let cleaned = clean_texts(command)?;
+        let command = cleaned.as_ref().unwrap_or(command);
         let path = self.path.clone();
         let tx = self
             .conn
@@ -384,8 +549,10 @@ impl CaseStore {
             .map_err(|source| sql_err(&path, source))?;
         let (target, recorded) = history::record(&tx, |tx| apply::apply(tx, command))
             .map_err(|e| e.into_store_error(&path))?;
-        let command_json = serde_json::to_string(command)
-            .map_err(|e| StoreError::Rejected(format!("the command cannot be recorded: {e}")))?;
+        let command_json = serde_json::to_string(command).map_err(|e| StoreError::Damaged {
+            path: path.clone(),
+            detail: format!("the command cannot be recorded: {e}"),
+        })?;
         let seq = journal::append(
             &tx,
             &journal::NewEntry {
@@ -403,7 +570,7 @@ impl CaseStore {
         self.history.edited(
             Step {
                 seq,
-                op: command.op(),
+                op: command.op().to_owned(),
                 target: target.clone(),
             },
             true,
@@ -472,7 +639,8 @@ impl CaseStore {
             .take(&mut self.conn, direction, &self.author)
             .map_err(|e| match e {
                 history::RevertError::Sqlite(source) => sql_err(&self.path, source),
-                other => StoreError::Rejected(other.to_string()),
+                history::RevertError::NotUndoable => StoreError::Rejected(Rejection::NotUndoable),
+                history::RevertError::Conflict => StoreError::Rejected(Rejection::UndoConflict),
             })?;
         Ok(taken)
     }
@@ -508,6 +676,26 @@ impl CaseStore {
             .execute("VACUUM INTO ?1", [target.to_string_lossy()])
             .map_err(|source| sql_err(target, source))?;
         Ok(())
+    }
+
+    /// The defences for untrusted databases this connection runs with (see `schema::harden`).
+    pub fn defences(&self) -> Result<Defences, StoreError> {
+        use rusqlite::config::DbConfig;
+        let read = || -> rusqlite::Result<Defences> {
+            Ok(Defences {
+                trusted_schema: self
+                    .conn
+                    .pragma_query_value(None, "trusted_schema", |row| row.get(0))?,
+                defensive: self.conn.db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE)?,
+                cell_size_check: self
+                    .conn
+                    .pragma_query_value(None, "cell_size_check", |row| row.get(0))?,
+                mmap_size: self
+                    .conn
+                    .pragma_query_value(None, "mmap_size", |row| row.get(0))?,
+            })
+        };
+        read().map_err(|source| sql_err(&self.path, source))
     }
 
     /// Closes the file; any error is reported instead of being lost in a drop.
@@ -549,13 +737,13 @@ fn examine(path: &Path, key: Option<&Passphrase>) -> Result<Examined, StoreError
         } else {
             StoreError::Io {
                 path: path.to_owned(),
-                source,
+                error: source,
             }
         }
     })?;
     let read = file.read(&mut header).map_err(|source| StoreError::Io {
         path: path.to_owned(),
-        source,
+        error: source,
     })?;
     let not_a_case = |reason: &str| StoreError::NotACase {
         path: path.to_owned(),
@@ -637,6 +825,13 @@ fn examine(path: &Path, key: Option<&Passphrase>) -> Result<Examined, StoreError
             detail: check,
         });
     }
+    let differences = schema::differences(&conn, version).map_err(damaged)?;
+    if !differences.is_empty() {
+        return Err(StoreError::ForeignSchema {
+            path: path.to_owned(),
+            differences,
+        });
+    }
     Ok(Examined { version, key })
 }
 
@@ -662,6 +857,7 @@ fn recover_after_crash(path: &Path, key: Option<&Passphrase>) -> Result<(), Stor
     if let Some(key) = key {
         cipher::unlock(&conn, key).map_err(damaged)?;
     }
+    schema::harden(&conn).map_err(damaged)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(damaged)?;
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
@@ -697,6 +893,7 @@ fn open_read_only(path: &Path, key: Option<&Passphrase>) -> Result<Connection, S
     if let Some(key) = key {
         cipher::unlock(&conn, key).map_err(damaged)?;
     }
+    schema::harden(&conn).map_err(damaged)?;
     Ok(conn)
 }
 
@@ -716,6 +913,7 @@ fn open_for_reading(
         return open_read_only(path, key);
     }
     let mut copy = Connection::open_in_memory().map_err(damaged)?;
+    schema::harden(&copy).map_err(damaged)?;
     match key {
         // SQLite's backup cannot copy between an encrypted and a plain database.
         Some(key) => cipher::copy_into(&copy, path, Some(key)).map_err(damaged)?,
@@ -758,12 +956,12 @@ fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
             }
             _ => StoreError::Sqlite {
                 path: path.to_owned(),
-                source,
+                error: source,
             },
         },
         _ => StoreError::Sqlite {
             path: path.to_owned(),
-            source,
+            error: source,
         },
     }
 }
@@ -825,7 +1023,10 @@ pub mod testing {
             .map_err(|source| sql_err(path, source))?;
         schema::MIGRATIONS
             .to_version(&mut store.conn, version)
-            .map_err(|e| StoreError::Rejected(e.to_string()))?;
+            .map_err(|e| StoreError::Damaged {
+                path: path.to_owned(),
+                detail: e.to_string(),
+            })?;
         store.close()
     }
 }

@@ -34,7 +34,7 @@ impl CaseStore {
                 .and_then(|()| std::fs::rename(&partial, target))
                 .map_err(|source| StoreError::Io {
                     path: target.to_owned(),
-                    source,
+                    error: source,
                 })
         });
         if result.is_err() {

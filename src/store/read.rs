@@ -36,12 +36,18 @@ pub struct CheckReport {
     pub integrity: String,
     /// Rows whose references point nowhere (should be zero).
     pub foreign_key_violations: usize,
+    /// The journal's hash chain: a row edited outside Evalbench breaks it.
+    pub journal: super::ChainCheck,
     pub counts: Counts,
 }
 
 impl CheckReport {
+    /// Healthy: intact pages, no dangling references, and an audit trail nobody edited. A file
+    /// from before the chain (not opened for writing since) has nothing to break.
     pub fn is_healthy(&self) -> bool {
-        self.integrity == "ok" && self.foreign_key_violations == 0
+        self.integrity == "ok"
+            && self.foreign_key_violations == 0
+            && !matches!(self.journal, super::ChainCheck::BrokenAt { .. })
     }
 }
 
@@ -127,10 +133,13 @@ impl CaseStore {
                 schema_version: version,
                 integrity: integrity.join("; "),
                 foreign_key_violations,
+                journal: super::ChainCheck::Unchained,
                 counts: counts(conn)?,
             })
         };
-        run().map_err(|source| sql_err(&self.path, source))
+        let mut report = run().map_err(|source| sql_err(&self.path, source))?;
+        report.journal = self.verify_journal()?;
+        Ok(report)
     }
 
     /// The number of commands in the journal.

@@ -21,3 +21,146 @@ pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIS
 
 /// The schema version this build writes.
 pub const LATEST_VERSION: usize = MIGRATION_LIST.len();
+
+/// One object of a database's schema as `sqlite_schema` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct SchemaObject {
+    pub kind: String,
+    pub name: String,
+    pub sql: Option<String>,
+}
+
+/// How a file's schema differs from the one this version writes at the file's version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaDifference {
+    pub change: SchemaChange,
+    /// `table`, `index`, `trigger` or `view`.
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaChange {
+    Extra,
+    Missing,
+    Changed,
+}
+
+impl SchemaChange {
+    pub fn code(self) -> &'static str {
+        match self {
+            SchemaChange::Extra => "extra",
+            SchemaChange::Missing => "missing",
+            SchemaChange::Changed => "changed",
+        }
+    }
+}
+
+impl std::fmt::Display for SchemaDifference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let change = match self.change {
+            SchemaChange::Extra => "an extra",
+            SchemaChange::Missing => "no",
+            SchemaChange::Changed => "a changed",
+        };
+        write!(f, "{change} {} «{}»", self.kind, self.name)
+    }
+}
+
+/// Every object in `conn`'s main schema, except SQLite's own statistics tables (which
+/// `ANALYZE` in any SQLite tool adds, and which run nothing).
+pub(super) fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<SchemaObject>> {
+    let mut objects = conn
+        .prepare(
+            "SELECT type, name, sql FROM main.sqlite_schema
+             WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name",
+        )?
+        .query_map([], |row| {
+            Ok(SchemaObject {
+                kind: row.get(0)?,
+                name: row.get(1)?,
+                sql: row.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    objects.sort();
+    Ok(objects)
+}
+
+/// The schema this build writes at `version`, built once per version in memory.
+fn expected(version: usize) -> rusqlite::Result<std::sync::Arc<Vec<SchemaObject>>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static BUILT: OnceLock<Mutex<HashMap<usize, Arc<Vec<SchemaObject>>>>> = OnceLock::new();
+    let built = BUILT.get_or_init(Mutex::default);
+    if let Some(objects) = built.lock().ok().and_then(|b| b.get(&version).cloned()) {
+        return Ok(objects);
+    }
+    let mut conn = rusqlite::Connection::open_in_memory()?;
+    if version > 0 {
+        MIGRATIONS.to_version(&mut conn, version).map_err(|e| {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                Some(format!("the schema cannot be built: {e}")),
+            )
+        })?;
+    }
+    let objects = Arc::new(objects(&conn)?);
+    if let Ok(mut built) = built.lock() {
+        built.insert(version, Arc::clone(&objects));
+    }
+    Ok(objects)
+}
+
+/// Compares the file's schema with the one this version writes at the file's version. A case
+/// from someone else may carry triggers or views of its own that would run when we write to or
+/// read through it: such a file is refused, whatever else it holds.
+pub(super) fn differences(
+    conn: &rusqlite::Connection,
+    version: usize,
+) -> rusqlite::Result<Vec<SchemaDifference>> {
+    let expected = expected(version)?;
+    let found = objects(conn)?;
+    let key = |o: &SchemaObject| (o.kind.clone(), o.name.clone());
+    let mut differences = Vec::new();
+    for object in &found {
+        match expected.iter().find(|e| key(e) == key(object)) {
+            None => differences.push(SchemaDifference {
+                change: SchemaChange::Extra,
+                kind: object.kind.clone(),
+                name: object.name.clone(),
+            }),
+            Some(wanted) if wanted.sql != object.sql => differences.push(SchemaDifference {
+                change: SchemaChange::Changed,
+                kind: object.kind.clone(),
+                name: object.name.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for object in expected.iter() {
+        if !found.iter().any(|f| key(f) == key(object)) {
+            differences.push(SchemaDifference {
+                change: SchemaChange::Missing,
+                kind: object.kind.clone(),
+                name: object.name.clone(),
+            });
+        }
+    }
+    Ok(differences)
+}
+
+/// SQLite's defences for a database that may come from someone else (a provider's package, a
+/// colleague's copy, a folder of cases): nothing in its schema runs functions or virtual tables
+/// that are not marked harmless, the schema cannot be written to directly, every cell's size is
+/// checked as it is read, and the file is read, not memory-mapped.
+pub(super) fn harden(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::config::DbConfig;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.execute_batch(
+        "PRAGMA trusted_schema = OFF;
+         PRAGMA cell_size_check = ON;
+         PRAGMA mmap_size = 0;",
+    )
+}

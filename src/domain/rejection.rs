@@ -1,0 +1,322 @@
+//! Why the store refused a change, as data: the entity and the reason, never prose. The UI words
+//! a rejection from its translation tables (`i18n::rejection_text`) and the CLI in English, so a
+//! Norwegian user never reads the store's English, and tests match variants, not sentences.
+
+use jiff::civil::Date;
+
+use super::{FidelityItemId, FindingId, InterviewId, Rater, RequirementId};
+use crate::domain::ids::EntityRef;
+
+/// A text field that must not be empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequiredText {
+    ProviderName,
+    DocumentTitle,
+    FindingTitle,
+    ActionDescription,
+    IntervieweeLabel,
+}
+
+impl RequiredText {
+    pub const ALL: [RequiredText; 5] = [
+        RequiredText::ProviderName,
+        RequiredText::DocumentTitle,
+        RequiredText::FindingTitle,
+        RequiredText::ActionDescription,
+        RequiredText::IntervieweeLabel,
+    ];
+
+    /// The key of its name in the translation tables (`field.<code>`).
+    pub fn code(self) -> &'static str {
+        match self {
+            RequiredText::ProviderName => "provider_name",
+            RequiredText::DocumentTitle => "document_title",
+            RequiredText::FindingTitle => "finding_title",
+            RequiredText::ActionDescription => "action_description",
+            RequiredText::IntervieweeLabel => "interviewee_label",
+        }
+    }
+}
+
+/// A refused change. Nothing of it was stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// A provider package: only the plan may be edited.
+    ProviderPackage,
+    /// The entity the command names is not in the case.
+    Missing {
+        entity: EntityRef,
+    },
+    /// A text field that must not be empty is empty.
+    Empty {
+        field: RequiredText,
+    },
+    /// A text is longer than its field holds; `field` is its path in the command.
+    TooLong {
+        field: String,
+        length_chars: usize,
+        max_chars: usize,
+    },
+    /// The work on the case stopped before it finished (its worker thread ended): the file is
+    /// either as it was or as it became, and opens again.
+    Stopped,
+    NoGuideQuestion {
+        requirement: RequirementId,
+        questions: usize,
+        question: usize,
+    },
+    ExcerptOutsideNotes {
+        interview: InterviewId,
+        start_char: usize,
+        end_char: usize,
+        length_chars: usize,
+    },
+    /// An excerpt or document is not linked to that requirement.
+    NotLinked {
+        entity: EntityRef,
+        requirement: RequirementId,
+    },
+    NoStoredFile {
+        sha256: String,
+    },
+    /// Only a deviation has actions: a finding with actions cannot become another kind.
+    KindHasActions {
+        finding: FindingId,
+        actions: usize,
+    },
+    /// A finding with actions cannot be deleted before them.
+    FindingHasActions {
+        finding: FindingId,
+        actions: usize,
+    },
+    EvidenceNotLinked {
+        finding: FindingId,
+    },
+    NotADeviation {
+        finding: FindingId,
+    },
+    NoOutcomes {
+        year: i32,
+    },
+    YearOutOfRange {
+        year: i32,
+    },
+    OutcomeSumTooLarge {
+        sum: u32,
+        ended: u32,
+        year: i32,
+    },
+    PeriodEndsBeforeStart {
+        start: Date,
+        end: Date,
+    },
+    StageOnlyForParticipants,
+    /// A fidelity scale offered as a requirement catalog.
+    CatalogIsFidelityScale {
+        catalog: String,
+    },
+    CatalogAlreadyAdopted,
+    NoCatalog,
+    OtherCatalog {
+        current: String,
+        offered: String,
+    },
+    SameCatalogVersion {
+        catalog: String,
+        version: String,
+    },
+    DuplicateRequirementCode {
+        code: String,
+    },
+    NotAFidelityScale {
+        catalog: String,
+    },
+    FidelityScaleAlreadyAdopted,
+    NoFidelityReview,
+    ScoreOutsideScale {
+        score: u8,
+        min: u8,
+        max: u8,
+    },
+    NoScore {
+        item: FidelityItemId,
+        rater: Rater,
+    },
+    PassphraseEmpty,
+    PassphraseTooShort {
+        min_chars: usize,
+    },
+    /// Undo or redo cannot be done: the step is not undoable.
+    NotUndoable,
+    /// Undo or redo would overwrite a later change to the same rows.
+    UndoConflict,
+}
+
+impl Rejection {
+    /// The key of its text in the translation tables (`rejection.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::ProviderPackage => "provider_package",
+            Rejection::Missing { .. } => "missing",
+            Rejection::Empty { .. } => "empty",
+            Rejection::TooLong { .. } => "too_long",
+            Rejection::Stopped => "stopped",
+            Rejection::NoGuideQuestion { .. } => "no_guide_question",
+            Rejection::ExcerptOutsideNotes { .. } => "excerpt_outside_notes",
+            Rejection::NotLinked { .. } => "not_linked",
+            Rejection::NoStoredFile { .. } => "no_stored_file",
+            Rejection::KindHasActions { .. } => "kind_has_actions",
+            Rejection::FindingHasActions { .. } => "finding_has_actions",
+            Rejection::EvidenceNotLinked { .. } => "evidence_not_linked",
+            Rejection::NotADeviation { .. } => "not_a_deviation",
+            Rejection::NoOutcomes { .. } => "no_outcomes",
+            Rejection::YearOutOfRange { .. } => "year_out_of_range",
+            Rejection::OutcomeSumTooLarge { .. } => "outcome_sum_too_large",
+            Rejection::PeriodEndsBeforeStart { .. } => "period_ends_before_start",
+            Rejection::StageOnlyForParticipants => "stage_only_for_participants",
+            Rejection::CatalogIsFidelityScale { .. } => "catalog_is_fidelity_scale",
+            Rejection::CatalogAlreadyAdopted => "catalog_already_adopted",
+            Rejection::NoCatalog => "no_catalog",
+            Rejection::OtherCatalog { .. } => "other_catalog",
+            Rejection::SameCatalogVersion { .. } => "same_catalog_version",
+            Rejection::DuplicateRequirementCode { .. } => "duplicate_requirement_code",
+            Rejection::NotAFidelityScale { .. } => "not_a_fidelity_scale",
+            Rejection::FidelityScaleAlreadyAdopted => "fidelity_scale_already_adopted",
+            Rejection::NoFidelityReview => "no_fidelity_review",
+            Rejection::ScoreOutsideScale { .. } => "score_outside_scale",
+            Rejection::NoScore { .. } => "no_score",
+            Rejection::PassphraseEmpty => "passphrase_empty",
+            Rejection::PassphraseTooShort { .. } => "passphrase_too_short",
+            Rejection::NotUndoable => "not_undoable",
+            Rejection::UndoConflict => "undo_conflict",
+        }
+    }
+
+    /// One value of every variant, for tests that every rejection has words in every language.
+    #[doc(hidden)]
+    pub fn examples() -> Vec<Rejection> {
+        let date = jiff::civil::date(2026, 1, 31);
+        vec![
+            Rejection::ProviderPackage,
+            Rejection::Missing {
+                entity: EntityRef::Finding(FindingId(3)),
+            },
+            Rejection::Empty {
+                field: RequiredText::FindingTitle,
+            },
+            Rejection::TooLong {
+                field: "action.description".into(),
+                length_chars: 60_000,
+                max_chars: 20_000,
+            },
+            Rejection::Stopped,
+            Rejection::NoGuideQuestion {
+                requirement: RequirementId(2),
+                questions: 1,
+                question: 4,
+            },
+            Rejection::ExcerptOutsideNotes {
+                interview: InterviewId(1),
+                start_char: 10,
+                end_char: 90,
+                length_chars: 40,
+            },
+            Rejection::NotLinked {
+                entity: EntityRef::Excerpt(super::ExcerptId(4)),
+                requirement: RequirementId(2),
+            },
+            Rejection::NoStoredFile {
+                sha256: "ab".into(),
+            },
+            Rejection::KindHasActions {
+                finding: FindingId(3),
+                actions: 1,
+            },
+            Rejection::FindingHasActions {
+                finding: FindingId(3),
+                actions: 2,
+            },
+            Rejection::EvidenceNotLinked {
+                finding: FindingId(3),
+            },
+            Rejection::NotADeviation {
+                finding: FindingId(3),
+            },
+            Rejection::NoOutcomes { year: 2025 },
+            Rejection::YearOutOfRange { year: 1800 },
+            Rejection::OutcomeSumTooLarge {
+                sum: 12,
+                ended: 10,
+                year: 2025,
+            },
+            Rejection::PeriodEndsBeforeStart {
+                start: date,
+                end: date,
+            },
+            Rejection::StageOnlyForParticipants,
+            Rejection::CatalogIsFidelityScale {
+                catalog: "ips".into(),
+            },
+            Rejection::CatalogAlreadyAdopted,
+            Rejection::NoCatalog,
+            Rejection::OtherCatalog {
+                current: "a".into(),
+                offered: "b".into(),
+            },
+            Rejection::SameCatalogVersion {
+                catalog: "a".into(),
+                version: "1".into(),
+            },
+            Rejection::DuplicateRequirementCode { code: "R1".into() },
+            Rejection::NotAFidelityScale {
+                catalog: "a".into(),
+            },
+            Rejection::FidelityScaleAlreadyAdopted,
+            Rejection::NoFidelityReview,
+            Rejection::ScoreOutsideScale {
+                score: 9,
+                min: 1,
+                max: 5,
+            },
+            Rejection::NoScore {
+                item: FidelityItemId(1),
+                rater: Rater::First,
+            },
+            Rejection::PassphraseEmpty,
+            Rejection::PassphraseTooShort { min_chars: 8 },
+            Rejection::NotUndoable,
+            Rejection::UndoConflict,
+        ]
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+/// The CLI's wording: plain English from the English translation table.
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::rejection_text(crate::i18n::Lang::En, self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_an_example_with_its_own_code() {
+        let examples = Rejection::examples();
+        let mut codes: Vec<&str> = examples.iter().map(Rejection::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), examples.len(), "a code is used twice");
+        // The exhaustive match in `code` has one arm per variant; count them in the source.
+        let source = include_str!("rejection.rs");
+        let arms = source
+            .split("pub fn code(&self)")
+            .nth(1)
+            .and_then(|rest| rest.split("pub fn examples").next())
+            .map_or(0, |body| body.matches("=> \"").count());
+        assert_eq!(arms, examples.len(), "every variant needs an example");
+    }
+}
