@@ -495,3 +495,30 @@ fn every_journaled_command_knows_its_op() {
     }
     assert!(kinds.len() >= 10, "{kinds:?}");
 }
+
+/// A crafted record far larger than anything Evalbench writes (140 MB in one field) is refused
+/// as it is read, with the file named and unchanged, instead of being taken into memory.
+#[test]
+fn an_oversized_record_is_refused_as_it_is_read() {
+    let dir = common::temp_dir();
+    let path = demo(&dir, "oversized.evalcase");
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE case_info SET nav_unit = replace(hex(zeroblob(70000000)), '0', 'x')",
+        [],
+    )
+    .unwrap();
+    drop(raw);
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let error = evalbench::store::read_case(&path).err().unwrap();
+    assert_eq!(
+        error.file_problem(),
+        Some(evalbench::store::FileProblem::Damaged),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("oversized.evalcase"), "{error}");
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        before
+    );
+}

@@ -150,13 +150,20 @@ pub(super) fn differences(
     Ok(differences)
 }
 
+/// The largest string or blob read from or written to a case: above the 100 MB attachment limit.
+pub const MAX_VALUE_BYTES: i32 = 128 * 1024 * 1024;
+
 /// SQLite's defences for a database that may come from someone else (a provider's package, a
 /// colleague's copy, a folder of cases): nothing in its schema runs functions or virtual tables
 /// that are not marked harmless, the schema cannot be written to directly, every cell's size is
 /// checked as it is read, and the file is read, not memory-mapped.
 pub(super) fn harden(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     use rusqlite::config::DbConfig;
+    use rusqlite::limits::Limit;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    // No value we write is larger than an attachment (100 MB); a crafted record of gigabytes is
+    // refused as it is read instead of being taken into memory.
+    conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
     conn.execute_batch(
         "PRAGMA trusted_schema = OFF;
