@@ -319,3 +319,69 @@ fn a_plan_with_many_deviations_gets_a_workbook_with_a_range_drop_down() {
     let changes = check(&case, &workbook).unwrap();
     assert!(changes.is_empty(), "read back unchanged");
 }
+
+/// Each header of both sheets names what its column holds, in both languages: the deviation's
+/// title is not headed as its id, and every column headed as an id holds ids.
+#[test]
+fn every_workbook_header_names_what_its_column_holds() {
+    let f = fixture();
+    let expected = [
+        (
+            Lang::Nb,
+            ["Avvik-id", "Krav", "Avvik", "Beskrivelse", "Frist for planen"],
+            [
+                "Rad-id",
+                "Avvik-id",
+                "Tiltak",
+                "Ansvarlig",
+                "Frist",
+                "Slik viser vi at avviket er lukket",
+                "Status",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "Deviation id",
+                "Requirements",
+                "Deviation",
+                "Description",
+                "Plan deadline",
+            ],
+            [
+                "Row id",
+                "Deviation id",
+                "Action",
+                "Owner",
+                "Due date",
+                "How closure will be shown",
+                "Status",
+            ],
+        ),
+    ];
+    for (lang, deviation_headers, action_headers) in expected {
+        let path = f.dir.join(format!("headers-{lang:?}.xlsx"));
+        xlsx::write(&PlanFile::from_case(&snapshot(&f.case)), lang, &path).unwrap();
+        let mut sheets = read_sheets(&path);
+        for (name, headers) in [
+            ("Avvik", deviation_headers.to_vec()),
+            ("Tiltak", action_headers.to_vec()),
+        ] {
+            let rows = sheet(&mut sheets, name);
+            let read: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
+            assert_eq!(read, headers, "{lang:?}, sheet {name}");
+            // A column headed as an id holds numbers in every filled row.
+            for (col, header) in headers.iter().enumerate() {
+                if header.ends_with("-id") || header.ends_with(" id") {
+                    for row in rows.iter().skip(1).filter(|r| r.len() > 2) {
+                        assert!(
+                            matches!(row[col], Data::Float(_) | Data::Int(_)),
+                            "{name}, column «{header}» holds {:?}",
+                            row[col]
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

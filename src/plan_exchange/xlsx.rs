@@ -61,7 +61,7 @@ fn build(plan: &PlanFile, lang: Lang) -> Result<Workbook, XlsxError> {
     for (col, (key, width)) in [
         ("plan.column.deviation_id", 10.0),
         ("plan.column.requirements", 14.0),
-        ("plan.column.deviation", 40.0),
+        ("plan.column.deviation_title", 40.0),
         ("plan.column.finding_text", 70.0),
         ("plan.column.plan_deadline", 14.0),
     ]
