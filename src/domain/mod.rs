@@ -28,6 +28,6 @@ pub use interview::{
 };
 pub use meeting::FeedbackMeeting;
 pub use outcome::Outcome;
-pub use plan::{Action, ActionFields, ActionStatus, StatusChange};
+pub use plan::{Action, ActionFields, ActionStatus, ImportedRow, StatusChange};
 pub use requirement::{Question, Requirement, RequirementArea, RequirementLink, Stance};
 pub use snapshot::{CaseSnapshot, CatalogInfo, Warnings};
