@@ -555,6 +555,8 @@ fn a_formula_without_a_stored_value_is_reported_not_taken_as_empty() {
     );
     let mut workbook = workbook_of(&sheets);
     let actions = workbook.worksheet_from_name("Tiltak").unwrap();
+    // Written with an empty result, as such programs do (the default would be 0).
+    actions.set_formula_result_default("");
     // Row 2, due date (E2): a formula with no result.
     actions
         .write_formula(

@@ -21,7 +21,6 @@ fn inflating_copy(workbook: &[u8], unpacked_bytes: u64) -> Vec<u8> {
     let mut out = zip::ZipWriter::new(Cursor::new(&mut bytes));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
         .large_file(true);
     for index in 0..archive.len() {
         let entry = archive.by_index_raw(index).unwrap();
@@ -82,7 +81,7 @@ fn a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_with_memory_flat(
     )
     .unwrap();
     let file_kb = std::fs::metadata(&path).unwrap().len() / 1024;
-    assert!(file_kb < 2048, "the test file stays small: {file_kb} kB");
+    assert!(file_kb < 4096, "the test file stays small: {file_kb} kB");
 
     reset_peak();
     let before_kb = peak_kb();
