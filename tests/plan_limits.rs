@@ -93,7 +93,7 @@ fn a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_with_memory_flat(
         "{file_kb} kB file unpacking to 300 MB: refused in {} ms, peak memory grew by {grown_kb} kB",
         elapsed.as_millis()
     );
-    let error = result.err().expect("refused").to_string();
+    let error = result.expect_err("refused").to_string();
     assert!(
         error.contains("bomb.xlsx")
             && error.contains("too large for a plan workbook")

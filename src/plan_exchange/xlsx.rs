@@ -244,7 +244,7 @@ impl Limits {
 /// "64 MB", "512 kB", "900 bytes".
 fn size_text(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if bytes >= MB && bytes % MB == 0 {
+    if bytes >= MB && bytes.is_multiple_of(MB) {
         format!("{} MB", bytes / MB)
     } else if bytes >= 1024 {
         format!("{} kB", bytes / 1024)
@@ -630,11 +630,11 @@ mod tests {
     }
 
     /// Overwrites a 4-byte little-endian field `offset` bytes after each `signature`.
-    fn patch(bytes: &mut [u8], signature: &[u8; 4], offset: usize, value: u32) {
+    fn patch(bytes: &mut [u8], signature: [u8; 4], offset: usize, value: u32) {
         let at: Vec<usize> = bytes
             .windows(4)
             .enumerate()
-            .filter(|(_, w)| w == signature)
+            .filter(|(_, w)| *w == signature)
             .map(|(i, _)| i)
             .collect();
         assert!(!at.is_empty());
@@ -653,8 +653,8 @@ mod tests {
         );
         // The headers claim 10 bytes: the bytes are counted as they are unpacked all the same.
         let mut lying = zip_with(10_000);
-        patch(&mut lying, b"PK\x03\x04", 22, 10);
-        patch(&mut lying, b"PK\x01\x02", 24, 10);
+        patch(&mut lying, *b"PK\x03\x04", 22, 10);
+        patch(&mut lying, *b"PK\x01\x02", 24, 10);
         assert!(check_unpacked_size(&lying, 4096).is_err());
         // Not a zip: left to the spreadsheet reader.
         assert_eq!(check_unpacked_size(b"not a zip", 10), Ok(()));
