@@ -618,8 +618,12 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             let changes = match plan_exchange::check(&snapshot, &raw, today, lang) {
                 Ok(changes) => changes,
                 Err(problems) => {
-                    for problem in &problems {
+                    let (listed, more) = plan_exchange::problems_to_list(&problems, lang);
+                    for problem in listed {
                         eprintln!("{problem}");
+                    }
+                    if let Some(more) = more {
+                        eprintln!("{more}");
                     }
                     eprintln!(
                         "{} problems in «{}»; nothing was changed.",
@@ -649,6 +653,16 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             }
             for id in &changes.removed {
                 writeln!(out, "- {id}")?;
+            }
+            for row in &changes.already_imported {
+                writeln!(
+                    out,
+                    "= {}: {} (row {}): already imported on {}",
+                    row.deviation,
+                    row.description,
+                    row.row,
+                    crate::i18n::date(Some(row.imported_on))
+                )?;
             }
             for edit in &changes.ignored_edits {
                 writeln!(out, "not applied: {edit}")?;

@@ -219,6 +219,11 @@ pub struct PlanUpdate {
     pub change: Vec<(ActionId, ActionFields)>,
     #[serde(default)]
     pub remove: Vec<ActionId>,
+    /// From a file import: the fingerprint (`ImportedRow::fingerprint`) of each row in `add`, in
+    /// the same order, remembered with the action it became so the same file read again is
+    /// recognised. Empty for a plan edited otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imported_rows: Vec<String>,
 }
 
 impl Command {

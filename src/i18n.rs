@@ -251,6 +251,9 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
             ],
         ),
         Rejection::PassphraseTooShort { min_chars } => tf(lang, &key, &[("min", min_chars)]),
+        Rejection::ImportedRowsMismatch { rows, actions } => {
+            tf(lang, &key, &[("rows", rows), ("actions", actions)])
+        }
         Rejection::ProviderPackage
         | Rejection::Stopped
         | Rejection::StageOnlyForParticipants

@@ -1094,3 +1094,85 @@ fn demo_encrypt_rekey_decrypt_round_trip() {
         ["d.evalcase", "data", "plain.evalcase"]
     );
 }
+
+/// `plan import` with thousands of bad rows lists the first 20 and counts the rest; a file
+/// accepted once is recognised when it comes again, its new rows named as already imported.
+#[test]
+fn plan_import_lists_the_first_problems_and_knows_a_file_it_took_in() {
+    use evalbench::plan_exchange::{ActionRow, PlanFile};
+
+    let dir = common::temp_dir();
+    let data = dir.path().join("data");
+    let case = dir.path().join("demo.evalcase");
+    evalbench::demo::write_demo(&case).unwrap();
+    let plan = PlanFile::from_case(
+        &CaseStore::open_read_only(&case)
+            .unwrap()
+            .snapshot()
+            .unwrap(),
+    );
+    let new_row = |description: String, owner: &str| ActionRow {
+        id: None,
+        deviation: plan.deviations[0].id,
+        description,
+        owner: owner.into(),
+        due_date: Some(jiff::civil::date(2099, 1, 15)),
+        closure_evidence: String::new(),
+        status: evalbench::domain::ActionStatus::Agreed,
+    };
+    for (count, more) in [
+        (5_000, "… og 4 980 problemer til"),
+        (21, "… og 1 problem til"),
+    ] {
+        let mut bad = plan.clone();
+        bad.actions
+            .extend((0..count).map(|i| new_row(format!("Tiltak {i}"), "")));
+        let path = dir.path().join(format!("bad-{count}.json"));
+        std::fs::write(&path, serde_json::to_string(&bad).unwrap()).unwrap();
+        let out = evalbench_in(&data, &["plan", "import", s(&case), s(&path)]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = text(&out.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 22, "{stderr}");
+        assert!(
+            lines[..20].iter().all(|l| l.contains("column D: no owner")),
+            "{stderr}"
+        );
+        assert_eq!(lines[20], more);
+        assert!(
+            lines[21].starts_with(&format!("{count} problems in")),
+            "{stderr}"
+        );
+    }
+
+    let mut good = plan.clone();
+    good.actions
+        .push(new_row("Ukentlig gjennomgang av frister".into(), "Leder"));
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, serde_json::to_string(&good).unwrap()).unwrap();
+    let out = evalbench_in(&data, &["plan", "import", s(&case), s(&path), "--accept"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("1 new, 0 changed, 0 removed actions"));
+    let out = evalbench_in(&data, &["plan", "import", s(&case), s(&path), "--accept"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let day = CaseStore::open_read_only(&case)
+        .unwrap()
+        .snapshot()
+        .unwrap()
+        .imported_rows[0]
+        .imported_on;
+    assert!(
+        stdout.starts_with("0 new, 0 changed, 0 removed actions"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "Ukentlig gjennomgang av frister (row {}): already imported on {}",
+            good.actions.len(),
+            evalbench::i18n::date(Some(day))
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("nothing to apply"), "{stdout}");
+}

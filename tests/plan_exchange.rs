@@ -22,6 +22,11 @@ fn read_sheets(path: &Path) -> Sheets {
 /// Writes the sheets as a plain workbook the way another program saves one: values only, no
 /// formats or validation, dates as the provider typed them (text) where the edit says so.
 fn write_sheets(sheets: &Sheets, path: &Path) {
+    workbook_of(sheets).save(path).unwrap();
+}
+
+/// The workbook `write_sheets` saves, to add to before saving.
+fn workbook_of(sheets: &Sheets) -> rust_xlsxwriter::Workbook {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     for (name, rows) in sheets {
         let sheet = workbook.add_worksheet();
@@ -50,7 +55,7 @@ fn write_sheets(sheets: &Sheets, path: &Path) {
             }
         }
     }
-    workbook.save(path).unwrap();
+    workbook
 }
 
 fn sheet<'a>(sheets: &'a mut Sheets, name: &str) -> &'a mut Vec<Vec<Data>> {
@@ -192,13 +197,12 @@ fn an_edited_workbook_gives_exactly_the_edits_and_applies_in_one_step() {
         after.findings, before.findings,
         "NAV's text is never changed by an import"
     );
-    // Read back now: the file equals the case.
+    // Read back now: the file equals the case. The new row has no id, but the case knows it
+    // was imported and does not add it again.
     let changes = check(&f.case, &edited);
     let changes = changes.unwrap();
-    assert!(
-        changes.added.len() == 1,
-        "the new row has no id yet, so it is new again"
-    );
+    assert!(changes.added.is_empty(), "{changes:?}");
+    assert_eq!(changes.already_imported.len(), 1, "{changes:?}");
     // The action added by the import was not in the exported workbook, so it is not "removed".
     assert!(changes.changed.is_empty() && changes.removed.is_empty());
     store.undo().unwrap();
@@ -318,4 +322,395 @@ fn a_plan_with_many_deviations_gets_a_workbook_with_a_range_drop_down() {
     xlsx::write(&plan, Lang::Nb, &workbook).unwrap();
     let changes = check(&case, &workbook).unwrap();
     assert!(changes.is_empty(), "read back unchanged");
+}
+
+/// Each header of both sheets names what its column holds, in both languages: the deviation's
+/// title is not headed as its id, and every column headed as an id holds ids.
+#[test]
+fn every_workbook_header_names_what_its_column_holds() {
+    let f = fixture();
+    let expected = [
+        (
+            Lang::Nb,
+            [
+                "Avvik-id",
+                "Krav",
+                "Avvik",
+                "Beskrivelse",
+                "Frist for planen",
+            ],
+            [
+                "Rad-id",
+                "Avvik-id",
+                "Tiltak",
+                "Ansvarlig",
+                "Frist",
+                "Slik viser vi at avviket er lukket",
+                "Status",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "Deviation id",
+                "Requirements",
+                "Deviation",
+                "Description",
+                "Plan deadline",
+            ],
+            [
+                "Row id",
+                "Deviation id",
+                "Action",
+                "Owner",
+                "Due date",
+                "How closure will be shown",
+                "Status",
+            ],
+        ),
+    ];
+    for (lang, deviation_headers, action_headers) in expected {
+        let path = f.dir.join(format!("headers-{lang:?}.xlsx"));
+        xlsx::write(&PlanFile::from_case(&snapshot(&f.case)), lang, &path).unwrap();
+        let mut sheets = read_sheets(&path);
+        for (name, headers) in [
+            ("Avvik", deviation_headers.to_vec()),
+            ("Tiltak", action_headers.to_vec()),
+        ] {
+            let rows = sheet(&mut sheets, name);
+            let read: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
+            assert_eq!(read, headers, "{lang:?}, sheet {name}");
+            // A column headed as an id holds numbers in every filled row.
+            for (col, header) in headers.iter().enumerate() {
+                if header.ends_with("-id") || header.ends_with(" id") {
+                    for row in rows.iter().skip(1).filter(|r| r.len() > 2) {
+                        assert!(
+                            matches!(row[col], Data::Float(_) | Data::Int(_)),
+                            "{name}, column «{header}» holds {:?}",
+                            row[col]
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The exported workbook with two new rows for the first deviation, as another program saves
+/// it; returns the path and the (1-based) row of the first new one.
+fn with_new_rows(f: &Fixture, name: &str) -> (std::path::PathBuf, usize) {
+    let mut sheets = read_sheets(&f.exported);
+    let actions = sheet(&mut sheets, "Tiltak");
+    let deviation = actions[1][1].clone();
+    let first_row = actions.len() + 1;
+    for description in ["Ny rutine for varsling av frister", "Månedlig   oppfølging"] {
+        actions.push(vec![
+            Data::Empty,
+            deviation.clone(),
+            text(description),
+            text("Tiltakskoordinator"),
+            text("01.02.2027"),
+            text(""),
+            text("Foreslått"),
+        ]);
+    }
+    let path = f.dir.join(name);
+    write_sheets(&sheets, &path);
+    (path, first_row)
+}
+
+#[test]
+fn the_same_workbook_read_twice_adds_its_new_rows_once() {
+    let f = fixture();
+    let before = snapshot(&f.case);
+    let (workbook, first_row) = with_new_rows(&f, "new-rows.xlsx");
+    let imported_on = jiff::civil::date(2027, 1, 10);
+
+    let first = check(&f.case, &workbook).unwrap();
+    assert_eq!(first.added.len(), 2, "{first:?}");
+    assert!(first.already_imported.is_empty());
+    let mut store = CaseStore::open(&f.case).unwrap();
+    store.set_record_day(Some(imported_on));
+    store.apply(&first.command()).unwrap();
+    let after_first = store.snapshot().unwrap();
+    assert_eq!(after_first.actions.len(), before.actions.len() + 2);
+    assert_eq!(after_first.imported_rows.len(), 2);
+
+    // The same file again (sent twice, or import clicked twice): nothing new, both rows named
+    // as already imported with the day.
+    let again = check(&f.case, &workbook).unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    let rows: Vec<(usize, &str, jiff::civil::Date)> = again
+        .already_imported
+        .iter()
+        .map(|r| (r.row, r.description.as_str(), r.imported_on))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (first_row, "Ny rutine for varsling av frister", imported_on),
+            (first_row + 1, "Månedlig   oppfølging", imported_on),
+        ]
+    );
+
+    // The provider fills in more of a row already taken in (spacing and case of the text do not
+    // matter): a change of the action it became, not a new one.
+    let mut sheets = read_sheets(&workbook);
+    let actions = sheet(&mut sheets, "Tiltak");
+    let last = actions.len() - 1;
+    actions[last][2] = text("månedlig oppfølging ");
+    actions[last][6] = text("Pågår");
+    let later = f.dir.join("later.xlsx");
+    write_sheets(&sheets, &later);
+    let changes = check(&f.case, &later).unwrap();
+    assert!(changes.added.is_empty(), "{changes:?}");
+    assert_eq!(changes.changed.len(), 1, "{changes:?}");
+    let (id, _, fields) = &changes.changed[0];
+    let action = after_first.actions.iter().find(|a| a.id == *id).unwrap();
+    assert_eq!(action.fields.description, "Månedlig   oppfølging");
+    assert_eq!(fields.status, ActionStatus::InProgress);
+    assert_eq!(changes.already_imported.len(), 2);
+
+    // A row copied within the file is still new: each earlier row matches once.
+    let mut sheets = read_sheets(&workbook);
+    let actions = sheet(&mut sheets, "Tiltak");
+    let copy = actions[actions.len() - 1].clone();
+    actions.push(copy);
+    let copied = f.dir.join("copied.xlsx");
+    write_sheets(&sheets, &copied);
+    assert_eq!(check(&f.case, &copied).unwrap().added.len(), 1);
+
+    // Undoing the import forgets it: the same file adds the rows again.
+    store.undo().unwrap();
+    assert_eq!(store.snapshot().unwrap(), before);
+    let undone = check(&f.case, &workbook).unwrap();
+    assert_eq!(undone.added.len(), 2, "{undone:?}");
+    assert!(undone.already_imported.is_empty());
+    store.redo().unwrap();
+    assert_eq!(store.snapshot().unwrap(), after_first);
+
+    // An imported action deleted since does not come back from the old file.
+    let deleted = after_first.imported_rows[0].action_id.unwrap();
+    store
+        .apply(&evalbench::command::Command::DeleteAction { action_id: deleted })
+        .unwrap();
+    let changes = check(&f.case, &workbook).unwrap();
+    assert!(changes.added.is_empty(), "{changes:?}");
+    assert_eq!(changes.already_imported.len(), 2);
+    store.undo().unwrap();
+    assert_eq!(store.snapshot().unwrap(), after_first);
+}
+
+#[test]
+fn the_same_json_read_twice_adds_its_new_rows_once() {
+    let f = fixture();
+    let mut plan = PlanFile::from_case(&snapshot(&f.case));
+    let deviation = plan.deviations[0].id;
+    plan.actions.push(evalbench::plan_exchange::ActionRow {
+        id: None,
+        deviation,
+        description: "Ukentlig gjennomgang av frister".into(),
+        owner: "Leder for tiltaket".into(),
+        due_date: Some(jiff::civil::date(2027, 1, 15)),
+        closure_evidence: String::new(),
+        status: ActionStatus::Agreed,
+    });
+    let path = f.dir.join("plan.json");
+    std::fs::write(&path, json::to_json(&plan).unwrap()).unwrap();
+    let read = |case: &Path| {
+        let raw = json::read(&path, Lang::Nb).unwrap();
+        plan_exchange::check(&snapshot(case), &raw, DEMO_TODAY, Lang::Nb).unwrap()
+    };
+    let first = read(&f.case);
+    assert_eq!(first.added.len(), 1, "{first:?}");
+    let mut store = CaseStore::open(&f.case).unwrap();
+    store.apply(&first.command()).unwrap();
+    let again = read(&f.case);
+    // A JSON file lists the whole plan, so an action it does not name counts as removed: the
+    // imported action must be recognised, or it would be removed as well as added again.
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(again.already_imported.len(), 1);
+    assert_eq!(
+        again.already_imported[0].imported_on,
+        store.snapshot().unwrap().imported_rows[0].imported_on
+    );
+}
+
+/// Another program (a script, an online converter) wrote the workbook with formulas and no
+/// stored results: the cells are unknown, and taking them as empty erased the due date.
+#[test]
+fn a_formula_without_a_stored_value_is_reported_not_taken_as_empty() {
+    let f = fixture();
+    let before = snapshot(&f.case);
+    let mut sheets = read_sheets(&f.exported);
+    let rows = sheet(&mut sheets, "Tiltak");
+    let first_id = match &rows[1][0] {
+        Data::Float(n) => *n as i64,
+        other => panic!("row id cell: {other:?}"),
+    };
+    let action = before.actions.iter().find(|a| a.id.0 == first_id).unwrap();
+    assert!(
+        action.fields.due_date.is_some(),
+        "the test needs a due date"
+    );
+    let mut workbook = workbook_of(&sheets);
+    let actions = workbook.worksheet_from_name("Tiltak").unwrap();
+    // Written with an empty result, as such programs do (the default would be 0).
+    actions.set_formula_result_default("");
+    // Row 2, due date (E2): a formula with no result.
+    actions
+        .write_formula(
+            1,
+            4,
+            rust_xlsxwriter::Formula::new("=TODAY()+30").set_result(""),
+        )
+        .unwrap();
+    // Row 3, owner (D3) and due date (E3): a formula with no result; a formula with its result
+    // stored is read by that result.
+    actions
+        .write_formula(
+            2,
+            3,
+            rust_xlsxwriter::Formula::new("=\"Leder\"&\"\"").set_result(""),
+        )
+        .unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd.mm.yyyy");
+    actions
+        .write_formula_with_format(
+            3,
+            4,
+            rust_xlsxwriter::Formula::new("=DATE(2027,3,1)").set_result("46447"),
+            &date,
+        )
+        .unwrap();
+    let path = f.dir.join("formulas.xlsx");
+    workbook.save(&path).unwrap();
+
+    let problems: Vec<String> = check(&f.case, &path)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        vec![
+            "Tiltak, row 2, column E: cell E2 holds a formula without a value; open and save the file in a spreadsheet program",
+            "Tiltak, row 3, column D: cell D3 holds a formula without a value; open and save the file in a spreadsheet program",
+        ]
+    );
+
+    // The cached result alone: read as the date it holds.
+    let mut workbook = workbook_of(&sheets);
+    workbook
+        .worksheet_from_name("Tiltak")
+        .unwrap()
+        .write_formula_with_format(
+            3,
+            4,
+            rust_xlsxwriter::Formula::new("=DATE(2027,3,1)").set_result("46447"),
+            &date,
+        )
+        .unwrap();
+    workbook.save(&path).unwrap();
+    let changes = check(&f.case, &path).unwrap();
+    assert_eq!(changes.changed.len(), 1, "{changes:?}");
+    assert_eq!(
+        changes.changed[0].2.due_date,
+        Some(jiff::civil::date(2027, 3, 1))
+    );
+}
+
+#[test]
+fn blanking_a_required_value_is_a_problem_not_a_change() {
+    let f = fixture();
+    // An existing action's due date emptied: reported, not stored as "no due date".
+    let problems = problems_after(&f, |rows| rows[1][4] = Data::Empty);
+    assert_eq!(
+        problems,
+        vec!["Tiltak, row 2, column E: no due date: by when will it be done?"]
+    );
+    // A new row needs one too.
+    let problems = problems_after(&f, |rows| {
+        let deviation = rows[1][1].clone();
+        rows.push(vec![
+            Data::Empty,
+            deviation,
+            text("Nytt tiltak uten frist"),
+            text("Tiltakskoordinator"),
+            Data::Empty,
+            Data::Empty,
+            text("Foreslått"),
+        ]);
+    });
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("column E: no due date"),
+        "{problems:?}"
+    );
+    // Owner and action text emptied: as before, each its own message.
+    let problems = problems_after(&f, |rows| {
+        rows[1][2] = text(" ");
+        rows[2][3] = Data::Empty;
+    });
+    assert_eq!(
+        problems,
+        vec![
+            "Tiltak, row 2, column C: the action is empty",
+            "Tiltak, row 3, column D: no owner: who is responsible?",
+        ]
+    );
+}
+
+#[test]
+fn a_workbook_beyond_a_plans_size_is_refused_unread() {
+    let f = fixture();
+    let bytes = std::fs::read(&f.exported).unwrap();
+    // More cells than the limit (here small; a plan's own is 160 000).
+    let limits = xlsx::Limits {
+        cells: 20,
+        ..xlsx::Limits::PLAN
+    };
+    let error = xlsx::read_bytes_within("plan.xlsx", &bytes, &limits)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("«plan.xlsx» is too large for a plan workbook: it holds more than 20 cells"),
+        "{error}"
+    );
+    // More unpacked content than the limit.
+    let limits = xlsx::Limits {
+        unpacked_bytes: 4 * 1024,
+        ..xlsx::Limits::PLAN
+    };
+    let error = xlsx::read_bytes_within("plan.xlsx", &bytes, &limits)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(
+            "«plan.xlsx» is too large for a plan workbook: unpacked it is larger than 4 kB"
+        ),
+        "{error}"
+    );
+    // The file itself.
+    let limits = xlsx::Limits {
+        file_bytes: 1024,
+        ..xlsx::Limits::PLAN
+    };
+    let error = xlsx::read_bytes_within("plan.xlsx", &bytes, &limits)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("the file is larger than 1 kB"), "{error}");
+    // Within the limits: read.
+    assert!(xlsx::read_bytes("plan.xlsx", &bytes).is_ok());
+
+    // The old binary format is refused by its signature, before its reader lays out a grid.
+    let old = f.dir.join("plan.xls");
+    let mut cfb = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    cfb.resize(4096, 0);
+    std::fs::write(&old, cfb).unwrap();
+    let error = xlsx::read(&old).unwrap_err().to_string();
+    assert!(
+        error.contains("plan.xls") && error.contains("save it as .xlsx or .ods"),
+        "{error}"
+    );
 }

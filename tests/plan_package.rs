@@ -122,4 +122,22 @@ fn a_package_holds_only_the_plan_and_comes_back_with_the_providers_edits() {
     assert_eq!(changes.changed[0].2.status, ActionStatus::InProgress);
     // NAV's own new action was never in the package, so it is not taken as removed.
     assert!(changes.removed.is_empty(), "{changes:?}");
+
+    // Accepted; then the same package comes again: the provider's new action is recognised,
+    // not added a second time.
+    let mut nav = CaseStore::open(&case).unwrap();
+    nav.apply(&changes.command()).unwrap();
+    let now = nav.snapshot().unwrap();
+    nav.close().unwrap();
+    let again = plan_exchange::check(&now, &raw, DEMO_TODAY, Lang::Nb).unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(again.already_imported.len(), 1, "{again:?}");
+    assert_eq!(
+        again.already_imported[0].description,
+        "Nytt tiltak fra arrangøren"
+    );
+    assert_eq!(
+        again.already_imported[0].imported_on,
+        now.imported_rows[0].imported_on
+    );
 }

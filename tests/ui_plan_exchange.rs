@@ -41,6 +41,7 @@ fn a_filled_in_plan_is_previewed_and_stored_only_when_accepted() {
             Some(workbook.clone()),
             Some(bad),
             Some(good.clone()),
+            Some(good.clone()),
             Some(good),
         ]),
     };
@@ -77,4 +78,54 @@ fn a_filled_in_plan_is_previewed_and_stored_only_when_accepted() {
             .iter()
             .any(|a| a.fields.description == "Ukentlig gjennomgang av frister")
     );
+
+    // The same file again: nothing new, the row named as already imported, with the day.
+    click(&mut harness, "Les inn utfylt regneark…");
+    harness.get_by_label("0 nye, 0 endrede og 0 fjernede tiltak");
+    harness.get_by_label("Allerede lest inn, legges ikke til på nytt:");
+    let day = evalbench::i18n::date(Some(after.imported_rows[0].imported_on));
+    harness.get_by_label(&format!(
+        "Ukentlig gjennomgang av frister – allerede lest inn {day}"
+    ));
+    assert!(harness.query_by_label("Godta og lagre").is_none());
+    harness.get_all_by_label("Lukk").last().unwrap().click();
+    harness.run();
+    assert_eq!(stored(&case).actions.len(), before + 1);
+}
+
+/// A file with thousands of bad rows: the dialog lists the first problems and counts the rest.
+#[test]
+fn a_file_with_many_problems_lists_the_first_and_counts_the_rest() {
+    let dir = common::temp_dir();
+    let case = dir.path().join("demo.evalcase");
+    write_demo(&case).unwrap();
+    let bad = dir.path().join("bad.json");
+    let mut plan = PlanFile::from_case(&stored(&case));
+    for i in 0..5_000 {
+        plan.actions.push(ActionRow {
+            id: None,
+            deviation: plan.deviations[0].id,
+            description: format!("Tiltak {i}"),
+            owner: String::new(),
+            due_date: Some(jiff::civil::date(2027, 1, 15)),
+            closure_evidence: String::new(),
+            status: evalbench::domain::ActionStatus::Agreed,
+        });
+    }
+    std::fs::write(&bad, serde_json::to_string(&plan).unwrap()).unwrap();
+    let dialogs = ScriptedDialogs {
+        answers: VecDeque::from([Some(bad)]),
+    };
+    let mut harness = harness(workbench_with(&case, Lang::Nb, DEMO_TODAY, dialogs));
+    harness.run();
+    click(&mut harness, "Handlingsplan");
+    click(&mut harness, "Les inn utfylt regneark…");
+    harness.get_by_label_contains("5000 feil i");
+    assert_eq!(
+        harness
+            .get_all_by_label_contains("column D: no owner")
+            .count(),
+        20
+    );
+    harness.get_by_label("… og 4 980 problemer til");
 }

@@ -110,11 +110,15 @@ impl Workbench {
                             &[("file", file), ("count", &problems.len())],
                         ),
                     );
+                    let (listed, more) = plan_exchange::problems_to_list(problems, lang);
                     egui::ScrollArea::vertical()
                         .max_height(380.0)
                         .show(ui, |ui| {
-                            for problem in problems {
+                            for problem in listed {
                                 ui.label(problem.to_string());
+                            }
+                            if let Some(more) = more {
+                                ui.strong(more);
                             }
                         });
                     if ui.button(t(lang, "plan.close")).clicked() {
@@ -232,6 +236,20 @@ fn changes_ui(
                     ui.visuals().warn_fg_color,
                     format!("– {}", action_text(*id)),
                 );
+            }
+            if !changes.already_imported.is_empty() {
+                ui.add_space(6.0);
+                ui.strong(t(lang, "plan.already_imported"));
+                for row in &changes.already_imported {
+                    ui.weak(tf(
+                        lang,
+                        "plan.already_imported_row",
+                        &[
+                            ("action", &row.description),
+                            ("date", &crate::i18n::date(Some(row.imported_on))),
+                        ],
+                    ));
+                }
             }
             if !changes.ignored_edits.is_empty() {
                 ui.add_space(6.0);

@@ -31,7 +31,7 @@ pub use interview::{
 };
 pub use meeting::FeedbackMeeting;
 pub use outcome::Outcome;
-pub use plan::{Action, ActionFields, ActionStatus, StatusChange};
+pub use plan::{Action, ActionFields, ActionStatus, ImportedRow, StatusChange};
 pub use rejection::{Rejection, RequiredText};
 pub use requirement::{Question, Requirement, RequirementArea, RequirementLink, Stance};
 pub use snapshot::{CaseSnapshot, CatalogInfo, Warnings};

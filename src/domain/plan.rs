@@ -73,6 +73,31 @@ pub struct Action {
     pub fields: ActionFields,
 }
 
+/// A row a plan import added, remembered so the same file read again is recognised instead of
+/// adding the row a second time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedRow {
+    /// `ImportedRow::fingerprint` of the row as it was read.
+    pub fingerprint: String,
+    /// The action the row became; `None` once that action was deleted (the row stays known, so a
+    /// deleted action does not come back from an old file).
+    pub action_id: Option<ActionId>,
+    pub imported_on: Date,
+}
+
+impl ImportedRow {
+    /// What identifies a new row of a provider's plan across files: the deviation it belongs to
+    /// and its action text, with case and spacing ignored. (A new row has no id of its own; the
+    /// other columns are what the provider updates later.)
+    pub fn fingerprint(deviation: FindingId, description: &str) -> String {
+        let words: Vec<String> = description
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        format!("{}:{}", deviation.0, words.join(" "))
+    }
+}
+
 /// One status an action reached, and the day: the follow-up record kept by the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {

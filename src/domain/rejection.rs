@@ -146,6 +146,8 @@ pub enum Rejection {
     PassphraseTooShort {
         min_chars: usize,
     },
+    /// A plan import names a row fingerprint for some of the actions it adds, not for each.
+    ImportedRowsMismatch { rows: usize, actions: usize },
     /// Undo or redo cannot be done: the step is not undoable.
     NotUndoable,
     /// Undo or redo would overwrite a later change to the same rows.
@@ -187,6 +189,7 @@ impl Rejection {
             Rejection::NoScore { .. } => "no_score",
             Rejection::PassphraseEmpty => "passphrase_empty",
             Rejection::PassphraseTooShort { .. } => "passphrase_too_short",
+            Rejection::ImportedRowsMismatch { .. } => "imported_rows_mismatch",
             Rejection::NotUndoable => "not_undoable",
             Rejection::UndoConflict => "undo_conflict",
         }
@@ -284,6 +287,10 @@ impl Rejection {
             },
             Rejection::PassphraseEmpty,
             Rejection::PassphraseTooShort { min_chars: 8 },
+            Rejection::ImportedRowsMismatch {
+                rows: 1,
+                actions: 2,
+            },
             Rejection::NotUndoable,
             Rejection::UndoConflict,
         ]

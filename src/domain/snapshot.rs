@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Action, ActionId, ActionStatus, CaseFacts, DocumentReview, EvidenceRef, FeedbackMeeting,
-    FidelityReview, Finding, FindingId, FindingKind, Interview, KeyDates, Outcome, Phase,
-    Requirement, RequirementArea, RequirementId, Role,
+    FidelityReview, Finding, FindingId, FindingKind, ImportedRow, Interview, KeyDates, Outcome,
+    Phase, Requirement, RequirementArea, RequirementId, Role,
 };
 
 /// What the overview warns about: the gaps an evaluator must close before the report.
@@ -52,6 +52,9 @@ pub struct CaseSnapshot {
     pub findings: Vec<Finding>,
     pub feedback_meeting: FeedbackMeeting,
     pub actions: Vec<Action>,
+    /// The rows plan imports added (see `ImportedRow`), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imported_rows: Vec<ImportedRow>,
     pub outcomes: Vec<Outcome>,
     #[serde(default)]
     pub fidelity: Option<FidelityReview>,

@@ -13,7 +13,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::command::{Command, PlanUpdate};
-use crate::domain::{ActionFields, ActionId, ActionStatus, CaseSnapshot, FindingId, FindingKind};
+use crate::domain::{
+    ActionFields, ActionId, ActionStatus, CaseSnapshot, FindingId, FindingKind, ImportedRow,
+};
 use crate::i18n::{Labelled, Lang};
 
 /// The value of `format` in every exported plan.
@@ -155,12 +157,15 @@ pub enum Cell {
     Text(String),
     Number(f64),
     Date(Date),
+    /// A formula whose result the file does not hold (the program that wrote it did not compute
+    /// it): its value is unknown, which is not the same as empty.
+    Uncomputed,
 }
 
 impl Cell {
     fn text(&self) -> String {
         match self {
-            Cell::Empty => String::new(),
+            Cell::Empty | Cell::Uncomputed => String::new(),
             Cell::Text(text) => text.trim().to_owned(),
             Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
             Cell::Number(n) => n.to_string(),
@@ -180,6 +185,21 @@ pub struct RawRow {
     pub due_date: Cell,
     pub closure_evidence: Cell,
     pub status: Cell,
+}
+
+impl RawRow {
+    /// The cells with their column letters, as in `ACTION_COLUMNS`.
+    pub fn columns(&self) -> [(&'static str, &Cell); 7] {
+        [
+            ("A", &self.id),
+            ("B", &self.deviation),
+            ("C", &self.description),
+            ("D", &self.owner),
+            ("E", &self.due_date),
+            ("F", &self.closure_evidence),
+            ("G", &self.status),
+        ]
+    }
 }
 
 /// A deviation row as read: compared with the case to report edits of read-only cells.
@@ -242,6 +262,18 @@ pub struct PlanChanges {
     pub removed: Vec<ActionId>,
     /// Read-only cells the provider changed; reported, never applied.
     pub ignored_edits: Vec<Problem>,
+    /// New rows an earlier import already took in: matched, not added again (a difference in
+    /// their other columns is in `changed`).
+    pub already_imported: Vec<AlreadyImported>,
+}
+
+/// A row of the file that an earlier import added, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlreadyImported {
+    pub row: usize,
+    pub deviation: FindingId,
+    pub description: String,
+    pub imported_on: Date,
 }
 
 impl PlanChanges {
@@ -260,6 +292,13 @@ impl PlanChanges {
                     .map(|(id, _, after)| (*id, after.clone()))
                     .collect(),
                 remove: self.removed.clone(),
+                imported_rows: self
+                    .added
+                    .iter()
+                    .map(|(deviation, action)| {
+                        ImportedRow::fingerprint(*deviation, &action.description)
+                    })
+                    .collect(),
             },
         }
     }
@@ -326,11 +365,33 @@ pub fn check(
         .collect();
     let actions: HashMap<ActionId, &crate::domain::Action> =
         snapshot.actions.iter().map(|a| (a.id, a)).collect();
+    let mut imported = ImportedRows::new(snapshot, raw);
     let mut seen: HashSet<ActionId> = HashSet::new();
     let mut changes = PlanChanges::default();
 
     for row in &raw.rows {
         let r = Some(row.row);
+        // A formula the file holds no result for is unknown, not empty: taking it as empty
+        // would erase what the case holds.
+        let uncomputed: Vec<&str> = row
+            .columns()
+            .into_iter()
+            .filter(|(_, cell)| **cell == Cell::Uncomputed)
+            .map(|(column, _)| column)
+            .collect();
+        if !uncomputed.is_empty() {
+            for column in uncomputed {
+                problems.push(problem(
+                    r,
+                    Some(column),
+                    format!(
+                        "cell {column}{} holds a formula without a value; open and save the file in a spreadsheet program",
+                        row.row
+                    ),
+                ));
+            }
+            continue;
+        }
         let id = match &row.id {
             Cell::Empty => None,
             cell => match cell.text().parse::<i64>() {
@@ -376,6 +437,28 @@ pub fn check(
         if description.is_empty() {
             problems.push(problem(r, Some("C"), "the action is empty".into()));
         }
+        // A new row that an earlier import already added is that action again.
+        let mut existing = id.and_then(|id| actions.get(&id)).copied();
+        if id.is_none()
+            && let Some(deviation) = deviation
+            && let Some(earlier) = imported.take(deviation, &description)
+        {
+            match earlier.action_id.and_then(|id| actions.get(&id)) {
+                Some(action) if seen.insert(action.id) => existing = Some(*action),
+                // The action it became was deleted since (or is in the file with its id too):
+                // the row is not added again.
+                _ => {}
+            }
+            changes.already_imported.push(AlreadyImported {
+                row: row.row,
+                deviation,
+                description: description.clone(),
+                imported_on: earlier.imported_on,
+            });
+            if existing.is_none() {
+                continue;
+            }
+        }
         let owner = row.owner.text();
         if owner.is_empty() {
             problems.push(problem(
@@ -385,7 +468,18 @@ pub fn check(
             ));
         }
         let due_date = match &row.due_date {
-            Cell::Empty => None,
+            Cell::Empty => {
+                // Blanking a date the case holds, or a new action without one, is reported:
+                // applied silently it would erase the due date.
+                if existing.is_none_or(|a| a.fields.due_date.is_some()) {
+                    problems.push(problem(
+                        r,
+                        Some("E"),
+                        "no due date: by when will it be done?".into(),
+                    ));
+                }
+                None
+            }
             Cell::Date(date) => Some(*date),
             cell => {
                 let parsed = parse_date(&cell.text());
@@ -399,7 +493,6 @@ pub fn check(
                 parsed
             }
         };
-        let existing = id.and_then(|id| actions.get(&id));
         if let Some(due) = due_date
             && due < today
             && existing.is_none_or(|a| a.fields.due_date != Some(due))
@@ -475,6 +568,41 @@ pub fn check(
         Ok(changes)
     } else {
         Err(problems)
+    }
+}
+
+/// The rows earlier imports added, by fingerprint; each is matched by one row of the file at
+/// most (a file may hold the same new row twice, and then added it twice).
+struct ImportedRows<'a> {
+    by_fingerprint: HashMap<&'a str, std::collections::VecDeque<&'a ImportedRow>>,
+}
+
+impl<'a> ImportedRows<'a> {
+    /// Actions the file names by their id are matched by that, never by their text.
+    fn new(snapshot: &'a CaseSnapshot, raw: &RawPlan) -> ImportedRows<'a> {
+        let named: HashSet<i64> = raw
+            .rows
+            .iter()
+            .filter_map(|row| row.id.text().parse::<i64>().ok())
+            .collect();
+        let mut by_fingerprint: HashMap<&str, std::collections::VecDeque<&ImportedRow>> =
+            HashMap::new();
+        for row in &snapshot.imported_rows {
+            if row.action_id.is_some_and(|id| named.contains(&id.0)) {
+                continue;
+            }
+            by_fingerprint
+                .entry(row.fingerprint.as_str())
+                .or_default()
+                .push_back(row);
+        }
+        ImportedRows { by_fingerprint }
+    }
+
+    fn take(&mut self, deviation: FindingId, description: &str) -> Option<&'a ImportedRow> {
+        self.by_fingerprint
+            .get_mut(ImportedRow::fingerprint(deviation, description).as_str())
+            .and_then(std::collections::VecDeque::pop_front)
     }
 }
 
@@ -561,6 +689,41 @@ pub fn parse_status(text: &str, lang: Lang) -> Option<ActionStatus> {
     })
 }
 
+/// How many problems a list shows; the rest are counted in one line (a workbook with thousands
+/// of bad rows would otherwise bury the first, which usually explain the rest).
+pub const PROBLEMS_SHOWN: usize = 20;
+
+/// The problems to list, and the line counting the ones left out (`None` when all are listed).
+pub fn problems_to_list(problems: &[Problem], lang: Lang) -> (&[Problem], Option<String>) {
+    let shown = &problems[..problems.len().min(PROBLEMS_SHOWN)];
+    let more = problems.len() - shown.len();
+    (shown, (more > 0).then(|| more_problems(more, lang)))
+}
+
+/// "… and 4 980 more problems", in the plural form the count takes.
+// One place for the plural choice, until the translation tables have plural forms of their own.
+fn more_problems(count: usize, lang: Lang) -> String {
+    let key = if count == 1 {
+        "plan.more_problems.one"
+    } else {
+        "plan.more_problems.other"
+    };
+    crate::i18n::tf(lang, key, &[("count", &grouped(count))])
+}
+
+/// A count with its thousands set apart by a space, as both languages' texts write it: "4 980".
+fn grouped(count: usize) -> String {
+    let digits = count.to_string();
+    let mut text = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            text.push(' ');
+        }
+        text.push(digit);
+    }
+    text
+}
+
 /// Counts for a one-line summary of the preview.
 pub fn summary(changes: &PlanChanges) -> (usize, usize, usize, usize) {
     (
@@ -569,4 +732,50 @@ pub fn summary(changes: &PlanChanges) -> (usize, usize, usize, usize) {
         changes.removed.len(),
         changes.ignored_edits.len(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(count: usize) -> Vec<Problem> {
+        (0..count)
+            .map(|row| Problem {
+                sheet: ACTIONS_SHEET.to_owned(),
+                row: Some(row + 2),
+                column: Some("D".to_owned()),
+                message: "no owner: who is responsible?".to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_problem_list_shows_the_first_and_counts_the_rest() {
+        let many = problems(5_000);
+        let (listed, more) = problems_to_list(&many, Lang::Nb);
+        assert_eq!(listed, &many[..PROBLEMS_SHOWN]);
+        assert_eq!(more.as_deref(), Some("… og 4 980 problemer til"));
+        let (_, more) = problems_to_list(&many, Lang::En);
+        assert_eq!(more.as_deref(), Some("… and 4 980 more problems"));
+
+        let one_more = problems(PROBLEMS_SHOWN + 1);
+        assert_eq!(
+            problems_to_list(&one_more, Lang::Nb).1.as_deref(),
+            Some("… og 1 problem til")
+        );
+        assert_eq!(
+            problems_to_list(&one_more, Lang::En).1.as_deref(),
+            Some("… and 1 more problem")
+        );
+        let all = problems(PROBLEMS_SHOWN);
+        assert_eq!(problems_to_list(&all, Lang::Nb), (&all[..], None));
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(980), "980");
+        assert_eq!(grouped(4_980), "4 980");
+        assert_eq!(grouped(1_234_567), "1 234 567");
+    }
 }

@@ -525,7 +525,13 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                 check(action.validate())?;
                 update_action(tx, *action_id, action)?;
             }
-            for (finding_id, action) in &update.add {
+            if !update.imported_rows.is_empty() && update.imported_rows.len() != update.add.len() {
+                return reject(Rejection::ImportedRowsMismatch {
+                    rows: update.imported_rows.len(),
+                    actions: update.add.len(),
+                });
+            }
+            for (index, (finding_id, action)) in update.add.iter().enumerate() {
                 apply(
                     tx,
                     &Command::AddAction {
@@ -533,6 +539,10 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                         action: action.clone(),
                     },
                 )?;
+                if let Some(fingerprint) = update.imported_rows.get(index) {
+                    let action_id = crate::domain::ActionId(tx.last_insert_rowid());
+                    remember_imported_row(tx, action_id, fingerprint)?;
+                }
             }
             Ok("plan".into())
         }
@@ -711,6 +721,21 @@ fn update_action(
     if changed == 0 {
         return reject(missing(action_id));
     }
+    Ok(())
+}
+
+/// Records that an import added `action_id` from the row with `fingerprint`, today (the day
+/// status changes are recorded on).
+fn remember_imported_row(
+    tx: &Transaction<'_>,
+    action_id: crate::domain::ActionId,
+    fingerprint: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO plan_import_row (fingerprint, action_id, imported_on)
+         VALUES (?1, ?2, evalbench_record_day())",
+        params![fingerprint, action_id],
+    )?;
     Ok(())
 }
 

@@ -30,6 +30,7 @@ const TRACKED_TABLES: &[&str] = &[
     "fidelity_scale",
     "fidelity_item",
     "fidelity_score",
+    "plan_import_row",
 ];
 
 /// Creates the temporary log and triggers on this connection (never stored in the file).

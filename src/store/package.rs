@@ -73,6 +73,7 @@ fn strip(path: &Path) -> Result<(), StoreError> {
              DELETE FROM fidelity_item;
              DELETE FROM fidelity_scale;
              UPDATE feedback_meeting SET participants = '[]', summary = '', provider_comments = '';
+             DELETE FROM plan_import_row;
              DELETE FROM journal;",
         )?;
         conn.execute(

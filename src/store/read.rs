@@ -13,7 +13,7 @@ use crate::domain::{
     InterviewFields, KeyDates, OrgNumber, Outcome, QuestionRef, Requirement, RequirementArea,
     RequirementLink,
 };
-use crate::domain::{ExcerptId, Interview, StatusChange};
+use crate::domain::{ExcerptId, ImportedRow, Interview, StatusChange};
 
 /// Sizes of a case, as `evalbench check` prints them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -245,7 +245,7 @@ impl Parts {
                 }
                 "finding" | "finding_requirement" | "finding_evidence" => parts.findings = true,
                 "feedback_meeting" => parts.meeting = true,
-                "action" | "action_status_change" => parts.actions = true,
+                "action" | "action_status_change" | "plan_import_row" => parts.actions = true,
                 "outcome" => parts.outcomes = true,
                 "fidelity_scale" | "fidelity_item" | "fidelity_score" => parts.fidelity = true,
                 _ => return Parts::ALL,
@@ -586,6 +586,16 @@ fn read_actions(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Res
                     closure_evidence: row.get(6)?,
                     nav_comment: row.get(7)?,
                 },
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    snapshot.imported_rows = conn
+        .prepare("SELECT fingerprint, action_id, imported_on FROM plan_import_row ORDER BY id")?
+        .query_map([], |row| {
+            Ok(ImportedRow {
+                fingerprint: row.get(0)?,
+                action_id: row.get(1)?,
+                imported_on: row.get(2)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -15,6 +15,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v6.sql")),
     M::up(include_str!("schema_v7.sql")),
     M::up(include_str!("schema_v8.sql")),
+    M::up(include_str!("schema_v9.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
