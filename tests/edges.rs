@@ -522,3 +522,93 @@ fn an_oversized_record_is_refused_as_it_is_read() {
         before
     );
 }
+
+/// Plan JSON and catalog files refuse unknown fields at every level, naming the path; a catalog
+/// with a control character or an over-long text is refused with its path too (before, the NUL
+/// was imported and later made the interview guide's DOCX invalid).
+#[test]
+fn plan_json_and_catalogs_name_the_path_of_what_is_wrong() {
+    let dir = common::temp_dir();
+    let path = demo(&dir, "plan.evalcase");
+    let snapshot = evalbench::store::read_case(&path).unwrap();
+    let plan = evalbench::plan_exchange::PlanFile::from_case(&snapshot);
+    let mut value = serde_json::to_value(&plan).unwrap();
+    value["actions"][1]["ownr"] = serde_json::json!("Leder");
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    let error =
+        evalbench::plan_exchange::json::parse("plan.json", &text, evalbench::i18n::Lang::En)
+            .err()
+            .unwrap();
+    assert!(error.contains("«actions[1].ownr»"), "{error}");
+
+    let catalog_text = include_str!("../assets/catalogs/generic-2026.json");
+    let mut catalog: serde_json::Value = serde_json::from_str(catalog_text).unwrap();
+    catalog["areas"][0]["requirements"][1]["guidance_typo"] = serde_json::json!("x");
+    let error = evalbench::catalog::Catalog::parse(
+        "typo.json",
+        &serde_json::to_string_pretty(&catalog).unwrap(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(
+        error.contains("«areas[0].requirements[1].guidance_typo»"),
+        "{error}"
+    );
+
+    let mut catalog: serde_json::Value = serde_json::from_str(catalog_text).unwrap();
+    catalog["areas"][0]["requirements"][0]["text"] = serde_json::json!("Krav\u{0}tekst");
+    let error =
+        evalbench::catalog::Catalog::parse("nul.json", &serde_json::to_string(&catalog).unwrap())
+            .err()
+            .unwrap()
+            .to_string();
+    assert!(
+        error.contains("areas[0].requirements[0].text") && error.contains("U+0000"),
+        "{error}"
+    );
+    let mut catalog: serde_json::Value = serde_json::from_str(catalog_text).unwrap();
+    catalog["areas"][0]["requirements"][0]["title"] = serde_json::json!("T".repeat(600));
+    let error =
+        evalbench::catalog::Catalog::parse("long.json", &serde_json::to_string(&catalog).unwrap())
+            .err()
+            .unwrap()
+            .to_string();
+    assert!(
+        error.contains("areas[0].requirements[0].title") && error.contains("at most 500"),
+        "{error}"
+    );
+}
+
+/// A workbook cell over its field's limit is a problem with sheet, row and column (before, a
+/// 100 000-character cell was taken in), and a control character in a cell is cleaned as the
+/// store cleans it, so it is no change.
+#[test]
+fn workbook_cells_follow_the_text_rules() {
+    use evalbench::plan_exchange::{self, Cell};
+    let dir = common::temp_dir();
+    let path = demo(&dir, "cells.evalcase");
+    let snapshot = evalbench::store::read_case(&path).unwrap();
+    let lang = evalbench::i18n::Lang::Nb;
+    let today = jiff::civil::date(2026, 3, 20);
+    let plan = plan_exchange::PlanFile::from_case(&snapshot);
+    let mut raw = plan.clone().into_raw(lang, |_| true);
+    raw.rows[0].description = Cell::Text("x".repeat(100_000));
+    let problems = plan_exchange::check(&snapshot, &raw, today, lang)
+        .err()
+        .unwrap();
+    assert!(
+        problems.iter().any(|p| p.row == Some(raw.rows[0].row)
+            && p.column.as_deref() == Some("C")
+            && p.message.contains("100000 characters")),
+        "{problems:?}"
+    );
+
+    let mut raw = plan.into_raw(lang, |_| true);
+    let Cell::Text(owner) = raw.rows[0].owner.clone() else {
+        panic!("owner is text")
+    };
+    raw.rows[0].owner = Cell::Text(format!("{owner}\u{0}\r"));
+    let changes = plan_exchange::check(&snapshot, &raw, today, lang).unwrap();
+    assert!(changes.changed.is_empty(), "{:?}", changes.changed);
+}

@@ -147,7 +147,10 @@ pub enum Rejection {
         min_chars: usize,
     },
     /// A plan import names a row fingerprint for some of the actions it adds, not for each.
-    ImportedRowsMismatch { rows: usize, actions: usize },
+    ImportedRowsMismatch {
+        rows: usize,
+        actions: usize,
+    },
     /// Undo or redo cannot be done: the step is not undoable.
     NotUndoable,
     /// Undo or redo would overwrite a later change to the same rows.

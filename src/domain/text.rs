@@ -83,9 +83,10 @@ pub struct TooLong {
 /// field's limit. Returns whether anything was cleaned; the first text over its limit is an error
 /// naming its path (`action.description`, `interview.interviewees[0]`).
 pub fn clean_json(value: &mut serde_json::Value, path: &str) -> Result<bool, TooLong> {
+    /// `areas[0].requirements[2].title` → `title`; `interview.interviewees[1]` → `interviewees`.
     fn field_name(path: &str) -> &str {
-        let without_index = path.split('[').next().unwrap_or(path);
-        without_index.rsplit('.').next().unwrap_or(without_index)
+        let last = path.rsplit('.').next().unwrap_or(path);
+        last.split('[').next().unwrap_or(last)
     }
     match value {
         serde_json::Value::String(text) => {
@@ -252,6 +253,12 @@ mod tests {
                 length_chars: 501,
                 max_chars: SHORT_TEXT_MAX_CHARS,
             })
+        );
+        let mut nested =
+            serde_json::json!({"areas": [{"requirements": [{"title": "T".repeat(501)}]}]});
+        assert_eq!(
+            clean_json(&mut nested, "").map_err(|e| e.path),
+            Err("areas[0].requirements[0].title".to_owned())
         );
         // Multi-byte letters count as one character each.
         let mut notes = serde_json::json!({"notes": "ø".repeat(NOTES_MAX_CHARS)});

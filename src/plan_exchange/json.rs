@@ -12,8 +12,13 @@ pub fn to_json(plan: &PlanFile) -> Result<String, serde_json::Error> {
 
 /// Reads a plan JSON file as cells, so a wrong value gets the same message as in a workbook.
 pub fn read(path: &Path, lang: Lang) -> Result<RawPlan, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("Cannot read «{}»: {e}.", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "Cannot read «{}»: {}.",
+            path.display(),
+            crate::store::FileProblem::of_io(&e)
+        )
+    })?;
     parse(&path.display().to_string(), &text, lang)
 }
 
@@ -21,9 +26,10 @@ pub fn read(path: &Path, lang: Lang) -> Result<RawPlan, String> {
 pub fn parse(name: &str, text: &str, lang: Lang) -> Result<RawPlan, String> {
     let plan: PlanFile = serde_json::from_str(text).map_err(|e| {
         format!(
-            "«{name}», line {}, column {}: {e}. Nothing was changed.",
+            "«{name}», line {}, column {}: {}. Nothing was changed.",
             e.line(),
-            e.column()
+            e.column(),
+            crate::json_errors::describe(text, &e)
         )
     })?;
     if plan.format != super::FORMAT {

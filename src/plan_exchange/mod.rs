@@ -166,7 +166,8 @@ impl Cell {
     fn text(&self) -> String {
         match self {
             Cell::Empty | Cell::Uncomputed => String::new(),
-            Cell::Text(text) => text.trim().to_owned(),
+            // Cleaned as the store will clean it, so a cell compares equal to what is stored.
+            Cell::Text(text) => crate::domain::text::clean(text).trim().to_owned(),
             Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
             Cell::Number(n) => n.to_string(),
             Cell::Date(date) => date.to_string(),
@@ -467,6 +468,25 @@ pub fn check(
                 "no owner: who is responsible?".into(),
             ));
         }
+        let closure_evidence = row.closure_evidence.text();
+        // The store's limits, said here with the cell, not later as a refused command.
+        for (column, field, value) in [
+            ("C", "description", &description),
+            ("D", "owner", &owner),
+            ("F", "closure_evidence", &closure_evidence),
+        ] {
+            let max_chars = crate::domain::text::max_chars(field);
+            let length_chars = value.chars().count();
+            if length_chars > max_chars {
+                problems.push(problem(
+                    r,
+                    Some(column),
+                    format!(
+                        "the text is {length_chars} characters long; at most {max_chars} fit here"
+                    ),
+                ));
+            }
+        }
         let due_date = match &row.due_date {
             Cell::Empty => {
                 // Blanking a date the case holds, or a new action without one, is reported:
@@ -528,7 +548,7 @@ pub fn check(
             owner,
             due_date,
             status,
-            closure_evidence: row.closure_evidence.text(),
+            closure_evidence,
             // NAV's comment is not in the provider's file; it is kept as it is.
             nav_comment: existing
                 .map(|a| a.fields.nav_comment.clone())
