@@ -11,7 +11,7 @@ use crate::catalog_library::{CatalogLibrary, Origin};
 use crate::command::Command;
 use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber, Role};
 use crate::export;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, counted, tf, tn};
 use crate::privacy;
 use crate::store::{self, CaseStore, Passphrase, StoreError};
 
@@ -58,8 +58,9 @@ pub enum CliCommand {
         /// A secret mixed into the codes, so they cannot be computed from organisation numbers.
         #[arg(long, requires = "anonymise")]
         salt: Option<String>,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Create an empty case from the catalog for its measure.
     New {
@@ -103,8 +104,9 @@ pub enum CliCommand {
         /// Output file, or `-` for standard output.
         #[arg(long, default_value = "-")]
         out: PathBuf,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// The provider's deviation-closing plan: out to a workbook or JSON, and back.
     Plan {
@@ -167,8 +169,9 @@ pub enum CatalogAction {
         role: Role,
         #[arg(long, default_value = "-")]
         out: PathBuf,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Show what moving a case to another version of its catalog changes (the newest unless
     /// --to is given); apply it only with --accept.
@@ -190,8 +193,9 @@ pub enum PlanAction {
         out: PathBuf,
         #[arg(long, value_enum, default_value = "xlsx")]
         format: PlanFormat,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Read a filled-in plan back: every row is checked (one message per problem with sheet,
     /// row and column) and the differences are shown; applied only with --accept, all at once.
@@ -200,8 +204,9 @@ pub enum PlanAction {
         plan: PathBuf,
         #[arg(long)]
         accept: bool,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// The status report: the provider's steering document, one page per deviation.
     Status {
@@ -219,8 +224,9 @@ pub struct ReportOutput {
     /// Output file, or `-` for standard output.
     #[arg(long)]
     out: PathBuf,
-    #[arg(long, value_enum, default_value = "nb")]
-    lang: LangArg,
+    /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
     /// Mask identity numbers, e-mail addresses and phone numbers in the output instead of
     /// refusing to export a case that holds them.
     #[arg(long)]
@@ -304,6 +310,11 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// `--lang` when given, else the language of the user's environment.
+fn lang_or_env(arg: Option<LangArg>) -> Lang {
+    arg.map_or_else(Lang::from_env, Lang::from)
+}
+
 /// Runs a subcommand; `Ok` carries the exit code for outcomes that are not errors.
 pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -334,7 +345,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
                 &inputs,
                 &out,
                 anonymise.then(|| salt.unwrap_or_default()),
-                lang.into(),
+                lang_or_env(lang),
             );
         }
         CliCommand::New {
@@ -409,7 +420,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             let snapshot = store::read_case_keyed(&file, key_for(&file)?.as_ref())?;
             let snapshot = guard_export(&file, snapshot, output.redact)?;
             let today = jiff::Zoned::now().date();
-            let bytes = export::render(&snapshot, format.into(), output.lang.into(), today)?;
+            let bytes = export::render(&snapshot, format.into(), lang_or_env(output.lang), today)?;
             write_output(&output.out, &bytes)?;
         }
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
@@ -434,7 +445,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             let format = crate::guide::GuideFormat::for_path(&out);
             write_output(
                 &out,
-                &crate::guide::render(&guide, &title, lang.into(), format)?,
+                &crate::guide::render(&guide, &title, lang_or_env(lang), format)?,
             )?;
         }
     }
@@ -483,14 +494,14 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
         }
         CatalogAction::Import { file } => {
             let (catalog, path) = library.import(&file)?;
-            writeln!(
-                out,
-                "imported {} {} ({} requirements) to {}",
-                catalog.id,
-                catalog.version,
+            let lang = Lang::from_env();
+            let imported = tn(
+                lang,
+                "catalog.imported",
                 catalog.requirement_count(),
-                path.display()
-            )?;
+                &[("title", &catalog.title), ("version", &catalog.version)],
+            );
+            writeln!(out, "{imported} {} → {}", catalog.id, path.display())?;
         }
         CatalogAction::Guide {
             id,
@@ -506,7 +517,7 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
             let format = crate::guide::GuideFormat::for_path(&out);
             write_output(
                 &out,
-                &crate::guide::render(&guide, &title, lang.into(), format)?,
+                &crate::guide::render(&guide, &title, lang_or_env(lang), format)?,
             )?;
         }
         CatalogAction::Update { file, to, accept } => {
@@ -525,12 +536,13 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             format,
             lang,
         } => {
+            let lang = lang_or_env(lang);
             let key = key_for(&file)?;
             let snapshot = store::read_case_keyed(&file, key.as_ref())?;
             let snapshot = guard_export(&file, snapshot, false)?;
             let plan = PlanFile::from_case(&snapshot);
             match format {
-                PlanFormat::Xlsx => plan_exchange::xlsx::write(&plan, lang.into(), &out)?,
+                PlanFormat::Xlsx => plan_exchange::xlsx::write(&plan, lang, &out)?,
                 PlanFormat::Json => {
                     write_output(&out, plan_exchange::json::to_json(&plan)?.as_bytes())?;
                 }
@@ -540,10 +552,19 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                 }
             }
             println!(
-                "wrote {} deviations and {} actions to {}",
-                plan.deviations.len(),
-                plan.actions.len(),
-                out.display()
+                "{}",
+                tf(
+                    lang,
+                    "plan.exported",
+                    &[
+                        ("path", &out.display()),
+                        (
+                            "deviations",
+                            &counted(lang, "deviations", plan.deviations.len()),
+                        ),
+                        ("actions", &counted(lang, "actions", plan.actions.len())),
+                    ],
+                )
             );
         }
         PlanAction::Status {
@@ -563,7 +584,7 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                 &snapshot,
                 &changes,
                 format,
-                output.lang.into(),
+                lang_or_env(output.lang),
                 today,
             )?;
             write_output(&output.out, &bytes)?;
@@ -574,7 +595,7 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             accept,
             lang,
         } => {
-            let lang: Lang = lang.into();
+            let lang: Lang = lang_or_env(lang);
             let raw = plan_exchange::read_any(&plan, lang).map_err(anyhow::Error::msg)?;
             let key = key_for(&file)?;
             let snapshot = store::read_case_keyed(&file, key.as_ref())?;
@@ -582,24 +603,34 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             let changes = match plan_exchange::check(&snapshot, &raw, today, lang) {
                 Ok(changes) => changes,
                 Err(problems) => {
+                    eprintln!(
+                        "{}",
+                        tn(
+                            lang,
+                            "plan.import_problems",
+                            problems.len(),
+                            &[("file", &plan.display())],
+                        )
+                    );
                     for problem in &problems {
                         eprintln!("{problem}");
                     }
-                    eprintln!(
-                        "{} problems in «{}»; nothing was changed.",
-                        problems.len(),
-                        plan.display()
-                    );
                     return Ok(ExitCode::from(2));
                 }
             };
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
-                "{} new, {} changed, {} removed actions",
-                changes.added.len(),
-                changes.changed.len(),
-                changes.removed.len()
+                "{}",
+                tf(
+                    lang,
+                    "plan.import_counts",
+                    &[
+                        ("added", &counted(lang, "added", changes.added.len())),
+                        ("changed", &counted(lang, "changed", changes.changed.len())),
+                        ("removed", &counted(lang, "removed", changes.removed.len())),
+                    ],
+                )
             )?;
             for (deviation, action) in &changes.added {
                 writeln!(
@@ -716,15 +747,22 @@ fn update_catalog(
     }
     let diff = crate::catalog_update::diff(&snapshot, &catalog);
     let mut out = std::io::stdout().lock();
+    let lang = Lang::from_env();
     writeln!(
         out,
-        "{} {} → {}: {} added, {} reworded, {} removed",
+        "{} {} → {}: {}",
         diff.catalog_id,
         diff.from_version,
         diff.to_version,
-        diff.added.len(),
-        diff.reworded.len(),
-        diff.removed.len()
+        tf(
+            lang,
+            "catalog_update.counts",
+            &[
+                ("added", &counted(lang, "added", diff.added.len())),
+                ("reworded", &counted(lang, "changed", diff.reworded.len())),
+                ("removed", &counted(lang, "removed", diff.removed.len())),
+            ],
+        )
     )?;
     for (code, before, after) in &diff.retitled_areas {
         writeln!(out, "~ area {code}: {before} → {after}")?;
@@ -1216,13 +1254,20 @@ fn aggregate(
     }
     let overview = Overview::of(summaries, skipped);
     network::write(&overview, format, lang, out).map_err(anyhow::Error::msg)?;
-    println!(
-        "read {} cases of {} providers in {:.2} s; wrote {}",
-        overview.cases,
-        overview.providers,
-        started.elapsed().as_secs_f64(),
-        out.display()
+    let summary = tf(
+        lang,
+        "network.summary",
+        &[
+            ("cases", &counted(lang, "cases", overview.cases)),
+            ("providers", &counted(lang, "providers", overview.providers)),
+            ("skipped", &overview.skipped.len()),
+            (
+                "seconds",
+                &format!("{:.2}", started.elapsed().as_secs_f64()),
+            ),
+        ],
     );
+    println!("{summary} → {}", out.display());
     for skip in &overview.skipped {
         println!("skipped {}: {}", skip.path.display(), skip.reason);
     }

@@ -9,9 +9,13 @@ use std::process::{Command, Output, Stdio};
 use evalbench::export::json::CaseExport;
 use evalbench::store::CaseStore;
 
+/// The binary in a Norwegian locale: reports and guides default to the environment's language.
 fn evalbench(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evalbench"))
         .args(args)
+        .envs(NORWEGIAN)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .stdin(Stdio::null())
         .output()
         .unwrap()
@@ -21,11 +25,16 @@ fn evalbench(args: &[&str]) -> Output {
 fn evalbench_in(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evalbench"))
         .args(args)
+        .envs(NORWEGIAN)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("EVALBENCH_DATA_DIR", data)
         .stdin(Stdio::null())
         .output()
         .unwrap()
 }
+
+const NORWEGIAN: [(&str, &str); 1] = [("LANG", "nb_NO.UTF-8")];
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -786,6 +795,9 @@ fn evalbench_keyed(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     };
     command
         .args(args)
+        .envs(NORWEGIAN)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("EVALBENCH_DATA_DIR", data)
         .env_remove("EVALBENCH_PASSPHRASE")
         .env_remove("EVALBENCH_NEW_PASSPHRASE")
@@ -1092,4 +1104,67 @@ fn demo_encrypt_rekey_decrypt_round_trip() {
         common::files_in(dir.path()),
         ["d.evalcase", "data", "plain.evalcase"]
     );
+}
+
+/// The binary in exactly the locale `env` gives (nothing inherited from the test's own).
+fn evalbench_locale(env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn messages_and_default_language_follow_the_locale() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "demo.evalcase");
+    let out = evalbench(&["demo", s(&path)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plan = dir.path().join("plan.json");
+    let export = [
+        "plan",
+        "export",
+        s(&path),
+        "--format",
+        "json",
+        "--out",
+        s(&plan),
+    ];
+    let report = ["export", s(&path), "--format", "md", "--out", "-"];
+    let norwegian: &[&[(&str, &str)]] = &[
+        &[("LANG", "nb_NO.UTF-8")],
+        &[("LANG", "no_NO")],
+        &[("LANG", "en_US.UTF-8"), ("LC_MESSAGES", "nn_NO.UTF-8")],
+        &[("LC_ALL", "nb_NO.UTF-8"), ("LANG", "C")],
+    ];
+    let english: &[&[(&str, &str)]] = &[
+        &[("LANG", "en_US.UTF-8")],
+        &[("LANG", "C")],
+        &[],
+        &[("LC_ALL", "C"), ("LANG", "nb_NO.UTF-8")],
+    ];
+    for (envs, said, summary) in [
+        (norwegian, "avvik og", "## Sammendrag"),
+        (english, "deviations and", "## Summary"),
+    ] {
+        for env in envs {
+            let out = evalbench_locale(env, &export);
+            let stdout = text(&out.stdout);
+            assert!(out.status.success(), "{env:?}: {}", text(&out.stderr));
+            assert!(stdout.contains(said), "{env:?}: {stdout}");
+            // Without --lang the report is written in the environment's language too.
+            let markdown = text(&evalbench_locale(env, &report).stdout);
+            assert!(markdown.contains(summary), "{env:?}: {markdown}");
+        }
+    }
+    // --lang still wins over the environment.
+    let mut explicit = report.to_vec();
+    explicit.extend(["--lang", "nb"]);
+    let markdown = text(&evalbench_locale(&[("LANG", "en_US.UTF-8")], &explicit).stdout);
+    assert!(markdown.contains("## Sammendrag"), "{markdown}");
 }
