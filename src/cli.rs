@@ -464,10 +464,14 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
                 };
                 writeln!(
                     out,
-                    "{}\t{}\t{} requirements\t{}\t({origin})",
+                    "{}\t{}\t{}\t{}\t({origin})",
                     catalog.id,
                     catalog.version,
-                    catalog.requirement_count(),
+                    counted(
+                        Lang::from_env(),
+                        "requirements",
+                        catalog.requirement_count()
+                    ),
                     catalog.title
                 )?;
             }
@@ -779,22 +783,22 @@ fn update_catalog(
             .collect();
         writeln!(
             out,
-            "~ {} {}: {} changed; {} evidence, {} findings",
+            "~ {} {}: {} changed; {}, {}",
             reworded.code,
             reworded.title,
             fields.join(", "),
-            reworded.uses.evidence,
-            reworded.uses.findings.len()
+            counted(Lang::En, "evidence", reworded.uses.evidence),
+            counted(Lang::En, "findings", reworded.uses.findings.len())
         )?;
     }
     for removed in &diff.removed {
         writeln!(
             out,
-            "- {} {}: unlinks {} evidence and {} findings",
+            "- {} {}: unlinks {} and {}",
             removed.code,
             removed.title,
-            removed.uses.evidence,
-            removed.uses.findings.len()
+            counted(Lang::En, "evidence", removed.uses.evidence),
+            counted(Lang::En, "findings", removed.uses.findings.len())
         )?;
     }
     if !accept {
@@ -875,9 +879,9 @@ fn backups(file: &Path, restore: Option<usize>) -> anyhow::Result<ExitCode> {
     if let Some(number) = restore {
         let Some(chosen) = number.checked_sub(1).and_then(|index| list.get(index)) else {
             bail!(
-                "--restore {number}: «{}» has {} backup(s); pick a number from `evalbench backups`.",
+                "--restore {number}: «{}» has {}; pick a number from `evalbench backups`.",
                 file.display(),
-                list.len()
+                counted(Lang::En, "backups", list.len())
             );
         };
         backups.restore(&chosen.path, file, key.as_ref())?;
@@ -924,9 +928,9 @@ fn guard_export(file: &Path, snapshot: CaseSnapshot, redact: bool) -> anyhow::Re
         .map(|found| format!("  {}", case_hit_line(found)))
         .collect();
     bail!(
-        "«{}» holds {} identity number(s), e-mail address(es) or phone number(s) in its text; nothing was exported. Replace them (e.g. with participant codes) or export with --redact:\n{}",
+        "«{}» holds {} (identity numbers, e-mail addresses or phone numbers) in its text; nothing was exported. Replace them (e.g. with participant codes) or export with --redact:\n{}",
         file.display(),
-        hits.len(),
+        counted(Lang::En, "personal_identifiers", hits.len()),
         list.join("\n")
     )
 }

@@ -596,7 +596,7 @@ fn catalog_import_validates_and_lists() {
     let list = text(&run(&["catalog", "list"]).stdout);
     assert_eq!(list.lines().count(), 5, "{list}");
     assert!(
-        list.contains("lokal\t2026-11\t1 requirements\tLokal sjekkliste\t(imported"),
+        list.contains("lokal\t2026-11\t1 krav\tLokal sjekkliste\t(imported"),
         "{list}"
     );
     let shown = text(&run(&["catalog", "show", "lokal"]).stdout);

@@ -300,8 +300,8 @@ fn xml_attribute(start: &quick_xml::events::BytesStart<'_>, name: &str) -> Optio
     start
         .attributes()
         .flatten()
-        .find(|a| a.key.as_ref() == name.as_bytes())
-        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| a.value.clone().into_owned())
 }
 
 /// The styles of `styles.xml` as (id, type, default, children's names in order).
@@ -323,7 +323,7 @@ fn docx_styles(xml: &str) -> Vec<(String, String, bool, Vec<String>)> {
             _ => (None, false),
         };
         let Some(start) = start else { continue };
-        let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+        let name = start.name().as_ref().to_owned();
         if name == "w:style" {
             styles.push((
                 xml_attribute(&start, "w:styleId").unwrap_or_default(),
@@ -352,7 +352,7 @@ fn paragraph_styles(xml: &str) -> Vec<String> {
     loop {
         match reader.read_event().unwrap() {
             Event::Eof => break,
-            Event::Start(start) | Event::Empty(start) if start.name().as_ref() == b"w:pStyle" => {
+            Event::Start(start) | Event::Empty(start) if start.name().as_ref() == "w:pStyle" => {
                 found.push(xml_attribute(&start, "w:val").unwrap());
             }
             _ => {}

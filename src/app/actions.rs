@@ -132,12 +132,15 @@ mod tests {
 
     #[test]
     fn shortcut_text_follows_the_os() {
+        use egui::os::OperatingSystem::{Mac, Nix, Windows};
         let ctx = egui::Context::default();
+        // Fonts (which decide between ⌘ and Cmd) exist after the first frame.
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
         let text = |os, action: UiAction| {
             ctx.set_os(os);
             action.shortcut_text(&ctx)
         };
-        use egui::os::OperatingSystem::{Mac, Nix, Windows};
         assert_eq!(text(Nix, UiAction::Undo), "Ctrl+Z");
         assert_eq!(text(Windows, UiAction::Redo), "Ctrl+Shift+Z");
         assert_eq!(text(Nix, UiAction::GoTo(Page::Fidelity)), "Ctrl+0");

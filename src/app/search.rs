@@ -3,7 +3,7 @@
 use egui::Key;
 
 use super::{Notice, Workbench, error_text};
-use crate::i18n::{t, tf, tn};
+use crate::i18n::{t, tn};
 use crate::store::SearchHit;
 use crate::ui::{self, Focus, Page};
 

@@ -58,9 +58,7 @@ enum Node {
 impl Node {
     fn name(&self) -> Option<String> {
         match self {
-            Node::Element { start, .. } => {
-                Some(String::from_utf8_lossy(start.name().as_ref()).into_owned())
-            }
+            Node::Element { start, .. } => Some(start.name().as_ref().to_owned()),
             Node::Other(_) => None,
         }
     }
@@ -72,8 +70,8 @@ impl Node {
         start
             .attributes()
             .flatten()
-            .find(|a| a.key.as_ref() == name.as_bytes())
-            .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+            .find(|a| a.key.as_ref() == name)
+            .map(|a| a.value.clone().into_owned())
     }
 }
 
@@ -148,7 +146,7 @@ pub fn repair_styles(xml: &str) -> Result<String, String> {
     let mut nodes = parse(xml)?;
     for node in &mut nodes {
         if let Node::Element { start, children } = node
-            && start.name().as_ref() == b"w:styles"
+            && start.name().as_ref() == "w:styles"
         {
             repair_style_list(children);
         }
@@ -209,10 +207,10 @@ fn drop_empty_run_properties(node: &mut Node) {
     let Node::Element { start, children } = node else {
         return;
     };
-    if start.name().as_ref() == b"w:pPr" {
+    if start.name().as_ref() == "w:pPr" {
         children.retain(|child| {
             !matches!(child, Node::Element { start, children }
-                if start.name().as_ref() == b"w:rPr" && children.is_empty())
+                if start.name().as_ref() == "w:rPr" && children.is_empty())
         });
     }
     for child in children {
@@ -230,7 +228,8 @@ pub fn repair_package(bytes: &[u8]) -> Result<Vec<u8>, String> {
             .by_index_raw(index)
             .map_err(|e| e.to_string())?
             .name()
-            .to_owned();
+            .map_err(|e| e.to_string())?
+            .into_owned();
         if name == STYLES_PART {
             let mut xml = String::new();
             archive

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::domain::{CaseSnapshot, FindingKind, Role};
-use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t, tf, tn};
+use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t, tn};
 
 /// The report as Markdown text.
 pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {

@@ -9,7 +9,7 @@ use super::widgets::{
 use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{CaseSnapshot, Finding, FindingFields, FindingId, FindingKind};
-use crate::i18n::{Labelled, Lang, Quote, evidence_reference, t, tf, tn};
+use crate::i18n::{Labelled, Lang, Quote, evidence_reference, t, tn};
 
 /// How the list of findings is ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -5,7 +5,7 @@ use super::{PageContext, Request};
 use crate::command::Command;
 use crate::domain::Interview;
 use crate::guide;
-use crate::i18n::{Labelled, t, tn};
+use crate::i18n::{Labelled, t, tf, tn};
 
 pub fn guide_ui(
     ui: &mut egui::Ui,
