@@ -754,7 +754,7 @@ fn self_evaluation_guide_and_catalog_update() {
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
     assert!(
         stdout.contains(&format!(
-            "nav-aft {old_version} → 2099-01-01: 1 added, 1 reworded, 1 removed"
+            "nav-aft {old_version} → 2099-01-01: 1 nytt, 1 endret og 1 fjernet krav"
         )),
         "{stdout}"
     );

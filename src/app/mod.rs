@@ -959,10 +959,10 @@ impl Workbench {
         let lang = self.settings.lang;
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button(t(lang, "menu.file"), |ui| {
+                // Named as before, without the shortcut: it would become part of the
+                // buttons' accessible names, which tests and screen readers use.
                 for action in [UiAction::NewCase, UiAction::Open] {
-                    let button = egui::Button::new(action.label(lang))
-                        .shortcut_text(action.shortcut_text(ui.ctx()));
-                    if ui.add(button).clicked() {
+                    if ui.button(action.label(lang)).clicked() {
                         self.run_action(action);
                     }
                 }
