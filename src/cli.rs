@@ -11,7 +11,7 @@ use crate::catalog_library::{CatalogLibrary, Origin};
 use crate::command::Command;
 use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber, Role};
 use crate::export;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, counted, tf, tn};
 use crate::privacy;
 use crate::store::{self, CaseStore, Passphrase, StoreError};
 
@@ -66,8 +66,9 @@ pub enum CliCommand {
         /// A secret mixed into the codes, so they cannot be computed from organisation numbers.
         #[arg(long, requires = "anonymise")]
         salt: Option<String>,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Create an empty case from the catalog for its measure.
     New {
@@ -111,8 +112,9 @@ pub enum CliCommand {
         /// Output file, or `-` for standard output.
         #[arg(long, default_value = "-")]
         out: PathBuf,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// The provider's deviation-closing plan: out to a workbook or JSON, and back.
     Plan {
@@ -175,8 +177,9 @@ pub enum CatalogAction {
         role: Role,
         #[arg(long, default_value = "-")]
         out: PathBuf,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Show what moving a case to another version of its catalog changes (the newest unless
     /// --to is given); apply it only with --accept.
@@ -198,8 +201,9 @@ pub enum PlanAction {
         out: PathBuf,
         #[arg(long, value_enum, default_value = "xlsx")]
         format: PlanFormat,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Read a filled-in plan back: every row is checked (one message per problem with sheet,
     /// row and column) and the differences are shown; applied only with --accept, all at once.
@@ -208,8 +212,9 @@ pub enum PlanAction {
         plan: PathBuf,
         #[arg(long)]
         accept: bool,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// The status report: the provider's steering document, one page per deviation.
     Status {
@@ -227,8 +232,9 @@ pub struct ReportOutput {
     /// Output file, or `-` for standard output.
     #[arg(long)]
     out: PathBuf,
-    #[arg(long, value_enum, default_value = "nb")]
-    lang: LangArg,
+    /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
     /// Mask identity numbers, e-mail addresses and phone numbers in the output instead of
     /// refusing to export a case that holds them.
     #[arg(long)]
@@ -340,6 +346,11 @@ pub fn error_message(error: &anyhow::Error) -> String {
     text
 }
 
+/// `--lang` when given, else the language of the user's environment.
+fn lang_or_env(arg: Option<LangArg>) -> Lang {
+    arg.map_or_else(Lang::from_env, Lang::from)
+}
+
 /// Runs a subcommand; `Ok` carries the exit code for outcomes that are not errors.
 pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -370,7 +381,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
                 &inputs,
                 &out,
                 anonymise.then(|| salt.unwrap_or_default()),
-                lang.into(),
+                lang_or_env(lang),
             );
         }
         CliCommand::New {
@@ -445,7 +456,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             let snapshot = store::read_case_keyed(&file, key_for(&file)?.as_ref())?;
             let snapshot = guard_export(&file, snapshot, output.redact)?;
             let today = jiff::Zoned::now().date();
-            let bytes = export::render(&snapshot, format.into(), output.lang.into(), today)?;
+            let bytes = export::render(&snapshot, format.into(), lang_or_env(output.lang), today)?;
             write_output(&output.out, &bytes)?;
         }
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
@@ -470,7 +481,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             let format = crate::guide::GuideFormat::for_path(&out);
             write_output(
                 &out,
-                &crate::guide::render(&guide, &title, lang.into(), format)?,
+                &crate::guide::render(&guide, &title, lang_or_env(lang), format)?,
             )?;
         }
     }
@@ -489,10 +500,14 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
                 };
                 writeln!(
                     out,
-                    "{}\t{}\t{} requirements\t{}\t({origin})",
+                    "{}\t{}\t{}\t{}\t({origin})",
                     catalog.id,
                     catalog.version,
-                    catalog.requirement_count(),
+                    counted(
+                        Lang::from_env(),
+                        "requirements",
+                        catalog.requirement_count()
+                    ),
                     catalog.title
                 )?;
             }
@@ -519,14 +534,14 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
         }
         CatalogAction::Import { file } => {
             let (catalog, path) = library.import(&file)?;
-            writeln!(
-                out,
-                "imported {} {} ({} requirements) to {}",
-                catalog.id,
-                catalog.version,
+            let lang = Lang::from_env();
+            let imported = tn(
+                lang,
+                "catalog.imported",
                 catalog.requirement_count(),
-                path.display()
-            )?;
+                &[("title", &catalog.title), ("version", &catalog.version)],
+            );
+            writeln!(out, "{imported} {} → {}", catalog.id, path.display())?;
         }
         CatalogAction::Guide {
             id,
@@ -542,7 +557,7 @@ fn catalog(action: CatalogAction) -> anyhow::Result<()> {
             let format = crate::guide::GuideFormat::for_path(&out);
             write_output(
                 &out,
-                &crate::guide::render(&guide, &title, lang.into(), format)?,
+                &crate::guide::render(&guide, &title, lang_or_env(lang), format)?,
             )?;
         }
         CatalogAction::Update { file, to, accept } => {
@@ -561,12 +576,13 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             format,
             lang,
         } => {
+            let lang = lang_or_env(lang);
             let key = key_for(&file)?;
             let snapshot = store::read_case_keyed(&file, key.as_ref())?;
             let snapshot = guard_export(&file, snapshot, false)?;
             let plan = PlanFile::from_case(&snapshot);
             match format {
-                PlanFormat::Xlsx => plan_exchange::xlsx::write(&plan, lang.into(), &out)?,
+                PlanFormat::Xlsx => plan_exchange::xlsx::write(&plan, lang, &out)?,
                 PlanFormat::Json => {
                     write_output(&out, plan_exchange::json::to_json(&plan)?.as_bytes())?;
                 }
@@ -576,10 +592,19 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                 }
             }
             outln!(
-                "wrote {} deviations and {} actions to {}",
-                plan.deviations.len(),
-                plan.actions.len(),
-                out.display()
+                "{}",
+                tf(
+                    lang,
+                    "plan.exported",
+                    &[
+                        ("path", &out.display()),
+                        (
+                            "deviations",
+                            &counted(lang, "deviations", plan.deviations.len()),
+                        ),
+                        ("actions", &counted(lang, "actions", plan.actions.len())),
+                    ],
+                )
             );
         }
         PlanAction::Status {
@@ -599,7 +624,7 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                 &snapshot,
                 &changes,
                 format,
-                output.lang.into(),
+                lang_or_env(output.lang),
                 today,
             )?;
             write_output(&output.out, &bytes)?;
@@ -610,7 +635,7 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             accept,
             lang,
         } => {
-            let lang: Lang = lang.into();
+            let lang: Lang = lang_or_env(lang);
             let raw = plan_exchange::read_any(&plan, lang).map_err(anyhow::Error::msg)?;
             let key = key_for(&file)?;
             let snapshot = store::read_case_keyed(&file, key.as_ref())?;
@@ -626,9 +651,13 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                         eprintln!("{more}");
                     }
                     eprintln!(
-                        "{} problems in «{}»; nothing was changed.",
-                        problems.len(),
-                        plan.display()
+                        "{}",
+                        tn(
+                            lang,
+                            "plan.import_problems",
+                            problems.len(),
+                            &[("file", &plan.display())],
+                        )
                     );
                     return Ok(ExitCode::from(2));
                 }
@@ -636,10 +665,16 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
-                "{} new, {} changed, {} removed actions",
-                changes.added.len(),
-                changes.changed.len(),
-                changes.removed.len()
+                "{}",
+                tf(
+                    lang,
+                    "plan.import_counts",
+                    &[
+                        ("added", &counted(lang, "added", changes.added.len())),
+                        ("changed", &counted(lang, "changed", changes.changed.len())),
+                        ("removed", &counted(lang, "removed", changes.removed.len())),
+                    ],
+                )
             )?;
             for (deviation, action) in &changes.added {
                 writeln!(
@@ -766,15 +801,22 @@ fn update_catalog(
     }
     let diff = crate::catalog_update::diff(&snapshot, &catalog);
     let mut out = std::io::stdout().lock();
+    let lang = Lang::from_env();
     writeln!(
         out,
-        "{} {} → {}: {} added, {} reworded, {} removed",
+        "{} {} → {}: {}",
         diff.catalog_id,
         diff.from_version,
         diff.to_version,
-        diff.added.len(),
-        diff.reworded.len(),
-        diff.removed.len()
+        tf(
+            lang,
+            "catalog_update.counts",
+            &[
+                ("added", &counted(lang, "added", diff.added.len())),
+                ("reworded", &counted(lang, "changed", diff.reworded.len())),
+                ("removed", &counted(lang, "removed", diff.removed.len())),
+            ],
+        )
     )?;
     for (code, before, after) in &diff.retitled_areas {
         writeln!(out, "~ area {code}: {before} → {after}")?;
@@ -791,22 +833,22 @@ fn update_catalog(
             .collect();
         writeln!(
             out,
-            "~ {} {}: {} changed; {} evidence, {} findings",
+            "~ {} {}: {} changed; {}, {}",
             reworded.code,
             reworded.title,
             fields.join(", "),
-            reworded.uses.evidence,
-            reworded.uses.findings.len()
+            counted(Lang::En, "evidence", reworded.uses.evidence),
+            counted(Lang::En, "findings", reworded.uses.findings.len())
         )?;
     }
     for removed in &diff.removed {
         writeln!(
             out,
-            "- {} {}: unlinks {} evidence and {} findings",
+            "- {} {}: unlinks {} and {}",
             removed.code,
             removed.title,
-            removed.uses.evidence,
-            removed.uses.findings.len()
+            counted(Lang::En, "evidence", removed.uses.evidence),
+            counted(Lang::En, "findings", removed.uses.findings.len())
         )?;
     }
     if !accept {
@@ -887,9 +929,9 @@ fn backups(file: &Path, restore: Option<usize>) -> anyhow::Result<ExitCode> {
     if let Some(number) = restore {
         let Some(chosen) = number.checked_sub(1).and_then(|index| list.get(index)) else {
             bail!(
-                "--restore {number}: «{}» has {} backup(s); pick a number from `evalbench backups`.",
+                "--restore {number}: «{}» has {}; pick a number from `evalbench backups`.",
                 file.display(),
-                list.len()
+                counted(Lang::En, "backups", list.len())
             );
         };
         backups.restore(&chosen.path, file, key.as_ref())?;
@@ -936,9 +978,9 @@ fn guard_export(file: &Path, snapshot: CaseSnapshot, redact: bool) -> anyhow::Re
         .map(|found| format!("  {}", case_hit_line(found)))
         .collect();
     bail!(
-        "«{}» holds {} identity number(s), e-mail address(es) or phone number(s) in its text; nothing was exported. Replace them (e.g. with participant codes) or export with --redact:\n{}",
+        "«{}» holds {} (identity numbers, e-mail addresses or phone numbers) in its text; nothing was exported. Replace them (e.g. with participant codes) or export with --redact:\n{}",
         file.display(),
-        hits.len(),
+        counted(Lang::En, "personal_identifiers", hits.len()),
         list.join("\n")
     )
 }
@@ -1276,13 +1318,20 @@ fn aggregate(
     }
     let overview = Overview::of(summaries, skipped);
     network::write(&overview, format, lang, out).map_err(anyhow::Error::msg)?;
-    outln!(
-        "read {} cases of {} providers in {:.2} s; wrote {}",
-        overview.cases,
-        overview.providers,
-        started.elapsed().as_secs_f64(),
-        out.display()
+    let summary = tf(
+        lang,
+        "network.summary",
+        &[
+            ("cases", &counted(lang, "cases", overview.cases)),
+            ("providers", &counted(lang, "providers", overview.providers)),
+            ("skipped", &overview.skipped.len()),
+            (
+                "seconds",
+                &format!("{:.2}", started.elapsed().as_secs_f64()),
+            ),
+        ],
     );
+    outln!("{summary} → {}", out.display());
     for skip in &overview.skipped {
         outln!("skipped {}: {}", skip.path.display(), skip.reason);
     }

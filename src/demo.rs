@@ -21,7 +21,7 @@ use crate::store::{CaseStore, StoreError};
 mod network;
 mod stress;
 
-pub use network::{write_network, write_network_case};
+pub use network::{network_case_year, write_network, write_network_case};
 
 const DEMO_JSON: &str = include_str!("../assets/demo/demo-case.json");
 
@@ -40,6 +40,50 @@ struct DemoCase {
     actions: Vec<DemoAction>,
     outcomes: Vec<Outcome>,
     fidelity: Option<DemoFidelity>,
+    /// The day the story is told from: no status is reached after it.
+    #[serde(skip, default = "demo_today")]
+    today: Date,
+}
+
+fn demo_today() -> Date {
+    DEMO_TODAY
+}
+
+/// `date` moved by whole `years` (29 February becomes the 28th in a common year).
+fn years_later(date: Date, years: i16) -> Date {
+    date.checked_add(jiff::Span::new().years(years))
+        .unwrap_or(date)
+}
+
+impl DemoCase {
+    /// The same case told `years` later (or earlier, when negative): every date in it — the
+    /// evaluation period, the key dates, interviews, documents, the feedback meeting, the
+    /// actions' due dates, the outcome years and "today" of the status story — moves together.
+    fn shifted(mut self, years: i16) -> DemoCase {
+        if years == 0 {
+            return self;
+        }
+        let shift = |date: Option<Date>| date.map(|d| years_later(d, years));
+        self.facts.period_start = shift(self.facts.period_start);
+        self.facts.period_end = shift(self.facts.period_end);
+        self.key_dates.feedback_meeting = shift(self.key_dates.feedback_meeting);
+        self.key_dates.plan_deadline = shift(self.key_dates.plan_deadline);
+        for interview in &mut self.interviews {
+            interview.fields.date = years_later(interview.fields.date, years);
+        }
+        for document in &mut self.document_reviews {
+            document.fields.document_date = shift(document.fields.document_date);
+        }
+        self.feedback_meeting.date = shift(self.feedback_meeting.date);
+        for action in &mut self.actions {
+            action.fields.due_date = shift(action.fields.due_date);
+        }
+        for outcome in &mut self.outcomes {
+            outcome.year += i32::from(years);
+        }
+        self.today = years_later(self.today, years);
+        self
+    }
 }
 
 /// A complete fidelity review: both evaluators' scores and the consensus for every item.
@@ -130,7 +174,18 @@ pub fn write_demo(path: &Path) -> Result<(), StoreError> {
 /// long invented notes when `scale` > 1), excerpts, documents, findings and actions again, plus
 /// extra actions. Deterministic: the same `scale` always gives the same case.
 pub fn write_demo_scaled(path: &Path, scale: u32) -> Result<(), StoreError> {
+    write_demo_as(path, scale, 0)
+}
+
+/// The demo case told `years` later than written (earlier when negative): see
+/// `DemoCase::shifted`. The network demo uses it to spread its cases over several years.
+pub fn write_demo_shifted(path: &Path, years: i16) -> Result<(), StoreError> {
+    write_demo_as(path, 1, years)
+}
+
+fn write_demo_as(path: &Path, scale: u32, years: i16) -> Result<(), StoreError> {
     let demo: DemoCase = serde_json::from_str(DEMO_JSON).map_err(|e| bad_demo(e.to_string()))?;
+    let demo = demo.shifted(years);
     let catalog = catalog::builtin_by_file(&demo.catalog).map_err(|e| bad_demo(e.to_string()))?;
     let store = CaseStore::create(path, |store| {
         // The journal names who made each change; in the demo, its invented first evaluator.
@@ -386,12 +441,19 @@ fn build_round(
     }
 
     let key_dates = demo.key_dates;
+    let today = demo.today;
     for (n, action) in demo.actions.into_iter().enumerate() {
         let finding_id = findings
             .get(&action.finding)
             .copied()
             .ok_or_else(|| bad_demo(format!("unknown finding key {}", action.finding)))?;
-        add_action_with_story(store, finding_id, action.fields, key_dates, n as u64)?;
+        add_action_with_story(
+            store,
+            finding_id,
+            action.fields,
+            (key_dates, today),
+            n as u64,
+        )?;
     }
     if long_notes {
         // About forty actions a round, as a provider's plan grows over a year of follow-up.
@@ -400,7 +462,13 @@ fn build_round(
                 break;
             };
             let seed = u64::from(round) * 100 + n as u64;
-            add_action_with_story(store, finding_id, stress::action(seed), key_dates, seed)?;
+            add_action_with_story(
+                store,
+                finding_id,
+                stress::action(seed),
+                (key_dates, today),
+                seed,
+            )?;
         }
     }
     store.set_record_day(None);
@@ -413,10 +481,10 @@ fn add_action_with_story(
     store: &mut CaseStore,
     finding_id: FindingId,
     fields: ActionFields,
-    key_dates: KeyDates,
+    (key_dates, today): (KeyDates, Date),
     n: u64,
 ) -> Result<(), StoreError> {
-    let steps = story(fields.status, fields.due_date, key_dates, n);
+    let steps = story(fields.status, fields.due_date, (key_dates, today), n);
     let mut steps = steps.into_iter();
     let Some((first, day)) = steps.next() else {
         return Ok(());
@@ -440,12 +508,12 @@ fn add_action_with_story(
 /// The days an action of the demo reached each status up to `last`: proposed in the week or two
 /// after the feedback meeting, agreed by the plan deadline, started some weeks later, done by its
 /// due date (or a month or so after starting) and verified closed at a follow-up meeting some
-/// six weeks after that. Never after `DEMO_TODAY`; `n` varies the gaps, so the follow-up chart
+/// six weeks after that. Never after `today`; `n` varies the gaps, so the follow-up chart
 /// has a shape.
 fn story(
     last: ActionStatus,
     due: Option<Date>,
-    key_dates: KeyDates,
+    (key_dates, today): (KeyDates, Date),
     n: u64,
 ) -> Vec<(ActionStatus, Date)> {
     let meeting = key_dates
@@ -475,7 +543,7 @@ fn story(
             ActionStatus::VerifiedClosed => days(day, 42 + 7 * (n % 3)),
         };
         // Each step on or after the one before, and none in the demo's future.
-        day = planned.max(day).min(DEMO_TODAY);
+        day = planned.max(day).min(today);
         steps.push((status, day));
         if status == last {
             break;

@@ -55,13 +55,89 @@ pub fn t(lang: Lang, key: &str) -> &str {
     table(lang).get(key).map_or(key, String::as_str)
 }
 
+/// A placeholder's name and the value that fills it.
+pub type Arg<'a> = (&'a str, &'a dyn std::fmt::Display);
+
 /// `t` with `{name}` placeholders filled in.
-pub fn tf(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-    let mut text = t(lang, key).to_owned();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+pub fn tf(lang: Lang, key: &str, args: &[Arg<'_>]) -> String {
+    fill(t(lang, key), args)
+}
+
+/// The text for a count beside a noun: `key.one` when `count` is 1, else `key.other` (the rule
+/// is the same in Bokmål and English), with `{count}` and `args` filled in. «Bygger på 1 kilde»,
+/// «Bygger på 2 kilder».
+pub fn tn(lang: Lang, key: &str, count: usize, args: &[Arg<'_>]) -> String {
+    let form = if count == 1 { "one" } else { "other" };
+    let key = format!("{key}.{form}");
+    let mut all: Vec<Arg<'_>> = args.to_vec();
+    all.push(("count", &count));
+    fill(t(lang, &key), &all)
+}
+
+/// A count with its noun, «1 intervju», «2 intervjuer»: `count.<noun>` in the tables, for texts
+/// with several counts.
+pub fn counted(lang: Lang, noun: &str, count: usize) -> String {
+    tn(lang, &format!("count.{noun}"), count, &[])
+}
+
+/// Fills `{name}` placeholders in one pass over `template`: a value is never scanned again, so
+/// a value that itself contains `{reason}` stays as it is. Unknown placeholders stay visible.
+fn fill(template: &str, args: &[Arg<'_>]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(candidate, _)| *candidate == name)
+                .map(|(_, value)| (close, value))
+        });
+        if let Some((close, value)) = value {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{value}");
+            rest = &after[close + 1..];
+        } else {
+            out.push('{');
+            rest = after;
+        }
     }
-    text
+    out.push_str(rest);
+    out
+}
+
+impl Lang {
+    /// The language of the user's environment for the command line, as POSIX picks the
+    /// messages' locale: the first set of `LC_ALL`, `LC_MESSAGES` and `LANG`. Norwegian
+    /// (`nb`, `no`, `nn`) gives Bokmål; anything else, `C` included, English.
+    pub fn from_env() -> Lang {
+        let var = |name: &str| std::env::var(name).ok();
+        Lang::from_locale(var("LC_ALL"), var("LC_MESSAGES"), var("LANG"))
+    }
+
+    /// `from_env` on given values, so the rule can be tested without touching the process.
+    pub fn from_locale(
+        lc_all: Option<String>,
+        lc_messages: Option<String>,
+        lang: Option<String>,
+    ) -> Lang {
+        let locale = [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|value| !value.is_empty())
+            .unwrap_or_default();
+        let language = locale
+            .split(['_', '.', '@', '-'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match language.as_str() {
+            "nb" | "no" | "nn" => Lang::Nb,
+            _ => Lang::En,
+        }
+    }
 }
 
 /// An enum whose variants have translated names under `<PREFIX>.<serde code>`.
@@ -132,15 +208,6 @@ pub fn io_text(lang: Lang, error: &std::io::Error) -> String {
     t(lang, &format!("file_problem.{}", problem.code())).to_owned()
 }
 
-/// `key.one` or `key.other` by `count`.
-fn counted(key: &str, count: usize) -> String {
-    if count == 1 {
-        format!("{key}.one")
-    } else {
-        format!("{key}.other")
-    }
-}
-
 /// Why the store refused a change, in `lang`; the CLI's English is this with `Lang::En`.
 pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
     let key = format!("rejection.{}", rejection.code());
@@ -206,9 +273,10 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         ),
         Rejection::NoStoredFile { sha256 } => tf(lang, &key, &[("sha256", sha256)]),
         Rejection::KindHasActions { finding, actions }
-        | Rejection::FindingHasActions { finding, actions } => tf(
+        | Rejection::FindingHasActions { finding, actions } => tn(
             lang,
-            &counted(&key, *actions),
+            &key,
+            *actions,
             &[
                 ("finding", &entity((*finding).into())),
                 ("actions", actions),
@@ -521,6 +589,85 @@ mod tests {
                 assert_ne!(t(lang, &key), key, "{lang:?} has no label for {op}");
             }
         }
+    }
+
+    #[test]
+    fn substitution_is_one_pass() {
+        // A value that holds another placeholder's name is written as it is, not filled again.
+        assert_eq!(
+            tf(
+                Lang::En,
+                "missing {title}: {reason}",
+                &[("title", &"the {reason} file"), ("reason", &"gone")]
+            ),
+            "missing the {reason} file: gone"
+        );
+        assert_eq!(
+            tf(
+                Lang::En,
+                "{a}{b} {unknown} {",
+                &[("a", &"{b}"), ("b", &"x")]
+            ),
+            "{b}x {unknown} {"
+        );
+    }
+
+    #[test]
+    fn every_plural_has_both_forms_in_both_languages() {
+        for lang in Lang::ALL {
+            let keys = table(lang);
+            for key in keys.keys() {
+                if let Some(stem) = key.strip_suffix(".one") {
+                    assert!(
+                        keys.contains_key(&format!("{stem}.other")),
+                        "{lang:?}: {key} has no {stem}.other"
+                    );
+                }
+            }
+        }
+        assert!(table(Lang::Nb).contains_key("findings.evidence_count.one"));
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        let sources = |lang, n| tn(lang, "findings.evidence_count", n, &[]);
+        assert_eq!(sources(Lang::Nb, 1), "Bygger på 1 kilde");
+        assert_eq!(sources(Lang::Nb, 2), "Bygger på 2 kilder");
+        assert_eq!(sources(Lang::Nb, 0), "Bygger på 0 kilder");
+        assert_eq!(sources(Lang::En, 1), "Rests on 1 source");
+        assert_eq!(sources(Lang::En, 3), "Rests on 3 sources");
+        assert_eq!(
+            tn(Lang::Nb, "overview.warn_privacy", 1, &[]),
+            "1 personopplysning (fødselsnummer, e-post, telefon) i teksten"
+        );
+        assert_eq!(
+            tn(Lang::En, "plan.import_problems", 1, &[("file", &"a.xlsx")]),
+            "1 problem in «a.xlsx». Nothing was changed. Fix it and try again:"
+        );
+        // No text with a count beside a noun hedges with «(er)» or «(s)».
+        for lang in Lang::ALL {
+            for (key, text) in table(lang) {
+                assert!(
+                    !text.contains("(er)") && !text.contains("(s)") && !text.contains("(es)"),
+                    "{lang:?} {key}: {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_command_line_follows_the_locale() {
+        let s = |v: &str| Some(v.to_owned());
+        assert_eq!(Lang::from_locale(None, None, s("nb_NO.UTF-8")), Lang::Nb);
+        assert_eq!(Lang::from_locale(None, None, s("nn_NO")), Lang::Nb);
+        assert_eq!(Lang::from_locale(None, None, s("no")), Lang::Nb);
+        assert_eq!(Lang::from_locale(None, None, s("en_US.UTF-8")), Lang::En);
+        assert_eq!(Lang::from_locale(None, None, s("C")), Lang::En);
+        assert_eq!(Lang::from_locale(None, None, None), Lang::En);
+        // LC_ALL wins over LC_MESSAGES, which wins over LANG; an empty one counts as unset.
+        assert_eq!(Lang::from_locale(s("C"), s("nb_NO"), s("nb_NO")), Lang::En);
+        assert_eq!(Lang::from_locale(s(""), s("nb_NO"), s("en_GB")), Lang::Nb);
+        assert_eq!(Lang::from_locale(None, s("en_GB"), s("nb_NO")), Lang::En);
     }
 
     #[test]

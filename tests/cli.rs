@@ -9,9 +9,13 @@ use std::process::{Command, Output, Stdio};
 use evalbench::export::json::CaseExport;
 use evalbench::store::CaseStore;
 
+/// The binary in a Norwegian locale: reports and guides default to the environment's language.
 fn evalbench(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evalbench"))
         .args(args)
+        .envs(NORWEGIAN)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .stdin(Stdio::null())
         .output()
         .unwrap()
@@ -21,11 +25,16 @@ fn evalbench(args: &[&str]) -> Output {
 fn evalbench_in(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evalbench"))
         .args(args)
+        .envs(NORWEGIAN)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("EVALBENCH_DATA_DIR", data)
         .stdin(Stdio::null())
         .output()
         .unwrap()
 }
+
+const NORWEGIAN: [(&str, &str); 1] = [("LANG", "nb_NO.UTF-8")];
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -588,7 +597,7 @@ fn catalog_import_validates_and_lists() {
     let list = text(&run(&["catalog", "list"]).stdout);
     assert_eq!(list.lines().count(), 5, "{list}");
     assert!(
-        list.contains("lokal\t2026-11\t1 requirements\tLokal sjekkliste\t(imported"),
+        list.contains("lokal\t2026-11\t1 krav\tLokal sjekkliste\t(imported"),
         "{list}"
     );
     let shown = text(&run(&["catalog", "show", "lokal"]).stdout);
@@ -746,7 +755,7 @@ fn self_evaluation_guide_and_catalog_update() {
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
     assert!(
         stdout.contains(&format!(
-            "nav-aft {old_version} → 2099-01-01: 1 added, 1 reworded, 1 removed"
+            "nav-aft {old_version} → 2099-01-01: 1 nytt, 1 endret og 1 fjernet krav"
         )),
         "{stdout}"
     );
@@ -787,6 +796,9 @@ fn evalbench_keyed(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     };
     command
         .args(args)
+        .envs(NORWEGIAN)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("EVALBENCH_DATA_DIR", data)
         .env_remove("EVALBENCH_PASSPHRASE")
         .env_remove("EVALBENCH_NEW_PASSPHRASE")
@@ -1175,4 +1187,65 @@ fn plan_import_lists_the_first_problems_and_knows_a_file_it_took_in() {
         "{stdout}"
     );
     assert!(stdout.contains("nothing to apply"), "{stdout}");
+/// The binary in exactly the locale `env` gives (nothing inherited from the test's own).
+fn evalbench_locale(env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn messages_and_default_language_follow_the_locale() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "demo.evalcase");
+    let out = evalbench(&["demo", s(&path)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plan = dir.path().join("plan.json");
+    let export = [
+        "plan",
+        "export",
+        s(&path),
+        "--format",
+        "json",
+        "--out",
+        s(&plan),
+    ];
+    let report = ["export", s(&path), "--format", "md", "--out", "-"];
+    let norwegian: &[&[(&str, &str)]] = &[
+        &[("LANG", "nb_NO.UTF-8")],
+        &[("LANG", "no_NO")],
+        &[("LANG", "en_US.UTF-8"), ("LC_MESSAGES", "nn_NO.UTF-8")],
+        &[("LC_ALL", "nb_NO.UTF-8"), ("LANG", "C")],
+    ];
+    let english: &[&[(&str, &str)]] = &[
+        &[("LANG", "en_US.UTF-8")],
+        &[("LANG", "C")],
+        &[],
+        &[("LC_ALL", "C"), ("LANG", "nb_NO.UTF-8")],
+    ];
+    for (envs, said, summary) in [
+        (norwegian, "avvik og", "## Sammendrag"),
+        (english, "deviations and", "## Summary"),
+    ] {
+        for env in envs {
+            let out = evalbench_locale(env, &export);
+            let stdout = text(&out.stdout);
+            assert!(out.status.success(), "{env:?}: {}", text(&out.stderr));
+            assert!(stdout.contains(said), "{env:?}: {stdout}");
+            // Without --lang the report is written in the environment's language too.
+            let markdown = text(&evalbench_locale(env, &report).stdout);
+            assert!(markdown.contains(summary), "{env:?}: {markdown}");
+        }
+    }
+    // --lang still wins over the environment.
+    let mut explicit = report.to_vec();
+    explicit.extend(["--lang", "nb"]);
+    let markdown = text(&evalbench_locale(&[("LANG", "en_US.UTF-8")], &explicit).stdout);
+    assert!(markdown.contains("## Sammendrag"), "{markdown}");
 }

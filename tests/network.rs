@@ -20,6 +20,10 @@ fn evalbench(args: &[&str]) -> std::process::Output {
     Process::new(env!("CARGO_BIN_EXE_evalbench"))
         .args(args)
         .env_remove("EVALBENCH_PASSPHRASE")
+        // The messages follow the locale; these tests read the Norwegian ones.
+        .env("LANG", "nb_NO.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap()
@@ -74,7 +78,7 @@ fn aggregate_writes_parquet_that_reads_back_and_agrees_with_the_json() {
             "{stdout}{}",
             String::from_utf8_lossy(&output.stderr)
         );
-        assert!(stdout.contains("read 12 cases"), "{stdout}");
+        assert!(stdout.contains("12 saker fra"), "{stdout}");
     }
     let overview: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
@@ -291,7 +295,7 @@ fn unreadable_and_encrypted_files_are_listed_and_the_rest_compared() {
     ]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("read 3 cases"), "{stdout}");
+    assert!(stdout.contains("3 saker fra"), "{stdout}");
     assert!(
         stdout.contains("skipped") && stdout.contains("broken.evalcase"),
         "{stdout}"
@@ -317,4 +321,124 @@ fn unreadable_and_encrypted_files_are_listed_and_the_rest_compared() {
     let output = evalbench(&["aggregate", cases.to_str().unwrap(), "--out", "x.csv"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains(".parquet"));
+}
+
+/// The invented cases spread over several evaluation years, and each case's dates follow its own
+/// year: period, key dates, interviews, feedback meeting, due dates, outcome years and the days
+/// its actions reached their statuses. The same number always gives the same cases.
+#[test]
+fn network_demo_cases_vary_in_year_and_keep_their_dates_in_step() {
+    let dir = common::temp_dir();
+    let (first, second) = (dir.path().join("a"), dir.path().join("b"));
+    let written = write_network(&first, 6).unwrap();
+    write_network(&second, 6).unwrap();
+    let mut years = std::collections::BTreeSet::new();
+    for path in &written {
+        let (case, changes) = store::read_case_with_status(path).unwrap();
+        let start = case.facts.period_start.unwrap();
+        let end = case.facts.period_end.unwrap();
+        let year = start.year();
+        years.insert(year);
+        assert!(
+            start <= end && end.year() == year,
+            "{path:?}: {start}–{end}"
+        );
+        let meeting = case.key_dates.feedback_meeting.unwrap();
+        let deadline = case.key_dates.plan_deadline.unwrap();
+        assert_eq!((meeting.year(), deadline.year()), (year, year), "{path:?}");
+        assert!(start <= meeting && meeting < deadline, "{path:?}");
+        assert_eq!(case.feedback_meeting.date, Some(meeting), "{path:?}");
+        for interview in &case.interviews {
+            let day = interview.fields.date;
+            assert!(start <= day && day <= end, "{path:?}: interview {day}");
+        }
+        for action in &case.actions {
+            let due = action.fields.due_date.unwrap();
+            assert!(
+                due > meeting && due.year() <= year + 1,
+                "{path:?}: due {due}"
+            );
+        }
+        let mut outcome_years: Vec<i32> = case.outcomes.iter().map(|o| o.year).collect();
+        outcome_years.sort_unstable();
+        let year = i32::from(year);
+        assert_eq!(outcome_years, [year - 3, year - 2, year - 1], "{path:?}");
+        assert!(!changes.is_empty());
+        for change in &changes {
+            assert!(
+                change.on >= meeting && i32::from(change.on.year()) == year,
+                "{path:?}: status change on {}",
+                change.on
+            );
+        }
+        // The same number gives the same case.
+        let name = path.file_name().unwrap();
+        let (again, again_changes) = store::read_case_with_status(&second.join(name)).unwrap();
+        assert_eq!(again.facts, case.facts);
+        assert_eq!(again.key_dates, case.key_dates);
+        assert_eq!(again.outcomes, case.outcomes);
+        assert_eq!(again_changes, changes);
+    }
+    assert!(years.len() >= 3, "the years do not vary: {years:?}");
+}
+
+/// The Parquet overview says what each column and each metric means in its key-value metadata,
+/// where DuckDB's `parquet_kv_metadata` and other readers show it.
+#[test]
+fn parquet_overview_describes_its_columns_and_metrics() {
+    let dir = common::temp_dir();
+    let cases = dir.path().join("cases");
+    write_network(&cases, 2).unwrap();
+    let parquet = dir.path().join("overview.parquet");
+    let output = evalbench(&[
+        "aggregate",
+        cases.to_str().unwrap(),
+        "--out",
+        parquet.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let reader = SerializedFileReader::new(std::fs::File::open(&parquet).unwrap()).unwrap();
+    let metadata = reader.metadata().file_metadata();
+    let described: BTreeMap<String, String> = metadata
+        .key_value_metadata()
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        described.contains_key("evalbench.description"),
+        "{described:?}"
+    );
+    let columns: Vec<String> = metadata
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect();
+    assert_eq!(columns.len(), 11);
+    for column in &columns {
+        let doc = described.get(&format!("evalbench.column.{column}"));
+        assert!(
+            doc.is_some_and(|d| d.len() > 20),
+            "no description of column {column}"
+        );
+    }
+    let metrics: std::collections::BTreeSet<String> = parquet_rows(&parquet)
+        .into_iter()
+        .map(|row| row["metric"].clone())
+        .collect();
+    assert!(metrics.len() >= 10, "{metrics:?}");
+    for metric in &metrics {
+        assert!(
+            described.contains_key(&format!("evalbench.metric.{metric}")),
+            "no description of metric {metric}"
+        );
+    }
 }

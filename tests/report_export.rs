@@ -281,3 +281,182 @@ fn docx_report_charts_the_outcomes_against_the_target() {
         snapshot.outcomes.len()
     );
 }
+
+/// A part of a DOCX package as text.
+fn docx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// The value of attribute `name` on an element.
+fn xml_attribute(start: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    start
+        .attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| a.value.clone().into_owned())
+}
+
+/// The styles of `styles.xml` as (id, type, default, children's names in order).
+fn docx_styles(xml: &str) -> Vec<(String, String, bool, Vec<String>)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut styles = Vec::new();
+    let mut depth_in_style = 0usize;
+    loop {
+        let event = reader.read_event().unwrap();
+        let (start, empty) = match &event {
+            Event::Eof => break,
+            Event::Start(start) => (Some(start.clone()), false),
+            Event::Empty(start) => (Some(start.clone()), true),
+            Event::End(_) => {
+                depth_in_style = depth_in_style.saturating_sub(1);
+                (None, false)
+            }
+            _ => (None, false),
+        };
+        let Some(start) = start else { continue };
+        let name = start.name().as_ref().to_owned();
+        if name == "w:style" {
+            styles.push((
+                xml_attribute(&start, "w:styleId").unwrap_or_default(),
+                xml_attribute(&start, "w:type").unwrap_or_default(),
+                xml_attribute(&start, "w:default").as_deref() == Some("1"),
+                Vec::new(),
+            ));
+            depth_in_style = usize::from(!empty);
+        } else if depth_in_style > 0 {
+            if depth_in_style == 1 {
+                styles.last_mut().unwrap().3.push(name);
+            }
+            if !empty {
+                depth_in_style += 1;
+            }
+        }
+    }
+    styles
+}
+
+/// Every `w:pStyle` value in a document part (body paragraphs and those in table cells).
+fn paragraph_styles(xml: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut found = Vec::new();
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Eof => break,
+            Event::Start(start) | Event::Empty(start) if start.name().as_ref() == "w:pStyle" => {
+                found.push(xml_attribute(&start, "w:val").unwrap());
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The children of `w:style` in the order ECMA-376 Part 1 (CT_Style) requires.
+const STYLE_SCHEMA_ORDER: [&str; 22] = [
+    "w:name",
+    "w:aliases",
+    "w:basedOn",
+    "w:next",
+    "w:link",
+    "w:autoRedefine",
+    "w:hidden",
+    "w:uiPriority",
+    "w:semiHidden",
+    "w:unhideWhenUsed",
+    "w:qFormat",
+    "w:locked",
+    "w:personal",
+    "w:personalCompose",
+    "w:personalReply",
+    "w:rsid",
+    "w:pPr",
+    "w:rPr",
+    "w:tblPr",
+    "w:trPr",
+    "w:tcPr",
+    "w:tblStylePr",
+];
+
+/// Readers that follow the schema (python-docx, Word's validator) resolve every paragraph's
+/// style: one definition per style, one default paragraph style (what an unstyled paragraph or
+/// table cell uses), each style's children in schema order, and every `w:pStyle` defined.
+#[test]
+fn every_docx_has_one_default_style_in_schema_order() {
+    let dir = common::temp_dir();
+    let case = dir.path().join("demo.evalcase");
+    write_demo(&case).unwrap();
+    let (snapshot, changes) = evalbench::store::read_case_with_status(&case).unwrap();
+    let guide = evalbench::guide::for_case(&snapshot, evalbench::domain::Role::Participant);
+    let outputs = [
+        (
+            "report",
+            export::render(&snapshot, Format::Docx, Lang::Nb, DEMO_TODAY).unwrap(),
+        ),
+        (
+            "status report",
+            export::render_status_report(&snapshot, &changes, Format::Docx, Lang::En, DEMO_TODAY)
+                .unwrap(),
+        ),
+        (
+            "guide",
+            evalbench::guide::render(
+                &guide,
+                "Katalog",
+                Lang::Nb,
+                evalbench::guide::GuideFormat::Docx,
+            )
+            .unwrap(),
+        ),
+    ];
+    for (what, bytes) in outputs {
+        let styles = docx_styles(&docx_part(&bytes, "word/styles.xml"));
+        let mut ids: Vec<&str> = styles.iter().map(|s| s.0.as_str()).collect();
+        ids.sort_unstable();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            before,
+            "{what}: a style is defined twice: {styles:?}"
+        );
+        let defaults: Vec<&str> = styles
+            .iter()
+            .filter(|s| s.1 == "paragraph" && s.2)
+            .map(|s| s.0.as_str())
+            .collect();
+        assert_eq!(defaults, ["Normal"], "{what}: default paragraph styles");
+        for (id, _, _, children) in &styles {
+            let ranks: Vec<usize> = children
+                .iter()
+                .map(|c| {
+                    STYLE_SCHEMA_ORDER
+                        .iter()
+                        .position(|known| known == c)
+                        .unwrap_or_else(|| panic!("{what}: {id} has an unknown child {c}"))
+                })
+                .collect();
+            assert!(
+                ranks.is_sorted(),
+                "{what}: the children of {id} are out of schema order: {children:?}"
+            );
+        }
+        let used = paragraph_styles(&docx_part(&bytes, "word/document.xml"));
+        assert!(!used.is_empty(), "{what}: no styled paragraph");
+        for style in used {
+            assert!(
+                ids.contains(&style.as_str()),
+                "{what}: {style} is not defined"
+            );
+        }
+    }
+}

@@ -110,7 +110,7 @@ fn an_identity_number_holds_the_export_back_until_masking_is_chosen() {
     open_menu(&mut harness);
     click(&mut harness, "Rapport som Markdown…");
     // Held back: the list, and no dialog was asked, no file written.
-    harness.get_by_label_contains("Saken inneholder 1 fødselsnummer");
+    harness.get_by_label_contains("Saken inneholder 1 personopplysning (fødselsnummer");
     harness.get_by_label_contains("Fødselsnummer – finding/");
     assert!(!md.exists());
     click(&mut harness, "Avbryt");
@@ -129,7 +129,7 @@ fn an_identity_number_holds_the_export_back_until_masking_is_chosen() {
     // The plan workbook is held back the same way, from the plan page.
     click(&mut harness, "Handlingsplan");
     click(&mut harness, "Eksporter til regneark…");
-    harness.get_by_label_contains("Saken inneholder 1 fødselsnummer");
+    harness.get_by_label_contains("Saken inneholder 1 personopplysning (fødselsnummer");
     click(&mut harness, "Avbryt");
     assert!(!workbook.exists());
     click(&mut harness, "Eksporter til regneark…");

@@ -80,12 +80,12 @@ fn scoring_items_in_the_app_updates_the_total_and_the_band() {
     click(&mut harness, "Evaluator 1: 3");
     click(&mut harness, "Evaluator 2: 5");
     harness.get_by_label_contains("Evaluatorene skåret ulikt (3 og 5)");
-    harness.get_by_label("1 punkter · 1 venter på konsensus");
+    harness.get_by_label("1 punkt · 1 venter på konsensus");
 
     click(&mut harness, "Konsensus: 4");
     assert_eq!(consensus(&path, "S-1"), Some(4));
     harness.get_by_label("4 av 15 (1 av 3 punkter skåret)");
-    harness.get_by_label("1 punkter · 0 venter på konsensus");
+    harness.get_by_label("1 punkt · 0 venter på konsensus");
     harness.get_by_label("når alle punkter har konsensus");
 
     for code in ["T-1 Raskt jobbsøk", "T-2 Oppfølging"] {

@@ -283,3 +283,40 @@ fn a_case_open_in_another_window_is_refused_with_a_message() {
         "free once the first window is gone"
     );
 }
+
+/// Left open past midnight, the app counts an action due yesterday as overdue without the case
+/// being opened again: "today" is read from the clock each frame.
+#[test]
+fn overdue_marks_follow_the_clock_past_midnight() {
+    use std::sync::{Arc, Mutex};
+    let dir = common::temp_dir();
+    let (workbench, path) = demo_workbench(&dir, Lang::Nb);
+    let snapshot = stored(&path);
+    // The last day an open action is not yet overdue, and the day after.
+    let due = snapshot
+        .actions
+        .iter()
+        .filter(|a| a.fields.status.is_open())
+        .filter_map(|a| a.fields.due_date)
+        .filter(|due| *due >= DEMO_TODAY)
+        .min()
+        .unwrap();
+    let next = due.tomorrow().unwrap();
+    let before = snapshot.warnings(due).overdue_actions.len();
+    let after = snapshot.warnings(next).overdue_actions.len();
+    assert!(after > before, "{before} → {after}");
+
+    let day = Arc::new(Mutex::new(due));
+    let clock = {
+        let day = Arc::clone(&day);
+        evalbench::app::Clock::from_fn(move || *day.lock().unwrap())
+    };
+    let mut harness = harness(workbench.with_clock(clock));
+    harness.run();
+    let label = |count: usize| format!("{count} tiltak har passert fristen");
+    harness.get_by_label(&label(before));
+    *day.lock().unwrap() = next;
+    harness.run();
+    harness.get_by_label(&label(after));
+    assert!(harness.query_by_label(&label(before)).is_none());
+}

@@ -64,7 +64,7 @@ fn a_filled_in_plan_is_previewed_and_stored_only_when_accepted() {
 
     // A good file: the preview, then rejected, then accepted.
     click(&mut harness, "Les inn utfylt regneark…");
-    harness.get_by_label("1 nye, 0 endrede og 0 fjernede tiltak");
+    harness.get_by_label("1 nytt, 0 endrede og 0 fjernede tiltak");
     harness.get_by_label("+ Ukentlig gjennomgang av frister (Leder for tiltaket)");
     click(&mut harness, "Avvis");
     assert_eq!(stored(&case).actions.len(), before);

@@ -254,7 +254,7 @@ fn an_identity_number_in_notes_is_flagged_and_replaced_by_the_code() {
     store.close().unwrap();
     let mut harness = new_harness(workbench_on(&path, Lang::Nb, TODAY));
     harness.run();
-    harness.get_by_label_contains("1 personopplysninger");
+    harness.get_by_label_contains("1 personopplysning (");
     harness.get_all_by_label("Vis").next().unwrap().click();
     harness.run();
     assert_eq!(harness.state().settings.page, Page::Interviews);

@@ -5,7 +5,7 @@
 use super::{Notice, Workbench};
 use crate::catalog::{self, Catalog, CatalogArea, CatalogKind, CatalogRequirement, Question};
 use crate::domain::Role;
-use crate::i18n::{Labelled, Lang, t, tf};
+use crate::i18n::{Labelled, Lang, t, tf, tn};
 
 /// The catalog being written, and which area is open.
 pub(super) struct CatalogEditor {
@@ -170,14 +170,11 @@ impl Workbench {
         match self.catalogs.add(&catalog) {
             Ok(_) => {
                 self.catalog_list = None;
-                self.notice = Some(Notice::Info(tf(
+                self.notice = Some(Notice::Info(tn(
                     lang,
                     "catalog.imported",
-                    &[
-                        ("title", &catalog.title),
-                        ("version", &catalog.version),
-                        ("count", &catalog.requirement_count()),
-                    ],
+                    catalog.requirement_count(),
+                    &[("title", &catalog.title), ("version", &catalog.version)],
                 )));
                 self.catalog_editor = None;
             }

@@ -5,7 +5,7 @@ use super::{Notice, Workbench};
 use crate::catalog::Catalog;
 use crate::catalog_update::{CatalogDiff, Field, diff};
 use crate::command::Command;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, counted, t, tf, tn};
 use crate::ui::Page;
 
 /// A newer catalog version under review.
@@ -51,14 +51,11 @@ impl Workbench {
         self.notice = Some(match self.catalogs.import(&path) {
             Ok((catalog, _)) => {
                 self.catalog_list = None;
-                Notice::Info(tf(
+                Notice::Info(tn(
                     lang,
                     "catalog.imported",
-                    &[
-                        ("title", &catalog.title),
-                        ("version", &catalog.version),
-                        ("count", &catalog.requirement_count()),
-                    ],
+                    catalog.requirement_count(),
+                    &[("title", &catalog.title), ("version", &catalog.version)],
                 ))
             }
             Err(e) => Notice::Error(tf(lang, "catalog.import_failed", &[("reason", &e)])),
@@ -94,9 +91,9 @@ impl Workbench {
                     lang,
                     "catalog_update.counts",
                     &[
-                        ("added", &diff.added.len()),
-                        ("reworded", &diff.reworded.len()),
-                        ("removed", &diff.removed.len()),
+                        ("added", &counted(lang, "added", diff.added.len())),
+                        ("reworded", &counted(lang, "changed", diff.reworded.len())),
+                        ("removed", &counted(lang, "removed", diff.removed.len())),
                     ],
                 ));
                 ui.separator();
@@ -104,7 +101,14 @@ impl Workbench {
                     .max_height(420.0)
                     .show(ui, |ui| diff_ui(ui, lang, diff));
                 ui.separator();
-                ui.weak(t(lang, "catalog_update.undo_hint"));
+                ui.weak(tf(
+                    lang,
+                    "catalog_update.undo_hint",
+                    &[(
+                        "undo",
+                        &super::actions::UiAction::Undo.shortcut_text(ui.ctx()),
+                    )],
+                ));
                 ui.horizontal(|ui| {
                     if ui.button(t(lang, "catalog_update.accept")).clicked() {
                         accept = true;
@@ -167,8 +171,14 @@ fn diff_ui(ui: &mut egui::Ui, lang: Lang, diff: &CatalogDiff) {
                     lang,
                     "catalog_update.uses",
                     &[
-                        ("evidence", &reworded.uses.evidence),
-                        ("findings", &reworded.uses.findings.len()),
+                        (
+                            "evidence",
+                            &counted(lang, "evidence", reworded.uses.evidence),
+                        ),
+                        (
+                            "findings",
+                            &counted(lang, "findings", reworded.uses.findings.len()),
+                        ),
                     ],
                 ));
             });
@@ -188,8 +198,14 @@ fn diff_ui(ui: &mut egui::Ui, lang: Lang, diff: &CatalogDiff) {
                             lang,
                             "catalog_update.unlinks",
                             &[
-                                ("evidence", &removed.uses.evidence),
-                                ("findings", &removed.uses.findings.len()),
+                                (
+                                    "evidence",
+                                    &counted(lang, "evidence", removed.uses.evidence),
+                                ),
+                                (
+                                    "findings",
+                                    &counted(lang, "findings", removed.uses.findings.len()),
+                                ),
                             ],
                         ),
                     );

@@ -7,7 +7,7 @@ use std::sync::mpsc;
 
 use super::{Notice, Workbench};
 use crate::export::{self, Format};
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, t, tf, tn};
 
 /// What is exported: a view of the case (report, JSON) or the plan's status report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,11 +221,7 @@ impl Workbench {
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(ctx.content_rect().center())
             .show(ctx, |ui| {
-                ui.label(tf(
-                    lang,
-                    "export.privacy_intro",
-                    &[("count", &stop.lines.len())],
-                ));
+                ui.label(tn(lang, "export.privacy_intro", stop.lines.len(), &[]));
                 egui::ScrollArea::vertical()
                     .max_height(240.0)
                     .show(ui, |ui| {

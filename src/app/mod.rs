@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
+pub mod actions;
 mod catalog_editor;
 mod catalogs;
+mod clock;
 mod export;
 mod network;
 mod new_case;
@@ -20,6 +21,8 @@ mod shell;
 pub use new_case::create_case;
 pub use shell::{EvalbenchApp, Start, run};
 
+use actions::UiAction;
+pub use clock::Clock;
 use new_case::NewCaseForm;
 use search::SearchPanel;
 
@@ -31,7 +34,7 @@ use crate::command::Command;
 use crate::dialogs::FileDialogs;
 use crate::domain::AttachmentRef;
 use crate::domain::CaseSnapshot;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, t, tf, tn};
 use crate::privacy::{self, CaseHit};
 use crate::store::{CaseStore, Direction, JournalEntry, Parts, Passphrase, StoreError};
 use crate::ui::{self, Page, PageContext, PageState, Request};
@@ -120,6 +123,9 @@ pub struct Workbench {
     pending: Vec<Command>,
     dialogs: Box<dyn FileDialogs>,
     new_case: Option<NewCaseForm>,
+    /// Where "today" comes from, and the day it last said: read at the start of every frame,
+    /// so what depends on it (overdue marks, date checks) follows midnight.
+    clock: Clock,
     today: jiff::civil::Date,
     pages: PageState,
     search: Option<SearchPanel>,
@@ -167,6 +173,7 @@ impl Workbench {
             pending: Vec::new(),
             dialogs,
             new_case: None,
+            clock: Clock::system(),
             today: jiff::Zoned::now().date(),
             pages: PageState::default(),
             search: None,
@@ -224,9 +231,28 @@ impl Workbench {
 
     /// Pins "today" (for overdue marks), so tests do not depend on the clock.
     #[must_use]
-    pub fn with_today(mut self, today: jiff::civil::Date) -> Workbench {
-        self.today = today;
+    pub fn with_today(self, today: jiff::civil::Date) -> Workbench {
+        self.with_clock(Clock::fixed(today))
+    }
+
+    /// Takes "today" from `clock` (read each frame).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Workbench {
+        self.clock = clock;
+        self.follow_the_clock();
         self
+    }
+
+    /// Reads the clock; when the day has changed, recomputes what depends on it.
+    fn follow_the_clock(&mut self) {
+        let today = self.clock.today();
+        if today == self.today {
+            return;
+        }
+        self.today = today;
+        if let Some(case) = self.case.as_mut() {
+            case.derived = ui::Derived::of(&case.snapshot, today);
+        }
     }
 
     /// Takes a backup copy of each case on its first opening each day.
@@ -387,10 +413,11 @@ impl Workbench {
                     commands.len(),
                     path.display()
                 );
-                self.notice = Some(Notice::Error(tf(
+                self.notice = Some(Notice::Error(tn(
                     lang,
                     "unsaved.set_aside",
-                    &[("count", &commands.len()), ("path", &path.display())],
+                    commands.len(),
+                    &[("path", &path.display())],
                 )));
             }
             Err(e) => log::error!(
@@ -544,7 +571,10 @@ impl Workbench {
                 Some(Notice::Info(tf(
                     lang,
                     key,
-                    &[("what", &op_text(lang, &step.op))],
+                    &[
+                        ("what", &op_text(lang, &step.op)),
+                        ("redo", &UiAction::Redo.shortcut_text_here()),
+                    ],
                 )))
             }
             Ok(None) => Some(Notice::Info(
@@ -588,6 +618,7 @@ impl Workbench {
 
     /// Draws one frame, then applies what the pages asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.follow_the_clock();
         self.poll_opening(ui.ctx());
         self.poll_rewriting(ui.ctx());
         self.shortcuts(ui);
@@ -646,6 +677,9 @@ impl Workbench {
         self.privacy_stop_ui(ui.ctx());
         self.passphrase_ui(ui.ctx());
         self.apply_pending();
+        if let Some(midnight) = self.clock.until_next_day() {
+            ui.ctx().request_repaint_after(midnight);
+        }
         if let Some(due) = self.pages.drafts.next_due_in(now) {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs_f64(due + 0.05));
@@ -692,41 +726,45 @@ impl Workbench {
                 });
             } else {
                 ui.heading(t(lang, "app.no_case"));
-                ui.label(t(lang, "app.no_case_hint"));
+                ui.label(tf(
+                    lang,
+                    "app.no_case_hint",
+                    &[
+                        ("open", &UiAction::Open.shortcut_text(ui.ctx())),
+                        ("new", &UiAction::NewCase.shortcut_text(ui.ctx())),
+                    ],
+                ));
             }
         });
     }
 
+    /// The keyboard: every action of the table whose shortcut was pressed (see `actions`).
     fn shortcuts(&mut self, ui: &egui::Ui) {
-        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-        let new = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
-        // Shift+Ctrl+Z before Ctrl+Z: consume_shortcut matches Ctrl+Z also when Shift is down.
-        let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
-        let redo_y = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
-        let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
-        let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
-        if ui.input_mut(|i| i.consume_shortcut(&open)) {
-            self.open_with_dialog();
-        }
-        if ui.input_mut(|i| i.consume_shortcut(&new)) {
-            self.new_case = Some(NewCaseForm::default());
-        }
-        if self.case.is_none() {
-            return;
-        }
-        if ui.input_mut(|i| i.consume_shortcut(&redo) || i.consume_shortcut(&redo_y)) {
-            self.step(Direction::Redo);
-        } else if ui.input_mut(|i| i.consume_shortcut(&undo)) {
-            self.step(Direction::Undo);
-        }
-        if ui.input_mut(|i| i.consume_shortcut(&find)) {
-            self.open_search();
-        }
-        for (page, key) in Page::ALL.into_iter().zip(ui::PAGE_KEYS) {
-            let shortcut = KeyboardShortcut::new(Modifiers::COMMAND, key);
-            if ui.input_mut(|i| i.consume_shortcut(&shortcut)) {
-                self.settings.page = page;
+        let mut stepped = false;
+        for action in UiAction::all() {
+            if action.needs_case() && self.case.is_none() {
+                continue;
             }
+            // One undo or redo a frame, as a menu click would do.
+            if stepped && matches!(action, UiAction::Undo | UiAction::Redo) {
+                continue;
+            }
+            let shortcuts = action.shortcuts();
+            if ui.input_mut(|i| shortcuts.iter().any(|s| i.consume_shortcut(s))) {
+                stepped |= matches!(action, UiAction::Undo | UiAction::Redo);
+                self.run_action(action);
+            }
+        }
+    }
+
+    fn run_action(&mut self, action: UiAction) {
+        match action {
+            UiAction::NewCase => self.new_case = Some(NewCaseForm::default()),
+            UiAction::Open => self.open_with_dialog(),
+            UiAction::Redo => self.step(Direction::Redo),
+            UiAction::Undo => self.step(Direction::Undo),
+            UiAction::Search => self.open_search(),
+            UiAction::GoTo(page) => self.settings.page = page,
         }
     }
 
@@ -922,11 +960,12 @@ impl Workbench {
         let lang = self.settings.lang;
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button(t(lang, "menu.file"), |ui| {
-                if ui.button(t(lang, "menu.new_case")).clicked() {
-                    self.new_case = Some(NewCaseForm::default());
-                }
-                if ui.button(t(lang, "menu.open")).clicked() {
-                    self.open_with_dialog();
+                // Named as before, without the shortcut: it would become part of the
+                // buttons' accessible names, which tests and screen readers use.
+                for action in [UiAction::NewCase, UiAction::Open] {
+                    if ui.button(action.label(lang)).clicked() {
+                        self.run_action(action);
+                    }
                 }
                 if ui.button(t(lang, "menu.network")).clicked() {
                     self.settings.page = Page::Network;
@@ -978,7 +1017,8 @@ impl Workbench {
                     || t(lang, "menu.undo").to_owned(),
                     |op| tf(lang, "menu.undo_op", &[("what", &op_text(lang, op))]),
                 );
-                let button = egui::Button::new(undo_text).shortcut_text("Ctrl+Z");
+                let button = egui::Button::new(undo_text)
+                    .shortcut_text(UiAction::Undo.shortcut_text(ui.ctx()));
                 if ui.add_enabled(undo.is_some(), button).clicked() {
                     self.step(Direction::Undo);
                 }
@@ -986,12 +1026,14 @@ impl Workbench {
                     || t(lang, "menu.redo").to_owned(),
                     |op| tf(lang, "menu.redo_op", &[("what", &op_text(lang, op))]),
                 );
-                let button = egui::Button::new(redo_text).shortcut_text("Ctrl+Shift+Z");
+                let button = egui::Button::new(redo_text)
+                    .shortcut_text(UiAction::Redo.shortcut_text(ui.ctx()));
                 if ui.add_enabled(redo.is_some(), button).clicked() {
                     self.step(Direction::Redo);
                 }
                 ui.separator();
-                let button = egui::Button::new(t(lang, "menu.search")).shortcut_text("Ctrl+F");
+                let button = egui::Button::new(UiAction::Search.label(lang))
+                    .shortcut_text(UiAction::Search.shortcut_text(ui.ctx()));
                 if ui.add_enabled(self.case.is_some(), button).clicked() {
                     self.open_search();
                 }
@@ -1081,7 +1123,7 @@ impl Workbench {
             if !self.unsaved.is_empty() {
                 let now = ui.input(|i| i.time);
                 let retry = ui
-                    .button(tf(lang, "unsaved.retry", &[("count", &self.unsaved.len())]))
+                    .button(tn(lang, "unsaved.retry", self.unsaved.len(), &[]))
                     .on_hover_text(t(lang, "unsaved.retry_hint"))
                     .clicked();
                 // Space may come back (files deleted, a disk remounted): try again now and then.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 
 use super::{Notice, Workbench};
-use crate::i18n::{t, tf};
+use crate::i18n::{counted, t, tf, tn};
 use crate::network::{self, CaseSummary, OutputFormat, Overview, Progress, Skipped};
 use crate::store::Passphrase;
 
@@ -205,11 +205,7 @@ impl Workbench {
                 ui.add(
                     egui::ProgressBar::new(job.progress.fraction())
                         .desired_width(320.0)
-                        .text(tf(
-                            lang,
-                            "network.reading",
-                            &[("done", &done), ("total", &total)],
-                        )),
+                        .text(tn(lang, "network.reading", total, &[("done", &done)])),
                 );
                 if ui.button(t(lang, "network.cancel")).clicked() {
                     job.progress
@@ -226,8 +222,8 @@ impl Workbench {
                 lang,
                 "network.summary",
                 &[
-                    ("cases", &overview.cases),
-                    ("providers", &overview.providers),
+                    ("cases", &counted(lang, "cases", overview.cases)),
+                    ("providers", &counted(lang, "providers", overview.providers)),
                     ("skipped", &overview.skipped.len()),
                     ("seconds", &format!("{:.1}", self.network.seconds)),
                 ],

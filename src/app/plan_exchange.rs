@@ -3,7 +3,7 @@
 //! a backup copy), as one undoable step.
 
 use super::{Notice, Workbench};
-use crate::i18n::{Labelled, Lang, t, tf};
+use crate::i18n::{Labelled, Lang, counted, t, tf, tn};
 use crate::plan_exchange::{self, PlanChanges, PlanFile, Problem};
 
 /// What reading a workbook gave: its problems, or the changes awaiting a decision.
@@ -51,8 +51,11 @@ impl Workbench {
                 "plan.exported",
                 &[
                     ("path", &path.display()),
-                    ("deviations", &plan.deviations.len()),
-                    ("actions", &plan.actions.len()),
+                    (
+                        "deviations",
+                        &counted(lang, "deviations", plan.deviations.len()),
+                    ),
+                    ("actions", &counted(lang, "actions", plan.actions.len())),
                 ],
             )),
             Err(e) => Notice::Error(e.to_string()),
@@ -104,10 +107,11 @@ impl Workbench {
                 PlanReview::Problems { file, problems } => {
                     ui.colored_label(
                         ui.visuals().error_fg_color,
-                        tf(
+                        tn(
                             lang,
                             "plan.import_problems",
-                            &[("file", file), ("count", &problems.len())],
+                            problems.len(),
+                            &[("file", file)],
                         ),
                     );
                     let (listed, more) = plan_exchange::problems_to_list(problems, lang);
@@ -177,9 +181,9 @@ fn changes_ui(
         lang,
         "plan.import_counts",
         &[
-            ("added", &changes.added.len()),
-            ("changed", &changes.changed.len()),
-            ("removed", &changes.removed.len()),
+            ("added", &counted(lang, "added", changes.added.len())),
+            ("changed", &counted(lang, "changed", changes.changed.len())),
+            ("removed", &counted(lang, "removed", changes.removed.len())),
         ],
     ));
     if changes.is_empty() {

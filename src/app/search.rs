@@ -3,7 +3,7 @@
 use egui::Key;
 
 use super::{Notice, Workbench, error_text};
-use crate::i18n::{t, tf};
+use crate::i18n::{t, tn};
 use crate::store::SearchHit;
 use crate::ui::{self, Focus, Page};
 
@@ -105,7 +105,7 @@ impl Workbench {
             return;
         };
         if !search.query.trim().is_empty() {
-            ui.weak(tf(lang, "search.count", &[("count", &search.hits.len())]));
+            ui.weak(tn(lang, "search.count", search.hits.len(), &[]));
         }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])

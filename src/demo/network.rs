@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::stress::Sequence;
 use crate::command::Command;
-use crate::domain::{ActionStatus, FindingKind, KeyDates, OrgNumber, Outcome};
+use crate::domain::{ActionStatus, FindingKind, OrgNumber, Outcome};
 use crate::store::{CaseStore, StoreError};
 
 const PLACES: [&str; 12] = [
@@ -52,9 +52,20 @@ fn org_number(sequence: &mut Sequence) -> Option<OrgNumber> {
     }
 }
 
+/// The evaluation year of invented case number `index`: 2022 to 2026, turning with the number,
+/// so a provider's later case (`index + 97`) falls in another year than its first.
+pub fn network_case_year(index: u32) -> i16 {
+    let turn = (index % 97 + index / 97) % 5;
+    2022 + i16::try_from(turn).unwrap_or(0)
+}
+
 /// Writes invented case number `index` to `path` (which must not exist).
 pub fn write_network_case(path: &Path, index: u32) -> Result<(), StoreError> {
-    super::write_demo(path)?;
+    let year = network_case_year(index);
+    // The demo is told in its own year; moved as a whole, every date stays in step.
+    let years = year - super::DEMO_TODAY.year();
+    super::write_demo_shifted(path, years)?;
+    let today = super::years_later(super::DEMO_TODAY, years);
     let mut sequence = Sequence(u64::from(index).wrapping_mul(0x2545_f491_4f6c_dd1d) ^ 0x5eed);
     let mut store = CaseStore::open(path)?;
     let snapshot = store.snapshot()?;
@@ -66,19 +77,10 @@ pub fn write_network_case(path: &Path, index: u32) -> Result<(), StoreError> {
         PLACES[provider_sequence.below(PLACES.len() as u64) as usize],
         TRADES[provider_sequence.below(TRADES.len() as u64) as usize]
     );
-    let year = 2022 + i16::try_from(index / 97 % 5).unwrap_or(0);
     let mut facts = snapshot.facts.clone();
     facts.provider_name = name;
     facts.org_number = org_number(&mut provider_sequence);
-    facts.period_start = jiff::civil::Date::new(year, 1, 1).ok();
-    facts.period_end = jiff::civil::Date::new(year, 12, 31).ok();
     store.apply(&Command::UpdateCaseFacts { facts })?;
-    store.apply(&Command::SetKeyDates {
-        key_dates: KeyDates {
-            feedback_meeting: jiff::civil::Date::new(year, 10, 1 + sequence.below(28) as i8).ok(),
-            plan_deadline: jiff::civil::Date::new(year, 12, 15).ok(),
-        },
-    })?;
     // Findings shift between kinds; a deviation with actions keeps its kind.
     let kinds = [
         FindingKind::Deviation,
@@ -99,18 +101,34 @@ pub fn write_network_case(path: &Path, index: u32) -> Result<(), StoreError> {
             Err(e) => return Err(e),
         }
     }
+    // Plan progress varies too; each new status is recorded on a day of the case's own year,
+    // after the action's earlier changes and never after the case's "today".
     let statuses = ActionStatus::ALL;
+    let changes = store.status_changes()?;
     for action in &store.snapshot()?.actions {
         let status = statuses[sequence.below(statuses.len() as u64) as usize];
+        let latest = changes
+            .iter()
+            .filter(|change| change.action_id == action.id)
+            .map(|change| change.on)
+            .max()
+            .unwrap_or(today);
+        let day = today
+            .checked_sub(jiff::Span::new().days(sequence.below(21) as i64))
+            .unwrap_or(today)
+            .max(latest);
+        store.set_record_day(Some(day));
         store.apply(&Command::SetActionStatus {
             action_id: action.id,
             status,
         })?;
     }
+    store.set_record_day(None);
     for outcome in &snapshot.outcomes {
         store.apply(&Command::RemoveOutcome { year: outcome.year })?;
     }
-    for back in 0..3 {
+    // The years before the evaluation, as in the demo (evaluated in 2026, outcomes 2023–2025).
+    for back in 1..=3 {
         let ended = 8 + sequence.below(40) as u32;
         let to_work = sequence.below(u64::from(ended / 2)) as u32;
         let to_education = sequence.below(u64::from((ended - to_work) / 3 + 1)) as u32;

@@ -439,10 +439,13 @@ pub fn guide_docx(
     pack(docx)
 }
 
+/// The one way out for every DOCX (report, status report, interview guide): docx-rs packs it,
+/// then its style part is put right (see `docx_styles`).
 fn pack(docx: Docx) -> Result<Vec<u8>, DocxError> {
     let mut out = std::io::Cursor::new(Vec::new());
     docx.pack(&mut out).map_err(|e| DocxError(e.to_string()))?;
-    super::xml_package::clean(out.into_inner()).map_err(DocxError)
+    let repaired = super::docx_styles::repair_package(&out.into_inner()).map_err(DocxError)?;
+    super::xml_package::clean(repaired).map_err(DocxError)
 }
 
 /// The footer on every page: what the document is, and the page number.

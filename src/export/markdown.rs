@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::domain::{CaseSnapshot, FindingKind, Role};
-use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t, tf};
+use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t, tn};
 
 /// The report as Markdown text.
 pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
@@ -214,10 +214,11 @@ fn fidelity(out: &mut String, review: &crate::domain::FidelityReview, lang: Lang
         if totals.scored < review.items.len() {
             format!(
                 " ({})",
-                tf(
+                tn(
                     lang,
                     "fidelity.scored_of",
-                    &[("scored", &totals.scored), ("items", &review.items.len())]
+                    review.items.len(),
+                    &[("scored", &totals.scored)]
                 )
             )
         } else {

@@ -3,6 +3,7 @@
 //! `CaseSnapshot`; writing files is the caller's business, and the privacy guard runs before.
 
 pub mod docx;
+mod docx_styles;
 pub mod json;
 pub mod markdown;
 pub mod pdf;

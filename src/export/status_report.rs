@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::domain::plan::verified_on;
 use crate::domain::{ActionStatus, CaseSnapshot, FindingKind, StatusChange};
-use crate::i18n::{Labelled, Lang, date, t, tf};
+use crate::i18n::{Labelled, Lang, date, t, tn};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StatusReport {
@@ -86,11 +86,7 @@ impl StatusReport {
                     codes: snapshot.requirement_codes(&finding.requirement_ids),
                     title: finding.fields.title.clone(),
                     description: finding.fields.description.clone(),
-                    progress: tf(
-                        lang,
-                        "plan.progress",
-                        &[("closed", &closed), ("total", &actions.len())],
-                    ),
+                    progress: tn(lang, "plan.progress", actions.len(), &[("closed", &closed)]),
                     actions: actions
                         .iter()
                         .map(|a| {
@@ -155,7 +151,7 @@ impl StatusReport {
                     )
                 })
                 .collect(),
-            overdue: tf(lang, "plan.overdue_count", &[("count", &overdue)]),
+            overdue: tn(lang, "plan.overdue_count", overdue, &[]),
             deviations,
         }
     }

@@ -45,11 +45,17 @@ pub fn write(
         OutputFormat::Json => serde_json::to_vec_pretty(overview).map_err(|e| e.to_string())?,
         OutputFormat::Xlsx => workbook(overview, lang)
             .and_then(|mut book| book.save_to_buffer())
-            .map_err(|e| e.to_string())?,
+            .map_err(|e| e.to_string())
+            .and_then(crate::export::xml_package::clean)?,
         OutputFormat::Parquet => parquet_table(&overview.summaries).map_err(|e| e.to_string())?,
     };
-    crate::files::write_whole(path, bytes)
-        .map_err(|e| format!("Cannot write «{}»: {e}.", path.display()))
+    crate::files::write_whole(path, bytes).map_err(|e| {
+        format!(
+            "Cannot write «{}»: {}.",
+            path.display(),
+            crate::store::FileProblem::of_io(&e)
+        )
+    })
 }
 
 fn workbook(overview: &Overview, lang: Lang) -> Result<Workbook, XlsxError> {
@@ -207,6 +213,122 @@ message evalbench_overview {
   REQUIRED INT64 value;
 }";
 
+/// What each column means, written into the file's key-value metadata as
+/// `evalbench.column.<name>` so an analyst sees it beside the data (DuckDB:
+/// `SELECT * FROM parquet_kv_metadata('overview.parquet')`). One entry per column of
+/// `PARQUET_SCHEMA`, in its order.
+pub const PARQUET_COLUMN_DOCS: [(&str, &str); 11] = [
+    (
+        "case_id",
+        "The case's id (a UUID): one case is one evaluation of one provider.",
+    ),
+    (
+        "provider",
+        "The provider (tiltaksarrangør) by name, or by its stable code P-XXXXXXXX when the overview was anonymised.",
+    ),
+    (
+        "org_number",
+        "The provider's organisation number (9 digits); null when unknown or anonymised.",
+    ),
+    (
+        "measure",
+        "The labour-market measure evaluated: aft, vta or other.",
+    ),
+    (
+        "evaluation_year",
+        "The evaluation's year: of the feedback meeting, else of the evaluation period's end or start; null when the case has none of these dates.",
+    ),
+    (
+        "self_evaluation",
+        "True when the provider evaluated itself, false when NAV evaluated the provider.",
+    ),
+    (
+        "metric",
+        "What `value` counts, one of the evalbench.metric.* keys: deviations, improvement_areas, good_practice (per requirement area), ended, to_work, to_education, to_other (per outcome year), actions, actions_closed, actions_verified (per case).",
+    ),
+    (
+        "area_code",
+        "The requirement area's code, for the metrics per area (deviations, improvement_areas, good_practice); null otherwise.",
+    ),
+    (
+        "area_title",
+        "The requirement area's title, for the metrics per area; null otherwise.",
+    ),
+    (
+        "outcome_year",
+        "The year the participants ended the measure, for the outcome metrics (ended, to_work, to_education, to_other); null otherwise.",
+    ),
+    (
+        "value",
+        "The count: how many of what `metric` names the case has in that area, outcome year or plan.",
+    ),
+];
+
+/// What each `metric` value means, as `evalbench.metric.<name>` in the key-value metadata.
+pub const PARQUET_METRIC_DOCS: [(&str, &str); 10] = [
+    (
+        "deviations",
+        "Findings of the kind deviation (avvik: a requirement is not met) in the requirement area.",
+    ),
+    (
+        "improvement_areas",
+        "Findings of the kind improvement area (forbedringsområde) in the requirement area.",
+    ),
+    (
+        "good_practice",
+        "Findings of the kind good practice (god praksis) in the requirement area.",
+    ),
+    (
+        "ended",
+        "Participants who ended the measure in the outcome year.",
+    ),
+    (
+        "to_work",
+        "Of those who ended in the outcome year: how many went to work.",
+    ),
+    (
+        "to_education",
+        "Of those who ended in the outcome year: how many went to education.",
+    ),
+    (
+        "to_other",
+        "Of those who ended in the outcome year: how many went elsewhere (neither work nor education).",
+    ),
+    (
+        "actions",
+        "Actions in the case's deviation-closing action plan.",
+    ),
+    (
+        "actions_closed",
+        "Actions in the plan that are done or verified closed.",
+    ),
+    (
+        "actions_verified",
+        "Actions in the plan NAV has verified as closed.",
+    ),
+];
+
+/// The Parquet file's key-value metadata: a line on the table, then every column's and every
+/// metric's meaning.
+fn parquet_descriptions() -> Vec<parquet::file::metadata::KeyValue> {
+    use parquet::file::metadata::KeyValue;
+    let mut entries = vec![KeyValue::new(
+        "evalbench.description".to_owned(),
+        "Evalbench network overview: one row per figure (case × metric × requirement area or outcome year). Filter on `metric`, group by provider, year or area; every column and metric is described under evalbench.column.* and evalbench.metric.*.".to_owned(),
+    )];
+    entries.extend(
+        PARQUET_COLUMN_DOCS.iter().map(|(name, doc)| {
+            KeyValue::new(format!("evalbench.column.{name}"), (*doc).to_owned())
+        }),
+    );
+    entries.extend(
+        PARQUET_METRIC_DOCS.iter().map(|(name, doc)| {
+            KeyValue::new(format!("evalbench.metric.{name}"), (*doc).to_owned())
+        }),
+    );
+    entries
+}
+
 /// One row of the Parquet table.
 struct Figure<'a> {
     case: &'a CaseSummary,
@@ -269,7 +391,11 @@ fn figures(summaries: &[CaseSummary]) -> Vec<Figure<'_>> {
 
 fn parquet_table(summaries: &[CaseSummary]) -> parquet::errors::Result<Vec<u8>> {
     let schema = Arc::new(parse_message_type(PARQUET_SCHEMA)?);
-    let properties = Arc::new(WriterProperties::builder().build());
+    let properties = Arc::new(
+        WriterProperties::builder()
+            .set_key_value_metadata(Some(parquet_descriptions()))
+            .build(),
+    );
     let rows = figures(summaries);
     let mut buffer = Vec::new();
     let mut writer = SerializedFileWriter::new(&mut buffer, schema, properties)?;

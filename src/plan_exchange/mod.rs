@@ -723,12 +723,13 @@ pub fn problems_to_list(problems: &[Problem], lang: Lang) -> (&[Problem], Option
 /// "… and 4 980 more problems", in the plural form the count takes.
 // One place for the plural choice, until the translation tables have plural forms of their own.
 fn more_problems(count: usize, lang: Lang) -> String {
-    let key = if count == 1 {
-        "plan.more_problems.one"
-    } else {
-        "plan.more_problems.other"
-    };
-    crate::i18n::tf(lang, key, &[("count", &grouped(count))])
+    // The count as written («4 980») fills `{count}` before `tn`'s plain number would.
+    crate::i18n::tn(
+        lang,
+        "plan.more_problems",
+        count,
+        &[("count", &grouped(count))],
+    )
 }
 
 /// A count with its thousands set apart by a space, as both languages' texts write it: "4 980".

@@ -48,6 +48,9 @@ pub fn write(plan: &PlanFile, lang: Lang, path: &Path) -> Result<(), XlsxFileErr
     };
     let mut workbook = build(plan, lang).map_err(write_error)?;
     let bytes = workbook.save_to_buffer().map_err(write_error)?;
+    // Whatever an older case holds, no part of the workbook carries a character XML forbids.
+    let bytes = crate::export::xml_package::clean(bytes)
+        .map_err(|e| write_error(XlsxError::IoError(std::io::Error::other(e))))?;
     crate::files::write_whole(path, bytes).map_err(|e| write_error(XlsxError::IoError(e)))
 }
 

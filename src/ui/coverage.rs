@@ -14,7 +14,7 @@ use crate::domain::{
     CaseSnapshot, EvidenceRef, FindingId, FindingKind, Requirement, RequirementId, RequirementLink,
     Role, RoleGroup, Stance,
 };
-use crate::i18n::{Labelled, Lang, Quote, evidence_reference, in_sentence, t, tf};
+use crate::i18n::{Labelled, Lang, Quote, counted, evidence_reference, in_sentence, t, tf};
 
 /// A column of the matrix: one side's interviews, or the provider's documents. The sides are
 /// what triangulation compares, so an interview counts under its role's group.
@@ -299,7 +299,10 @@ fn matrix_ui(
         lang,
         "coverage.summary",
         &[
-            ("requirements", &matrix.rows.len()),
+            (
+                "requirements",
+                &counted(lang, "requirements", matrix.rows.len()),
+            ),
             ("without", &matrix.without_evidence()),
             ("single", &matrix.single_source()),
         ],
@@ -524,7 +527,7 @@ fn evidence_cell_ui(
         &[
             ("requirement", &requirement.code),
             ("source", &source.label(lang)),
-            ("count", &cell.count()),
+            ("evidence", &counted(lang, "evidence", cell.count())),
             ("supports", &supports),
             ("contradicts", &contradicts),
         ],
@@ -567,14 +570,11 @@ fn findings_cell_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, lang: Lang, row:
         .finding_kinds()
         .into_iter()
         .map(|(kind, count)| {
-            tf(
-                lang,
-                "coverage.kind_count",
-                &[
-                    ("count", &count),
-                    ("kind", &kind.label(lang).to_lowercase()),
-                ],
-            )
+            let code = serde_json::to_value(kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            counted(lang, &format!("finding_kind.{code}"), count)
         })
         .collect::<Vec<_>>()
         .join(", ");

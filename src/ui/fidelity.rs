@@ -13,7 +13,7 @@ use crate::command::Command;
 use crate::domain::{
     CaseSnapshot, FidelityItem, FidelityItemId, FidelityReview, FidelityScore, Rater,
 };
-use crate::i18n::{Lang, Quote, evidence_reference, t, tf};
+use crate::i18n::{Lang, Quote, counted, evidence_reference, t, tf, tn};
 
 #[derive(Default)]
 pub struct FidelityState {
@@ -182,10 +182,11 @@ fn summary_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityRevie
                             &[("total", &totals.total), ("max", &totals.max_total)],
                         );
                         if totals.scored < review.items.len() {
-                            let scored = tf(
+                            let scored = tn(
                                 lang,
                                 "fidelity.scored_of",
-                                &[("scored", &totals.scored), ("items", &review.items.len())],
+                                review.items.len(),
+                                &[("scored", &totals.scored)],
                             );
                             text = format!("{text} ({scored})");
                         }
@@ -209,7 +210,10 @@ fn summary_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityRevie
                     let text = tf(
                         lang,
                         "fidelity.disagreements_value",
-                        &[("differ", &differ), ("waiting", &waiting)],
+                        &[
+                            ("differ", &counted(lang, "items", differ)),
+                            ("waiting", &waiting),
+                        ],
                     );
                     if waiting > 0 {
                         ui.colored_label(ui.visuals().warn_fg_color, text);

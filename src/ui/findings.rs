@@ -9,7 +9,7 @@ use super::widgets::{
 use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{CaseSnapshot, Finding, FindingFields, FindingId, FindingKind};
-use crate::i18n::{Labelled, Lang, Quote, evidence_reference, t, tf};
+use crate::i18n::{Labelled, Lang, Quote, evidence_reference, t, tn};
 
 /// How the list of findings is ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -138,7 +138,7 @@ fn list_ui(
             if *sources < 2 && finding.kind != FindingKind::MeetsRequirement {
                 line = format!(
                     "{line} ({})",
-                    tf(lang, "findings.evidence_count", &[("count", sources)])
+                    tn(lang, "findings.evidence_count", *sources, &[])
                 );
             }
             line
@@ -295,7 +295,7 @@ fn evidence_ui(
     let sources = snapshot.source_count(finding);
     ui.horizontal(|ui| {
         ui.strong(t(lang, "findings.evidence"));
-        let text = tf(lang, "findings.evidence_count", &[("count", &sources)]);
+        let text = tn(lang, "findings.evidence_count", sources, &[]);
         if sources < 2 {
             ui.colored_label(ui.visuals().warn_fg_color, text)
                 .on_hover_text(t(lang, "findings.single_source_hint"));

@@ -6,7 +6,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 use super::PageContext;
 use crate::domain::plan::status_timeline;
 use crate::domain::{Action, ActionStatus};
-use crate::i18n::{Labelled, date, t, tf};
+use crate::i18n::{Labelled, date, t, tn};
 
 const CHART_HEIGHT: f32 = 170.0;
 /// Steps between the count axis's labels, the smallest that gives at most six.
@@ -59,7 +59,7 @@ pub fn followup_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
         if overdue > 0 {
             ui.colored_label(
                 ui.visuals().error_fg_color,
-                tf(lang, "plan.overdue_count", &[("count", &overdue)]),
+                tn(lang, "plan.overdue_count", overdue, &[]),
             );
         }
     });

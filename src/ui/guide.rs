@@ -5,7 +5,7 @@ use super::{PageContext, Request};
 use crate::command::Command;
 use crate::domain::Interview;
 use crate::guide;
-use crate::i18n::{Labelled, t, tf};
+use crate::i18n::{Labelled, t, tf, tn};
 
 pub fn guide_ui(
     ui: &mut egui::Ui,
@@ -27,10 +27,11 @@ pub fn guide_ui(
         })
         .count();
     ui.horizontal(|ui| {
-        ui.weak(tf(
+        ui.weak(tn(
             lang,
             "guide.covered",
-            &[("covered", &covered), ("total", &guide.question_count())],
+            guide.question_count(),
+            &[("covered", &covered)],
         ));
         if ui
             .small_button(t(lang, "guide.export"))

@@ -11,7 +11,7 @@ use crate::domain::{
     EvidenceRef, Excerpt, FindingFields, FindingKind, Interview, InterviewChannel, InterviewFields,
     InterviewId, InterviewSetting, ParticipantStage, RequirementId, RequirementLink, Role, Stance,
 };
-use crate::i18n::{Labelled, Lang, date, t, tf};
+use crate::i18n::{Labelled, Lang, date, t, tf, tn};
 
 /// What the interviews page remembers between frames.
 pub struct InterviewsState {
@@ -281,10 +281,11 @@ fn editor_ui(
     link_ui(ui, context, id, &notes, &mut state.interviews, out);
 
     ui.add_space(10.0);
-    ui.strong(tf(
+    ui.strong(tn(
         lang,
         "interviews.excerpt_count",
-        &[("count", &interview.excerpts.len())],
+        interview.excerpts.len(),
+        &[],
     ));
     if interview.excerpts.is_empty() {
         ui.weak(t(lang, "interviews.no_excerpts"));
@@ -423,7 +424,7 @@ fn privacy_ui(
         ui.set_width(ui.available_width().min(900.0));
         ui.colored_label(
             ui.visuals().error_fg_color,
-            tf(lang, "privacy.found_in_notes", &[("count", &hits.len())]),
+            tn(lang, "privacy.found_in_notes", hits.len(), &[]),
         );
         for hit in hits {
             // A person's number becomes their code; an address or phone number just goes.

@@ -6,7 +6,7 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points};
 
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, t, tf, tn};
 use crate::network::Overview;
 
 const ROW_HEIGHT: f32 = 22.0;
@@ -236,11 +236,11 @@ fn outcomes_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
 fn plans_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
     let total: usize = overview.plans.iter().map(|p| p.actions).sum();
     let closed: usize = overview.plans.iter().map(|p| p.actions_closed).sum();
-    ui.label(tf(
+    ui.label(tn(
         lang,
         "network.plans_summary",
+        total,
         &[
-            ("actions", &total),
             ("closed", &closed),
             (
                 "rate",

@@ -10,7 +10,7 @@ use crate::command::Command;
 use crate::domain::{
     ActionStatus, CaseFacts, DocumentKind, FindingKind, KeyDates, Measure, OrgNumber, Phase, Role,
 };
-use crate::i18n::{Labelled, t, tf};
+use crate::i18n::{Labelled, counted, t, tf, tn};
 
 pub fn overview_ui(
     ui: &mut egui::Ui,
@@ -28,11 +28,20 @@ pub fn overview_ui(
         lang,
         "overview.summary",
         &[
-            ("interviews", &snapshot.interviews.len()),
-            ("documents", &snapshot.document_reviews.len()),
-            ("findings", &snapshot.findings.len()),
-            ("deviations", &deviations),
-            ("actions", &snapshot.actions.len()),
+            (
+                "interviews",
+                &counted(lang, "interviews", snapshot.interviews.len()),
+            ),
+            (
+                "documents",
+                &counted(lang, "documents", snapshot.document_reviews.len()),
+            ),
+            (
+                "findings",
+                &counted(lang, "findings", snapshot.findings.len()),
+            ),
+            ("deviations", &counted(lang, "deviations", deviations)),
+            ("actions", &counted(lang, "actions", snapshot.actions.len())),
         ],
     ));
 
@@ -350,10 +359,11 @@ fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
             ui.horizontal_wrapped(|ui| {
                 ui.colored_label(
                     ui.visuals().error_fg_color,
-                    tf(
+                    tn(
                         lang,
                         "overview.warn_privacy",
-                        &[("count", &context.privacy_hits.len())],
+                        context.privacy_hits.len(),
+                        &[],
                     ),
                 );
                 if ui.small_button(t(lang, "overview.show")).clicked() {
@@ -379,10 +389,11 @@ fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
             ui.horizontal_wrapped(|ui| {
                 ui.colored_label(
                     warn,
-                    tf(
+                    tn(
                         lang,
                         "overview.warn_no_evidence",
-                        &[("count", &codes.len()), ("codes", &codes.join(", "))],
+                        codes.len(),
+                        &[("codes", &codes.join(", "))],
                     ),
                 );
                 if ui.small_button(t(lang, "overview.show")).clicked() {
@@ -396,7 +407,7 @@ fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
                     return;
                 }
                 ui.horizontal_wrapped(|ui| {
-                    ui.colored_label(warn, tf(lang, key, &[("count", &count)]));
+                    ui.colored_label(warn, tn(lang, key, count, &[]));
                     if ui.small_button(t(lang, "overview.show")).clicked() {
                         state.goto = Some(page);
                         state.focus = first;

@@ -4,7 +4,7 @@ use super::widgets::{TextKind, draft_text, enum_combo, requirement_codes, sectio
 use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{Action, ActionFields, ActionStatus, Finding, FindingKind};
-use crate::i18n::{date, t, tf};
+use crate::i18n::{date, t, tf, tn};
 
 pub fn plan_ui(
     ui: &mut egui::Ui,
@@ -104,10 +104,11 @@ fn deviation_ui(
         ui.add(
             egui::ProgressBar::new(progress)
                 .desired_width(160.0)
-                .text(tf(
+                .text(tn(
                     lang,
                     "plan.progress",
-                    &[("closed", &closed), ("total", &actions.len())],
+                    actions.len(),
+                    &[("closed", &closed)],
                 )),
         );
         if ui.button(t(lang, "plan.add_action")).clicked() {
