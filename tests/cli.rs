@@ -1187,6 +1187,8 @@ fn plan_import_lists_the_first_problems_and_knows_a_file_it_took_in() {
         "{stdout}"
     );
     assert!(stdout.contains("nothing to apply"), "{stdout}");
+}
+
 /// The binary in exactly the locale `env` gives (nothing inherited from the test's own).
 fn evalbench_locale(env: &[(&str, &str)], args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evalbench"))
