@@ -11,7 +11,7 @@ use crate::catalog_library::{CatalogLibrary, Origin};
 use crate::command::Command;
 use crate::domain::{CaseFacts, CaseSnapshot, Measure, OrgNumber, Role};
 use crate::export;
-use crate::i18n::{Lang, counted, tf, tn};
+use crate::i18n::{Lang, counted, t, tf, tn};
 use crate::privacy;
 use crate::store::{self, CaseStore, Passphrase, StoreError};
 
@@ -643,13 +643,6 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
             let changes = match plan_exchange::check(&snapshot, &raw, today, lang) {
                 Ok(changes) => changes,
                 Err(problems) => {
-                    let (listed, more) = plan_exchange::problems_to_list(&problems, lang);
-                    for problem in listed {
-                        eprintln!("{problem}");
-                    }
-                    if let Some(more) = more {
-                        eprintln!("{more}");
-                    }
                     eprintln!(
                         "{}",
                         tn(
@@ -659,6 +652,13 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                             &[("file", &plan.display())],
                         )
                     );
+                    let (listed, more) = plan_exchange::problems_to_list(&problems, lang);
+                    for problem in listed {
+                        eprintln!("{}", problem.text(lang));
+                    }
+                    if let Some(more) = more {
+                        eprintln!("{more}");
+                    }
                     return Ok(ExitCode::from(2));
                 }
             };
@@ -690,30 +690,38 @@ fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                 writeln!(out, "- {id}")?;
             }
             for row in &changes.already_imported {
-                writeln!(
-                    out,
-                    "= {}: {} (row {}): already imported on {}",
+                let action = format!(
+                    "{}: {} ({})",
                     row.deviation,
                     row.description,
-                    row.row,
-                    crate::i18n::date(Some(row.imported_on))
+                    tf(lang, "plan.cli.row", &[("row", &row.row)])
+                );
+                writeln!(
+                    out,
+                    "= {}",
+                    tf(
+                        lang,
+                        "plan.already_imported_row",
+                        &[
+                            ("action", &action),
+                            ("date", &crate::i18n::date(Some(row.imported_on))),
+                        ],
+                    )
                 )?;
             }
             for edit in &changes.ignored_edits {
-                writeln!(out, "not applied: {edit}")?;
-            }
-            if changes.is_empty() {
                 writeln!(
                     out,
-                    "The plan is the same as in the case; nothing to apply."
+                    "{}",
+                    tf(lang, "plan.cli.not_applied", &[("edit", &edit.text(lang))])
                 )?;
+            }
+            if changes.is_empty() {
+                writeln!(out, "{}", t(lang, "plan.cli.unchanged"))?;
                 return Ok(ExitCode::SUCCESS);
             }
             if !accept {
-                writeln!(
-                    out,
-                    "Nothing was changed; run again with --accept to apply."
-                )?;
+                writeln!(out, "{}", t(lang, "plan.cli.run_accept"))?;
                 return Ok(ExitCode::SUCCESS);
             }
             let mut store = CaseStore::open_keyed(&file, key.as_ref())?;

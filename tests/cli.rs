@@ -1147,14 +1147,16 @@ fn plan_import_lists_the_first_problems_and_knows_a_file_it_took_in() {
         let lines: Vec<&str> = stderr.lines().collect();
         assert_eq!(lines.len(), 22, "{stderr}");
         assert!(
-            lines[..20].iter().all(|l| l.contains("column D: no owner")),
+            lines[0].starts_with(&format!("{count} feil i «")),
             "{stderr}"
         );
-        assert_eq!(lines[20], more);
         assert!(
-            lines[21].starts_with(&format!("{count} problems in")),
+            lines[1..21]
+                .iter()
+                .all(|l| l.contains("kolonne D: ingen ansvarlig")),
             "{stderr}"
         );
+        assert_eq!(lines[21], more);
     }
 
     let mut good = plan.clone();
@@ -1164,7 +1166,11 @@ fn plan_import_lists_the_first_problems_and_knows_a_file_it_took_in() {
     std::fs::write(&path, serde_json::to_string(&good).unwrap()).unwrap();
     let out = evalbench_in(&data, &["plan", "import", s(&case), s(&path), "--accept"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).starts_with("1 new, 0 changed, 0 removed actions"));
+    assert!(
+        text(&out.stdout).starts_with("1 nytt, 0 endrede og 0 fjernede tiltak"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = evalbench_in(&data, &["plan", "import", s(&case), s(&path), "--accept"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
@@ -1175,18 +1181,18 @@ fn plan_import_lists_the_first_problems_and_knows_a_file_it_took_in() {
         .imported_rows[0]
         .imported_on;
     assert!(
-        stdout.starts_with("0 new, 0 changed, 0 removed actions"),
+        stdout.starts_with("0 nye, 0 endrede og 0 fjernede tiltak"),
         "{stdout}"
     );
     assert!(
         stdout.contains(&format!(
-            "Ukentlig gjennomgang av frister (row {}): already imported on {}",
+            "Ukentlig gjennomgang av frister (rad {}) – allerede lest inn {}",
             good.actions.len(),
             evalbench::i18n::date(Some(day))
         )),
         "{stdout}"
     );
-    assert!(stdout.contains("nothing to apply"), "{stdout}");
+    assert!(stdout.contains("ingenting å lagre"), "{stdout}");
 }
 
 /// The binary in exactly the locale `env` gives (nothing inherited from the test's own).

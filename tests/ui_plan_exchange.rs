@@ -55,7 +55,7 @@ fn a_filled_in_plan_is_previewed_and_stored_only_when_accepted() {
     // A file with a problem: its message, and nothing changes.
     click(&mut harness, "Les inn utfylt regneark…");
     harness.get_by_label_contains("1 feil i");
-    harness.get_by_label_contains("column D: no owner");
+    harness.get_by_label_contains("kolonne D: ingen ansvarlig");
     // The window's own button (the status bar has a "Lukk" for its notice too).
     harness.get_all_by_label("Lukk").last().unwrap().click();
     harness.run();
@@ -123,7 +123,7 @@ fn a_file_with_many_problems_lists_the_first_and_counts_the_rest() {
     harness.get_by_label_contains("5000 feil i");
     assert_eq!(
         harness
-            .get_all_by_label_contains("column D: no owner")
+            .get_all_by_label_contains("kolonne D: ingen ansvarlig")
             .count(),
         20
     );

@@ -119,7 +119,7 @@ impl Workbench {
                         .max_height(380.0)
                         .show(ui, |ui| {
                             for problem in listed {
-                                ui.label(problem.to_string());
+                                ui.label(problem.text(lang));
                             }
                             if let Some(more) = more {
                                 ui.strong(more);
@@ -259,7 +259,7 @@ fn changes_ui(
                 ui.add_space(6.0);
                 ui.strong(t(lang, "plan.ignored_edits"));
                 for edit in &changes.ignored_edits {
-                    ui.weak(edit.to_string());
+                    ui.weak(edit.text(lang));
                 }
             }
         });

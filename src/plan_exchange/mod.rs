@@ -16,7 +16,7 @@ use crate::command::{Command, PlanUpdate};
 use crate::domain::{
     ActionFields, ActionId, ActionStatus, CaseSnapshot, FindingId, FindingKind, ImportedRow,
 };
-use crate::i18n::{Labelled, Lang};
+use crate::i18n::{Labelled, Lang, t, tf};
 
 /// The value of `format` in every exported plan.
 pub const FORMAT: &str = "evalbench-plan";
@@ -241,6 +241,38 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// Where and what, in `lang`: «Tiltak, rad 3, kolonne D: ingen ansvarlig …».
+    pub fn text(&self, lang: Lang) -> String {
+        match (self.row, &self.column) {
+            (Some(row), Some(column)) => tf(
+                lang,
+                "plan.problem.at_cell",
+                &[
+                    ("sheet", &self.sheet),
+                    ("row", &row),
+                    ("column", column),
+                    ("message", &self.message),
+                ],
+            ),
+            (Some(row), None) => tf(
+                lang,
+                "plan.problem.at_row",
+                &[
+                    ("sheet", &self.sheet),
+                    ("row", &row),
+                    ("message", &self.message),
+                ],
+            ),
+            _ => tf(
+                lang,
+                "plan.problem.at_sheet",
+                &[("sheet", &self.sheet), ("message", &self.message)],
+            ),
+        }
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.sheet)?;
@@ -344,18 +376,17 @@ pub fn check(
             sheet: META_SHEET.to_owned(),
             row: None,
             column: None,
-            message: format!(
-                "the file belongs to another case ({id}); this case is {}",
-                snapshot.case_id
+            message: tf(
+                lang,
+                "plan.problem.other_case",
+                &[("id", id), ("case", &snapshot.case_id)],
             ),
         }),
         None => problems.push(Problem {
             sheet: META_SHEET.to_owned(),
             row: None,
             column: None,
-            message:
-                "the file does not say which case it belongs to (was it exported by Evalbench?)"
-                    .into(),
+            message: t(lang, "plan.problem.no_case").to_owned(),
         }),
     }
     let deviations: HashSet<FindingId> = snapshot
@@ -385,9 +416,10 @@ pub fn check(
                 problems.push(problem(
                     r,
                     Some(column),
-                    format!(
-                        "cell {column}{} holds a formula without a value; open and save the file in a spreadsheet program",
-                        row.row
+                    tf(
+                        lang,
+                        "plan.problem.formula",
+                        &[("cell", &format!("{column}{}", row.row))],
                     ),
                 ));
             }
@@ -401,10 +433,7 @@ pub fn check(
                     problems.push(problem(
                         r,
                         Some("A"),
-                        format!(
-                            "row id «{}» is not an action of this case (leave column A empty for a new action)",
-                            cell.text()
-                        ),
+                        tf(lang, "plan.problem.unknown_id", &[("id", &cell.text())]),
                     ));
                     continue;
                 }
@@ -416,7 +445,7 @@ pub fn check(
             problems.push(problem(
                 r,
                 Some("A"),
-                format!("row id {} appears twice; copy rows without their id", id.0),
+                tf(lang, "plan.problem.id_twice", &[("id", &id.0)]),
             ));
             continue;
         }
@@ -426,9 +455,13 @@ pub fn check(
                 problems.push(problem(
                     r,
                     Some("B"),
-                    format!(
-                        "«{}» is not one of the deviations (see the sheet {DEVIATIONS_SHEET})",
-                        row.deviation.text()
+                    tf(
+                        lang,
+                        "plan.problem.unknown_deviation",
+                        &[
+                            ("value", &row.deviation.text()),
+                            ("sheet", &DEVIATIONS_SHEET),
+                        ],
                     ),
                 ));
                 None
@@ -436,7 +469,11 @@ pub fn check(
         };
         let description = row.description.text();
         if description.is_empty() {
-            problems.push(problem(r, Some("C"), "the action is empty".into()));
+            problems.push(problem(
+                r,
+                Some("C"),
+                t(lang, "plan.problem.empty_action").to_owned(),
+            ));
         }
         // A new row that an earlier import already added is that action again.
         let mut existing = id.and_then(|id| actions.get(&id)).copied();
@@ -465,7 +502,7 @@ pub fn check(
             problems.push(problem(
                 r,
                 Some("D"),
-                "no owner: who is responsible?".into(),
+                t(lang, "plan.problem.no_owner").to_owned(),
             ));
         }
         let closure_evidence = row.closure_evidence.text();
@@ -481,8 +518,10 @@ pub fn check(
                 problems.push(problem(
                     r,
                     Some(column),
-                    format!(
-                        "the text is {length_chars} characters long; at most {max_chars} fit here"
+                    tf(
+                        lang,
+                        "plan.problem.too_long",
+                        &[("length", &length_chars), ("max", &max_chars)],
                     ),
                 ));
             }
@@ -495,7 +534,7 @@ pub fn check(
                     problems.push(problem(
                         r,
                         Some("E"),
-                        "no due date: by when will it be done?".into(),
+                        t(lang, "plan.problem.no_due_date").to_owned(),
                     ));
                 }
                 None
@@ -507,7 +546,7 @@ pub fn check(
                     problems.push(problem(
                         r,
                         Some("E"),
-                        format!("«{}» is not a date (write it as dd.mm.yyyy)", cell.text()),
+                        tf(lang, "plan.problem.not_a_date", &[("value", &cell.text())]),
                     ));
                 }
                 parsed
@@ -520,9 +559,10 @@ pub fn check(
             problems.push(problem(
                 r,
                 Some("E"),
-                format!(
-                    "the due date {} is in the past",
-                    crate::i18n::date(Some(due))
+                tf(
+                    lang,
+                    "plan.problem.past_due",
+                    &[("date", &crate::i18n::date(Some(due)))],
                 ),
             ));
         }
@@ -530,14 +570,20 @@ pub fn check(
             problems.push(problem(
                 r,
                 Some("G"),
-                format!(
-                    "«{}» is not a status; use one of: {}",
-                    row.status.text(),
-                    ActionStatus::ALL
-                        .iter()
-                        .map(|s| s.label(lang).into_owned())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                tf(
+                    lang,
+                    "plan.problem.not_a_status",
+                    &[
+                        ("value", &row.status.text()),
+                        (
+                            "statuses",
+                            &ActionStatus::ALL
+                                .iter()
+                                .map(|s| s.label(lang).into_owned())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ],
                 ),
             ));
             continue;
@@ -561,8 +607,7 @@ pub fn check(
                     problems.push(problem(
                         r,
                         Some("B"),
-                        "an existing action cannot move to another deviation; add it as a new row"
-                            .into(),
+                        t(lang, "plan.problem.moved").to_owned(),
                     ));
                 } else if action.fields != fields {
                     changes
@@ -583,7 +628,7 @@ pub fn check(
         })
         .map(|a| a.id)
         .collect();
-    changes.ignored_edits = read_only_edits(snapshot, raw);
+    changes.ignored_edits = read_only_edits(snapshot, raw, lang);
     if problems.is_empty() {
         Ok(changes)
     } else {
@@ -627,7 +672,7 @@ impl<'a> ImportedRows<'a> {
 }
 
 /// Deviation cells that differ from the case: the provider may not reword NAV's findings.
-fn read_only_edits(snapshot: &CaseSnapshot, raw: &RawPlan) -> Vec<Problem> {
+fn read_only_edits(snapshot: &CaseSnapshot, raw: &RawPlan, lang: Lang) -> Vec<Problem> {
     let expected = PlanFile::from_case(snapshot).deviations;
     let mut edits = Vec::new();
     for (index, row) in raw.deviations.iter().enumerate() {
@@ -636,7 +681,7 @@ fn read_only_edits(snapshot: &CaseSnapshot, raw: &RawPlan) -> Vec<Problem> {
                 sheet: DEVIATIONS_SHEET.to_owned(),
                 row: Some(row.row),
                 column: None,
-                message: "a row was added to the deviations; it is ignored".into(),
+                message: t(lang, "plan.problem.added_deviation").to_owned(),
             });
             continue;
         };
@@ -666,8 +711,10 @@ fn read_only_edits(snapshot: &CaseSnapshot, raw: &RawPlan) -> Vec<Problem> {
                     sheet: DEVIATIONS_SHEET.to_owned(),
                     row: Some(row.row),
                     column: Some((*column).to_owned()),
-                    message: format!(
-                        "changed from «{value}» to «{read}»; NAV's text stays as it is"
+                    message: tf(
+                        lang,
+                        "plan.problem.changed_read_only",
+                        &[("before", value), ("after", &read)],
                     ),
                 });
             }
