@@ -600,7 +600,7 @@ fn workbook_cells_follow_the_text_rules() {
     assert!(
         problems.iter().any(|p| p.row == Some(raw.rows[0].row)
             && p.column.as_deref() == Some("C")
-            && p.message.contains("100000 characters")),
+            && p.message.contains("100000 tegn")),
         "{problems:?}"
     );
 
