@@ -7,7 +7,7 @@ pub mod backups; // rotating backup copies of cases in the user's data folder
 pub mod catalog; // requirement catalogs as data: format, validation, the shipped catalogs
 pub mod catalog_library; // shipped and imported catalogs; import validates first
 pub mod catalog_update; // what moving a case to another catalog version changes, shown before it is applied
-pub mod cli; // the subcommands of the `evalbench` binary
+pub mod cli; // the command line: flag definitions (cli/args), the subcommands by role (case, plan, catalog, network, passphrase)
 pub mod command; // the enum of every change to a case: the one door
 pub mod demo; // the invented demo case built from assets/demo
 pub mod dialogs; // native file dialogs behind a trait, so tests never open one

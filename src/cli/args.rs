@@ -1,0 +1,310 @@
+//! The command line as clap sees it: subcommands, flags and their values. Only definitions and
+//! the conversions of flag values into the program's own types; what a command does is elsewhere.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::{Measure, Role};
+use crate::export;
+use crate::i18n::Lang;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "evalbench",
+    version,
+    about = "Quality evaluations of labour-market measures"
+)]
+pub struct Cli {
+    /// A case file to open in the app; without one the app opens the demo case.
+    pub file: Option<PathBuf>,
+    /// Open the app on the Nettverk page, comparing the cases in DIR.
+    #[arg(long, value_name = "DIR", conflicts_with = "file")]
+    pub network: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CliCommand {
+    /// Write the invented demo case to FILE; `--scale N` writes it N times over with long notes
+    /// (for measuring: N=25 is about ten real cases).
+    Demo {
+        file: PathBuf,
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        scale: u32,
+        /// Write N different invented cases into the folder FILE instead (for the network view).
+        #[arg(long, value_name = "N", conflicts_with = "scale", value_parser = clap::value_parser!(u32).range(1..=10000))]
+        cases: Option<u32>,
+    },
+    /// Compare many cases: per requirement area how many providers had deviations, improvement
+    /// areas and good practice; outcomes per provider and year; plan closure; the good practice
+    /// itself. Reads folders (with subfolders) of *.evalcase and files, read-only and in parallel.
+    Aggregate {
+        #[arg(required = true, value_name = "DIR_OR_FILE")]
+        inputs: Vec<PathBuf>,
+        /// overview.xlsx, overview.json or overview.parquet
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace providers by stable codes (P-XXXXXXXX) and leave out organisation numbers.
+        #[arg(long)]
+        anonymise: bool,
+        /// A secret mixed into the codes, so they cannot be computed from organisation numbers.
+        #[arg(long, requires = "anonymise")]
+        salt: Option<String>,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Create an empty case from the catalog for its measure.
+    New {
+        file: PathBuf,
+        #[arg(long)]
+        provider: String,
+        #[arg(long, value_enum)]
+        measure: MeasureArg,
+        #[arg(long)]
+        org_number: Option<String>,
+        /// Use this catalog (its newest version) instead of the shipped one for the measure.
+        #[arg(long, value_name = "ID")]
+        catalog: Option<String>,
+        /// The provider evaluates itself: same workflow, marked as a self-evaluation.
+        #[arg(long)]
+        self_evaluation: bool,
+        /// Encrypt the case with a passphrase (asked for, or EVALBENCH_PASSPHRASE).
+        #[arg(long)]
+        encrypt: bool,
+    },
+    /// Encrypt a plain case in place with a passphrase (asked for twice, or
+    /// EVALBENCH_PASSPHRASE); its backup copies are encrypted too.
+    Encrypt { file: PathBuf },
+    /// Write a plain (unencrypted) copy of an encrypted case to OUT; the case stays encrypted.
+    Decrypt {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Give an encrypted case a new passphrase (the old one from EVALBENCH_PASSPHRASE or asked
+    /// for, the new one from EVALBENCH_NEW_PASSPHRASE or asked for twice); its backups follow.
+    Rekey { file: PathBuf },
+    /// Write an interview guide for one role from the case's catalog, for printing: DOCX when
+    /// --out ends in .docx, otherwise Markdown.
+    Guide {
+        file: PathBuf,
+        /// nav_manager, nav_department_leader, measure_coordinator, nav_adviser, provider_ceo,
+        /// measure_leader, job_specialist, provider_adviser or participant.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Output file, or `-` for standard output.
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// The provider's deviation-closing plan: out to a workbook or JSON, and back.
+    Plan {
+        #[command(subcommand)]
+        action: PlanAction,
+    },
+    /// Check a case: integrity, schema version, counts. Exit code 0 only if healthy.
+    Check { file: PathBuf },
+    /// Export the evaluation report (PDF/A, DOCX, Markdown) or the whole case as JSON.
+    Export {
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// Apply commands from a JSONL file (or `-` for standard input), one per line.
+    Apply { file: PathBuf, commands: PathBuf },
+    /// Requirement catalogs: the shipped ones and those imported.
+    Catalog {
+        #[command(subcommand)]
+        action: CatalogAction,
+    },
+    /// Print the audit trail: every command, undo and redo applied to the case, with time and
+    /// author. `--verify` checks the hash chain; exit code 1 if it is broken.
+    Audit {
+        file: PathBuf,
+        #[arg(long)]
+        verify: bool,
+    },
+    /// List the automatic backup copies of a case, newest first; `--restore N` puts copy N back
+    /// (after taking a copy of the case as it is).
+    Backups {
+        file: PathBuf,
+        #[arg(long, value_name = "N")]
+        restore: Option<usize>,
+    },
+    /// Find identity numbers, e-mail addresses and phone numbers in a case file, a UTF-8 text
+    /// file or standard input (`-`). Exit code 1 if there are any, 0 if none.
+    Scan { path: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogAction {
+    /// One line per catalog: id, version, requirements, title, where it comes from.
+    List,
+    /// The areas and requirements of a catalog (its newest version unless --version is given).
+    Show {
+        id: String,
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Validate a catalog file and add it to the catalogs; a file with errors changes nothing.
+    Import { file: PathBuf },
+    /// An interview guide for one role from a catalog: DOCX when --out ends in .docx, otherwise
+    /// Markdown.
+    Guide {
+        id: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Show what moving a case to another version of its catalog changes (the newest unless
+    /// --to is given); apply it only with --accept.
+    Update {
+        file: PathBuf,
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        #[arg(long)]
+        accept: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlanAction {
+    /// Write the deviations and their actions for the provider to fill in.
+    Export {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: PlanFormat,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Read a filled-in plan back: every row is checked (one message per problem with sheet,
+    /// row and column) and the differences are shown; applied only with --accept, all at once.
+    Import {
+        file: PathBuf,
+        plan: PathBuf,
+        #[arg(long)]
+        accept: bool,
+        /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// The status report: the provider's steering document, one page per deviation.
+    Status {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: StatusFormat,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+}
+
+/// Where a report goes, in which language, and what to do with identity numbers in it.
+#[derive(Args, Debug)]
+pub struct ReportOutput {
+    /// Output file, or `-` for standard output.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Mask identity numbers, e-mail addresses and phone numbers in the output instead of
+    /// refusing to export a case that holds them.
+    #[arg(long)]
+    pub redact: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StatusFormat {
+    Pdf,
+    Docx,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PlanFormat {
+    Xlsx,
+    Json,
+    /// A small case file for the provider manager to open in Evalbench (`.evalplan`).
+    Package,
+}
+
+pub(super) fn parse_role(text: &str) -> Result<Role, String> {
+    let code = text.trim().replace('-', "_");
+    serde_json::from_value(serde_json::Value::String(code)).map_err(|_| {
+        let all: Vec<String> = Role::ALL
+            .iter()
+            .filter_map(|r| serde_json::to_value(r).ok())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        format!("unknown role «{text}»; one of: {}", all.join(", "))
+    })
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MeasureArg {
+    Aft,
+    Vta,
+    Other,
+}
+
+impl From<MeasureArg> for Measure {
+    fn from(value: MeasureArg) -> Self {
+        match value {
+            MeasureArg::Aft => Measure::Aft,
+            MeasureArg::Vta => Measure::Vta,
+            MeasureArg::Other => Measure::Other,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Md,
+    Pdf,
+    Docx,
+}
+
+impl From<ExportFormat> for export::Format {
+    fn from(value: ExportFormat) -> Self {
+        match value {
+            ExportFormat::Json => export::Format::Json,
+            ExportFormat::Md => export::Format::Markdown,
+            ExportFormat::Pdf => export::Format::Pdf,
+            ExportFormat::Docx => export::Format::Docx,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Nb,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(value: LangArg) -> Self {
+        match value {
+            LangArg::Nb => Lang::Nb,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// `--lang` when given, else the language of the user's environment.
+pub(super) fn lang_or_env(arg: Option<LangArg>) -> Lang {
+    arg.map_or_else(Lang::from_env, Lang::from)
+}
