@@ -1,0 +1,169 @@
+//! Command handling: the pages' commands applied after each frame, one transaction each, the
+//! snapshot refreshed part by part; undo and redo; drafts committed; refused writes kept to retry.
+
+use crate::command::Command;
+use crate::i18n::{t, tf};
+use crate::store::{Direction, Parts, StoreError};
+use crate::ui::{self};
+
+use super::actions::UiAction;
+use super::{Notice, Workbench, error_text, op_text};
+
+impl Workbench {
+    /// Queues a command; it is applied after the current frame.
+    pub fn submit(&mut self, command: Command) {
+        self.pending.push(command);
+    }
+
+    /// Applies queued commands in order, each durable before the next; stops at the first refusal.
+    /// When the file cannot be written, that command and the ones after it are kept (`unsaved`)
+    /// for a retry instead of being dropped.
+    pub fn apply_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let commands = std::mem::take(&mut self.pending);
+        if !self.unsaved.is_empty() {
+            // Order matters: nothing may overtake an edit that is still waiting.
+            self.unsaved.extend(commands);
+            return;
+        }
+        let Some(case) = self.case.as_mut() else {
+            return;
+        };
+        let mut changed = Parts::default();
+        for (index, command) in commands.iter().enumerate() {
+            match case.store.apply(command) {
+                Ok(applied) => {
+                    changed = changed.and(applied.parts);
+                    if let Some(id) = applied.created_id {
+                        self.pages.created(command, id);
+                    }
+                }
+                Err(e) => {
+                    log::warn!("applying {}: {e:?}", command.op());
+                    self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
+                    if matches!(e, StoreError::NotWritten { .. }) {
+                        self.unsaved = commands[index..].to_vec();
+                    }
+                    break;
+                }
+            }
+        }
+        self.refresh_parts(changed);
+    }
+
+    /// Edits kept because the file could not take them.
+    pub fn unsaved(&self) -> &[Command] {
+        &self.unsaved
+    }
+
+    /// Tries again to store the edits the file could not take.
+    pub fn retry_unsaved(&mut self) {
+        if self.unsaved.is_empty() {
+            return;
+        }
+        let mut commands = std::mem::take(&mut self.unsaved);
+        commands.append(&mut self.pending);
+        self.pending = commands;
+        self.apply_pending();
+        if self.unsaved.is_empty() {
+            self.notice = Some(Notice::Info(
+                t(self.settings.lang, "unsaved.stored").to_owned(),
+            ));
+        }
+    }
+
+    /// Re-reads the snapshot after the case changed.
+    pub(super) fn refresh(&mut self) {
+        self.refresh_parts(Parts::ALL);
+    }
+
+    /// Re-reads the parts of the snapshot that commands changed (a big case's notes are not read
+    /// again for a change of the plan), then what is derived from it.
+    pub(super) fn refresh_parts(&mut self, parts: Parts) {
+        let Some(case) = self.case.as_mut() else {
+            return;
+        };
+        if parts == Parts::default() {
+            return;
+        }
+        let read = case
+            .store
+            .refresh(&mut case.snapshot, parts)
+            .and_then(|()| {
+                if parts.actions {
+                    case.status_changes = case.store.status_changes()?;
+                }
+                Ok(())
+            });
+        match read {
+            Ok(()) => {
+                case.privacy_hits = case.privacy_cache.scan_case(&case.snapshot);
+                case.derived = ui::Derived::of(&case.snapshot, self.today);
+            }
+            Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
+        }
+        if let Some(search) = self.search.as_mut() {
+            search.stale = true;
+        }
+    }
+
+    /// Commits every field being typed in, now (before undo, a jump, closing).
+    pub fn commit_drafts(&mut self) {
+        let drafts = self.pages.drafts.take_all();
+        self.pending.extend(drafts);
+        self.apply_pending();
+    }
+
+    /// True while typed text is not yet stored.
+    pub fn has_drafts(&self) -> bool {
+        !self.pages.drafts.is_empty()
+    }
+
+    /// Undoes (or redoes) the latest edit; says what in the status bar.
+    pub fn step(&mut self, direction: Direction) {
+        self.commit_drafts();
+        let lang = self.settings.lang;
+        if !self.unsaved.is_empty() {
+            // Undo would take back an older edit while newer ones still wait to be stored.
+            self.notice = Some(Notice::Error(t(lang, "unsaved.no_undo").to_owned()));
+            return;
+        }
+        let Some(case) = self.case.as_mut() else {
+            return;
+        };
+        let result = match direction {
+            Direction::Undo => case.store.undo(),
+            Direction::Redo => case.store.redo(),
+        };
+        self.notice = match result {
+            Ok(Some(step)) => {
+                let key = match direction {
+                    Direction::Undo => "status.undone",
+                    Direction::Redo => "status.redone",
+                };
+                Some(Notice::Info(tf(
+                    lang,
+                    key,
+                    &[
+                        ("what", &op_text(lang, &step.op)),
+                        ("redo", &UiAction::Redo.shortcut_text_here()),
+                    ],
+                )))
+            }
+            Ok(None) => Some(Notice::Info(
+                t(
+                    lang,
+                    match direction {
+                        Direction::Undo => "status.nothing_to_undo",
+                        Direction::Redo => "status.nothing_to_redo",
+                    },
+                )
+                .to_owned(),
+            )),
+            Err(e) => Some(Notice::Error(error_text(lang, &e))),
+        };
+        self.refresh();
+    }
+}
