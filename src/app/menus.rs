@@ -49,10 +49,11 @@ impl Workbench {
         let lang = self.settings.lang;
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button(t(lang, "menu.file"), |ui| {
-                // Named as before, without the shortcut: it would become part of the
-                // buttons' accessible names, which tests and screen readers use.
+                // With their shortcuts, as in the other menus.
                 for action in [UiAction::NewCase, UiAction::Open] {
-                    if ui.button(action.label(lang)).clicked() {
+                    let button = egui::Button::new(action.label(lang))
+                        .shortcut_text(action.shortcut_text(ui.ctx()));
+                    if ui.add(button).clicked() {
                         self.run_action(action);
                     }
                 }
