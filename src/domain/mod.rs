@@ -2,6 +2,7 @@
 //! built, validated and compared in a unit test.
 
 pub mod case;
+pub mod coverage;
 pub mod document;
 pub mod fidelity;
 pub mod finding;

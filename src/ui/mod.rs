@@ -138,14 +138,14 @@ pub struct PageContext<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct Derived {
     pub warnings: crate::domain::Warnings,
-    pub coverage: coverage::Coverage,
+    pub coverage: crate::domain::coverage::Coverage,
 }
 
 impl Derived {
     pub fn of(snapshot: &crate::domain::CaseSnapshot, today: jiff::civil::Date) -> Derived {
         Derived {
             warnings: snapshot.warnings(today),
-            coverage: coverage::coverage(snapshot),
+            coverage: crate::domain::coverage::coverage(snapshot),
         }
     }
 }
