@@ -1,6 +1,7 @@
 //! Plain types and rules of an evaluation case. No I/O, no SQL, no egui: everything here can be
 //! built, validated and compared in a unit test.
 
+pub mod agreement;
 pub mod case;
 pub mod coverage;
 pub mod document;
