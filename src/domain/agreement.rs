@@ -144,6 +144,72 @@ mod tests {
         assert_eq!(agreement(&[(0, 1), (6, 5), (2, 2)], 1, 5).items, 1);
     }
 
+    /// Gamer, Lemon, Fellows & Singh, R package `irr`, `kappa2(anxiety[, 2:3], weight)` on its
+    /// `anxiety` data set (20 subjects, raters 2 and 3), as recorded with its printed values in
+    /// statsmodels' `stats/tests/test_inter_rater.py` (`test_cohens_kappa_irr`): "squared"
+    /// 0.2520325, "equal" 0.1459075, unweighted −0.006289308. `irr` counts distances over the
+    /// levels that occur (1, 2, 3, 4, 6), so the table is on those five.
+    #[test]
+    fn the_irr_anxiety_example() {
+        let table = vec![
+            vec![0, 0, 1, 0, 0],
+            vec![4, 0, 1, 0, 0],
+            vec![2, 3, 3, 0, 0],
+            vec![0, 2, 0, 1, 1],
+            vec![1, 0, 0, 1, 0],
+        ];
+        assert!(close(kappa(&table, Weights::Quadratic), 0.252_032_5, 1e-7));
+        assert!(close(kappa(&table, Weights::Linear), 0.145_907_5, 1e-7));
+        assert!(close(
+            kappa(&table, Weights::Unweighted),
+            -0.006_289_308,
+            1e-9
+        ));
+    }
+
+    /// Boyd et al., J Natl Cancer Inst 68:357–363 (1982), two radiologists grading 85
+    /// xeromammograms, as tabulated in Altman, *Practical Statistics for Medical Research* (1991),
+    /// pp. 403–405 (kappa 0.47), and in Stata's manual, [R] kappa (`rate.dta`). The linear and
+    /// quadratic values were recomputed with scikit-learn 1.9 (`cohen_kappa_score`) and R
+    /// `psych::cohen.kappa` 2.2.9, which agree to ten digits.
+    #[test]
+    fn the_xeromammogram_example() {
+        let table = vec![
+            vec![21, 12, 0, 0],
+            vec![4, 17, 1, 0],
+            vec![3, 9, 15, 2],
+            vec![0, 0, 0, 1],
+        ];
+        assert!(close(kappa(&table, Weights::Unweighted), 0.47, 0.005));
+        assert!(close(
+            kappa(&table, Weights::Unweighted),
+            0.472_789_115_6,
+            1e-9
+        ));
+        assert!(close(kappa(&table, Weights::Linear), 0.568_399_044_2, 1e-9));
+        assert!(close(
+            kappa(&table, Weights::Quadratic),
+            0.671_370_578_0,
+            1e-9
+        ));
+    }
+
+    /// scikit-learn's own test of `cohen_kappa_score` (`sklearn/metrics/tests/
+    /// test_classification.py::test_cohen_kappa`): 0.9315 unweighted, 0.9412 linear, 0.9541
+    /// quadratic, built here from its score pairs.
+    #[test]
+    fn the_scikit_learn_example_from_pairs() {
+        let mut pairs = Vec::new();
+        pairs.extend(std::iter::repeat_n((1, 1), 46));
+        pairs.extend(std::iter::repeat_n((2, 1), 4));
+        pairs.extend(std::iter::repeat_n((2, 2), 40));
+        pairs.extend(std::iter::repeat_n((3, 3), 10));
+        let counts = table(&pairs, 1, 3);
+        assert!(close(kappa(&counts, Weights::Unweighted), 0.9315, 5e-5));
+        assert!(close(kappa(&counts, Weights::Linear), 0.9412, 5e-5));
+        assert!(close(agreement(&pairs, 1, 3).weighted_kappa, 0.9541, 5e-5));
+    }
+
     #[test]
     fn systematic_opposites_give_negative_kappa() {
         let pairs = [(1, 5), (5, 1), (2, 4), (4, 2)];
