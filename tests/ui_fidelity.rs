@@ -162,4 +162,24 @@ fn the_demo_review_has_a_total_and_band_in_the_app_and_the_json_export() {
     assert_eq!(consensus["total"], 86, "{consensus}");
     assert_eq!(consensus["max_total"], 125);
     assert_eq!(consensus["band"], "Rimelig troskap");
+
+    // The evaluators' agreement: 8 of the 25 items differ, so 68 % the same; kappa beside it,
+    // and the same per section.
+    let agreement = &json["fidelity_agreement"]["overall"];
+    assert_eq!(agreement["items"], 25, "{agreement}");
+    assert!(
+        (agreement["exact"].as_f64().unwrap() - 0.68).abs() < 1e-9,
+        "{agreement}"
+    );
+    let kappa = agreement["weighted_kappa"].as_f64().unwrap();
+    assert!(kappa > 0.0 && kappa <= 1.0, "{agreement}");
+    let sections = json["fidelity_agreement"]["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), 3);
+    let per_section: u64 = sections
+        .iter()
+        .map(|s| s[1]["items"].as_u64().unwrap())
+        .sum();
+    assert_eq!(per_section, 25);
+    harness.get_by_label_contains("68 % like");
+    harness.get_by_label_contains("vektet kappa 0,");
 }

@@ -16,7 +16,7 @@ pub enum Weights {
 }
 
 /// Two raters' agreement over the items both scored.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Agreement {
     /// Items scored by both raters.
     pub items: usize,

@@ -162,6 +162,36 @@ impl FidelityReview {
         }
     }
 
+    /// How far the two evaluators agree over the items both scored (see `domain::agreement`).
+    pub fn agreement(&self) -> super::agreement::Agreement {
+        self.agreement_where(|_| true)
+    }
+
+    /// The agreement within each section, in the scale's order.
+    pub fn section_agreement(&self) -> Vec<(String, super::agreement::Agreement)> {
+        self.sections
+            .iter()
+            .map(|section| {
+                let agreement = self.agreement_where(|item| item.section_code == section.code);
+                (section.code.clone(), agreement)
+            })
+            .collect()
+    }
+
+    fn agreement_where(&self, keep: impl Fn(&FidelityItem) -> bool) -> super::agreement::Agreement {
+        let pairs: Vec<(u8, u8)> = self
+            .items
+            .iter()
+            .filter(|item| keep(item))
+            .filter_map(|item| {
+                let first = self.score(item.id, Rater::First)?;
+                let second = self.score(item.id, Rater::Second)?;
+                Some((first.score, second.score))
+            })
+            .collect();
+        super::agreement::agreement(&pairs, self.min, self.max)
+    }
+
     /// Items the two evaluators scored differently (both scored), in scale order.
     pub fn disagreements(&self) -> Vec<FidelityItemId> {
         self.items

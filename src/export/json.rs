@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::agreement::Agreement;
 use crate::domain::{CaseSnapshot, FidelityTotals, Rater};
 
 /// The value of `format` in every JSON export.
@@ -21,6 +22,18 @@ pub struct CaseExport {
     /// total, section sums and (for complete scores) band. Empty without a review.
     #[serde(default)]
     pub fidelity_totals: Vec<FidelityTotals>,
+    /// Derived too: how far the two evaluators agree (exact, within one, quadratic-weighted
+    /// kappa), over the whole scale and per section. `None` without a review.
+    #[serde(default)]
+    pub fidelity_agreement: Option<FidelityAgreement>,
+}
+
+/// The evaluators' agreement in a fidelity review, for the JSON export.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FidelityAgreement {
+    pub overall: Agreement,
+    /// Per section code, in the scale's order.
+    pub sections: Vec<(String, Agreement)>,
 }
 
 impl CaseExport {
@@ -31,6 +44,10 @@ impl CaseExport {
             generator: format!("evalbench {}", env!("CARGO_PKG_VERSION")),
             fidelity_totals: case.fidelity.as_ref().map_or_else(Vec::new, |review| {
                 Rater::ALL.iter().map(|r| review.totals(*r)).collect()
+            }),
+            fidelity_agreement: case.fidelity.as_ref().map(|review| FidelityAgreement {
+                overall: review.agreement(),
+                sections: review.section_agreement(),
             }),
             case,
         }
