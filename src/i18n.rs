@@ -208,6 +208,32 @@ pub fn io_text(lang: Lang, error: &std::io::Error) -> String {
     t(lang, &format!("file_problem.{}", problem.code())).to_owned()
 }
 
+/// Two evaluators' agreement in one line: «68 % like · 100 % innen ±1 · vektet kappa 0,69
+/// (25 punkter)»; `None` when no item has both scores.
+pub fn agreement_text(
+    lang: Lang,
+    agreement: &crate::domain::agreement::Agreement,
+) -> Option<String> {
+    if agreement.items == 0 {
+        return None;
+    }
+    let percent = |share: f64| format!("{:.0} %", share * 100.0);
+    let kappa = agreement.weighted_kappa.map_or_else(
+        || t(lang, "fidelity.kappa_undefined").to_owned(),
+        |kappa| format!("{kappa:.2}").replace('.', t(lang, "number.decimal_separator")),
+    );
+    Some(tf(
+        lang,
+        "fidelity.agreement_value",
+        &[
+            ("exact", &percent(agreement.exact)),
+            ("within_one", &percent(agreement.within_one)),
+            ("kappa", &kappa),
+            ("items", &counted(lang, "items", agreement.items)),
+        ],
+    ))
+}
+
 /// Why the store refused a change, in `lang`; the CLI's English is this with `Lang::En`.
 pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
     let key = format!("rejection.{}", rejection.code());

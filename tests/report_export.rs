@@ -460,3 +460,45 @@ fn every_docx_has_one_default_style_in_schema_order() {
         }
     }
 }
+
+/// The fidelity review's agreement between the evaluators stands in every report format, with
+/// what kappa means (a footnote in the PDF, a small paragraph in the DOCX).
+#[test]
+fn every_report_states_the_evaluators_agreement() {
+    let dir = common::temp_dir();
+    let snapshot = demo_snapshot(dir.path());
+    let line = "68 % like · 100 % innen ±1 · vektet kappa 0,69 (25 punkter)";
+    let markdown = export::render(&snapshot, Format::Markdown, Lang::Nb, DEMO_TODAY).unwrap();
+    assert!(String::from_utf8_lossy(&markdown).contains(line));
+    let docx = export::render(&snapshot, Format::Docx, Lang::Nb, DEMO_TODAY).unwrap();
+    let document = docx_part(&docx, "word/document.xml");
+    assert!(document.contains(line), "the DOCX has no agreement line");
+    assert!(document.contains("Vektet kappa (kvadratiske vekter, Cohen)"));
+    let english = export::render(&snapshot, Format::Markdown, Lang::En, DEMO_TODAY).unwrap();
+    assert!(
+        String::from_utf8_lossy(&english)
+            .contains("68 % the same · 100 % within ±1 · weighted kappa 0.69 (25 items)")
+    );
+    if !require("pdftotext", "-v", "EVALBENCH_REQUIRE_POPPLER") {
+        return;
+    }
+    let pdf = dir.path().join("agreement.pdf");
+    std::fs::write(
+        &pdf,
+        export::render(&snapshot, Format::Pdf, Lang::Nb, DEMO_TODAY).unwrap(),
+    )
+    .unwrap();
+    let out = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = squeeze(&String::from_utf8_lossy(&out.stdout));
+    assert!(
+        text.contains(&squeeze(line)),
+        "the PDF has no agreement line"
+    );
+    assert!(
+        text.contains(&squeeze("Vektet kappa (kvadratiske vekter")),
+        "the PDF has no note on kappa"
+    );
+}

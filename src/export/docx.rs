@@ -353,7 +353,13 @@ pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
                 Paragraph::new()
                     .add_run(Run::new().add_text(&fidelity.total).bold())
                     .add_run(Run::new().add_text(format!(" · {}", fidelity.band))),
-            )
+            );
+        if !fidelity.agreement.is_empty() {
+            docx = docx
+                .add_paragraph(para(&fidelity.agreement))
+                .add_paragraph(styled("Small", &fidelity.agreement_note));
+        }
+        docx = docx
             .add_table(table(None, &sections))
             .add_paragraph(para(""))
             .add_table(table(None, &items))

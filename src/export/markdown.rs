@@ -231,6 +231,9 @@ fn fidelity(out: &mut String, review: &crate::domain::FidelityReview, lang: Lang
         t(lang, "fidelity.band"),
         totals.band.as_deref().unwrap_or("–")
     );
+    if let Some(text) = crate::i18n::agreement_text(lang, &review.agreement()) {
+        let _ = writeln!(out, "- **{}:** {text}", t(lang, "fidelity.agreement"));
+    }
     for (code, sum, max) in &totals.sections {
         let title = review
             .sections

@@ -77,6 +77,9 @@ pub struct FidelitySection {
     pub title: String,
     pub total: String,
     pub band: String,
+    /// «Samsvar mellom evaluatorene: 68 % like · …», and what kappa means; empty without pairs.
+    pub agreement: String,
+    pub agreement_note: String,
     pub sections: Vec<(String, u32, u32)>,
     pub items: Vec<(String, String, String)>,
     pub source: String,
@@ -243,6 +246,10 @@ impl Report {
                         &[("total", &totals.total), ("max", &totals.max_total)],
                     ),
                     band: totals.band.clone().unwrap_or_else(|| "–".to_owned()),
+                    agreement: crate::i18n::agreement_text(lang, &review.agreement())
+                        .map(|text| format!("{}: {text}", t(lang, "fidelity.agreement")))
+                        .unwrap_or_default(),
+                    agreement_note: t(lang, "fidelity.kappa_help").to_owned(),
                     sections: totals
                         .sections
                         .iter()

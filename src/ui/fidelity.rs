@@ -230,27 +230,11 @@ fn summary_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityRevie
 
 /// The evaluators' agreement: exact, within one step, and weighted kappa, with what kappa means.
 fn agreement_row_ui(ui: &mut egui::Ui, review: &FidelityReview, lang: Lang) {
-    let agreement = review.agreement();
-    if agreement.items == 0 {
+    let Some(text) = crate::i18n::agreement_text(lang, &review.agreement()) else {
         return;
-    }
-    let percent = |share: f64| format!("{:.0} %", share * 100.0);
-    let kappa = agreement.weighted_kappa.map_or_else(
-        || t(lang, "fidelity.kappa_undefined").to_owned(),
-        |kappa| format!("{kappa:.2}").replace('.', t(lang, "number.decimal_separator")),
-    );
+    };
     ui.label(t(lang, "fidelity.agreement"));
-    ui.label(tf(
-        lang,
-        "fidelity.agreement_value",
-        &[
-            ("exact", &percent(agreement.exact)),
-            ("within_one", &percent(agreement.within_one)),
-            ("kappa", &kappa),
-            ("items", &counted(lang, "items", agreement.items)),
-        ],
-    ))
-    .on_hover_text(t(lang, "fidelity.kappa_help"));
+    ui.label(text).on_hover_text(t(lang, "fidelity.kappa_help"));
     ui.end_row();
 }
 
