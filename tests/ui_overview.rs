@@ -320,3 +320,48 @@ fn overdue_marks_follow_the_clock_past_midnight() {
     harness.get_by_label(&label(after));
     assert!(harness.query_by_label(&label(before)).is_none());
 }
+
+/// A case opened on the worker thread just before midnight arrives with the old day's overdue
+/// marks; the first frame after it arrives brings it to the new day (before, it kept them until
+/// its next edit).
+#[test]
+fn a_case_opened_across_midnight_shows_the_new_days_marks() {
+    use std::sync::{Arc, Mutex};
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "midnight.evalcase");
+    evalbench::demo::write_demo(&path).unwrap();
+    let snapshot = stored(&path);
+    let due = snapshot
+        .actions
+        .iter()
+        .filter(|a| a.fields.status.is_open())
+        .filter_map(|a| a.fields.due_date)
+        .filter(|due| *due >= DEMO_TODAY)
+        .min()
+        .unwrap();
+    let next = due.tomorrow().unwrap();
+    let before = snapshot.warnings(due).overdue_actions.len();
+    let after = snapshot.warnings(next).overdue_actions.len();
+    assert!(after > before, "{before} → {after}");
+
+    let day = Arc::new(Mutex::new(due));
+    let clock = {
+        let day = Arc::clone(&day);
+        evalbench::app::Clock::from_fn(move || *day.lock().unwrap())
+    };
+    let settings = Settings {
+        lang: Lang::Nb,
+        ..Settings::default()
+    };
+    let mut workbench =
+        Workbench::new(settings, Box::new(ScriptedDialogs::default())).with_clock(clock);
+    // The case is read for the old day; midnight passes before it arrives.
+    workbench.open_in_background(path.clone());
+    *day.lock().unwrap() = next;
+    let mut harness = harness(workbench);
+    common::ui::wait_while(&mut harness, Workbench::is_opening);
+    harness.run();
+    let label = |count: usize| format!("{count} tiltak har passert fristen");
+    harness.get_by_label(&label(after));
+    assert!(harness.query_by_label(&label(before)).is_none());
+}

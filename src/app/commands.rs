@@ -4,7 +4,6 @@
 use crate::command::Command;
 use crate::i18n::{t, tf};
 use crate::store::{Direction, Parts, StoreError};
-use crate::ui::{self};
 
 use super::actions::UiAction;
 use super::{Notice, Workbench, error_text, op_text};
@@ -100,7 +99,7 @@ impl Workbench {
         match read {
             Ok(()) => {
                 case.privacy_hits = case.privacy_cache.scan_case(&case.snapshot);
-                case.derived = ui::Derived::of(&case.snapshot, self.today);
+                case.derive(self.today);
             }
             Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
         }

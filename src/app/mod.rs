@@ -75,6 +75,9 @@ pub struct OpenCase {
     status_changes: Vec<crate::domain::StatusChange>,
     /// Warnings and coverage, computed with the snapshot.
     derived: ui::Derived,
+    /// The day `derived` was computed for: a case opened on a worker thread just before
+    /// midnight is brought to the new day when it arrives.
+    derived_on: jiff::civil::Date,
 }
 
 impl OpenCase {
@@ -104,7 +107,14 @@ impl OpenCase {
             privacy_cache,
             status_changes,
             derived,
+            derived_on: today,
         })
+    }
+
+    /// Computes the warnings and coverage again, for `today`.
+    fn derive(&mut self, today: jiff::civil::Date) {
+        self.derived = ui::Derived::of(&self.snapshot, today);
+        self.derived_on = today;
     }
 
     pub fn snapshot(&self) -> &CaseSnapshot {
@@ -254,12 +264,11 @@ impl Workbench {
     /// Reads the clock; when the day has changed, recomputes what depends on it.
     fn follow_the_clock(&mut self) {
         let today = self.clock.today();
-        if today == self.today {
-            return;
-        }
         self.today = today;
-        if let Some(case) = self.case.as_mut() {
-            case.derived = ui::Derived::of(&case.snapshot, today);
+        if let Some(case) = self.case.as_mut()
+            && case.derived_on != today
+        {
+            case.derive(today);
         }
     }
 
