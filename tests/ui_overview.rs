@@ -284,41 +284,73 @@ fn a_case_open_in_another_window_is_refused_with_a_message() {
     );
 }
 
+/// The eve of an overdue day in the demo case: the last day an open action is not yet overdue,
+/// the day after, the overdue counts on each, and a clock the test moves between them.
+struct Midnight {
+    due: jiff::civil::Date,
+    next: jiff::civil::Date,
+    before: usize,
+    after: usize,
+    day: std::sync::Arc<std::sync::Mutex<jiff::civil::Date>>,
+}
+
+impl Midnight {
+    fn of(path: &std::path::Path) -> Midnight {
+        let snapshot = stored(path);
+        let due = snapshot
+            .actions
+            .iter()
+            .filter(|a| a.fields.status.is_open())
+            .filter_map(|a| a.fields.due_date)
+            .filter(|due| *due >= DEMO_TODAY)
+            .min()
+            .unwrap();
+        let next = due.tomorrow().unwrap();
+        let before = snapshot.warnings(due).overdue_actions.len();
+        let after = snapshot.warnings(next).overdue_actions.len();
+        assert!(after > before, "{before} → {after}");
+        Midnight {
+            due,
+            next,
+            before,
+            after,
+            day: std::sync::Arc::new(std::sync::Mutex::new(due)),
+        }
+    }
+
+    fn clock(&self) -> evalbench::app::Clock {
+        let day = std::sync::Arc::clone(&self.day);
+        evalbench::app::Clock::from_fn(move || *day.lock().unwrap())
+    }
+
+    fn pass(&self) {
+        *self.day.lock().unwrap() = self.next;
+    }
+}
+
+fn overdue_label(count: usize) -> String {
+    format!("{count} tiltak har passert fristen")
+}
+
 /// Left open past midnight, the app counts an action due yesterday as overdue without the case
 /// being opened again: "today" is read from the clock each frame.
 #[test]
 fn overdue_marks_follow_the_clock_past_midnight() {
-    use std::sync::{Arc, Mutex};
     let dir = common::temp_dir();
     let (workbench, path) = demo_workbench(&dir, Lang::Nb);
-    let snapshot = stored(&path);
-    // The last day an open action is not yet overdue, and the day after.
-    let due = snapshot
-        .actions
-        .iter()
-        .filter(|a| a.fields.status.is_open())
-        .filter_map(|a| a.fields.due_date)
-        .filter(|due| *due >= DEMO_TODAY)
-        .min()
-        .unwrap();
-    let next = due.tomorrow().unwrap();
-    let before = snapshot.warnings(due).overdue_actions.len();
-    let after = snapshot.warnings(next).overdue_actions.len();
-    assert!(after > before, "{before} → {after}");
-
-    let day = Arc::new(Mutex::new(due));
-    let clock = {
-        let day = Arc::clone(&day);
-        evalbench::app::Clock::from_fn(move || *day.lock().unwrap())
-    };
-    let mut harness = harness(workbench.with_clock(clock));
+    let midnight = Midnight::of(&path);
+    assert_eq!(*midnight.day.lock().unwrap(), midnight.due);
+    let mut harness = harness(workbench.with_clock(midnight.clock()));
     harness.run();
-    let label = |count: usize| format!("{count} tiltak har passert fristen");
-    harness.get_by_label(&label(before));
-    *day.lock().unwrap() = next;
+    harness.get_by_label(&overdue_label(midnight.before));
+    midnight.pass();
     harness.run();
-    harness.get_by_label(&label(after));
-    assert!(harness.query_by_label(&label(before)).is_none());
+    harness.get_by_label(&overdue_label(midnight.after));
+    assert!(
+        harness
+            .query_by_label(&overdue_label(midnight.before))
+            .is_none()
+    );
 }
 
 /// A case opened on the worker thread just before midnight arrives with the old day's overdue
@@ -326,42 +358,26 @@ fn overdue_marks_follow_the_clock_past_midnight() {
 /// its next edit).
 #[test]
 fn a_case_opened_across_midnight_shows_the_new_days_marks() {
-    use std::sync::{Arc, Mutex};
     let dir = common::temp_dir();
     let path = common::case_path(&dir, "midnight.evalcase");
     evalbench::demo::write_demo(&path).unwrap();
-    let snapshot = stored(&path);
-    let due = snapshot
-        .actions
-        .iter()
-        .filter(|a| a.fields.status.is_open())
-        .filter_map(|a| a.fields.due_date)
-        .filter(|due| *due >= DEMO_TODAY)
-        .min()
-        .unwrap();
-    let next = due.tomorrow().unwrap();
-    let before = snapshot.warnings(due).overdue_actions.len();
-    let after = snapshot.warnings(next).overdue_actions.len();
-    assert!(after > before, "{before} → {after}");
-
-    let day = Arc::new(Mutex::new(due));
-    let clock = {
-        let day = Arc::clone(&day);
-        evalbench::app::Clock::from_fn(move || *day.lock().unwrap())
-    };
+    let midnight = Midnight::of(&path);
     let settings = Settings {
         lang: Lang::Nb,
         ..Settings::default()
     };
     let mut workbench =
-        Workbench::new(settings, Box::new(ScriptedDialogs::default())).with_clock(clock);
+        Workbench::new(settings, Box::new(ScriptedDialogs::default())).with_clock(midnight.clock());
     // The case is read for the old day; midnight passes before it arrives.
     workbench.open_in_background(path.clone());
-    *day.lock().unwrap() = next;
+    midnight.pass();
     let mut harness = harness(workbench);
     common::ui::wait_while(&mut harness, Workbench::is_opening);
     harness.run();
-    let label = |count: usize| format!("{count} tiltak har passert fristen");
-    harness.get_by_label(&label(after));
-    assert!(harness.query_by_label(&label(before)).is_none());
+    harness.get_by_label(&overdue_label(midnight.after));
+    assert!(
+        harness
+            .query_by_label(&overdue_label(midnight.before))
+            .is_none()
+    );
 }
