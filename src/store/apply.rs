@@ -158,8 +158,8 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
         Command::AddInterview { interview, notes } => {
             check(interview.validate())?;
             tx.execute(
-                "INSERT INTO interview (date, role, interviewees, stage, setting, channel, notes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO interview (date, role, interviewees, stage, setting, channel, notes, uuid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     interview.date,
                     Code(interview.role),
@@ -168,6 +168,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                     Code(interview.setting),
                     Code(interview.channel),
                     notes,
+                    super::new_uuid(),
                 ],
             )?;
             Ok(InterviewId(tx.last_insert_rowid()).to_string())
@@ -221,14 +222,15 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                 });
             };
             tx.execute(
-                "INSERT INTO excerpt (interview_id, start_char, end_char, quote, shareable)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO excerpt (interview_id, start_char, end_char, quote, shareable, uuid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     interview_id,
                     *start_char as i64,
                     *end_char as i64,
                     quote,
-                    shareable
+                    shareable,
+                    super::new_uuid()
                 ],
             )?;
             let excerpt_id = ExcerptId(tx.last_insert_rowid());
@@ -278,14 +280,15 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
         Command::AddDocumentReview { review } => {
             check(review.validate())?;
             tx.execute(
-                "INSERT INTO document_review (title, kind, version_label, document_date, assessment)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO document_review (title, kind, version_label, document_date, assessment, uuid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     review.title.trim(),
                     Code(review.kind),
                     review.version_label,
                     review.document_date,
-                    review.assessment
+                    review.assessment,
+                    super::new_uuid()
                 ],
             )?;
             Ok(DocumentReviewId(tx.last_insert_rowid()).to_string())
@@ -376,8 +379,13 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
         } => {
             check(finding.validate())?;
             tx.execute(
-                "INSERT INTO finding (kind, title, description) VALUES (?1, ?2, ?3)",
-                params![Code(*kind), finding.title.trim(), finding.description],
+                "INSERT INTO finding (kind, title, description, uuid) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    Code(*kind),
+                    finding.title.trim(),
+                    finding.description,
+                    super::new_uuid()
+                ],
             )?;
             let finding_id = FindingId(tx.last_insert_rowid());
             set_finding_requirements(tx, finding_id, requirement_ids)?;
@@ -487,7 +495,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             }
             tx.execute(
                 "INSERT INTO action (finding_id, description, owner, due_date, status,
-                 closure_evidence, nav_comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 closure_evidence, nav_comment, uuid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     finding_id,
                     action.description.trim(),
@@ -495,7 +503,8 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                     action.due_date,
                     Code(action.status),
                     action.closure_evidence,
-                    action.nav_comment
+                    action.nav_comment,
+                    super::new_uuid()
                 ],
             )?;
             Ok(crate::domain::ActionId(tx.last_insert_rowid()).to_string())
@@ -732,9 +741,9 @@ fn remember_imported_row(
     fingerprint: &str,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO plan_import_row (fingerprint, action_id, imported_on)
-         VALUES (?1, ?2, evalbench_record_day())",
-        params![fingerprint, action_id],
+        "INSERT INTO plan_import_row (fingerprint, action_id, imported_on, uuid)
+         VALUES (?1, ?2, evalbench_record_day(), ?3)",
+        params![fingerprint, action_id, super::new_uuid()],
     )?;
     Ok(())
 }

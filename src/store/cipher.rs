@@ -299,7 +299,7 @@ impl CaseStore {
             key.as_ref(),
         )?;
         // The new connection records on the day this store was set to.
-        super::register_record_day(&reopened.conn, &self.record_day)
+        super::register_functions(&reopened.conn, &self.record_day)
             .map_err(|source| sql_err(&path, source))?;
         self.conn = reopened.conn;
         self.key = key;

@@ -31,6 +31,7 @@ const TRACKED_TABLES: &[&str] = &[
     "fidelity_item",
     "fidelity_score",
     "plan_import_row",
+    "merged_journal",
 ];
 
 /// Creates the temporary log and triggers on this connection (never stored in the file).

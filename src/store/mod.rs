@@ -318,6 +318,47 @@ fn register_record_day(conn: &Connection, day: &RecordDay) -> rusqlite::Result<(
     )
 }
 
+/// The namespace of the UUID v5 identities derived for rows made before schema 10.
+const STABLE_UUID_NAMESPACE: uuid::Uuid = uuid::uuid!("7c1f3a52-4e0b-4d7e-9a44-2f5d1b8e6c90");
+
+/// The identity a row of `table` with integer id `id` in case `case_id` got when its file was
+/// upgraded to schema 10: the same in every copy upgraded apart.
+pub(crate) fn stable_uuid(case_id: &str, table: &str, id: i64) -> String {
+    uuid::Uuid::new_v5(
+        &STABLE_UUID_NAMESPACE,
+        format!("{case_id}/{table}/{id}").as_bytes(),
+    )
+    .to_string()
+}
+
+/// A new row's identity: time-ordered (UUID v7), so sorting by it keeps the order rows were made.
+pub(crate) fn new_uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Gives `conn` `evalbench_stable_uuid(case_id, table, id)`, which the schema 10 migration calls.
+pub(super) fn register_stable_uuid(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "evalbench_stable_uuid",
+        3,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8
+            | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC
+            | rusqlite::functions::FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            let case_id: String = ctx.get(0)?;
+            let table: String = ctx.get(1)?;
+            let id: i64 = ctx.get(2)?;
+            Ok(stable_uuid(&case_id, &table, id))
+        },
+    )
+}
+
+/// Registers the program's SQL functions on a case connection.
+pub(super) fn register_functions(conn: &Connection, day: &RecordDay) -> rusqlite::Result<()> {
+    register_record_day(conn, day)?;
+    register_stable_uuid(conn)
+}
+
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 impl CaseStore {
@@ -374,7 +415,7 @@ impl CaseStore {
         // Registered here too, so a command tried on a reader is refused as a write, not for a
         // missing function.
         let record_day = RecordDay::default();
-        register_record_day(&conn, &record_day).map_err(|source| sql_err(path, source))?;
+        register_functions(&conn, &record_day).map_err(|source| sql_err(path, source))?;
         Ok(CaseStore {
             conn,
             path: path.to_owned(),
@@ -478,7 +519,7 @@ impl CaseStore {
         )
         .map_err(|source| sql_err(path, source))?;
         let record_day = RecordDay::default();
-        register_record_day(&conn, &record_day).map_err(|source| sql_err(path, source))?;
+        register_functions(&conn, &record_day).map_err(|source| sql_err(path, source))?;
         Ok(CaseStore {
             conn,
             path: path.to_owned(),
@@ -914,6 +955,7 @@ fn open_for_reading(
     }
     let mut copy = Connection::open_in_memory().map_err(damaged)?;
     schema::harden(&copy).map_err(damaged)?;
+    register_stable_uuid(&copy).map_err(damaged)?;
     match key {
         // SQLite's backup cannot copy between an encrypted and a plain database.
         Some(key) => cipher::copy_into(&copy, path, Some(key)).map_err(damaged)?,

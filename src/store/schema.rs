@@ -16,6 +16,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v7.sql")),
     M::up(include_str!("schema_v8.sql")),
     M::up(include_str!("schema_v9.sql")),
+    M::up(include_str!("schema_v10.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
@@ -98,6 +99,7 @@ fn expected(version: usize) -> rusqlite::Result<std::sync::Arc<Vec<SchemaObject>
         return Ok(objects);
     }
     let mut conn = rusqlite::Connection::open_in_memory()?;
+    super::register_stable_uuid(&conn)?;
     if version > 0 {
         MIGRATIONS.to_version(&mut conn, version).map_err(|e| {
             rusqlite::Error::SqliteFailure(
