@@ -12,6 +12,7 @@ use crate::domain::{
     FindingId, FindingKind, InterviewFields, InterviewId, KeyDates, Outcome, Phase, Rater,
     RequirementId, RequirementLink,
 };
+use crate::merge::MergeStep;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
@@ -207,6 +208,12 @@ pub enum Command {
     RemoveOutcome {
         year: i32,
     },
+
+    // --- team work ---
+    /// Another copy's changes, worked out by `CaseStore::prepare_merge`: one step, one undo.
+    MergeCopy {
+        merge: MergeStep,
+    },
 }
 
 /// New, changed and removed actions, applied together or not at all.
@@ -283,6 +290,7 @@ impl Command {
             Command::UpdatePlan { .. } => "update_plan",
             Command::SetOutcome { .. } => "set_outcome",
             Command::RemoveOutcome { .. } => "remove_outcome",
+            Command::MergeCopy { .. } => "merge_copy",
         }
     }
 }

@@ -348,6 +348,7 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         Rejection::ImportedRowsMismatch { rows, actions } => {
             tf(lang, &key, &[("rows", rows), ("actions", actions)])
         }
+        Rejection::MergeDoesNotFit { table, id } => tf(lang, &key, &[("table", table), ("id", id)]),
         Rejection::ProviderPackage
         | Rejection::Stopped
         | Rejection::StageOnlyForParticipants

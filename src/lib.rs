@@ -17,6 +17,7 @@ pub mod files; // whole output files: written beside and renamed, devices and pi
 pub mod guide; // interview guides: the catalog's questions for one role, grouped by area
 pub mod i18n; // the UI's words in Norwegian Bokmål and English
 pub mod json_errors; // where in a JSON document serde's complaint is (unknown fields by path)
+pub mod merge; // two copies of a case brought together: three-way by row and field, conflicts for the user
 pub mod network; // many cases compared: per area, outcomes, plan closure, shared good practice
 pub mod plan_exchange; // the provider's plan out to a workbook and back, checked and previewed
 pub mod privacy; // the identity-number guard: finds personal numbers, e-mail and phone numbers in text

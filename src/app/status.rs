@@ -2,7 +2,7 @@
 //! errors.
 
 use crate::i18n::{Lang, t, tf, tn};
-use crate::store::StoreError;
+use crate::store::{MergeRefusal, StoreError};
 
 use super::{Notice, UNSAVED_RETRY_SECONDS, Workbench};
 
@@ -97,6 +97,26 @@ pub fn error_text(lang: Lang, error: &StoreError) -> String {
         StoreError::InUse { path } => tf(lang, "error.in_use", &[("path", &path.display())]),
         StoreError::AlreadyExists { path } => {
             tf(lang, "error.already_exists", &[("path", &path.display())])
+        }
+        StoreError::MergeRefused { mine, theirs, why } => {
+            let why = match why {
+                MergeRefusal::BrokenChain { path, seq }
+                | MergeRefusal::HistoryTooOld { path, seq } => tf(
+                    lang,
+                    &format!("merge_refusal.{}", why.code()),
+                    &[("path", &path.display()), ("seq", seq)],
+                ),
+                _ => t(lang, &format!("merge_refusal.{}", why.code())).to_owned(),
+            };
+            tf(
+                lang,
+                "error.merge_refused",
+                &[
+                    ("mine", &mine.display()),
+                    ("theirs", &theirs.display()),
+                    ("why", &why),
+                ],
+            )
         }
         StoreError::Rejected(rejection) => tf(
             lang,

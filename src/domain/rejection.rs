@@ -155,6 +155,11 @@ pub enum Rejection {
     NotUndoable,
     /// Undo or redo would overwrite a later change to the same rows.
     UndoConflict,
+    /// A merge worked out earlier no longer fits the case (it changed since): work it out again.
+    MergeDoesNotFit {
+        table: String,
+        id: String,
+    },
 }
 
 impl Rejection {
@@ -195,6 +200,7 @@ impl Rejection {
             Rejection::ImportedRowsMismatch { .. } => "imported_rows_mismatch",
             Rejection::NotUndoable => "not_undoable",
             Rejection::UndoConflict => "undo_conflict",
+            Rejection::MergeDoesNotFit { .. } => "merge_does_not_fit",
         }
     }
 

@@ -155,6 +155,11 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             super::fidelity::clear_score(tx, *item_id, *rater)
         }
 
+        Command::MergeCopy { merge } => {
+            super::merge::write_step(tx, merge)?;
+            Ok(crate::domain::ids::EntityRef::Case.to_string())
+        }
+
         Command::AddInterview { interview, notes } => {
             check(interview.validate())?;
             tx.execute(
@@ -608,7 +613,11 @@ fn update_interview(tx: &Transaction<'_>, id: InterviewId, fields: &InterviewFie
 
 /// After the notes change, each excerpt keeps its offsets if its quote is still there, moves to
 /// the occurrence of its quote nearest the old place, or is marked unanchored (never deleted).
-fn reanchor_excerpts(tx: &Transaction<'_>, interview_id: InterviewId, notes: &str) -> Result<()> {
+pub(super) fn reanchor_excerpts(
+    tx: &Transaction<'_>,
+    interview_id: InterviewId,
+    notes: &str,
+) -> Result<()> {
     let mut select =
         tx.prepare("SELECT id, start_char, end_char, quote FROM excerpt WHERE interview_id = ?1")?;
     let excerpts = select

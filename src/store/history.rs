@@ -303,7 +303,7 @@ fn replay(
 }
 
 /// Only the three row statements the triggers write, on tracked tables, are ever run from a file.
-fn is_row_statement(statement: &str) -> bool {
+pub(super) fn is_row_statement(statement: &str) -> bool {
     TRACKED_TABLES.iter().any(|table| {
         statement.starts_with(&format!("DELETE FROM \"{table}\" WHERE rowid="))
             || statement.starts_with(&format!("UPDATE \"{table}\" SET "))

@@ -36,6 +36,16 @@ pub struct JournalEntry {
 }
 
 impl JournalEntry {
+    /// Its link in the hash chain (`None` for rows of a version before the chain).
+    pub(super) fn hash(&self) -> Option<&str> {
+        self.hash.as_deref()
+    }
+
+    /// The row statements that take it back, as a JSON list.
+    pub(super) fn inverse(&self) -> Option<&str> {
+        self.inverse.as_deref()
+    }
+
     /// The command's `op`, e.g. `add_interview`.
     pub fn op(&self) -> String {
         serde_json::from_str::<serde_json::Value>(&self.command)

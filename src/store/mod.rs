@@ -13,6 +13,7 @@ mod fidelity;
 mod history;
 mod journal;
 mod lock;
+mod merge;
 mod package;
 mod read;
 mod schema;
@@ -33,6 +34,7 @@ use history::History;
 pub use cipher::{Passphrase, convert_copies, needs_passphrase};
 pub use history::{Direction, Step};
 pub use journal::{ChainCheck, JournalEntry};
+pub use merge::{MergePlan, MergeRefusal};
 pub use read::{
     CheckReport, Counts, Parts, read_case, read_case_keyed, read_case_with_status,
     read_case_with_status_keyed,
@@ -71,6 +73,12 @@ pub enum StoreError {
     InUse { path: PathBuf },
     #[error("Refused: {0}.")]
     Rejected(Rejection),
+    #[error("«{}» cannot be merged into «{}»: {why}. Neither file was changed.", theirs.display(), mine.display())]
+    MergeRefused {
+        mine: PathBuf,
+        theirs: PathBuf,
+        why: MergeRefusal,
+    },
     #[error("«{path}» is a case, not a provider package; open it as a case.")]
     NotAPackage { path: PathBuf },
     /// The file's schema is not the one Evalbench writes: it may carry triggers or views of
@@ -223,6 +231,11 @@ impl std::fmt::Display for FileProblem {
 /// refusal of a text over its field's limit. Whichever way a command arrives — the app, `apply`,
 /// a plan workbook, a catalog — this is the door it passes.
 fn clean_texts(command: &Command) -> Result<Option<Command>, StoreError> {
+    // A merge carries rows another copy's door already cleaned, and journal rows that must stay
+    // byte for byte as they were hashed.
+    if matches!(command, Command::MergeCopy { .. }) {
+        return Ok(None);
+    }
     let mut value = serde_json::to_value(command).map_err(|e| StoreError::Damaged {
         path: PathBuf::from("command"),
         detail: e.to_string(),
@@ -946,16 +959,21 @@ fn open_for_reading(
     version: usize,
     key: Option<&Passphrase>,
 ) -> Result<Connection, StoreError> {
+    if version >= schema::LATEST_VERSION {
+        return open_read_only(path, key);
+    }
+    memory_copy(path, key)
+}
+
+/// A copy of the case at `path` in memory, upgraded to the current schema; the file is only read.
+pub(super) fn memory_copy(path: &Path, key: Option<&Passphrase>) -> Result<Connection, StoreError> {
     let damaged = |source: rusqlite::Error| StoreError::Damaged {
         path: path.to_owned(),
         detail: source.to_string(),
     };
-    if version >= schema::LATEST_VERSION {
-        return open_read_only(path, key);
-    }
     let mut copy = Connection::open_in_memory().map_err(damaged)?;
     schema::harden(&copy).map_err(damaged)?;
-    register_stable_uuid(&copy).map_err(damaged)?;
+    register_functions(&copy, &RecordDay::default()).map_err(damaged)?;
     match key {
         // SQLite's backup cannot copy between an encrypted and a plain database.
         Some(key) => cipher::copy_into(&copy, path, Some(key)).map_err(damaged)?,

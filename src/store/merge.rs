@@ -1,0 +1,761 @@
+//! The store's side of a merge (`crate::merge` has the comparison): reading a case into a
+//! `Snapshot`, finding the common ancestor of two copies from their journals and rebuilding its
+//! state, and writing a `MergeStep` inside the command's transaction.
+//!
+//! The ancestor is rebuilt, not stored: a copy of my case in memory, with the inverse of every
+//! journal row since the shared history run backwards (the same row statements undo runs). The
+//! shared history is the longest run of journal rows both copies hold with the same hashes;
+//! after an earlier merge of the same copy, the state of that copy as it was merged is a later
+//! common ancestor and is used instead, so a change made since is never mistaken for a conflict.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, Transaction};
+
+use super::apply::{self, ApplyError};
+use super::journal::{self, ChainCheck, JournalEntry};
+use super::{CaseStore, Passphrase, StoreError, sql_err};
+use crate::domain::{InterviewId, Rejection};
+use crate::merge::snapshot::{
+    Cell, Key, Row, Snapshot, TABLES, natural_identity, natural_parts, spec,
+};
+use crate::merge::{MergeSource, MergeStep, Merged, MergedEntry, Resolutions, RowChange};
+
+/// Why two files cannot be merged. Both are left as they were.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MergeRefusal {
+    #[error("they are two different cases (case ids {mine} and {theirs})")]
+    DifferentCase { mine: String, theirs: String },
+    #[error("the journal of «{}» has been altered at row {seq} (its hash chain is broken)", path.display())]
+    BrokenChain { path: PathBuf, seq: i64 },
+    #[error("they share no history: neither was copied from the other")]
+    NoSharedHistory,
+    #[error("«{}» was changed by a version of Evalbench too old to take its changes back (journal row {seq})", path.display())]
+    HistoryTooOld { path: PathBuf, seq: i64 },
+    #[error("both names are the same file")]
+    SameFile,
+}
+
+impl MergeRefusal {
+    /// The key of its text in the translation tables (`merge_refusal.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            MergeRefusal::DifferentCase { .. } => "different_case",
+            MergeRefusal::BrokenChain { .. } => "broken_chain",
+            MergeRefusal::NoSharedHistory => "no_shared_history",
+            MergeRefusal::HistoryTooOld { .. } => "history_too_old",
+            MergeRefusal::SameFile => "same_file",
+        }
+    }
+}
+
+/// A merge worked out and not yet written: the three states, so decisions on conflicts are
+/// tried without reading the files again.
+#[derive(Clone, Debug)]
+pub struct MergePlan {
+    pub source: MergeSource,
+    pub theirs_path: PathBuf,
+    base: Snapshot,
+    mine: Snapshot,
+    theirs: Snapshot,
+    journal: Vec<MergedEntry>,
+    /// Who changed each row since the shared history, and when: (table, id) → (author, time).
+    pub mine_changes: BTreeMap<(String, String), (String, String)>,
+    pub theirs_changes: BTreeMap<(String, String), (String, String)>,
+}
+
+impl MergePlan {
+    /// The merge with the decisions taken so far.
+    pub fn merged(&self, resolutions: &Resolutions) -> Merged {
+        crate::merge::merge(&self.base, &self.mine, &self.theirs, resolutions)
+    }
+
+    /// The rows of a state, for the preview's labels.
+    pub fn theirs(&self) -> &Snapshot {
+        &self.theirs
+    }
+
+    pub fn mine(&self) -> &Snapshot {
+        &self.mine
+    }
+
+    pub fn base(&self) -> &Snapshot {
+        &self.base
+    }
+
+    /// The other copy's journal rows this merge brings in.
+    pub fn journal(&self) -> &[MergedEntry] {
+        &self.journal
+    }
+
+    /// The command that writes it; every conflict must be decided.
+    pub fn step(&self, merged: Merged) -> MergeStep {
+        MergeStep {
+            source: self.source.clone(),
+            changes: merged.changes,
+            journal: self.journal.clone(),
+        }
+    }
+}
+
+impl CaseStore {
+    /// Works out the merge of the copy at `theirs` into this case. Nothing is written.
+    pub fn prepare_merge(
+        &self,
+        theirs: &Path,
+        theirs_key: Option<&Passphrase>,
+    ) -> Result<MergePlan, StoreError> {
+        let refused = |why: MergeRefusal| StoreError::MergeRefused {
+            mine: self.path.clone(),
+            theirs: theirs.to_owned(),
+            why,
+        };
+        if same_file(&self.path, theirs) {
+            return Err(refused(MergeRefusal::SameFile));
+        }
+        let super::Examined { key, .. } = super::examine(theirs, theirs_key)?;
+        let theirs_conn = super::memory_copy(theirs, key.as_ref())?;
+        let mine_case = case_id(&self.conn).map_err(sql(&self.path))?;
+        let theirs_case = case_id(&theirs_conn).map_err(sql(theirs))?;
+        if mine_case != theirs_case {
+            return Err(refused(MergeRefusal::DifferentCase {
+                mine: mine_case,
+                theirs: theirs_case,
+            }));
+        }
+        for (conn, path) in [(&self.conn, self.path.as_path()), (&theirs_conn, theirs)] {
+            if let ChainCheck::BrokenAt { seq } = journal::verify(conn).map_err(sql(path))? {
+                return Err(refused(MergeRefusal::BrokenChain {
+                    path: path.to_owned(),
+                    seq,
+                }));
+            }
+        }
+        let mine_journal = journal::entries(&self.conn).map_err(sql(&self.path))?;
+        let theirs_journal = journal::entries(&theirs_conn).map_err(sql(theirs))?;
+        let shared = mine_journal
+            .iter()
+            .zip(&theirs_journal)
+            .take_while(|(m, t)| m.seq == t.seq && m.hash() == t.hash() && m.hash().is_some())
+            .count();
+        if shared == 0 {
+            return Err(refused(MergeRefusal::NoSharedHistory));
+        }
+        let fork_seq = mine_journal[shared - 1].seq;
+        let base_conn = match later_base(&mine_journal, &theirs_journal) {
+            Some((Side::Theirs, seq)) => rewind(
+                theirs_conn_copy(theirs, key.as_ref())?,
+                &theirs_journal,
+                seq,
+                theirs,
+            )?,
+            Some((Side::Mine, seq)) => rewind(
+                super::memory_copy(&self.path, self.key.as_ref())?,
+                &mine_journal,
+                seq,
+                &self.path,
+            )?,
+            None => rewind(
+                super::memory_copy(&self.path, self.key.as_ref())?,
+                &mine_journal,
+                fork_seq,
+                &self.path,
+            )?,
+        };
+        let base = read_snapshot(&base_conn).map_err(sql(&self.path))?;
+        let (mine, mine_locals) = read_with_locals(&self.conn).map_err(sql(&self.path))?;
+        let (theirs_state, theirs_locals) = read_with_locals(&theirs_conn).map_err(sql(theirs))?;
+        let known: HashSet<String> = mine_journal
+            .iter()
+            .filter_map(|e| e.hash().map(str::to_owned))
+            .chain(merged_hashes(&self.conn).map_err(sql(&self.path))?)
+            .collect();
+        let journal =
+            incoming_journal(&theirs_conn, &theirs_journal, &known).map_err(sql(theirs))?;
+        let head = theirs_journal.last();
+        Ok(MergePlan {
+            source: MergeSource {
+                file_name: theirs
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                case_id: theirs_case,
+                head_seq: head.map_or(0, |e| e.seq),
+                head_hash: head.and_then(|e| e.hash()).unwrap_or_default().to_owned(),
+                base_seq: fork_seq,
+            },
+            theirs_path: theirs.to_owned(),
+            mine_changes: changed_rows(&mine_journal, fork_seq, &mine_locals),
+            theirs_changes: changed_rows(&theirs_journal, fork_seq, &theirs_locals),
+            base,
+            mine,
+            theirs: theirs_state,
+            journal,
+        })
+    }
+
+    /// Writes a worked-out merge as one journal step (one undo takes it all back), after a
+    /// backup copy of this case. The files the other copy's rows name come along first.
+    pub fn merge_copy(
+        &mut self,
+        plan: &MergePlan,
+        step: MergeStep,
+        theirs_key: Option<&Passphrase>,
+    ) -> Result<super::Applied, StoreError> {
+        let needed: BTreeSet<String> = step
+            .changes
+            .iter()
+            .filter_map(|change| match change {
+                RowChange::Insert { row, .. } | RowChange::Update { fields: row, .. } => row
+                    .get("attachment_sha256")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
+                RowChange::Delete { .. } => None,
+            })
+            .collect();
+        if !needed.is_empty() {
+            let super::Examined { key, .. } = super::examine(&plan.theirs_path, theirs_key)?;
+            let theirs = super::memory_copy(&plan.theirs_path, key.as_ref())?;
+            for sha256 in needed {
+                let content: Option<Vec<u8>> = theirs
+                    .query_row(
+                        "SELECT content FROM attachment WHERE sha256 = ?1",
+                        [&sha256],
+                        |row| row.get(0),
+                    )
+                    .ok();
+                if let Some(content) = content {
+                    self.put_attachment("", &content)?;
+                }
+            }
+        }
+        self.apply(&crate::command::Command::MergeCopy { merge: step })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Mine,
+    Theirs,
+}
+
+/// Words an SQL error as a problem with `path`.
+fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |source| sql_err(path, source)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn theirs_conn_copy(path: &Path, key: Option<&Passphrase>) -> Result<Connection, StoreError> {
+    super::memory_copy(path, key)
+}
+
+fn case_id(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row("SELECT case_id FROM case_info", [], |row| row.get(0))
+}
+
+fn merged_hashes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    conn.prepare("SELECT hash FROM merged_journal")?
+        .query_map([], |row| row.get(0))?
+        .collect()
+}
+
+/// The journal rows whose changes are in effect: edits not undone, or undone and redone.
+fn in_effect(entries: &[JournalEntry]) -> HashSet<i64> {
+    let mut origin: HashMap<i64, i64> = HashMap::new();
+    let mut effective = HashSet::new();
+    for entry in entries {
+        match (entry.kind.as_str(), entry.reverts) {
+            ("undo", Some(reverted)) => {
+                let edit = origin.get(&reverted).copied().unwrap_or(reverted);
+                origin.insert(entry.seq, edit);
+                effective.remove(&edit);
+            }
+            ("redo", Some(reverted)) => {
+                let edit = origin.get(&reverted).copied().unwrap_or(reverted);
+                origin.insert(entry.seq, edit);
+                effective.insert(edit);
+            }
+            _ => {
+                effective.insert(entry.seq);
+            }
+        }
+    }
+    effective
+}
+
+/// The sources of the merges in effect in `entries`: (head seq, head hash, applied at).
+fn merges_in(entries: &[JournalEntry]) -> Vec<(i64, String, String)> {
+    let effective = in_effect(entries);
+    entries
+        .iter()
+        .filter(|e| e.kind == "edit" && effective.contains(&e.seq) && e.op() == "merge_copy")
+        .filter_map(|e| {
+            let command: serde_json::Value = serde_json::from_str(&e.command).ok()?;
+            let source: MergeSource =
+                serde_json::from_value(command.get("merge")?.get("source")?.clone()).ok()?;
+            Some((source.head_seq, source.head_hash, e.applied_at.clone()))
+        })
+        .collect()
+}
+
+/// After an earlier merge, the other copy as it was merged is a later common ancestor: the
+/// latest such state that one side took in whole from the other.
+fn later_base(mine: &[JournalEntry], theirs: &[JournalEntry]) -> Option<(Side, i64)> {
+    let holds = |entries: &[JournalEntry], seq: i64, hash: &str| {
+        entries
+            .iter()
+            .any(|e| e.seq == seq && e.hash() == Some(hash))
+    };
+    let mut candidates: Vec<(String, Side, i64)> = Vec::new();
+    for (seq, hash, at) in merges_in(mine) {
+        if holds(theirs, seq, &hash) {
+            candidates.push((at, Side::Theirs, seq));
+        }
+    }
+    for (seq, hash, at) in merges_in(theirs) {
+        if holds(mine, seq, &hash) {
+            candidates.push((at, Side::Mine, seq));
+        }
+    }
+    candidates
+        .into_iter()
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, side, seq)| (side, seq))
+}
+
+/// Takes an in-memory copy back to the state after journal row `seq`.
+fn rewind(
+    mut conn: Connection,
+    entries: &[JournalEntry],
+    seq: i64,
+    path: &Path,
+) -> Result<Connection, StoreError> {
+    let too_old = |seq| StoreError::MergeRefused {
+        mine: path.to_owned(),
+        theirs: path.to_owned(),
+        why: MergeRefusal::HistoryTooOld {
+            path: path.to_owned(),
+            seq,
+        },
+    };
+    conn.pragma_update(None, "foreign_keys", false)
+        .map_err(|source| sql_err(path, source))?;
+    let tx = conn.transaction().map_err(|source| sql_err(path, source))?;
+    for entry in entries.iter().rev().take_while(|e| e.seq > seq) {
+        let statements: Vec<String> = entry
+            .inverse()
+            .and_then(|json| serde_json::from_str(json).ok())
+            .ok_or_else(|| too_old(entry.seq))?;
+        for statement in &statements {
+            if !super::history::is_row_statement(statement) {
+                return Err(too_old(entry.seq));
+            }
+            tx.execute(statement, [])
+                .map_err(|source| sql_err(path, source))?;
+        }
+    }
+    tx.commit().map_err(|source| sql_err(path, source))?;
+    Ok(conn)
+}
+
+/// The other copy's journal (and what it merged from others) that this case does not hold yet.
+fn incoming_journal(
+    conn: &Connection,
+    entries: &[JournalEntry],
+    known: &HashSet<String>,
+) -> rusqlite::Result<Vec<MergedEntry>> {
+    let mut incoming = Vec::new();
+    let mut previous = String::new();
+    for entry in entries {
+        let hash = entry.hash().unwrap_or_default().to_owned();
+        if !known.contains(&hash) {
+            incoming.push(MergedEntry {
+                hash: hash.clone(),
+                previous: previous.clone(),
+                seq: entry.seq,
+                applied_at: entry.applied_at.clone(),
+                author: entry.author.clone(),
+                target: entry.target.clone(),
+                command: entry.command.clone(),
+                kind: entry.kind.clone(),
+                reverts: entry.reverts,
+                inverse: entry.inverse().map(str::to_owned),
+                summary: entry.summary.clone(),
+            });
+        }
+        previous = hash;
+    }
+    let mut statement = conn.prepare(
+        "SELECT hash, previous, seq, applied_at, author, target, command, kind, reverts, inverse,
+                summary FROM merged_journal ORDER BY merge_head, seq",
+    )?;
+    let merged = statement.query_map([], |row| {
+        Ok(MergedEntry {
+            hash: row.get(0)?,
+            previous: row.get(1)?,
+            seq: row.get(2)?,
+            applied_at: row.get(3)?,
+            author: row.get(4)?,
+            target: row.get(5)?,
+            command: row.get(6)?,
+            kind: row.get(7)?,
+            reverts: row.get(8)?,
+            inverse: row.get(9)?,
+            summary: row.get(10)?,
+        })
+    })?;
+    for entry in merged {
+        let entry = entry?;
+        if !known.contains(&entry.hash) {
+            incoming.push(entry);
+        }
+    }
+    Ok(incoming)
+}
+
+/// The last author and time of a change to each row since `after`, by identity.
+fn changed_rows(
+    entries: &[JournalEntry],
+    after: i64,
+    locals: &Locals,
+) -> BTreeMap<(String, String), (String, String)> {
+    let mut rows = BTreeMap::new();
+    for entry in entries.iter().filter(|e| e.seq > after) {
+        let Ok(target) = entry.target.parse::<crate::domain::ids::EntityRef>() else {
+            continue;
+        };
+        let Some((table, number)) = table_of(target) else {
+            continue;
+        };
+        if let Some(id) = locals.get(&(table.to_owned(), number)) {
+            rows.insert(
+                (table.to_owned(), id.clone()),
+                (entry.author.clone(), entry.applied_at.clone()),
+            );
+        }
+    }
+    rows
+}
+
+fn table_of(target: crate::domain::ids::EntityRef) -> Option<(&'static str, i64)> {
+    use crate::domain::ids::EntityRef;
+    Some(match target {
+        EntityRef::Interview(id) => ("interview", id.0),
+        EntityRef::Excerpt(id) => ("excerpt", id.0),
+        EntityRef::DocumentReview(id) => ("document_review", id.0),
+        EntityRef::Finding(id) => ("finding", id.0),
+        EntityRef::Action(id) => ("action", id.0),
+        _ => return None,
+    })
+}
+
+/// Reads a case into a snapshot.
+pub(super) fn read_snapshot(conn: &Connection) -> rusqlite::Result<Snapshot> {
+    read_with_locals(conn).map(|(snapshot, _)| snapshot)
+}
+
+/// The identity of each row by (table, row id).
+type Locals = HashMap<(String, i64), String>;
+
+/// A snapshot, and the identity of each row by (table, row id).
+fn read_with_locals(conn: &Connection) -> rusqlite::Result<(Snapshot, Locals)> {
+    let case = case_id(conn)?;
+    let mut locals = Locals::new();
+    let mut snapshot = Snapshot::default();
+    for spec in TABLES {
+        let mut statement = conn.prepare(&format!("SELECT rowid, * FROM \"{}\"", spec.name))?;
+        let columns: Vec<String> = statement
+            .column_names()
+            .iter()
+            .skip(1)
+            .map(|c| (*c).to_owned())
+            .collect();
+        let mut rows = statement.query([])?;
+        let table = snapshot.tables.entry(spec.name).or_default();
+        while let Some(sql_row) = rows.next()? {
+            let rowid: i64 = sql_row.get(0)?;
+            let mut row = Row::new();
+            let mut uuid = None;
+            for (i, column) in columns.iter().enumerate() {
+                let value = sql_row.get_ref(i + 1)?;
+                if column == "uuid" {
+                    uuid = value.as_str_or_null().ok().flatten().map(str::to_owned);
+                    continue;
+                }
+                if column == "id" {
+                    continue;
+                }
+                let cell = match spec.references.iter().find(|(c, _)| c == column) {
+                    Some((_, target)) => match value {
+                        ValueRef::Integer(n) => locals
+                            .get(&((*target).to_owned(), n))
+                            .cloned()
+                            .map_or(Cell::Null, Cell::String),
+                        _ => Cell::Null,
+                    },
+                    None => cell_of(value),
+                };
+                row.insert(column.clone(), cell);
+            }
+            let id = match spec.key {
+                Key::Uuid => uuid.unwrap_or_else(|| super::stable_uuid(&case, spec.name, rowid)),
+                Key::Natural(columns) => natural_identity(
+                    &columns
+                        .iter()
+                        .map(|c| row.get(*c).cloned().unwrap_or(Cell::Null))
+                        .collect::<Vec<_>>(),
+                ),
+            };
+            locals.insert((spec.name.to_owned(), rowid), id.clone());
+            table.insert(id, row);
+        }
+    }
+    Ok((snapshot, locals))
+}
+
+fn cell_of(value: ValueRef<'_>) -> Cell {
+    match value {
+        ValueRef::Null => Cell::Null,
+        ValueRef::Integer(n) => Cell::from(n),
+        ValueRef::Real(x) => Cell::from(x),
+        ValueRef::Text(t) => Cell::String(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Cell::String(b.iter().fold(String::new(), |mut hex, x| {
+            use std::fmt::Write as _;
+            let _ = write!(hex, "{x:02x}");
+            hex
+        })),
+    }
+}
+
+fn value_of(cell: &Cell) -> Value {
+    match cell {
+        Cell::Null => Value::Null,
+        Cell::Bool(b) => Value::Integer(i64::from(*b)),
+        Cell::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Real(n.as_f64().unwrap_or_default()),
+        },
+        Cell::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+/// Writes a merge step: called by `apply` inside the command's transaction.
+pub(super) fn write_step(tx: &Transaction<'_>, step: &MergeStep) -> apply::Result<()> {
+    let case = case_id(tx)?;
+    for spec in TABLES.iter().filter(|t| t.key == Key::Uuid) {
+        // Rows an undo brought back from before schema 10 have no identity written yet.
+        tx.execute(
+            &format!(
+                "UPDATE \"{0}\" SET uuid = evalbench_stable_uuid(?1, '{0}', id) WHERE uuid IS NULL",
+                spec.name
+            ),
+            [&case],
+        )?;
+    }
+    let mut touched_interviews: BTreeSet<i64> = BTreeSet::new();
+    for change in &step.changes {
+        let table = change.table();
+        let spec = spec(table).ok_or_else(|| does_not_fit(change))?;
+        let columns = table_columns(tx, spec.name)?;
+        let translate = |row: &Row| -> apply::Result<Vec<(String, Value)>> {
+            row.iter()
+                .map(|(column, cell)| {
+                    if !columns.contains(column) || column == "id" || column == "uuid" {
+                        return Err(does_not_fit(change));
+                    }
+                    let value = match spec.references.iter().find(|(c, _)| c == column) {
+                        Some((_, target)) => match cell.as_str() {
+                            Some(id) => Value::Integer(
+                                local_rowid(tx, target, id)?.ok_or_else(|| does_not_fit(change))?,
+                            ),
+                            None => Value::Null,
+                        },
+                        None => value_of(cell),
+                    };
+                    Ok((column.clone(), value))
+                })
+                .collect()
+        };
+        match change {
+            RowChange::Insert { id, row, .. } => {
+                let mut values = translate(row)?;
+                if spec.key == Key::Uuid {
+                    values.push(("uuid".to_owned(), Value::Text(id.clone())));
+                }
+                let names = values
+                    .iter()
+                    .map(|(c, _)| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let marks = (1..=values.len())
+                    .map(|i| format!("?{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                tx.execute(
+                    &format!("INSERT INTO \"{table}\" ({names}) VALUES ({marks})"),
+                    rusqlite::params_from_iter(values.iter().map(|(_, v)| v)),
+                )?;
+                if table == "excerpt"
+                    && let Some(interview) = row.get("interview_id").and_then(|v| v.as_str())
+                    && let Some(rowid) = local_rowid(tx, "interview", interview)?
+                {
+                    touched_interviews.insert(rowid);
+                }
+            }
+            RowChange::Update { id, fields, .. } => {
+                let rowid = local_rowid(tx, table, id)?.ok_or_else(|| does_not_fit(change))?;
+                let values = translate(fields)?;
+                let sets = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (c, _))| format!("\"{c}\" = ?{}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let mut params: Vec<Value> = values.into_iter().map(|(_, v)| v).collect();
+                params.push(Value::Integer(rowid));
+                tx.execute(
+                    &format!(
+                        "UPDATE \"{table}\" SET {sets} WHERE rowid = ?{}",
+                        params.len()
+                    ),
+                    rusqlite::params_from_iter(params.iter()),
+                )?;
+                if table == "interview" && fields.contains_key("notes") {
+                    touched_interviews.insert(rowid);
+                }
+            }
+            RowChange::Delete { id, .. } => {
+                // Already gone with a row it belonged to: nothing left to do.
+                if let Some(rowid) = local_rowid(tx, table, id)? {
+                    tx.execute(
+                        &format!("DELETE FROM \"{table}\" WHERE rowid = ?1"),
+                        [rowid],
+                    )?;
+                }
+            }
+        }
+    }
+    for interview in touched_interviews {
+        let notes: Option<String> = tx
+            .query_row(
+                "SELECT notes FROM interview WHERE id = ?1",
+                [interview],
+                |row| row.get(0),
+            )
+            .ok();
+        if let Some(notes) = notes {
+            apply::reanchor_excerpts(tx, InterviewId(interview), &notes)?;
+        }
+    }
+    for entry in &step.journal {
+        tx.execute(
+            "INSERT OR IGNORE INTO merged_journal (hash, previous, merge_head, seq, applied_at,
+             author, target, command, kind, reverts, inverse, summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            rusqlite::params![
+                entry.hash,
+                entry.previous,
+                step.source.head_hash,
+                entry.seq,
+                entry.applied_at,
+                entry.author,
+                entry.target,
+                entry.command,
+                entry.kind,
+                entry.reverts,
+                entry.inverse,
+                entry.summary
+            ],
+        )?;
+    }
+    let dangling: i64 =
+        tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+            row.get(0)
+        })?;
+    if dangling > 0 {
+        return Err(ApplyError::Rejected(Rejection::MergeDoesNotFit {
+            table: String::new(),
+            id: String::new(),
+        }));
+    }
+    Ok(())
+}
+
+fn does_not_fit(change: &RowChange) -> ApplyError {
+    ApplyError::Rejected(Rejection::MergeDoesNotFit {
+        table: change.table().to_owned(),
+        id: change.id().to_owned(),
+    })
+}
+
+fn table_columns(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<HashSet<String>> {
+    tx.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+        .query_map([], |row| row.get(0))?
+        .collect()
+}
+
+/// The row id in this case of the row named `id` in `table`.
+fn local_rowid(tx: &Transaction<'_>, table: &str, id: &str) -> apply::Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    let Some(spec) = spec(table) else {
+        return Ok(None);
+    };
+    match spec.key {
+        Key::Uuid => Ok(tx
+            .query_row(
+                &format!("SELECT rowid FROM \"{table}\" WHERE uuid = ?1"),
+                [id],
+                |row| row.get(0),
+            )
+            .optional()?),
+        Key::Natural(columns) => {
+            let Some(parts) = natural_parts(id).filter(|p| p.len() == columns.len()) else {
+                return Ok(None);
+            };
+            let mut values = Vec::new();
+            for (column, part) in columns.iter().zip(&parts) {
+                let value = match spec.references.iter().find(|(c, _)| c == column) {
+                    Some((_, target)) => match part.as_str() {
+                        Some(target_id) => match local_rowid(tx, target, target_id)? {
+                            Some(rowid) => Value::Integer(rowid),
+                            None => return Ok(None),
+                        },
+                        None => Value::Null,
+                    },
+                    None => value_of(part),
+                };
+                values.push(value);
+            }
+            let condition = columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("\"{c}\" IS ?{}", i + 1))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            Ok(tx
+                .query_row(
+                    &format!("SELECT rowid FROM \"{table}\" WHERE {condition}"),
+                    rusqlite::params_from_iter(values.iter()),
+                    |row| row.get(0),
+                )
+                .optional()?)
+        }
+    }
+}
+
+impl CaseStore {
+    /// The case as rows named by identities that are the same in every copy: what two merged
+    /// copies must agree on.
+    pub fn merge_snapshot(&self) -> Result<Snapshot, StoreError> {
+        read_snapshot(&self.conn).map_err(|source| sql_err(&self.path, source))
+    }
+}

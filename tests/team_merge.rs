@@ -1,0 +1,319 @@
+//! Two evaluators, one case, two copies: merged both ways with nothing lost, every real conflict
+//! shown once, refusals that change neither file.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a panic is a failed test
+
+mod common;
+
+use std::path::Path;
+
+use evalbench::command::Command;
+use evalbench::domain::{
+    FindingFields, FindingId, FindingKind, InterviewChannel, InterviewFields, InterviewId,
+    InterviewSetting, Role,
+};
+use evalbench::merge::{ConflictKind, Resolutions, RowChange, Side};
+use evalbench::store::{CaseStore, MergeRefusal, StoreError};
+use jiff::civil::date;
+
+/// What a refusal must be.
+type Expect = fn(&StoreError) -> bool;
+
+fn interview(role: Role) -> InterviewFields {
+    InterviewFields {
+        date: date(2026, 2, 12),
+        role,
+        interviewees: vec!["Veileder".into()],
+        stage: None,
+        setting: InterviewSetting::Individual,
+        channel: InterviewChannel::InPerson,
+    }
+}
+
+fn finding(title: &str, description: &str) -> FindingFields {
+    FindingFields {
+        title: title.into(),
+        description: description.into(),
+    }
+}
+
+fn apply(store: &mut CaseStore, command: Command) -> i64 {
+    let applied = store.apply(&command).expect("the command is applied");
+    applied.created_id.unwrap_or_default()
+}
+
+/// A case with one interview (with notes and an excerpt) and one finding, and a plain `cp` of it.
+fn forked(dir: &tempfile::TempDir) -> (std::path::PathBuf, std::path::PathBuf, i64, i64) {
+    let mine = common::case_path(dir, "anne.evalcase");
+    let theirs = common::case_path(dir, "bjorn.evalcase");
+    let mut store = common::new_case(&mine);
+    let interview_id = apply(
+        &mut store,
+        Command::AddInterview {
+            interview: interview(Role::ProviderAdviser),
+            notes: "Første avsnitt om planer.\nAndre avsnitt om oppfølging.\nTredje avsnitt om kompetanse.\n".into(),
+        },
+    );
+    apply(
+        &mut store,
+        Command::AddExcerpt {
+            interview_id: InterviewId(interview_id),
+            start_char: 0,
+            end_char: 14,
+            links: vec![],
+            shareable: false,
+        },
+    );
+    let finding_id = apply(
+        &mut store,
+        Command::AddFinding {
+            kind: FindingKind::Deviation,
+            finding: finding("Planer kommer sent", "Planene sendes etter fristen."),
+            requirement_ids: vec![],
+            evidence: vec![],
+        },
+    );
+    store.close().expect("closed");
+    std::fs::copy(&mine, &theirs).expect("a plain file copy");
+    (mine, theirs, interview_id, finding_id)
+}
+
+fn open_as(path: &Path, author: &str) -> CaseStore {
+    let mut store = CaseStore::open(path).expect("opens");
+    store.set_author(author);
+    store
+}
+
+#[test]
+fn two_copies_edited_apart_merge_both_ways_into_the_same_case() {
+    let dir = common::temp_dir();
+    let (mine_path, theirs_path, interview_id, finding_id) = forked(&dir);
+
+    let mut mine = open_as(&mine_path, "Anne");
+    apply(
+        &mut mine,
+        Command::AddInterview {
+            interview: interview(Role::Participant),
+            notes: "Anne sitt intervju.".into(),
+        },
+    );
+    apply(
+        &mut mine,
+        Command::SetInterviewNotes {
+            interview_id: InterviewId(interview_id),
+            notes: "Første avsnitt om planer, utdypet.\nAndre avsnitt om oppfølging.\nTredje avsnitt om kompetanse.\n".into(),
+        },
+    );
+    // Undone on this side: must not come back with the merge.
+    apply(
+        &mut mine,
+        Command::AddFinding {
+            kind: FindingKind::GoodPractice,
+            finding: finding("Angret", ""),
+            requirement_ids: vec![],
+            evidence: vec![],
+        },
+    );
+    mine.undo().expect("undo").expect("a step");
+    mine.close().expect("closed");
+
+    let mut theirs = open_as(&theirs_path, "Bjørn");
+    apply(
+        &mut theirs,
+        Command::AddInterview {
+            interview: interview(Role::NavAdviser),
+            notes: "Bjørn sitt intervju.".into(),
+        },
+    );
+    apply(
+        &mut theirs,
+        Command::SetInterviewNotes {
+            interview_id: InterviewId(interview_id),
+            notes: "Første avsnitt om planer.\nAndre avsnitt om oppfølging.\nTredje avsnitt om kompetanse, med nye funn.\n".into(),
+        },
+    );
+    apply(
+        &mut theirs,
+        Command::UpdateFinding {
+            finding_id: FindingId(finding_id),
+            finding: finding("Planer kommer for sent", "Planene sendes etter fristen."),
+        },
+    );
+    theirs.close().expect("closed");
+
+    // Both ways, each from its own copy of the two files.
+    let a = common::case_path(&dir, "a.evalcase");
+    let b = common::case_path(&dir, "b.evalcase");
+    std::fs::copy(&mine_path, &a).expect("copy");
+    std::fs::copy(&theirs_path, &b).expect("copy");
+
+    let mut into_mine = open_as(&mine_path, "Anne");
+    let plan = into_mine.prepare_merge(&b, None).expect("a plan");
+    let merged = plan.merged(&Resolutions::new());
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    let before_merge =
+        evalbench::export::json::to_json(&into_mine.snapshot().expect("read")).expect("json");
+    into_mine
+        .merge_copy(&plan, plan.step(merged), None)
+        .expect("merged");
+
+    let mut into_theirs = open_as(&theirs_path, "Bjørn");
+    let plan = into_theirs.prepare_merge(&a, None).expect("a plan");
+    let merged = plan.merged(&Resolutions::new());
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    into_theirs
+        .merge_copy(&plan, plan.step(merged), None)
+        .expect("merged");
+
+    let one = into_mine.merge_snapshot().expect("rows");
+    let other = into_theirs.merge_snapshot().expect("rows");
+    assert_eq!(one, other, "A into B and B into A give the same case");
+
+    let case = into_mine.snapshot().expect("read");
+    assert_eq!(case.interviews.len(), 3, "both new interviews, once each");
+    let notes = &case
+        .interviews
+        .iter()
+        .find(|i| i.id == InterviewId(interview_id))
+        .expect("the shared interview")
+        .notes;
+    assert!(
+        notes.contains("planer, utdypet") && notes.contains("med nye funn"),
+        "{notes}"
+    );
+    assert!(
+        case.findings
+            .iter()
+            .any(|f| f.fields.title == "Planer kommer for sent")
+    );
+    assert!(
+        !case.findings.iter().any(|f| f.fields.title == "Angret"),
+        "what was undone stays undone"
+    );
+    let excerpt = &case
+        .interviews
+        .iter()
+        .find(|i| i.id == InterviewId(interview_id))
+        .expect("the shared interview")
+        .excerpts[0];
+    assert!(excerpt.anchored && excerpt.quote == "Første avsnitt");
+
+    // Merging the same copy again adds nothing.
+    let again = into_mine.prepare_merge(&b, None).expect("a plan");
+    assert!(again.merged(&Resolutions::new()).changes.is_empty());
+
+    // One undo takes the whole merge back.
+    into_mine.undo().expect("undo").expect("a step");
+    let after_undo =
+        evalbench::export::json::to_json(&into_mine.snapshot().expect("read")).expect("json");
+    assert_eq!(after_undo, before_merge);
+    // The other copy's journal rows arrived with the merge, and the merge names its source.
+    let journal = into_theirs.journal().expect("journal");
+    let merge = journal.last().expect("the merge");
+    assert_eq!(merge.op(), "merge_copy");
+    assert!(merge.command.contains("\"file_name\":\"a.evalcase\""));
+}
+
+#[test]
+fn a_field_both_changed_is_one_conflict_and_the_chosen_side_wins() {
+    let dir = common::temp_dir();
+    let (mine_path, theirs_path, _, finding_id) = forked(&dir);
+    for (path, title) in [
+        (&mine_path, "Annes tittel"),
+        (&theirs_path, "Bjørns tittel"),
+    ] {
+        let mut store = open_as(path, "x");
+        apply(
+            &mut store,
+            Command::UpdateFinding {
+                finding_id: FindingId(finding_id),
+                finding: finding(title, "Planene sendes etter fristen."),
+            },
+        );
+        store.close().expect("closed");
+    }
+    let mut mine = open_as(&mine_path, "Anne");
+    let plan = mine.prepare_merge(&theirs_path, None).expect("a plan");
+    let merged = plan.merged(&Resolutions::new());
+    assert_eq!(merged.conflicts.len(), 1);
+    let conflict = &merged.conflicts[0];
+    assert!(matches!(&conflict.kind, ConflictKind::Field { field, .. } if field == "title"));
+    let mut choices = Resolutions::new();
+    choices.insert(conflict.key.clone(), Side::Theirs);
+    let merged = plan.merged(&choices);
+    assert!(matches!(&merged.changes[..], [RowChange::Update { table, .. }] if table == "finding"));
+    mine.merge_copy(&plan, plan.step(merged), None)
+        .expect("merged");
+    let case = mine.snapshot().expect("read");
+    assert_eq!(case.findings[0].fields.title, "Bjørns tittel");
+}
+
+#[test]
+fn different_cases_broken_chains_and_strangers_are_refused_and_neither_file_changes() {
+    let dir = common::temp_dir();
+    let (mine_path, theirs_path, _, _) = forked(&dir);
+    let other = common::case_path(&dir, "other.evalcase");
+    common::new_case(&other).close().expect("closed");
+    let tampered = common::case_path(&dir, "tampered.evalcase");
+    std::fs::copy(&theirs_path, &tampered).expect("copy");
+    {
+        let conn = rusqlite::Connection::open(&tampered).expect("sqlite");
+        conn.execute("UPDATE journal SET author = 'Mallory' WHERE seq = 2", [])
+            .expect("tampered");
+    }
+    let truncated = common::case_path(&dir, "truncated.evalcase");
+    let bytes = std::fs::read(&theirs_path).expect("read");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).expect("write");
+
+    let mine_before = std::fs::read(&mine_path).expect("read");
+    let store = open_as(&mine_path, "Anne");
+    let cases: [(&Path, Expect); 4] = [
+        (&other, |e| {
+            matches!(
+                e,
+                StoreError::MergeRefused {
+                    why: MergeRefusal::DifferentCase { .. },
+                    ..
+                }
+            )
+        }),
+        (&tampered, |e| {
+            matches!(
+                e,
+                StoreError::MergeRefused {
+                    why: MergeRefusal::BrokenChain { seq: 2, .. },
+                    ..
+                }
+            )
+        }),
+        (&truncated, |e| {
+            matches!(e, StoreError::Damaged { .. } | StoreError::NotACase { .. })
+        }),
+        (&mine_path, |e| {
+            matches!(
+                e,
+                StoreError::MergeRefused {
+                    why: MergeRefusal::SameFile,
+                    ..
+                }
+            )
+        }),
+    ];
+    for (path, expected) in cases {
+        let before = std::fs::read(path).expect("read");
+        let error = store.prepare_merge(path, None).expect_err("refused");
+        assert!(expected(&error), "{}: {error:?}", path.display());
+        assert!(
+            error
+                .to_string()
+                .contains(&*path.file_name().expect("name").to_string_lossy())
+        );
+        assert_eq!(
+            std::fs::read(path).expect("read"),
+            before,
+            "{} unchanged",
+            path.display()
+        );
+    }
+    store.close().expect("closed");
+    assert_eq!(std::fs::read(&mine_path).expect("read"), mine_before);
+}
