@@ -15,6 +15,7 @@ pub enum Reason {
     Daily,
     BeforeRestore,
     BeforePlanImport,
+    BeforeMerge,
 }
 
 impl Reason {
@@ -24,6 +25,7 @@ impl Reason {
             Reason::Daily => "daily",
             Reason::BeforeRestore => "before-restore",
             Reason::BeforePlanImport => "before-plan-import",
+            Reason::BeforeMerge => "before-merge",
         }
     }
 
@@ -32,6 +34,7 @@ impl Reason {
             Reason::Daily,
             Reason::BeforeRestore,
             Reason::BeforePlanImport,
+            Reason::BeforeMerge,
         ]
         .into_iter()
         .find(|reason| reason.code() == code)

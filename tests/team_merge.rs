@@ -317,3 +317,133 @@ fn different_cases_broken_chains_and_strangers_are_refused_and_neither_file_chan
     store.close().expect("closed");
     assert_eq!(std::fs::read(&mine_path).expect("read"), mine_before);
 }
+
+/// Runs the binary with `env`, its data folder in `dir` and no terminal to ask on.
+fn evalbench(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .args(args)
+        .env("EVALBENCH_DATA_DIR", dir.join("data"))
+        .env_remove("EVALBENCH_PASSPHRASE")
+        .env_remove("EVALBENCH_THEIRS_PASSPHRASE")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn the_command_line_copies_lists_conflicts_without_writing_and_merges_encrypted_copies() {
+    let dir = common::temp_dir();
+    let (plain, _, _, finding_id) = forked(&dir);
+    let mine = dir.path().join("mine.evalcase");
+    let theirs = dir.path().join("theirs.evalcase");
+    let (mine_s, theirs_s) = (mine.to_string_lossy(), theirs.to_string_lossy());
+    // Two encrypted copies with passphrases of their own.
+    let run = evalbench(
+        dir.path(),
+        &[("EVALBENCH_NEW_PASSPHRASE", "annes lange passord")],
+        &[
+            "copy",
+            &plain.to_string_lossy(),
+            "--out",
+            &mine_s,
+            "--new-passphrase",
+        ],
+    );
+    assert!(run.status.success(), "{}", text(&run));
+    let run = evalbench(
+        dir.path(),
+        &[
+            ("EVALBENCH_PASSPHRASE", "annes lange passord"),
+            ("EVALBENCH_NEW_PASSPHRASE", "bjørns lange passord"),
+        ],
+        &["copy", &mine_s, "--out", &theirs_s, "--new-passphrase"],
+    );
+    assert!(run.status.success(), "{}", text(&run));
+    assert!(evalbench::store::needs_passphrase(&theirs));
+
+    for (path, key, title) in [
+        (&mine, "annes lange passord", "Annes tittel"),
+        (&theirs, "bjørns lange passord", "Bjørns tittel"),
+    ] {
+        let script = dir.path().join("edit.jsonl");
+        std::fs::write(
+            &script,
+            format!(
+                "{{\"op\":\"update_finding\",\"finding_id\":{finding_id},\"finding\":{{\"title\":\"{title}\",\"description\":\"\"}}}}\n"
+            ),
+        )
+        .expect("script");
+        let run = evalbench(
+            dir.path(),
+            &[("EVALBENCH_PASSPHRASE", key)],
+            &["apply", &path.to_string_lossy(), &script.to_string_lossy()],
+        );
+        assert!(run.status.success(), "{}", text(&run));
+    }
+    let keys = [
+        ("EVALBENCH_PASSPHRASE", "annes lange passord"),
+        ("EVALBENCH_THEIRS_PASSPHRASE", "bjørns lange passord"),
+    ];
+    let before = std::fs::read(&mine).expect("read");
+    let run = evalbench(
+        dir.path(),
+        &keys,
+        &["merge", &mine_s, &theirs_s, "--accept"],
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    let said = text(&run);
+    assert!(
+        said.contains("Conflicts (1)") && said.contains("«Bjørns tittel»"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read(&mine).expect("read"),
+        before,
+        "nothing written"
+    );
+
+    let wrong = [
+        ("EVALBENCH_PASSPHRASE", "annes lange passord"),
+        ("EVALBENCH_THEIRS_PASSPHRASE", "feil passord her"),
+    ];
+    let run = evalbench(
+        dir.path(),
+        &wrong,
+        &["merge", &mine_s, &theirs_s, "--accept"],
+    );
+    assert!(!run.status.success());
+    assert!(text(&run).contains("theirs.evalcase"), "{}", text(&run));
+    assert_eq!(
+        std::fs::read(&mine).expect("read"),
+        before,
+        "nothing written"
+    );
+
+    let run = evalbench(
+        dir.path(),
+        &keys,
+        &[
+            "merge", &mine_s, &theirs_s, "--prefer", "theirs", "--accept",
+        ],
+    );
+    assert!(run.status.success(), "{}", text(&run));
+    let run = evalbench(dir.path(), &keys[..1], &["audit", &mine_s, "--verify"]);
+    let said = text(&run);
+    assert!(run.status.success(), "{said}");
+    assert!(
+        said.contains("merge_copy") && said.contains("copy:"),
+        "{said}"
+    );
+    let key = evalbench::store::Passphrase::new("annes lange passord").expect("key");
+    let case = evalbench::store::read_case_keyed(&mine, Some(&key)).expect("read");
+    assert_eq!(case.findings[0].fields.title, "Bjørns tittel");
+}

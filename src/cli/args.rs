@@ -131,6 +131,30 @@ pub enum CliCommand {
         #[arg(long)]
         verify: bool,
     },
+    /// Write a copy of a case for a co-evaluator to work on apart; merge it back with `merge`.
+    /// Any copy merges (a plain file copy too); this one is checked and, with
+    /// `--new-passphrase`, encrypted with a passphrase of its own.
+    Copy {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Give the copy its own passphrase (asked for twice, or EVALBENCH_NEW_PASSPHRASE).
+        #[arg(long)]
+        new_passphrase: bool,
+    },
+    /// Merge another copy of the same case into FILE: what only one side changed is taken, what
+    /// both changed differently is a conflict. Shows the changes and conflicts; writes only with
+    /// `--accept`, as one step (undo takes it back), after a backup copy. An encrypted THEIRS
+    /// asks for its passphrase (or EVALBENCH_THEIRS_PASSPHRASE).
+    Merge {
+        file: PathBuf,
+        theirs: PathBuf,
+        #[arg(long)]
+        accept: bool,
+        /// Decide every conflict for one side.
+        #[arg(long, value_enum)]
+        prefer: Option<SideArg>,
+    },
     /// List the automatic backup copies of a case, newest first; `--restore N` puts copy N back
     /// (after taking a copy of the case as it is).
     Backups {
@@ -285,6 +309,22 @@ impl From<ExportFormat> for export::Format {
             ExportFormat::Md => export::Format::Markdown,
             ExportFormat::Pdf => export::Format::Pdf,
             ExportFormat::Docx => export::Format::Docx,
+        }
+    }
+}
+
+/// One of the two copies of a merge.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SideArg {
+    Mine,
+    Theirs,
+}
+
+impl From<SideArg> for crate::merge::Side {
+    fn from(side: SideArg) -> Self {
+        match side {
+            SideArg::Mine => crate::merge::Side::Mine,
+            SideArg::Theirs => crate::merge::Side::Theirs,
         }
     }
 }

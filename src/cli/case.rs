@@ -41,6 +41,26 @@ pub(super) fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
             entry.summary
         )?;
     }
+    let merged = store.merged_journal()?;
+    if !merged.is_empty() {
+        writeln!(out, "from other copies, brought in by merges:")?;
+    }
+    for entry in merged {
+        let at = entry
+            .applied_at
+            .parse::<jiff::Timestamp>()
+            .map_or_else(|_| entry.applied_at.clone(), local_time);
+        writeln!(
+            out,
+            "copy:{}\t{at}\t{}\t{}\t{}\t{}\t{}",
+            entry.seq,
+            entry.author,
+            entry.kind,
+            entry.op(),
+            entry.target,
+            entry.summary
+        )?;
+    }
     if !verify {
         return Ok(ExitCode::SUCCESS);
     }
@@ -53,6 +73,13 @@ pub(super) fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
             writeln!(
                 out,
                 "no chain yet: written by an older version; open the case once to add it"
+            )?;
+            Ok(ExitCode::FAILURE)
+        }
+        store::ChainCheck::MergedBrokenAt { seq, author } => {
+            writeln!(
+                out,
+                "chain broken at entry {seq} by {author} from another copy: it was changed after it was merged in"
             )?;
             Ok(ExitCode::FAILURE)
         }
@@ -214,11 +241,16 @@ pub(super) fn check(file: &Path) -> anyhow::Result<ExitCode> {
     outln!("schema version: {}", report.schema_version);
     outln!("integrity: {}", report.integrity);
     outln!("foreign key violations: {}", report.foreign_key_violations);
-    match report.journal {
+    match &report.journal {
         store::ChainCheck::Intact { entries } => outln!("journal: intact ({entries} entries)"),
         store::ChainCheck::Unchained => outln!("journal: not chained (an older file)"),
         store::ChainCheck::BrokenAt { seq } => {
             outln!("journal: broken at entry {seq} (edited outside Evalbench)");
+        }
+        store::ChainCheck::MergedBrokenAt { seq, author } => {
+            outln!(
+                "journal: the rows merged in from another copy are broken at its entry {seq} by {author} (edited outside Evalbench)"
+            );
         }
     }
     outln!(

@@ -27,6 +27,7 @@ mod catalog;
 mod network;
 mod passphrase;
 mod plan;
+mod team;
 
 pub use args::*;
 use case::{apply, audit, backups, check, guard_export, scan};
@@ -175,6 +176,17 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         CliCommand::Scan { path } => return scan(&path),
         CliCommand::Backups { file, restore } => return backups(&file, restore),
         CliCommand::Audit { file, verify } => return audit(&file, verify),
+        CliCommand::Copy {
+            file,
+            out,
+            new_passphrase,
+        } => team::copy(&file, &out, new_passphrase)?,
+        CliCommand::Merge {
+            file,
+            theirs,
+            accept,
+            prefer,
+        } => return team::merge(&file, &theirs, accept, prefer.map(Into::into)),
         CliCommand::Catalog { action } => catalog(action)?,
         CliCommand::Plan { action } => return plan(action),
         CliCommand::Guide {

@@ -9,6 +9,7 @@
 //! the entities commands create, the natural key (a code, a year, the two ends of a link) for
 //! the rest. Nothing here touches SQL.
 
+pub mod describe;
 pub mod snapshot;
 pub mod step;
 pub mod three_way;

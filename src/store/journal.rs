@@ -33,6 +33,8 @@ pub struct JournalEntry {
     pub summary: String,
     inverse: Option<String>,
     hash: Option<String>,
+    /// For a row from another copy: the hash of the row before it there.
+    pub previous: Option<String>,
 }
 
 impl JournalEntry {
@@ -67,6 +69,12 @@ pub enum ChainCheck {
     /// The first row whose hash does not match its content and its predecessor.
     BrokenAt {
         seq: i64,
+    },
+    /// A row another copy's merge brought in (its `seq` there) does not match its hash, or
+    /// follows no row this case knows.
+    MergedBrokenAt {
+        seq: i64,
+        author: String,
     },
 }
 
@@ -178,6 +186,7 @@ fn entries_where(conn: &Connection, target: Option<&str>) -> rusqlite::Result<Ve
             inverse: row.get(7)?,
             hash: row.get(8)?,
             summary: row.get(9)?,
+            previous: None,
         })
     })?
     .collect()
@@ -213,9 +222,60 @@ pub(super) fn verify(conn: &Connection) -> rusqlite::Result<ChainCheck> {
         }
         previous = entry.hash.clone().unwrap_or_default();
     }
+    let merged = merged_entries(conn)?;
+    let mut known: std::collections::HashSet<&str> = rows
+        .iter()
+        .filter_map(|r| r.hash.as_deref())
+        .chain(merged.iter().filter_map(|r| r.hash.as_deref()))
+        .collect();
+    known.insert("");
+    for entry in &merged {
+        let previous = entry.previous.as_deref().unwrap_or_default();
+        if entry.hash.as_deref() != Some(expected(previous, entry).as_str())
+            || !known.contains(previous)
+        {
+            return Ok(ChainCheck::MergedBrokenAt {
+                seq: entry.seq,
+                author: entry.author.clone(),
+            });
+        }
+    }
     Ok(ChainCheck::Intact {
         entries: rows.len(),
     })
+}
+
+/// The rows other copies' merges brought in, by the copy's last hash and then their order there.
+pub(super) fn merged_entries(conn: &Connection) -> rusqlite::Result<Vec<JournalEntry>> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_schema WHERE name = 'merged_journal'",
+        [],
+        |row| row.get(0),
+    )?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    conn.prepare(
+        "SELECT seq, applied_at, author, target, command, kind, reverts, inverse, hash, summary,
+                previous
+         FROM merged_journal ORDER BY applied_at, seq",
+    )?
+    .query_map([], |row| {
+        Ok(JournalEntry {
+            seq: row.get(0)?,
+            applied_at: row.get(1)?,
+            author: row.get(2)?,
+            target: row.get(3)?,
+            command: row.get(4)?,
+            kind: row.get(5)?,
+            reverts: row.get(6)?,
+            inverse: row.get(7)?,
+            hash: row.get(8)?,
+            summary: row.get(9)?,
+            previous: row.get(10)?,
+        })
+    })?
+    .collect()
 }
 
 /// Gives rows written before the chain existed (schema 2 and older) their hashes, in order.

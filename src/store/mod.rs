@@ -646,6 +646,11 @@ impl CaseStore {
         journal::entries(&self.conn).map_err(|source| sql_err(&self.path, source))
     }
 
+    /// The journal rows of other copies that merges brought in, in the order they were made.
+    pub fn merged_journal(&self) -> Result<Vec<JournalEntry>, StoreError> {
+        journal::merged_entries(&self.conn).map_err(|source| sql_err(&self.path, source))
+    }
+
     /// Every status each action has reached and the day, in the order recorded: follow-up.
     pub fn status_changes(&self) -> Result<Vec<crate::domain::StatusChange>, StoreError> {
         read::status_changes(&self.conn).map_err(|source| sql_err(&self.path, source))

@@ -47,7 +47,10 @@ impl CheckReport {
     pub fn is_healthy(&self) -> bool {
         self.integrity == "ok"
             && self.foreign_key_violations == 0
-            && !matches!(self.journal, super::ChainCheck::BrokenAt { .. })
+            && !matches!(
+                self.journal,
+                super::ChainCheck::BrokenAt { .. } | super::ChainCheck::MergedBrokenAt { .. }
+            )
     }
 }
 
