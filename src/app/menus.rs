@@ -91,6 +91,28 @@ impl Workbench {
                 {
                     self.passphrase = Some(passphrase::PassphraseDialog::choose(rekey));
                 }
+                if ui
+                    .add_enabled(
+                        self.case.is_some(),
+                        egui::Button::new(t(lang, "menu.merge_copy")),
+                    )
+                    .clicked()
+                {
+                    ui.close();
+                    self.merge_with_dialog();
+                }
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.label(t(lang, "menu.author"));
+                    let field = ui.add(
+                        egui::TextEdit::singleline(&mut self.settings.author)
+                            .hint_text(t(lang, "menu.author_hint"))
+                            .desired_width(160.0),
+                    );
+                    if field.changed() {
+                        self.use_author();
+                    }
+                });
                 ui.separator();
                 if ui.button(t(lang, "menu.quit")).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);

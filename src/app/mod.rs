@@ -16,6 +16,7 @@ mod commands;
 mod export;
 mod history;
 mod menus;
+mod merge;
 mod network;
 mod new_case;
 mod passphrase;
@@ -55,6 +56,9 @@ pub struct Settings {
     pub lang: Lang,
     pub page: Page,
     pub recent_files: Vec<PathBuf>,
+    /// Who I am: the name the journal records with my changes (empty: the computer's user name,
+    /// or EVALBENCH_AUTHOR).
+    pub author: String,
 }
 
 const RECENT_LIMIT: usize = 8;
@@ -160,6 +164,8 @@ pub struct Workbench {
     catalog_editor: Option<catalog_editor::CatalogEditor>,
     /// A plan workbook read back: its problems or its changes, until accepted or closed.
     plan_review: Option<plan_exchange::PlanReview>,
+    /// Another copy of the case being merged in: its passphrase, then the preview.
+    merge: Option<merge::MergeDialog>,
     /// A report or JSON export being written on its worker thread.
     export_job: Option<export::ExportJob>,
     /// An export held back by the privacy scan, until masked or cancelled.
@@ -202,6 +208,7 @@ impl Workbench {
             catalog_update: None,
             catalog_editor: None,
             plan_review: None,
+            merge: None,
             export_job: None,
             export_stop: None,
             passphrase: None,
@@ -369,6 +376,7 @@ impl Workbench {
         self.catalog_update_ui(ui.ctx());
         self.catalog_editor_ui(ui.ctx());
         self.plan_review_ui(ui.ctx());
+        self.merge_ui(ui.ctx());
         self.privacy_stop_ui(ui.ctx());
         self.passphrase_ui(ui.ctx());
         self.apply_pending();

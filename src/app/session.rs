@@ -85,6 +85,7 @@ impl Workbench {
                 self.close_case();
                 self.remember_recent(case.path().to_owned());
                 self.case = Some(case);
+                self.use_author();
                 self.pages = PageState::default();
                 self.search = None;
                 self.history = None;
@@ -95,6 +96,17 @@ impl Workbench {
                     self.notice = Some(Notice::Error(error_text(self.settings.lang, &e)));
                 }
             }
+        }
+    }
+
+    /// The profile's name goes into the journal with every change; without one, the default
+    /// (EVALBENCH_AUTHOR or the computer's user name) stays.
+    pub(super) fn use_author(&mut self) {
+        let author = self.settings.author.trim();
+        if let Some(case) = &mut self.case
+            && !author.is_empty()
+        {
+            case.store.set_author(author);
         }
     }
 

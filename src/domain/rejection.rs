@@ -302,6 +302,10 @@ impl Rejection {
             },
             Rejection::NotUndoable,
             Rejection::UndoConflict,
+            Rejection::MergeDoesNotFit {
+                table: "finding".into(),
+                id: "0190a1b2-0000-7000-8000-000000000001".into(),
+            },
         ]
     }
 }

@@ -196,14 +196,27 @@ impl CaseStore {
         })
     }
 
-    /// Writes a worked-out merge as one journal step (one undo takes it all back), after a
-    /// backup copy of this case. The files the other copy's rows name come along first.
+    /// Writes a worked-out merge as one journal step (one undo takes it all back). The files
+    /// the other copy's rows name come along first (`bring_attachments`).
     pub fn merge_copy(
         &mut self,
         plan: &MergePlan,
         step: MergeStep,
         theirs_key: Option<&Passphrase>,
     ) -> Result<super::Applied, StoreError> {
+        self.bring_attachments(plan, &step, theirs_key)?;
+        self.apply(&crate::command::Command::MergeCopy { merge: step })
+    }
+
+    /// Copies the attached files that the rows of `step` name and this case lacks from the
+    /// other copy. Attachments are stored by content and never change, so this is not a step
+    /// of its own: an undone merge leaves them unreferenced, as a detached file is.
+    pub fn bring_attachments(
+        &mut self,
+        plan: &MergePlan,
+        step: &MergeStep,
+        theirs_key: Option<&Passphrase>,
+    ) -> Result<(), StoreError> {
         let needed: BTreeSet<String> = step
             .changes
             .iter()
@@ -215,23 +228,24 @@ impl CaseStore {
                 RowChange::Delete { .. } => None,
             })
             .collect();
-        if !needed.is_empty() {
-            let super::Examined { key, .. } = super::examine(&plan.theirs_path, theirs_key)?;
-            let theirs = super::memory_copy(&plan.theirs_path, key.as_ref())?;
-            for sha256 in needed {
-                let content: Option<Vec<u8>> = theirs
-                    .query_row(
-                        "SELECT content FROM attachment WHERE sha256 = ?1",
-                        [&sha256],
-                        |row| row.get(0),
-                    )
-                    .ok();
-                if let Some(content) = content {
-                    self.put_attachment("", &content)?;
-                }
+        if needed.is_empty() {
+            return Ok(());
+        }
+        let super::Examined { key, .. } = super::examine(&plan.theirs_path, theirs_key)?;
+        let theirs = super::memory_copy(&plan.theirs_path, key.as_ref())?;
+        for sha256 in needed {
+            let content: Option<Vec<u8>> = theirs
+                .query_row(
+                    "SELECT content FROM attachment WHERE sha256 = ?1",
+                    [&sha256],
+                    |row| row.get(0),
+                )
+                .ok();
+            if let Some(content) = content {
+                self.put_attachment("", &content)?;
             }
         }
-        self.apply(&crate::command::Command::MergeCopy { merge: step })
+        Ok(())
     }
 }
 
