@@ -175,9 +175,15 @@ fn merge_fields(
             continue;
         }
         let theirs_value = tf.cloned().unwrap_or(Cell::Null);
-        if af == mf || spec.derived.contains(&field.as_str()) {
-            if af == mf {
-                row.insert(field.clone(), theirs_value);
+        if af == mf {
+            row.insert(field.clone(), theirs_value);
+            continue;
+        }
+        if spec.derived.contains(&field.as_str()) {
+            // Both moved it: start again from where it was; the store puts it right after
+            // (an excerpt is anchored to its quote in the merged notes), the same both ways.
+            if let Some(base) = af {
+                row.insert(field.clone(), base.clone());
             }
             continue;
         }

@@ -646,6 +646,14 @@ pub(super) fn write_step(tx: &Transaction<'_>, step: &MergeStep) -> apply::Resul
                 if table == "interview" && fields.contains_key("notes") {
                     touched_interviews.insert(rowid);
                 }
+                if table == "excerpt" {
+                    let interview: i64 = tx.query_row(
+                        "SELECT interview_id FROM excerpt WHERE rowid = ?1",
+                        [rowid],
+                        |row| row.get(0),
+                    )?;
+                    touched_interviews.insert(interview);
+                }
             }
             RowChange::Delete { id, .. } => {
                 // Already gone with a row it belonged to: nothing left to do.
