@@ -65,12 +65,17 @@ fn edit() -> impl Strategy<Value = Edit> {
 
 /// Notes in lines of distinct words, so an excerpt's quote is found in one place only.
 fn notes(seed: u8, side: &str) -> String {
-    (0..4)
-        .map(|line| format!("Linje{line} {side}{seed} ord{line}x{seed} slutt{line}.\n"))
-        .collect()
+    use std::fmt::Write as _;
+    (0..4).fold(String::new(), |mut text, line| {
+        let _ = writeln!(
+            text,
+            "Linje{line} {side}{seed} ord{line}x{seed} slutt{line}."
+        );
+        text
+    })
 }
 
-fn pick<T: Clone>(items: &[T], index: &Index) -> Option<T> {
+fn pick<T: Clone>(items: &[T], index: Index) -> Option<T> {
     (!items.is_empty()).then(|| items[index.index(items.len())].clone())
 }
 
@@ -82,135 +87,133 @@ fn apply(store: &mut CaseStore, edit: &Edit, side: &str) {
         .iter()
         .flat_map(|i| i.excerpts.clone())
         .collect();
-    let command = match edit {
-        Edit::Undo => {
-            let _ = store.undo();
-            return;
-        }
-        Edit::Redo => {
-            let _ = store.redo();
-            return;
-        }
-        Edit::AddInterview(n) => Some(Command::AddInterview {
-            interview: InterviewFields {
-                date: jiff::civil::date(2026, 2, 1 + i8::try_from(n % 27).unwrap()),
-                role: [Role::Participant, Role::NavAdviser, Role::ProviderAdviser]
-                    [usize::from(n % 3)],
-                interviewees: vec![format!("{side} {n}")],
-                stage: None,
-                setting: InterviewSetting::Individual,
-                channel: InterviewChannel::InPerson,
-            },
-            notes: notes(*n, side),
-        }),
-        Edit::SetNotes(index, n) => pick(&case.interviews, index).map(|interview| {
-            // Change one line, so edits on the two sides often touch different lines.
-            let mut lines: Vec<String> = interview.notes.lines().map(str::to_owned).collect();
-            if !lines.is_empty() {
-                let at = usize::from(*n) % lines.len();
-                lines[at] = format!("Endret{n} av {side} på linje {at}.");
+    let command =
+        match edit {
+            Edit::Undo => {
+                let _ = store.undo();
+                return;
             }
-            Command::SetInterviewNotes {
-                interview_id: interview.id,
-                notes: lines.join("\n") + "\n",
+            Edit::Redo => {
+                let _ = store.redo();
+                return;
             }
-        }),
-        Edit::DeleteInterview(index) => {
-            pick(&case.interviews, index).map(|i| Command::DeleteInterview { interview_id: i.id })
-        }
-        Edit::AddExcerpt(index, n) => pick(&case.interviews, index).map(|interview| {
-            let length = interview.notes.chars().count().max(2);
-            let start = usize::from(*n) % (length - 1);
-            Command::AddExcerpt {
-                interview_id: interview.id,
-                start_char: start,
-                end_char: (start + 6).min(length),
-                links: vec![],
-                shareable: false,
-            }
-        }),
-        Edit::LinkExcerpt(e, r) => {
-            pick(&excerpts, e)
-                .zip(pick(&case.requirements, r))
-                .map(|(excerpt, requirement)| Command::LinkExcerpt {
+            Edit::AddInterview(n) => Some(Command::AddInterview {
+                interview: InterviewFields {
+                    date: jiff::civil::date(2026, 2, 1 + i8::try_from(n % 27).unwrap()),
+                    role: [Role::Participant, Role::NavAdviser, Role::ProviderAdviser]
+                        [usize::from(n % 3)],
+                    interviewees: vec![format!("{side} {n}")],
+                    stage: None,
+                    setting: InterviewSetting::Individual,
+                    channel: InterviewChannel::InPerson,
+                },
+                notes: notes(*n, side),
+            }),
+            Edit::SetNotes(index, n) => pick(&case.interviews, *index).map(|interview| {
+                // Change one line, so edits on the two sides often touch different lines.
+                let mut lines: Vec<String> = interview.notes.lines().map(str::to_owned).collect();
+                if !lines.is_empty() {
+                    let at = usize::from(*n) % lines.len();
+                    lines[at] = format!("Endret{n} av {side} på linje {at}.");
+                }
+                Command::SetInterviewNotes {
+                    interview_id: interview.id,
+                    notes: lines.join("\n") + "\n",
+                }
+            }),
+            Edit::DeleteInterview(index) => pick(&case.interviews, *index)
+                .map(|i| Command::DeleteInterview { interview_id: i.id }),
+            Edit::AddExcerpt(index, n) => pick(&case.interviews, *index).map(|interview| {
+                let length = interview.notes.chars().count().max(2);
+                let start = usize::from(*n) % (length - 1);
+                Command::AddExcerpt {
+                    interview_id: interview.id,
+                    start_char: start,
+                    end_char: (start + 6).min(length),
+                    links: vec![],
+                    shareable: false,
+                }
+            }),
+            Edit::LinkExcerpt(e, r) => pick(&excerpts, *e).zip(pick(&case.requirements, *r)).map(
+                |(excerpt, requirement)| Command::LinkExcerpt {
                     excerpt_id: excerpt.id,
                     link: RequirementLink {
                         requirement_id: requirement.id,
                         stance: Stance::Supports,
                     },
-                })
-        }
-        Edit::DeleteExcerpt(index) => {
-            pick(&excerpts, index).map(|e| Command::DeleteExcerpt { excerpt_id: e.id })
-        }
-        Edit::AddFinding(n) => Some(Command::AddFinding {
-            kind: [FindingKind::Deviation, FindingKind::ImprovementArea][usize::from(n % 2)],
-            finding: FindingFields {
-                title: format!("Funn {n} fra {side}"),
-                description: format!("Første linje.\nAndre linje {n}.\n"),
-            },
-            requirement_ids: vec![],
-            evidence: vec![],
-        }),
-        Edit::UpdateFinding(index, n) => pick(&case.findings, index).map(|finding| {
-            let mut fields = finding.fields.clone();
-            if n % 2 == 0 {
-                fields.title = format!("Ny tittel {n} fra {side}");
-            } else {
-                fields.description = format!("{}Tillegg {n} fra {side}.\n", fields.description);
-            }
-            Command::UpdateFinding {
-                finding_id: finding.id,
-                finding: fields,
-            }
-        }),
-        Edit::LinkEvidence(f, e) => {
-            pick(&case.findings, f)
-                .zip(pick(&excerpts, e))
-                .map(|(finding, excerpt)| Command::LinkEvidence {
-                    finding_id: finding.id,
-                    evidence: EvidenceRef::Excerpt(excerpt.id),
-                })
-        }
-        Edit::DeleteFinding(index) => {
-            pick(&case.findings, index).map(|f| Command::DeleteFinding { finding_id: f.id })
-        }
-        Edit::AddAction(index, n) => {
-            pick(&case.findings, index).map(|finding| Command::AddAction {
-                finding_id: finding.id,
-                action: ActionFields {
-                    description: format!("Tiltak {n} fra {side}"),
-                    owner: "Leder".into(),
-                    due_date: Some(jiff::civil::date(2026, 6, 1)),
-                    status: ActionStatus::Proposed,
-                    closure_evidence: String::new(),
-                    nav_comment: String::new(),
                 },
-            })
-        }
-        Edit::SetActionStatus(index, n) => {
-            pick(&case.actions, index).map(|action| Command::SetActionStatus {
-                action_id: action.id,
-                status: [
-                    ActionStatus::Agreed,
-                    ActionStatus::InProgress,
-                    ActionStatus::Done,
-                ][usize::from(n % 3)],
-            })
-        }
-        Edit::DeleteAction(index) => {
-            pick(&case.actions, index).map(|a| Command::DeleteAction { action_id: a.id })
-        }
-        Edit::SetOutcome(year, n) => Some(Command::SetOutcome {
-            outcome: Outcome {
-                year: 2023 + i32::from(year % 3),
-                ended: 20,
-                to_work: u32::from(n % 10),
-                to_education: 2,
-                to_other: 1,
-            },
-        }),
-    };
+            ),
+            Edit::DeleteExcerpt(index) => {
+                pick(&excerpts, *index).map(|e| Command::DeleteExcerpt { excerpt_id: e.id })
+            }
+            Edit::AddFinding(n) => Some(Command::AddFinding {
+                kind: [FindingKind::Deviation, FindingKind::ImprovementArea][usize::from(n % 2)],
+                finding: FindingFields {
+                    title: format!("Funn {n} fra {side}"),
+                    description: format!("Første linje.\nAndre linje {n}.\n"),
+                },
+                requirement_ids: vec![],
+                evidence: vec![],
+            }),
+            Edit::UpdateFinding(index, n) => pick(&case.findings, *index).map(|finding| {
+                let mut fields = finding.fields.clone();
+                if n % 2 == 0 {
+                    fields.title = format!("Ny tittel {n} fra {side}");
+                } else {
+                    fields.description = format!("{}Tillegg {n} fra {side}.\n", fields.description);
+                }
+                Command::UpdateFinding {
+                    finding_id: finding.id,
+                    finding: fields,
+                }
+            }),
+            Edit::LinkEvidence(f, e) => {
+                pick(&case.findings, *f)
+                    .zip(pick(&excerpts, *e))
+                    .map(|(finding, excerpt)| Command::LinkEvidence {
+                        finding_id: finding.id,
+                        evidence: EvidenceRef::Excerpt(excerpt.id),
+                    })
+            }
+            Edit::DeleteFinding(index) => {
+                pick(&case.findings, *index).map(|f| Command::DeleteFinding { finding_id: f.id })
+            }
+            Edit::AddAction(index, n) => {
+                pick(&case.findings, *index).map(|finding| Command::AddAction {
+                    finding_id: finding.id,
+                    action: ActionFields {
+                        description: format!("Tiltak {n} fra {side}"),
+                        owner: "Leder".into(),
+                        due_date: Some(jiff::civil::date(2026, 6, 1)),
+                        status: ActionStatus::Proposed,
+                        closure_evidence: String::new(),
+                        nav_comment: String::new(),
+                    },
+                })
+            }
+            Edit::SetActionStatus(index, n) => {
+                pick(&case.actions, *index).map(|action| Command::SetActionStatus {
+                    action_id: action.id,
+                    status: [
+                        ActionStatus::Agreed,
+                        ActionStatus::InProgress,
+                        ActionStatus::Done,
+                    ][usize::from(n % 3)],
+                })
+            }
+            Edit::DeleteAction(index) => {
+                pick(&case.actions, *index).map(|a| Command::DeleteAction { action_id: a.id })
+            }
+            Edit::SetOutcome(year, n) => Some(Command::SetOutcome {
+                outcome: Outcome {
+                    year: 2023 + i32::from(year % 3),
+                    ended: 20,
+                    to_work: u32::from(n % 10),
+                    to_education: 2,
+                    to_other: 1,
+                },
+            }),
+        };
     if let Some(command) = command {
         let _ = store.apply(&command);
     }
