@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => cli::run(command),
-        None => start_app(cli.file, cli.network, started),
+        None => start_app(cli.file, cli.network, cli.merge, started),
     };
     match result {
         Ok(code) => code,
@@ -28,12 +28,14 @@ fn main() -> ExitCode {
 fn start_app(
     file: Option<std::path::PathBuf>,
     network: Option<std::path::PathBuf>,
+    merge: Option<std::path::PathBuf>,
     started: std::time::Instant,
 ) -> anyhow::Result<ExitCode> {
-    let start = match (file, network) {
-        (_, Some(folder)) => evalbench::app::Start::Network(folder),
-        (Some(file), None) => evalbench::app::Start::Case(file),
-        (None, None) => evalbench::app::Start::Case(cli::demo_copy()?),
+    let start = match (file, network, merge) {
+        (_, Some(folder), _) => evalbench::app::Start::Network(folder),
+        (Some(case), None, Some(theirs)) => evalbench::app::Start::Merge { case, theirs },
+        (Some(file), None, None) => evalbench::app::Start::Case(file),
+        (None, None, _) => evalbench::app::Start::Case(cli::demo_copy()?),
     };
     evalbench::app::run(start, started)
         .map_err(|e| anyhow::anyhow!("the window could not start: {e}"))?;

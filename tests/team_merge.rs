@@ -447,3 +447,70 @@ fn the_command_line_copies_lists_conflicts_without_writing_and_merges_encrypted_
     let case = evalbench::store::read_case_keyed(&mine, Some(&key)).expect("read");
     assert_eq!(case.findings[0].fields.title, "Bjørns tittel");
 }
+
+/// Takes a current case back to schema 9, as a copy made before team work would be.
+fn as_schema_9(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    for table in [
+        "interview",
+        "excerpt",
+        "document_review",
+        "finding",
+        "action",
+        "plan_import_row",
+    ] {
+        conn.execute_batch(&format!(
+            "DROP INDEX {table}_uuid; ALTER TABLE {table} DROP COLUMN uuid;"
+        ))
+        .unwrap();
+    }
+    conn.execute_batch("DROP TABLE merged_journal; PRAGMA user_version = 9;")
+        .unwrap();
+}
+
+#[test]
+fn two_copies_of_an_older_file_upgraded_apart_name_their_rows_alike_and_merge() {
+    let dir = common::temp_dir();
+    let (mine_path, theirs_path, interview_id, finding_id) = forked(&dir);
+    as_schema_9(&mine_path);
+    std::fs::copy(&mine_path, &theirs_path).unwrap();
+    assert_eq!(evalbench::store::inspect(&theirs_path).unwrap(), 9);
+
+    let mut mine = open_as(&mine_path, "Anne");
+    apply(
+        &mut mine,
+        Command::SetInterviewNotes {
+            interview_id: InterviewId(interview_id),
+            notes: "Første avsnitt om planer.\nAndre avsnitt om oppfølging, nå utdypet.\nTredje avsnitt om kompetanse.\n".into(),
+        },
+    );
+    let mut theirs = open_as(&theirs_path, "Bjørn");
+    apply(
+        &mut theirs,
+        Command::UpdateFinding {
+            finding_id: FindingId(finding_id),
+            finding: finding("Planer kommer for sent", "Planene sendes etter fristen."),
+        },
+    );
+    // The rows both had before the upgrade carry the same identities in both.
+    let (a, b) = (
+        mine.merge_snapshot().unwrap(),
+        theirs.merge_snapshot().unwrap(),
+    );
+    for table in ["interview", "excerpt", "finding"] {
+        let keys = |s: &evalbench::merge::Snapshot| {
+            s.rows(table).unwrap().keys().cloned().collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&a), keys(&b), "{table}");
+        assert!(!keys(&a).is_empty());
+    }
+    theirs.close().unwrap();
+
+    let plan = mine.prepare_merge(&theirs_path, None).unwrap();
+    let merged = plan.merged(&Resolutions::new());
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    mine.merge_copy(&plan, plan.step(merged), None).unwrap();
+    let case = mine.snapshot().unwrap();
+    assert_eq!(case.findings[0].fields.title, "Planer kommer for sent");
+    assert!(case.interviews[0].notes.contains("nå utdypet"));
+}

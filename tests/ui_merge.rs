@@ -95,3 +95,37 @@ fn a_copy_is_merged_after_its_preview_with_the_conflict_decided_and_undone_in_on
     assert_eq!(undone.interviews.len(), interviews_before);
     assert_eq!(undone.findings[0].fields.title, "Annes tittel på funnet");
 }
+
+#[test]
+fn a_copy_for_a_co_evaluator_is_written_beside_and_the_case_stays_open() {
+    let dir = common::temp_dir();
+    let mine = dir.path().join("anne.evalcase");
+    let copy = dir.path().join("til-bjorn.evalcase");
+    write_demo(&mine).unwrap();
+    let dialogs = ScriptedDialogs {
+        answers: VecDeque::from([Some(copy.clone()), Some(copy.clone())]),
+    };
+    let mut harness = harness(workbench_with(&mine, Lang::Nb, DEMO_TODAY, dialogs));
+    harness.run();
+    click(&mut harness, "Fil");
+    click(&mut harness, "Lag kopi til medevaluator…");
+    harness.get_by_label_contains("Kopien er lagret i");
+    assert_eq!(stored(&copy).case_id, stored(&mine).case_id);
+    assert_eq!(
+        harness.state().case().map(|c| c.path().to_owned()),
+        Some(mine.clone()),
+        "the case stays open"
+    );
+    // Merging the untouched copy straight back: nothing to merge.
+    click(&mut harness, "Fil");
+    click(&mut harness, "Slå sammen med kopi…");
+    harness.get_by_label("Saken har allerede alle endringene i kopien.");
+    // The window's own button (the status bar has a "Lukk" for its notice too).
+    harness.get_all_by_label("Lukk").last().unwrap().click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("Saken har allerede alle endringene i kopien.")
+            .is_none()
+    );
+}

@@ -79,6 +79,16 @@ impl Workbench {
                 {
                     self.save_as();
                 }
+                if ui
+                    .add_enabled(
+                        self.case.is_some(),
+                        egui::Button::new(t(lang, "menu.copy_for_colleague")),
+                    )
+                    .clicked()
+                {
+                    ui.close();
+                    self.copy_for_colleague();
+                }
                 let encrypted = self.case.as_ref().map(|case| case.store.is_encrypted());
                 let (label, rekey) = if encrypted == Some(true) {
                     ("menu.change_passphrase", true)

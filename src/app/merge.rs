@@ -70,6 +70,42 @@ impl Workbench {
         else {
             return;
         };
+        self.start_merge(path);
+    }
+
+    /// *Lag kopi til medevaluator…*: a copy to work on apart (the open case stays open), with
+    /// the same passphrase; merged back with *Slå sammen med kopi…*.
+    pub(super) fn copy_for_colleague(&mut self) {
+        let lang = self.settings.lang;
+        self.commit_drafts();
+        self.apply_pending();
+        let Some(case) = &self.case else { return };
+        let suggested = format!(
+            "{} – {}.evalcase",
+            case.snapshot.facts.provider_name,
+            t(lang, "merge.copy_suffix")
+        );
+        let Some(target) = self.dialogs.pick_case_to_save(&suggested) else {
+            return;
+        };
+        let Some(case) = &self.case else { return };
+        self.notice = Some(match case.store.save_copy(&target) {
+            Ok(()) => Notice::Info(tf(
+                lang,
+                "merge.copy_written",
+                &[("path", &target.display())],
+            )),
+            Err(e) => Notice::Error(error_text(lang, &e)),
+        });
+    }
+
+    /// Merges `theirs` into the case once it is open (`evalbench FILE --merge THEIRS`).
+    pub fn merge_when_open(&mut self, theirs: PathBuf) {
+        self.merge_when_open = Some(theirs);
+    }
+
+    /// Works out the merge of the copy at `path` (asking for its passphrase first).
+    pub(super) fn start_merge(&mut self, path: PathBuf) {
         if crate::store::needs_passphrase(&path) {
             self.merge = Some(MergeDialog::Passphrase {
                 path,

@@ -166,6 +166,8 @@ pub struct Workbench {
     plan_review: Option<plan_exchange::PlanReview>,
     /// Another copy of the case being merged in: its passphrase, then the preview.
     merge: Option<merge::MergeDialog>,
+    /// A copy to merge in as soon as the case being opened is open (`evalbench FILE --merge`).
+    merge_when_open: Option<PathBuf>,
     /// A report or JSON export being written on its worker thread.
     export_job: Option<export::ExportJob>,
     /// An export held back by the privacy scan, until masked or cancelled.
@@ -209,6 +211,7 @@ impl Workbench {
             catalog_editor: None,
             plan_review: None,
             merge: None,
+            merge_when_open: None,
             export_job: None,
             export_stop: None,
             passphrase: None,
@@ -376,6 +379,12 @@ impl Workbench {
         self.catalog_update_ui(ui.ctx());
         self.catalog_editor_ui(ui.ctx());
         self.plan_review_ui(ui.ctx());
+        if self.case.is_some()
+            && !self.is_opening()
+            && let Some(theirs) = self.merge_when_open.take()
+        {
+            self.start_merge(theirs);
+        }
         self.merge_ui(ui.ctx());
         self.privacy_stop_ui(ui.ctx());
         self.passphrase_ui(ui.ctx());

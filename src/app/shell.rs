@@ -24,6 +24,10 @@ impl EvalbenchApp {
         match start {
             // The window comes up at once; a big case is read meanwhile.
             Start::Case(file) => workbench.open_in_background(file),
+            Start::Merge { case, theirs } => {
+                workbench.open_in_background(case);
+                workbench.merge_when_open(theirs);
+            }
             Start::Network(folder) => {
                 workbench.settings.page = crate::ui::Page::Network;
                 workbench.read_network(folder);
@@ -72,6 +76,11 @@ impl eframe::App for EvalbenchApp {
 /// What the window opens on.
 pub enum Start {
     Case(PathBuf),
+    /// The case, and the merge of another copy of it into it (its preview first).
+    Merge {
+        case: PathBuf,
+        theirs: PathBuf,
+    },
     /// The Nettverk page, reading the cases in this folder.
     Network(PathBuf),
 }

@@ -21,6 +21,9 @@ pub struct Cli {
     /// Open the app on the Nettverk page, comparing the cases in DIR.
     #[arg(long, value_name = "DIR", conflicts_with = "file")]
     pub network: Option<PathBuf>,
+    /// Open the app on FILE with the merge of THEIRS (another copy of the case) to preview.
+    #[arg(long, value_name = "THEIRS", requires = "file")]
+    pub merge: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<CliCommand>,
 }

@@ -64,7 +64,7 @@ pub fn label(table: &str, id: &str, states: &[&Snapshot]) -> String {
         "requirement" | "requirement_area" | "fidelity_item" => text(row, "code").to_owned(),
         "outcome" => row.get("year").map(ToString::to_string).unwrap_or_default(),
         "excerpt_requirement" => format!(
-            "{} → {}",
+            "{} – {}",
             parent("excerpt", "excerpt_id"),
             parent("requirement", "requirement_id")
         ),

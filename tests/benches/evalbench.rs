@@ -163,6 +163,10 @@ fn workbench_on(path: &Path) -> Workbench {
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not supported, everything runs.
+    if let Ok(paths) = std::env::var("EVALBENCH_BENCH_MERGE") {
+        merge_only(&paths);
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let stress = dir.path().join("stress.evalcase");
     let demo = dir.path().join("demo.evalcase");
@@ -179,6 +183,11 @@ fn main() {
             .unwrap();
         });
         println!("edit only: median {} p99 {}", ms(median), ms(p99));
+        return;
+    }
+    if std::env::var_os("EVALBENCH_BENCH_MERGE_ONLY").is_some() {
+        let mut table = Table { rows: Vec::new() };
+        merge_figure(dir.path(), &stress, &mut table);
         return;
     }
     let snapshot = store::read_case(&stress).unwrap();
@@ -469,5 +478,165 @@ fn main() {
         overview.cases,
         std::fs::metadata(&out).unwrap().len() as f64 / 1e6
     );
+
+    merge_figure(dir.path(), &stress, &mut table);
     println!("\n{} figures.", table.rows.len());
+}
+
+/// Figure 8: two copies of the stress case, 5 000 commands on each since the fork, merged in a
+/// process of its own, so its peak memory is the merge's.
+fn merge_figure(dir: &Path, stress: &Path, table: &mut Table) {
+    let (a, b) = (dir.join("mine.evalcase"), dir.join("theirs.evalcase"));
+    std::fs::copy(stress, &a).unwrap();
+    std::fs::copy(stress, &b).unwrap();
+    let edited = Instant::now();
+    edit_apart(&a, "Anne", 0);
+    edit_apart(&b, "Bjørn", 1);
+    println!(
+        "\n(5 000 commands on each copy in {:.1} s)",
+        edited.elapsed().as_secs_f64()
+    );
+    let (read_both, _) = measure(0, 3, || {
+        store::read_case(&a).unwrap();
+        store::read_case(&b).unwrap();
+    });
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(
+            "EVALBENCH_BENCH_MERGE",
+            format!("{}\n{}", a.display(), b.display()),
+        )
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&child.stdout).into_owned();
+    let figure = |name: &str| {
+        said.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    table.row(
+        "8. merge two stress copies, 5 000 commands each",
+        format!(
+            "{:.0} ms, peak {:.0} MB",
+            figure("merge_ms"),
+            figure("peak_mb")
+        ),
+        "≤ 2 s, ≤ 300 MB",
+        format!("read both {}", ms(read_both)),
+        format!(
+            "{:.2}×",
+            figure("merge_ms") / 1000.0 / read_both.as_secs_f64()
+        ),
+    );
+    println!(
+        "   ({})",
+        said.lines()
+            .filter(|l| l.starts_with("rows"))
+            .collect::<String>()
+    );
+}
+
+/// 5 000 commands on one copy, as an evaluator's days of work: plan follow-up, findings,
+/// excerpts and their links, notes, new interviews. `side` shifts which rows are touched, so
+/// the two copies mostly edit different rows and sometimes the same.
+fn edit_apart(path: &Path, author: &str, side: usize) {
+    use evalbench::domain::{ActionStatus, FindingFields, FindingKind, RequirementLink, Stance};
+    let mut case = CaseStore::open(path).unwrap();
+    case.set_author(author);
+    let snapshot = case.snapshot().unwrap();
+    case.set_record_day(Some(DEMO_TODAY));
+    let statuses = [
+        ActionStatus::Agreed,
+        ActionStatus::InProgress,
+        ActionStatus::Done,
+    ];
+    for n in 0..5000 {
+        let pick = n * 7 + side * 3;
+        let command = match n % 10 {
+            0..=3 => {
+                let action = &snapshot.actions[pick % snapshot.actions.len()];
+                Command::SetActionStatus {
+                    action_id: action.id,
+                    status: statuses[(n + side) % 3],
+                }
+            }
+            4 => Command::AddFinding {
+                kind: FindingKind::ImprovementArea,
+                finding: FindingFields {
+                    title: format!("{author}s funn {n}"),
+                    description: "Beskrevet under arbeidet.".into(),
+                },
+                requirement_ids: vec![],
+                evidence: vec![],
+            },
+            5 => {
+                let finding = &snapshot.findings[pick % snapshot.findings.len()];
+                Command::UpdateFinding {
+                    finding_id: finding.id,
+                    finding: FindingFields {
+                        title: finding.fields.title.clone(),
+                        description: format!(
+                            "{}\n{author} la til {n}.",
+                            finding.fields.description
+                        ),
+                    },
+                }
+            }
+            6 | 7 => {
+                let interview = &snapshot.interviews[pick % snapshot.interviews.len()];
+                let length = interview.notes.chars().count();
+                let start = (pick * 13) % length.saturating_sub(20).max(1);
+                Command::AddExcerpt {
+                    interview_id: interview.id,
+                    start_char: start,
+                    end_char: start + 12,
+                    links: vec![RequirementLink {
+                        requirement_id: snapshot.requirements[pick % snapshot.requirements.len()]
+                            .id,
+                        stance: Stance::Supports,
+                    }],
+                    shareable: false,
+                }
+            }
+            8 => {
+                let interview =
+                    &snapshot.interviews[(pick + side * 50) % snapshot.interviews.len()];
+                Command::SetInterviewNotes {
+                    interview_id: interview.id,
+                    notes: format!("{}\n{author}: tillegg {n}.", interview.notes),
+                }
+            }
+            _ => Command::SetEvaluators {
+                evaluators: vec!["Anne".into(), "Bjørn".into()],
+            },
+        };
+        case.apply(&command).unwrap();
+    }
+    case.close().unwrap();
+}
+
+/// The merge alone, in this process (see figure 8): prints its time, rows and peak memory.
+fn merge_only(paths: &str) {
+    let mut lines = paths.lines();
+    let (a, b) = (lines.next().unwrap(), lines.next().unwrap());
+    let started = Instant::now();
+    let mut mine = CaseStore::open(Path::new(a)).unwrap();
+    let plan = mine.prepare_merge(Path::new(b), None).unwrap();
+    let choices: evalbench::merge::Resolutions = plan
+        .merged(&evalbench::merge::Resolutions::new())
+        .conflicts
+        .iter()
+        .map(|c| (c.key.clone(), evalbench::merge::Side::Mine))
+        .collect();
+    let merged = plan.merged(&choices);
+    let (changes, conflicts) = (merged.changes.len(), merged.conflicts.len());
+    mine.merge_copy(&plan, plan.step(merged), None).unwrap();
+    mine.close().unwrap();
+    let elapsed = started.elapsed();
+    println!("merge_ms {:.1}", elapsed.as_secs_f64() * 1000.0);
+    println!("peak_mb {}", memory().0);
+    println!(
+        "rows changed {changes}, conflicts {conflicts}, journal rows brought {}",
+        plan.journal().len()
+    );
 }
