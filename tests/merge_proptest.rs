@@ -233,10 +233,9 @@ static ROWS_CHANGED: AtomicUsize = AtomicUsize::new(0);
 /// Merges `from` into `into`, deciding every conflict for `prefer`; returns the conflict keys.
 fn merge(into: &mut CaseStore, from: &Path, prefer: Side) -> (Vec<String>, usize) {
     let plan = into.prepare_merge(from, None).unwrap();
-    let first = plan.merged(&Resolutions::new());
-    let keys: Vec<String> = first.conflicts.iter().map(|c| c.key.clone()).collect();
-    let choices: Resolutions = keys.iter().map(|k| (k.clone(), prefer)).collect();
+    let choices = plan.decide_all(prefer);
     let merged = plan.merged(&choices);
+    let keys: Vec<String> = merged.conflicts.iter().map(|c| c.key.clone()).collect();
     assert_eq!(merged.open_conflicts(&choices).count(), 0);
     let changed = merged.changes.len();
     into.merge_copy(&plan, plan.step(merged), None).unwrap();

@@ -514,3 +514,44 @@ fn two_copies_of_an_older_file_upgraded_apart_name_their_rows_alike_and_merge() 
     assert_eq!(case.findings[0].fields.title, "Planer kommer for sent");
     assert!(case.interviews[0].notes.contains("nå utdypet"));
 }
+
+#[test]
+fn a_merge_worked_out_before_a_later_edit_is_refused_and_the_edit_kept() {
+    let dir = common::temp_dir();
+    let (mine_path, theirs_path, _, finding_id) = forked(&dir);
+    let mut theirs = open_as(&theirs_path, "Bjørn");
+    apply(
+        &mut theirs,
+        Command::UpdateFinding {
+            finding_id: FindingId(finding_id),
+            finding: finding("Bjørns tittel", "Planene sendes etter fristen."),
+        },
+    );
+    theirs.close().unwrap();
+    let mut mine = open_as(&mine_path, "Anne");
+    let plan = mine.prepare_merge(&theirs_path, None).unwrap();
+    let merged = plan.merged(&Resolutions::new());
+    assert!(merged.conflicts.is_empty());
+    // An edit while the preview is open.
+    apply(
+        &mut mine,
+        Command::UpdateFinding {
+            finding_id: FindingId(finding_id),
+            finding: finding("Annes nyere tittel", "Planene sendes etter fristen."),
+        },
+    );
+    let error = mine
+        .merge_copy(&plan, plan.step(merged), None)
+        .expect_err("refused");
+    assert!(matches!(
+        error,
+        StoreError::Rejected(evalbench::domain::Rejection::MergeDoesNotFit { .. })
+    ));
+    assert_eq!(
+        mine.snapshot().unwrap().findings[0].fields.title,
+        "Annes nyere tittel"
+    );
+    // Worked out again, the later edit and the copy's are a conflict to decide.
+    let plan = mine.prepare_merge(&theirs_path, None).unwrap();
+    assert_eq!(plan.merged(&Resolutions::new()).conflicts.len(), 1);
+}

@@ -290,7 +290,7 @@ fn preview_ui(ui: &mut egui::Ui, lang: Lang, preview: &mut MergePreview) -> Aske
                 .max_height(200.0)
                 .show(ui, |ui| {
                     for change in &preview.merged.changes {
-                        let name = label(change.table(), change.id(), &states);
+                        let name = label(lang, change.table(), change.id(), &states);
                         if name.is_empty() {
                             continue;
                         }
@@ -317,7 +317,7 @@ fn preview_ui(ui: &mut egui::Ui, lang: Lang, preview: &mut MergePreview) -> Aske
             .max_height(320.0)
             .show(ui, |ui| {
                 for conflict in &conflicts {
-                    let name = label(conflict.table, &conflict.id, &states);
+                    let name = label(lang, conflict.table, &conflict.id, &states);
                     let page = t(lang, &format!("page.{}", page_of(conflict.table))).to_owned();
                     let mut choice = preview.choices.get(&conflict.key).copied();
                     let before = choice;

@@ -22,44 +22,14 @@ pub(super) fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
     let store = CaseStore::open_read_only_keyed(file, key_for(file)?.as_ref())?;
     let mut out = std::io::stdout().lock();
     for entry in store.journal()? {
-        let at = entry
-            .applied_at
-            .parse::<jiff::Timestamp>()
-            .map_or_else(|_| entry.applied_at.clone(), local_time);
-        let reverts = entry
-            .reverts
-            .map(|seq| format!(" of {seq}"))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "{}\t{at}\t{}\t{}{reverts}\t{}\t{}\t{}",
-            entry.seq,
-            entry.author,
-            entry.kind,
-            entry.op(),
-            entry.target,
-            entry.summary
-        )?;
+        writeln!(out, "{}", audit_line(&entry, ""))?;
     }
     let merged = store.merged_journal()?;
     if !merged.is_empty() {
         writeln!(out, "from other copies, brought in by merges:")?;
     }
     for entry in merged {
-        let at = entry
-            .applied_at
-            .parse::<jiff::Timestamp>()
-            .map_or_else(|_| entry.applied_at.clone(), local_time);
-        writeln!(
-            out,
-            "copy:{}\t{at}\t{}\t{}\t{}\t{}\t{}",
-            entry.seq,
-            entry.author,
-            entry.kind,
-            entry.op(),
-            entry.target,
-            entry.summary
-        )?;
+        writeln!(out, "{}", audit_line(&entry, "copy:"))?;
     }
     if !verify {
         return Ok(ExitCode::SUCCESS);
@@ -91,6 +61,27 @@ pub(super) fn audit(file: &Path, verify: bool) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// One journal row as `audit` prints it; `prefix` marks rows from another copy.
+fn audit_line(entry: &store::JournalEntry, prefix: &str) -> String {
+    let at = entry
+        .applied_at
+        .parse::<jiff::Timestamp>()
+        .map_or_else(|_| entry.applied_at.clone(), local_time);
+    let reverts = entry
+        .reverts
+        .map(|seq| format!(" of {seq}"))
+        .unwrap_or_default();
+    format!(
+        "{prefix}{}\t{at}\t{}\t{}{reverts}\t{}\t{}\t{}",
+        entry.seq,
+        entry.author,
+        entry.kind,
+        entry.op(),
+        entry.target,
+        entry.summary
+    )
 }
 
 /// Lists a case's backups ("1  2026-11-24 21:13  daily  84 KB"), or restores one of them.

@@ -56,13 +56,10 @@ pub(super) fn merge(
     let their_key = theirs_key(theirs)?;
     let mut store = CaseStore::open_keyed(file, key.as_ref())?;
     let plan = store.prepare_merge(theirs, their_key.as_ref())?;
-    let mut resolutions = Resolutions::new();
-    let first = plan.merged(&resolutions);
-    if let Some(side) = prefer {
-        for conflict in &first.conflicts {
-            resolutions.insert(conflict.key.clone(), side);
-        }
-    }
+    let resolutions = match prefer {
+        Some(side) => plan.decide_all(side),
+        None => Resolutions::new(),
+    };
     let merged = plan.merged(&resolutions);
     print_preview(&plan, &merged.changes, &merged.conflicts, &resolutions)?;
     let open = merged.open_conflicts(&resolutions).count();
@@ -108,6 +105,8 @@ fn print_preview(
     conflicts: &[Conflict],
     resolutions: &Resolutions,
 ) -> anyhow::Result<()> {
+    // The lines around the labels are English, so are the labels.
+    let lang = crate::i18n::Lang::En;
     outln!(
         "Merging «{}» (shared history up to journal row {}; {} of its journal rows come along):",
         plan.source.file_name,
@@ -143,7 +142,7 @@ fn print_preview(
             .get(&(change.table().to_owned(), change.id().to_owned()))
             .map(|(author, at)| format!(" ({author}, {})", when(at)))
             .unwrap_or_default();
-        let name = label(change.table(), change.id(), &states);
+        let name = label(lang, change.table(), change.id(), &states);
         if !name.is_empty() {
             outln!("    {verb} {} {name}{who}", change.table());
         }
@@ -153,7 +152,7 @@ fn print_preview(
     }
     outln!("Conflicts ({}):", conflicts.len());
     for conflict in conflicts {
-        let name = label(conflict.table, &conflict.id, &states);
+        let name = label(lang, conflict.table, &conflict.id, &states);
         let key = (conflict.table.to_owned(), conflict.id.clone());
         let by = |changes: &BTreeMap<(String, String), (String, String)>| {
             changes

@@ -62,6 +62,10 @@ pub struct CaseSnapshot {
     /// have other ids). `None` in a case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_package: Option<Vec<ActionId>>,
+    /// Each entity's identity in every copy of the case, by its id in this file
+    /// (`interview/3` → a UUID): what another copy, a merge or an analyst's join goes by.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub uuids: std::collections::BTreeMap<String, String>,
 }
 
 impl CaseSnapshot {

@@ -2,6 +2,8 @@
 //! recognises it by (an interview's date and role, a finding's title), never an identity.
 
 use super::snapshot::{Cell, Row, Snapshot};
+use crate::domain::Role;
+use crate::i18n::{Labelled, Lang};
 
 /// The page (`page.<key>` in the translation tables) where a table's rows are edited.
 pub fn page_of(table: &str) -> &'static str {
@@ -45,19 +47,29 @@ pub fn shortened(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// A short label for the row `id` of `table`, from whichever state holds it.
-pub fn label(table: &str, id: &str, states: &[&Snapshot]) -> String {
+/// A short label for the row `id` of `table`, from whichever state holds it, in `lang`.
+pub fn label(lang: Lang, table: &str, id: &str, states: &[&Snapshot]) -> String {
     let Some(row) = states.iter().find_map(|s| s.row(table, id)) else {
         return String::new();
     };
     let parent = |parent_table: &str, field: &str| {
         row.get(field)
             .and_then(Cell::as_str)
-            .map(|parent_id| label(parent_table, parent_id, states))
+            .map(|parent_id| label(lang, parent_table, parent_id, states))
             .unwrap_or_default()
     };
     match table {
-        "interview" => format!("{} {}", text(row, "date"), text(row, "role")),
+        "interview" => {
+            let date = text(row, "date").parse::<jiff::civil::Date>().map_or_else(
+                |_| text(row, "date").to_owned(),
+                |d| crate::i18n::date(Some(d)),
+            );
+            let role = serde_json::from_value::<Role>(Cell::from(text(row, "role"))).map_or_else(
+                |_| text(row, "role").to_owned(),
+                |r| r.label(lang).into_owned(),
+            );
+            format!("{date} {role}")
+        }
         "excerpt" => format!("«{}»", shortened(text(row, "quote"), 40)),
         "document_review" | "finding" => shortened(text(row, "title"), 60),
         "action" => shortened(text(row, "description"), 60),

@@ -25,6 +25,9 @@ pub struct TableSpec {
     pub key: Key,
     /// Columns holding another table's integer id, and that table.
     pub references: &'static [(&'static str, &'static str)],
+    /// Columns holding another table's natural key itself (a requirement's area code): kept as
+    /// they are, and checked like references.
+    pub code_references: &'static [(&'static str, &'static str)],
     /// Long texts merged line by line and word by word instead of as one value.
     pub texts: &'static [&'static str],
     /// Columns that follow from others and are put right after the merge (an excerpt's place
@@ -37,6 +40,7 @@ const fn table(name: &'static str, key: Key) -> TableSpec {
         name,
         key,
         references: &[],
+        code_references: &[],
         texts: &[],
         derived: &[],
     }
@@ -49,7 +53,10 @@ const fn table(name: &'static str, key: Key) -> TableSpec {
 pub const TABLES: &[TableSpec] = &[
     table("case_info", Key::Natural(&["singleton"])),
     table("requirement_area", Key::Natural(&["code"])),
-    table("requirement", Key::Natural(&["code"])),
+    TableSpec {
+        code_references: &[("area_code", "requirement_area")],
+        ..table("requirement", Key::Natural(&["code"]))
+    },
     table("fidelity_scale", Key::Natural(&["singleton"])),
     table("fidelity_item", Key::Natural(&["code"])),
     TableSpec {

@@ -17,6 +17,10 @@ pub struct MergeSource {
     pub head_hash: String,
     /// The last journal row both copies shared.
     pub base_seq: i64,
+    /// This case's last journal row when the merge was worked out: a case changed since is
+    /// refused (the merge would overwrite the later edit), to be merged again.
+    #[serde(default)]
+    pub mine_head_seq: Option<i64>,
 }
 
 /// One row's change, by table and identity.

@@ -322,7 +322,7 @@ fn first_dangling(
         None => mine.row(table, id).is_some(),
     };
     for spec in TABLES {
-        if spec.references.is_empty() {
+        if spec.references.is_empty() && spec.code_references.is_empty() {
             continue;
         }
         let mine_rows = mine
@@ -340,6 +340,14 @@ fn first_dangling(
                     && !exists(target, parent)
                 {
                     return Some((spec.name, id.clone(), spec_name(target), parent.clone()));
+                }
+            }
+            for (column, target) in spec.code_references {
+                if let Some(code) = row.get(*column).filter(|c| !c.is_null()) {
+                    let parent = super::snapshot::natural_identity(std::slice::from_ref(code));
+                    if !exists(target, &parent) {
+                        return Some((spec.name, id.clone(), spec_name(target), parent));
+                    }
                 }
             }
         }

@@ -174,22 +174,26 @@ fn entries_where(conn: &Connection, target: Option<&str>) -> rusqlite::Result<Ve
         column("hash", "NULL"),
         column("summary", "''"),
     ))?
-    .query_map([target], |row| {
-        Ok(JournalEntry {
-            seq: row.get(0)?,
-            applied_at: row.get(1)?,
-            author: row.get(2)?,
-            target: row.get(3)?,
-            command: row.get(4)?,
-            kind: row.get(5)?,
-            reverts: row.get(6)?,
-            inverse: row.get(7)?,
-            hash: row.get(8)?,
-            summary: row.get(9)?,
-            previous: None,
-        })
-    })?
+    .query_map([target], entry_of)?
     .collect()
+}
+
+/// A row selected as `seq, applied_at, author, target, command, kind, reverts, inverse, hash,
+/// summary`.
+fn entry_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<JournalEntry> {
+    Ok(JournalEntry {
+        seq: row.get(0)?,
+        applied_at: row.get(1)?,
+        author: row.get(2)?,
+        target: row.get(3)?,
+        command: row.get(4)?,
+        kind: row.get(5)?,
+        reverts: row.get(6)?,
+        inverse: row.get(7)?,
+        hash: row.get(8)?,
+        summary: row.get(9)?,
+        previous: None,
+    })
 }
 
 fn expected(previous: &str, entry: &JournalEntry) -> String {
@@ -261,19 +265,9 @@ pub(super) fn merged_entries(conn: &Connection) -> rusqlite::Result<Vec<JournalE
          FROM merged_journal ORDER BY applied_at, seq",
     )?
     .query_map([], |row| {
-        Ok(JournalEntry {
-            seq: row.get(0)?,
-            applied_at: row.get(1)?,
-            author: row.get(2)?,
-            target: row.get(3)?,
-            command: row.get(4)?,
-            kind: row.get(5)?,
-            reverts: row.get(6)?,
-            inverse: row.get(7)?,
-            hash: row.get(8)?,
-            summary: row.get(9)?,
-            previous: row.get(10)?,
-        })
+        let mut entry = entry_of(row)?;
+        entry.previous = row.get(10)?;
+        Ok(entry)
     })?
     .collect()
 }

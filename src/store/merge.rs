@@ -64,12 +64,55 @@ pub struct MergePlan {
     /// Who changed each row since the shared history, and when: (table, id) → (author, time).
     pub mine_changes: BTreeMap<(String, String), (String, String)>,
     pub theirs_changes: BTreeMap<(String, String), (String, String)>,
+    /// How long each part of working it out took, for `cargo bench`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// Times the parts of a merge.
+struct Timings {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Timings {
+    fn lap(&mut self, what: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((what, now - self.last));
+        self.last = now;
+    }
 }
 
 impl MergePlan {
     /// The merge with the decisions taken so far.
     pub fn merged(&self, resolutions: &Resolutions) -> Merged {
         crate::merge::merge(&self.base, &self.mine, &self.theirs, resolutions)
+    }
+
+    /// Every conflict decided for `side`, also those a decision brings to light (keeping a row
+    /// the other side deleted can show that rows under it were changed there too). Each round
+    /// decides at least one more conflict of a finite set, so it ends.
+    pub fn decide_all(&self, side: crate::merge::Side) -> Resolutions {
+        let mut choices = Resolutions::new();
+        loop {
+            let open: Vec<String> = self
+                .merged(&choices)
+                .open_conflicts(&choices)
+                .map(|c| c.key.clone())
+                .collect();
+            if open.is_empty() {
+                return choices;
+            }
+            choices.extend(open.into_iter().map(|key| (key, side)));
+        }
     }
 
     /// The rows of a state, for the preview's labels.
@@ -115,8 +158,10 @@ impl CaseStore {
         if same_file(&self.path, theirs) {
             return Err(refused(MergeRefusal::SameFile));
         }
+        let mut timings = Timings::default();
         let super::Examined { key, .. } = super::examine(theirs, theirs_key)?;
         let theirs_conn = super::memory_copy(theirs, key.as_ref())?;
+        timings.lap("read the other copy");
         let mine_case = case_id(&self.conn).map_err(sql(&self.path))?;
         let theirs_case = case_id(&theirs_conn).map_err(sql(theirs))?;
         if mine_case != theirs_case {
@@ -133,6 +178,7 @@ impl CaseStore {
                 }));
             }
         }
+        timings.lap("verify both journals");
         let mine_journal = journal::entries(&self.conn).map_err(sql(&self.path))?;
         let theirs_journal = journal::entries(&theirs_conn).map_err(sql(theirs))?;
         let shared = mine_journal
@@ -164,7 +210,9 @@ impl CaseStore {
                 &self.path,
             )?,
         };
+        timings.lap("rebuild the common ancestor");
         let base = read_snapshot(&base_conn).map_err(sql(&self.path))?;
+        drop(base_conn);
         let (mine, mine_locals) = read_with_locals(&self.conn).map_err(sql(&self.path))?;
         let (theirs_state, theirs_locals) = read_with_locals(&theirs_conn).map_err(sql(theirs))?;
         let known: HashSet<String> = mine_journal
@@ -174,6 +222,7 @@ impl CaseStore {
             .collect();
         let journal =
             incoming_journal(&theirs_conn, &theirs_journal, &known).map_err(sql(theirs))?;
+        timings.lap("read the three states");
         let head = theirs_journal.last();
         Ok(MergePlan {
             source: MergeSource {
@@ -185,6 +234,7 @@ impl CaseStore {
                 head_seq: head.map_or(0, |e| e.seq),
                 head_hash: head.and_then(|e| e.hash()).unwrap_or_default().to_owned(),
                 base_seq: fork_seq,
+                mine_head_seq: Some(mine_journal.last().map_or(0, |e| e.seq)),
             },
             theirs_path: theirs.to_owned(),
             mine_changes: changed_rows(&mine_journal, fork_seq, &mine_locals),
@@ -193,6 +243,7 @@ impl CaseStore {
             mine,
             theirs: theirs_state,
             journal,
+            timings: timings.laps,
         })
     }
 
@@ -310,7 +361,11 @@ fn merges_in(entries: &[JournalEntry]) -> Vec<(i64, String, String)> {
     let effective = in_effect(entries);
     entries
         .iter()
-        .filter(|e| e.kind == "edit" && effective.contains(&e.seq) && e.op() == "merge_copy")
+        .filter(|e| {
+            e.kind == "edit"
+                && effective.contains(&e.seq)
+                && e.command.starts_with("{\"op\":\"merge_copy\"")
+        })
         .filter_map(|e| {
             let command: serde_json::Value = serde_json::from_str(&e.command).ok()?;
             let source: MergeSource =
@@ -391,48 +446,37 @@ fn incoming_journal(
     for entry in entries {
         let hash = entry.hash().unwrap_or_default().to_owned();
         if !known.contains(&hash) {
-            incoming.push(MergedEntry {
-                hash: hash.clone(),
-                previous: previous.clone(),
-                seq: entry.seq,
-                applied_at: entry.applied_at.clone(),
-                author: entry.author.clone(),
-                target: entry.target.clone(),
-                command: entry.command.clone(),
-                kind: entry.kind.clone(),
-                reverts: entry.reverts,
-                inverse: entry.inverse().map(str::to_owned),
-                summary: entry.summary.clone(),
-            });
+            incoming.push(merged_entry(entry, hash.clone(), previous.clone()));
         }
         previous = hash;
     }
-    let mut statement = conn.prepare(
-        "SELECT hash, previous, seq, applied_at, author, target, command, kind, reverts, inverse,
-                summary FROM merged_journal ORDER BY merge_head, seq",
-    )?;
-    let merged = statement.query_map([], |row| {
-        Ok(MergedEntry {
-            hash: row.get(0)?,
-            previous: row.get(1)?,
-            seq: row.get(2)?,
-            applied_at: row.get(3)?,
-            author: row.get(4)?,
-            target: row.get(5)?,
-            command: row.get(6)?,
-            kind: row.get(7)?,
-            reverts: row.get(8)?,
-            inverse: row.get(9)?,
-            summary: row.get(10)?,
-        })
-    })?;
-    for entry in merged {
-        let entry = entry?;
-        if !known.contains(&entry.hash) {
-            incoming.push(entry);
+    for entry in journal::merged_entries(conn)? {
+        let hash = entry.hash().unwrap_or_default().to_owned();
+        if !known.contains(&hash) {
+            incoming.push(merged_entry(
+                &entry,
+                hash,
+                entry.previous.clone().unwrap_or_default(),
+            ));
         }
     }
     Ok(incoming)
+}
+
+fn merged_entry(entry: &JournalEntry, hash: String, previous: String) -> MergedEntry {
+    MergedEntry {
+        hash,
+        previous,
+        seq: entry.seq,
+        applied_at: entry.applied_at.clone(),
+        author: entry.author.clone(),
+        target: entry.target.clone(),
+        command: entry.command.clone(),
+        kind: entry.kind.clone(),
+        reverts: entry.reverts,
+        inverse: entry.inverse().map(str::to_owned),
+        summary: entry.summary.clone(),
+    }
 }
 
 /// The last author and time of a change to each row since `after`, by identity.
@@ -562,8 +606,43 @@ fn value_of(cell: &Cell) -> Value {
     }
 }
 
+/// The merge as its journal row keeps it: the other copy's journal rows by their hashes only
+/// (they are in `merged_journal` in full), so the record is not every row twice.
+pub(super) fn recorded_json(step: &MergeStep) -> serde_json::Result<String> {
+    #[derive(serde::Serialize)]
+    struct Recorded<'a> {
+        op: &'static str,
+        merge: RecordedStep<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct RecordedStep<'a> {
+        source: &'a MergeSource,
+        changes: &'a [RowChange],
+        journal_hashes: Vec<&'a str>,
+    }
+    serde_json::to_string(&Recorded {
+        op: "merge_copy",
+        merge: RecordedStep {
+            source: &step.source,
+            changes: &step.changes,
+            journal_hashes: step.journal.iter().map(|e| e.hash.as_str()).collect(),
+        },
+    })
+}
+
 /// Writes a merge step: called by `apply` inside the command's transaction.
 pub(super) fn write_step(tx: &Transaction<'_>, step: &MergeStep) -> apply::Result<()> {
+    if let Some(expected) = step.source.mine_head_seq {
+        let head: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM journal", [], |row| {
+            row.get(0)
+        })?;
+        if head != expected {
+            return Err(ApplyError::Rejected(Rejection::MergeDoesNotFit {
+                table: "journal".to_owned(),
+                id: head.to_string(),
+            }));
+        }
+    }
     let case = case_id(tx)?;
     for spec in TABLES.iter().filter(|t| t.key == Key::Uuid) {
         // Rows an undo brought back from before schema 10 have no identity written yet.
@@ -576,10 +655,14 @@ pub(super) fn write_step(tx: &Transaction<'_>, step: &MergeStep) -> apply::Resul
         )?;
     }
     let mut touched_interviews: BTreeSet<i64> = BTreeSet::new();
+    let mut known_columns: HashMap<&str, HashSet<String>> = HashMap::new();
     for change in &step.changes {
         let table = change.table();
         let spec = spec(table).ok_or_else(|| does_not_fit(change))?;
-        let columns = table_columns(tx, spec.name)?;
+        if !known_columns.contains_key(spec.name) {
+            known_columns.insert(spec.name, table_columns(tx, spec.name)?);
+        }
+        let columns = &known_columns[spec.name];
         let translate = |row: &Row| -> apply::Result<Vec<(String, Value)>> {
             row.iter()
                 .map(|(column, cell)| {
@@ -733,11 +816,8 @@ fn local_rowid(tx: &Transaction<'_>, table: &str, id: &str) -> apply::Result<Opt
     };
     match spec.key {
         Key::Uuid => Ok(tx
-            .query_row(
-                &format!("SELECT rowid FROM \"{table}\" WHERE uuid = ?1"),
-                [id],
-                |row| row.get(0),
-            )
+            .prepare_cached(&format!("SELECT rowid FROM \"{table}\" WHERE uuid = ?1"))?
+            .query_row([id], |row| row.get(0))
             .optional()?),
         Key::Natural(columns) => {
             let Some(parts) = natural_parts(id).filter(|p| p.len() == columns.len()) else {
@@ -764,11 +844,8 @@ fn local_rowid(tx: &Transaction<'_>, table: &str, id: &str) -> apply::Result<Opt
                 .collect::<Vec<_>>()
                 .join(" AND ");
             Ok(tx
-                .query_row(
-                    &format!("SELECT rowid FROM \"{table}\" WHERE {condition}"),
-                    rusqlite::params_from_iter(values.iter()),
-                    |row| row.get(0),
-                )
+                .prepare_cached(&format!("SELECT rowid FROM \"{table}\" WHERE {condition}"))?
+                .query_row(rusqlite::params_from_iter(values.iter()), |row| row.get(0))
                 .optional()?)
         }
     }

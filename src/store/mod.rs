@@ -603,7 +603,11 @@ impl CaseStore {
             .map_err(|source| sql_err(&path, source))?;
         let (target, recorded) = history::record(&tx, |tx| apply::apply(tx, command))
             .map_err(|e| e.into_store_error(&path))?;
-        let command_json = serde_json::to_string(command).map_err(|e| StoreError::Damaged {
+        let recorded_json = match command {
+            Command::MergeCopy { merge } => merge::recorded_json(merge),
+            _ => serde_json::to_string(command),
+        };
+        let command_json = recorded_json.map_err(|e| StoreError::Damaged {
             path: path.clone(),
             detail: format!("the command cannot be recorded: {e}"),
         })?;

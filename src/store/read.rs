@@ -251,6 +251,8 @@ impl Parts {
                 "action" | "action_status_change" | "plan_import_row" => parts.actions = true,
                 "outcome" => parts.outcomes = true,
                 "fidelity_scale" | "fidelity_item" | "fidelity_score" => parts.fidelity = true,
+                // Another copy's journal rows: nothing a page shows.
+                "merged_journal" => {}
                 _ => return Parts::ALL,
             }
         }
@@ -297,6 +299,34 @@ fn read_parts(
     }
     if parts.fidelity {
         snapshot.fidelity = super::fidelity::read(conn)?;
+    }
+    if parts.interviews || parts.documents || parts.findings || parts.actions {
+        read_uuids(conn, snapshot)?;
+    }
+    Ok(())
+}
+
+/// The identities of the entities a command creates (`interview/3` → its UUID). A row an undo
+/// brought back from before schema 10 has none stored yet: it gets the one its upgrade gives it.
+fn read_uuids(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
+    use crate::domain::{ActionId, DocumentReviewId, ExcerptId, FindingId, InterviewId};
+    snapshot.uuids.clear();
+    for (table, entity) in [
+        ("interview", InterviewId::ENTITY),
+        ("excerpt", ExcerptId::ENTITY),
+        ("document_review", DocumentReviewId::ENTITY),
+        ("finding", FindingId::ENTITY),
+        ("action", ActionId::ENTITY),
+    ] {
+        let mut statement = conn.prepare(&format!("SELECT id, uuid FROM {table}"))?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let uuid = row
+                .get::<_, Option<String>>(1)?
+                .unwrap_or_else(|| super::stable_uuid(&snapshot.case_id, table, id));
+            snapshot.uuids.insert(format!("{entity}/{id}"), uuid);
+        }
     }
     Ok(())
 }

@@ -621,18 +621,29 @@ fn merge_only(paths: &str) {
     let (a, b) = (lines.next().unwrap(), lines.next().unwrap());
     let started = Instant::now();
     let mut mine = CaseStore::open(Path::new(a)).unwrap();
+    let opened = started.elapsed();
     let plan = mine.prepare_merge(Path::new(b), None).unwrap();
-    let choices: evalbench::merge::Resolutions = plan
-        .merged(&evalbench::merge::Resolutions::new())
-        .conflicts
-        .iter()
-        .map(|c| (c.key.clone(), evalbench::merge::Side::Mine))
-        .collect();
+    let prepared = started.elapsed();
+    let choices = plan.decide_all(evalbench::merge::Side::Mine);
     let merged = plan.merged(&choices);
+    let compared = started.elapsed();
     let (changes, conflicts) = (merged.changes.len(), merged.conflicts.len());
     mine.merge_copy(&plan, plan.step(merged), None).unwrap();
     mine.close().unwrap();
     let elapsed = started.elapsed();
+    let parts: Vec<String> = std::iter::once(format!("open {}", ms(opened)))
+        .chain(
+            plan.timings
+                .iter()
+                .map(|(what, took)| format!("{what} {}", ms(*took))),
+        )
+        .chain([
+            format!("prepared at {}", ms(prepared)),
+            format!("compared twice by {}", ms(compared)),
+            format!("written by {}", ms(elapsed)),
+        ])
+        .collect();
+    println!("rows parts: {}", parts.join(", "));
     println!("merge_ms {:.1}", elapsed.as_secs_f64() * 1000.0);
     println!("peak_mb {}", memory().0);
     println!(
