@@ -190,30 +190,7 @@ impl CaseStore {
             return Err(refused(MergeRefusal::NoSharedHistory));
         }
         let fork_seq = mine_journal[shared - 1].seq;
-        let base_conn = match later_base(&mine_journal, &theirs_journal) {
-            Some((Side::Theirs, seq)) => rewind(
-                theirs_conn_copy(theirs, key.as_ref())?,
-                &theirs_journal,
-                seq,
-                theirs,
-            )?,
-            Some((Side::Mine, seq)) => rewind(
-                super::memory_copy(&self.path, self.key.as_ref())?,
-                &mine_journal,
-                seq,
-                &self.path,
-            )?,
-            None => rewind(
-                super::memory_copy(&self.path, self.key.as_ref())?,
-                &mine_journal,
-                fork_seq,
-                &self.path,
-            )?,
-        };
-        timings.lap("rebuild the common ancestor");
-        let base = read_snapshot(&base_conn).map_err(sql(&self.path))?;
-        drop(base_conn);
-        let (mine, mine_locals) = read_with_locals(&self.conn).map_err(sql(&self.path))?;
+        // The other copy is read before it is taken back to the ancestor in place.
         let (theirs_state, theirs_locals) = read_with_locals(&theirs_conn).map_err(sql(theirs))?;
         let known: HashSet<String> = mine_journal
             .iter()
@@ -222,7 +199,23 @@ impl CaseStore {
             .collect();
         let journal =
             incoming_journal(&theirs_conn, &theirs_journal, &known).map_err(sql(theirs))?;
-        timings.lap("read the three states");
+        let (mine, mine_locals) = read_with_locals(&self.conn).map_err(sql(&self.path))?;
+        timings.lap("read both states");
+        let base_conn = match later_base(&mine_journal, &theirs_journal) {
+            Some((Side::Mine, seq)) => rewind(
+                super::memory_copy(&self.path, self.key.as_ref())?,
+                &mine_journal,
+                seq,
+                &self.path,
+            )?,
+            // The shared history is the same in both: the other copy, already in memory, is
+            // taken back to it.
+            Some((Side::Theirs, seq)) => rewind(theirs_conn, &theirs_journal, seq, theirs)?,
+            None => rewind(theirs_conn, &theirs_journal, fork_seq, theirs)?,
+        };
+        let base = read_snapshot(&base_conn).map_err(sql(&self.path))?;
+        drop(base_conn);
+        timings.lap("rebuild the common ancestor");
         let head = theirs_journal.last();
         Ok(MergePlan {
             source: MergeSource {
@@ -316,10 +309,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-fn theirs_conn_copy(path: &Path, key: Option<&Passphrase>) -> Result<Connection, StoreError> {
-    super::memory_copy(path, key)
 }
 
 fn case_id(conn: &Connection) -> rusqlite::Result<String> {
@@ -417,6 +406,17 @@ fn rewind(
     };
     conn.pragma_update(None, "foreign_keys", false)
         .map_err(|source| sql_err(path, source))?;
+    // A copy in memory, only to be read back as rows: its search index and status dates need
+    // not follow, and re-indexing every note the history touched is most of the work.
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM main.sqlite_schema WHERE type = 'trigger'")
+        .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+        .map_err(|source| sql_err(path, source))?;
+    for trigger in triggers {
+        // A copy made by SQLCipher's export lists its triggers without having loaded them, so
+        // they do not run there either: "no such trigger" is as good as dropped.
+        let _ = conn.execute_batch(&format!("DROP TRIGGER main.\"{trigger}\""));
+    }
     let tx = conn.transaction().map_err(|source| sql_err(path, source))?;
     for entry in entries.iter().rev().take_while(|e| e.seq > seq) {
         let statements: Vec<String> = entry
