@@ -215,12 +215,19 @@ fn expected(previous: &str, entry: &JournalEntry) -> String {
 
 /// Walks the chain from the first row.
 pub(super) fn verify(conn: &Connection) -> rusqlite::Result<ChainCheck> {
-    let rows = entries(conn)?;
+    verify_entries(conn, &entries(conn)?)
+}
+
+/// `verify` for the rows already read.
+pub(super) fn verify_entries(
+    conn: &Connection,
+    rows: &[JournalEntry],
+) -> rusqlite::Result<ChainCheck> {
     if !rows.is_empty() && rows.iter().all(|row| row.hash.is_none()) {
         return Ok(ChainCheck::Unchained);
     }
     let mut previous = String::new();
-    for entry in &rows {
+    for entry in rows {
         if entry.hash.as_deref() != Some(expected(&previous, entry).as_str()) {
             return Ok(ChainCheck::BrokenAt { seq: entry.seq });
         }

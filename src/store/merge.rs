@@ -170,8 +170,15 @@ impl CaseStore {
                 theirs: theirs_case,
             }));
         }
-        for (conn, path) in [(&self.conn, self.path.as_path()), (&theirs_conn, theirs)] {
-            if let ChainCheck::BrokenAt { seq } = journal::verify(conn).map_err(sql(path))? {
+        let mine_journal = journal::entries(&self.conn).map_err(sql(&self.path))?;
+        let theirs_journal = journal::entries(&theirs_conn).map_err(sql(theirs))?;
+        for (conn, rows, path) in [
+            (&self.conn, &mine_journal, self.path.as_path()),
+            (&theirs_conn, &theirs_journal, theirs),
+        ] {
+            if let ChainCheck::BrokenAt { seq } | ChainCheck::MergedBrokenAt { seq, .. } =
+                journal::verify_entries(conn, rows).map_err(sql(path))?
+            {
                 return Err(refused(MergeRefusal::BrokenChain {
                     path: path.to_owned(),
                     seq,
@@ -179,8 +186,6 @@ impl CaseStore {
             }
         }
         timings.lap("verify both journals");
-        let mine_journal = journal::entries(&self.conn).map_err(sql(&self.path))?;
-        let theirs_journal = journal::entries(&theirs_conn).map_err(sql(theirs))?;
         let shared = mine_journal
             .iter()
             .zip(&theirs_journal)
