@@ -528,12 +528,9 @@ fn merge_figure(dir: &Path, stress: &Path, table: &mut Table) {
             figure("merge_ms") / 1000.0 / read_both.as_secs_f64()
         ),
     );
-    println!(
-        "   ({})",
-        said.lines()
-            .filter(|l| l.starts_with("rows"))
-            .collect::<String>()
-    );
+    for line in said.lines().filter(|l| l.starts_with("rows")) {
+        println!("   ({line})");
+    }
 }
 
 /// 5 000 commands on one copy, as an evaluator's days of work: plan follow-up, findings,
