@@ -21,7 +21,7 @@ use crate::domain::{InterviewId, Rejection};
 use crate::merge::snapshot::{
     Cell, Key, Row, Snapshot, TABLES, natural_identity, natural_parts, spec,
 };
-use crate::merge::{MergeSource, MergeStep, Merged, MergedEntry, Resolutions, RowChange};
+use crate::merge::{MergeSource, MergeStep, Merged, MergedEntry, Resolutions, RowChange, Side};
 
 /// Why two files cannot be merged. Both are left as they were.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -100,7 +100,7 @@ impl MergePlan {
     /// Every conflict decided for `side`, also those a decision brings to light (keeping a row
     /// the other side deleted can show that rows under it were changed there too). Each round
     /// decides at least one more conflict of a finite set, so it ends.
-    pub fn decide_all(&self, side: crate::merge::Side) -> Resolutions {
+    pub fn decide_all(&self, side: Side) -> Resolutions {
         let mut choices = Resolutions::new();
         loop {
             let open: Vec<String> = self
@@ -296,12 +296,6 @@ impl CaseStore {
         }
         Ok(())
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Mine,
-    Theirs,
 }
 
 /// Words an SQL error as a problem with `path`.
