@@ -233,8 +233,7 @@ static ROWS_CHANGED: AtomicUsize = AtomicUsize::new(0);
 /// Merges `from` into `into`, deciding every conflict for `prefer`; returns the conflict keys.
 fn merge(into: &mut CaseStore, from: &Path, prefer: Side) -> (Vec<String>, usize) {
     let plan = into.prepare_merge(from, None).unwrap();
-    let choices = plan.decide_all(prefer);
-    let merged = plan.merged(&choices);
+    let (choices, merged) = plan.decide_all(|_| Some(prefer.into()));
     let keys: Vec<String> = merged.conflicts.iter().map(|c| c.key.clone()).collect();
     assert_eq!(merged.open_conflicts(&choices).count(), 0);
     let changed = merged.changes.len();

@@ -11,7 +11,7 @@ use evalbench::domain::{
     FindingFields, FindingId, FindingKind, InterviewChannel, InterviewFields, InterviewId,
     InterviewSetting, Role,
 };
-use evalbench::merge::{ConflictKind, Resolutions, RowChange, Side};
+use evalbench::merge::{Choice, ConflictKind, Resolutions, RowChange};
 use evalbench::store::{CaseStore, MergeRefusal, StoreError};
 use jiff::civil::date;
 
@@ -238,13 +238,78 @@ fn a_field_both_changed_is_one_conflict_and_the_chosen_side_wins() {
     let conflict = &merged.conflicts[0];
     assert!(matches!(&conflict.kind, ConflictKind::Field { field, .. } if field == "title"));
     let mut choices = Resolutions::new();
-    choices.insert(conflict.key.clone(), Side::Theirs);
+    choices.insert(conflict.key.clone(), Choice::Theirs);
     let merged = plan.merged(&choices);
     assert!(matches!(&merged.changes[..], [RowChange::Update { table, .. }] if table == "finding"));
     mine.merge_copy(&plan, plan.step(merged), None)
         .expect("merged");
     let case = mine.snapshot().expect("read");
     assert_eq!(case.findings[0].fields.title, "Bjørns tittel");
+}
+
+#[test]
+fn keeping_both_versions_of_a_finding_gives_two_findings_each_with_its_links() {
+    let dir = common::temp_dir();
+    let (mine_path, theirs_path, _, finding_id) = forked(&dir);
+    let requirement = {
+        let store = open_as(&mine_path, "x");
+        let id = store.snapshot().expect("read").requirements[0].id;
+        store.close().expect("closed");
+        id
+    };
+    for (path, title) in [
+        (&mine_path, "Annes tittel"),
+        (&theirs_path, "Bjørns tittel"),
+    ] {
+        let mut store = open_as(path, "x");
+        apply(
+            &mut store,
+            Command::UpdateFinding {
+                finding_id: FindingId(finding_id),
+                finding: finding(title, "Planene sendes etter fristen."),
+            },
+        );
+        if title.starts_with("Bjørn") {
+            apply(
+                &mut store,
+                Command::SetFindingRequirements {
+                    finding_id: FindingId(finding_id),
+                    requirement_ids: vec![requirement],
+                },
+            );
+        }
+        store.close().expect("closed");
+    }
+    let mut mine = open_as(&mine_path, "Anne");
+    let before = mine.snapshot().expect("read");
+    let plan = mine.prepare_merge(&theirs_path, None).expect("a plan");
+    let (choices, merged) = plan.decide_all(|c| c.can_keep_both().then_some(Choice::Both));
+    assert_eq!(merged.conflicts.len(), 1, "{:?}", merged.conflicts);
+    assert_eq!(merged.open_conflicts(&choices).count(), 0);
+    mine.merge_copy(&plan, plan.step(merged), None)
+        .expect("merged");
+    let case = mine.snapshot().expect("read");
+    let titles: Vec<(&str, &[evalbench::domain::RequirementId])> = case
+        .findings
+        .iter()
+        .map(|f| (f.fields.title.as_str(), f.requirement_ids.as_slice()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("Annes tittel", &[requirement][..]),
+            ("Bjørns tittel", &[requirement][..])
+        ],
+        "mine stays, theirs comes beside it with its requirement"
+    );
+    assert!(
+        case.uuids
+            .contains_key(&format!("finding/{}", case.findings[1].id.0))
+    );
+    // One undo takes it all back.
+    mine.undo().expect("undone");
+    assert_eq!(mine.snapshot().expect("read").findings, before.findings);
+    mine.close().expect("closed");
 }
 
 #[test]
@@ -316,6 +381,190 @@ fn different_cases_broken_chains_and_strangers_are_refused_and_neither_file_chan
     }
     store.close().expect("closed");
     assert_eq!(std::fs::read(&mine_path).expect("read"), mine_before);
+}
+
+#[test]
+fn the_journal_and_apply_name_entities_by_identity_across_copies() {
+    let dir = common::temp_dir();
+    let (mine_path, theirs_path, interview_id, finding_id) = forked(&dir);
+    let mut theirs = open_as(&theirs_path, "Bjørn");
+    apply(
+        &mut theirs,
+        Command::UpdateFinding {
+            finding_id: FindingId(finding_id),
+            finding: finding("Bjørns tittel", "Planene sendes etter fristen."),
+        },
+    );
+    theirs.close().expect("closed");
+    let mut mine = open_as(&mine_path, "Anne");
+    let case = mine.snapshot().expect("read");
+    let finding_uuid = case.uuids[&format!("finding/{finding_id}")].clone();
+    let excerpt = case.interviews[0].excerpts[0].id;
+    let excerpt_uuid = case.uuids[&format!("excerpt/{}", excerpt.0)].clone();
+    // A row the command deletes is named by its identity too.
+    apply(
+        &mut mine,
+        Command::DeleteExcerpt {
+            excerpt_id: excerpt,
+        },
+    );
+    let journal = mine.journal().expect("journal");
+    assert_eq!(
+        journal.last().expect("a row").target,
+        format!("excerpt/{excerpt_uuid}")
+    );
+    let plan = mine.prepare_merge(&theirs_path, None).expect("a plan");
+    let merged = plan.merged(&Resolutions::new());
+    // The preview knows who changed the finding in the other copy, by its identity.
+    assert_eq!(
+        plan.theirs_changes
+            .get(&("finding".to_owned(), finding_uuid.clone()))
+            .map(|(author, _)| author.as_str()),
+        Some("Bjørn")
+    );
+    mine.merge_copy(&plan, plan.step(merged), None)
+        .expect("merged");
+    // The finding's history holds the other copy's edit of it.
+    let history = mine
+        .journal_for(&format!("finding/{finding_id}"))
+        .expect("history");
+    let theirs_row = history
+        .iter()
+        .find(|e| e.author == "Bjørn")
+        .expect("the other copy's edit");
+    assert_eq!(theirs_row.target, format!("finding/{finding_uuid}"));
+    assert!(theirs_row.previous.is_some(), "marked as merged in");
+    assert!(history.iter().any(|e| e.op() == "add_finding"));
+    mine.close().expect("closed");
+
+    // `apply` takes the identity in place of the row id, and refuses one this case lacks.
+    let interview_uuid = case.uuids[&format!("interview/{interview_id}")].clone();
+    let commands = dir.path().join("commands.jsonl");
+    std::fs::write(
+        &commands,
+        format!(
+            "{{\"op\":\"update_finding\",\"finding_id\":\"{finding_uuid}\",\"finding\":{{\"title\":\"Ny tittel\",\"description\":\"D\"}}}}\n"
+        ),
+    )
+    .expect("written");
+    let mine_s = mine_path.to_string_lossy().into_owned();
+    let commands_s = commands.to_string_lossy().into_owned();
+    let ok = evalbench(dir.path(), &[], &["apply", &mine_s, &commands_s]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    let store = open_as(&mine_path, "x");
+    let case = store.snapshot().expect("read");
+    assert_eq!(case.findings[0].fields.title, "Ny tittel");
+    store.close().expect("closed");
+    let unknown = uuid::Uuid::now_v7();
+    std::fs::write(
+        &commands,
+        format!(
+            "{{\"op\":\"set_interview_notes\",\"interview_id\":\"{interview_uuid}\",\"notes\":\"x\"}}\n{{\"op\":\"delete_finding\",\"finding_id\":\"{unknown}\"}}\n"
+        ),
+    )
+    .expect("written");
+    let before = std::fs::read(&mine_path).expect("read");
+    let refused = evalbench(dir.path(), &[], &["apply", &mine_s, &commands_s]);
+    assert!(!refused.status.success());
+    let output = text(&refused);
+    assert!(
+        output.contains("line 2") && output.contains(&unknown.to_string()),
+        "{output}"
+    );
+    // Line 1 was applied and durable before line 2 was read; line 2 changed nothing.
+    assert_ne!(std::fs::read(&mine_path).expect("read"), before);
+    let store = open_as(&mine_path, "x");
+    assert_eq!(store.snapshot().expect("read").findings.len(), 1);
+    store.close().expect("closed");
+}
+
+#[test]
+fn a_plan_workbook_from_one_copy_is_read_back_right_in_the_other() {
+    use evalbench::domain::ActionFields;
+    use evalbench::plan_exchange::{self, PlanFile, xlsx};
+    let dir = common::temp_dir();
+    let (a_path, b_path, _, _) = forked(&dir);
+    // Each adds a deviation with an action: the same numbers name different rows in the two.
+    for (path, who) in [(&a_path, "Anne"), (&b_path, "Bjørn")] {
+        let mut store = open_as(path, who);
+        let deviation = apply(
+            &mut store,
+            Command::AddFinding {
+                kind: FindingKind::Deviation,
+                finding: finding(&format!("{who}s avvik"), "Beskrivelse."),
+                requirement_ids: vec![],
+                evidence: vec![],
+            },
+        );
+        apply(
+            &mut store,
+            Command::AddAction {
+                finding_id: FindingId(deviation),
+                action: ActionFields {
+                    description: format!("{who}s tiltak"),
+                    owner: "Leder for AFT".into(),
+                    due_date: Some(date(2026, 6, 1)),
+                    ..ActionFields::default()
+                },
+            },
+        );
+        store.close().expect("closed");
+    }
+    for (into, from) in [(&a_path, &b_path), (&b_path, &a_path)] {
+        let mut store = open_as(into, "x");
+        let plan = store.prepare_merge(from, None).expect("a plan");
+        let merged = plan.merged(&Resolutions::new());
+        assert!(merged.conflicts.is_empty());
+        store
+            .merge_copy(&plan, plan.step(merged), None)
+            .expect("merged");
+        store.close().expect("closed");
+    }
+    let read = |path: &Path| {
+        let store = open_as(path, "x");
+        let case = store.snapshot().expect("read");
+        store.close().expect("closed");
+        case
+    };
+    let (a, b) = (read(&a_path), read(&b_path));
+    let number_of = |case: &evalbench::domain::CaseSnapshot, text: &str| {
+        case.actions
+            .iter()
+            .find(|x| x.fields.description == text)
+            .expect("the action")
+            .id
+    };
+    assert_ne!(
+        number_of(&a, "Bjørns tiltak"),
+        number_of(&b, "Bjørns tiltak"),
+        "the copies number the rows apart"
+    );
+    // The provider gets the workbook from Bjørn's copy and rewords Bjørn's action.
+    let mut file = PlanFile::from_case(&b);
+    for row in &mut file.actions {
+        if row.description == "Bjørns tiltak" {
+            row.description = "Bjørns tiltak, omformulert".into();
+        }
+    }
+    let workbook = dir.path().join("plan.xlsx");
+    xlsx::write(&file, evalbench::i18n::Lang::Nb, &workbook).expect("written");
+    // Read back in Anne's copy: the same action changes, nothing else.
+    let raw = xlsx::read(&workbook).expect("read");
+    let changes = plan_exchange::check(&a, &raw, date(2026, 3, 1), evalbench::i18n::Lang::Nb)
+        .expect("no problems");
+    assert!(
+        changes.added.is_empty() && changes.removed.is_empty(),
+        "{changes:?}"
+    );
+    assert!(
+        changes.ignored_edits.is_empty(),
+        "{:?}",
+        changes.ignored_edits
+    );
+    assert_eq!(changes.changed.len(), 1, "{changes:?}");
+    let (id, _, after) = &changes.changed[0];
+    assert_eq!(*id, number_of(&a, "Bjørns tiltak"));
+    assert_eq!(after.description, "Bjørns tiltak, omformulert");
 }
 
 /// Runs the binary with `env`, its data folder in `dir` and no terminal to ask on.

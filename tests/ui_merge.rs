@@ -6,8 +6,9 @@ mod common;
 
 use std::collections::VecDeque;
 
-use common::ui::{click, harness, stored, workbench_with};
+use common::ui::{click, harness, stored, wait_while, workbench_with};
 use egui_kittest::kittest::Queryable;
+use evalbench::app::Workbench;
 use evalbench::command::Command;
 use evalbench::demo::{DEMO_TODAY, write_demo};
 use evalbench::dialogs::ScriptedDialogs;
@@ -68,7 +69,11 @@ fn a_copy_is_merged_after_its_preview_with_the_conflict_decided_and_undone_in_on
     harness.run();
     click(&mut harness, "Fil");
     click(&mut harness, "Slå sammen med kopi…");
+    // Worked out on a worker thread while the window keeps drawing.
+    wait_while(&mut harness, Workbench::is_merging);
     harness.get_by_label("Intervjuer: 1 lagt til, 0 endret, 0 fjernet");
+    // Two versions of one finding: keeping both is offered.
+    harness.get_by_label_contains("Behold begge");
     harness.get_by_label_contains("1 konflikt: begge har endret det samme");
     harness.get_by_label_contains("1 konflikt er ikke avgjort");
     // Undecided, "Godta" does nothing.

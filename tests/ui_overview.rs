@@ -381,3 +381,30 @@ fn a_case_opened_across_midnight_shows_the_new_days_marks() {
             .is_none()
     );
 }
+
+#[test]
+fn the_profile_name_is_offered_for_the_case_evaluator_list() {
+    let dir = common::temp_dir();
+    let (mut workbench, path) = demo_workbench(&dir, Lang::Nb);
+    workbench.settings.author = "Kari Evaluator".into();
+    let mut harness = harness(workbench);
+    harness.run();
+    assert!(
+        !stored(&path)
+            .evaluators
+            .contains(&"Kari Evaluator".to_owned())
+    );
+    harness.get_by_label("Legg meg til: Kari Evaluator").click();
+    harness.run();
+    let evaluators = stored(&path).evaluators;
+    assert_eq!(
+        evaluators.last().map(String::as_str),
+        Some("Kari Evaluator")
+    );
+    // On the list, it is no longer offered.
+    assert!(
+        harness
+            .query_by_label("Legg meg til: Kari Evaluator")
+            .is_none()
+    );
+}

@@ -5,12 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::mpsc;
 
 use super::{Notice, Workbench, error_text};
 use crate::command::Command;
 use crate::i18n::{Lang, t, tf, tn};
 use crate::merge::describe::{PAGES, label, page_of, value_text};
-use crate::merge::{Conflict, ConflictKind, Merged, Resolutions, RowChange, Side};
+use crate::merge::{Choice, Conflict, ConflictKind, Merged, Resolutions, RowChange, Side};
 use crate::store::{MergePlan, Passphrase, StoreError};
 
 /// The merge window's state.
@@ -20,6 +21,12 @@ pub(super) enum MergeDialog {
         path: PathBuf,
         text: String,
         failed: bool,
+    },
+    /// The merge being worked out on a worker thread (the window keeps drawing).
+    Working {
+        path: PathBuf,
+        key: Option<Passphrase>,
+        done: mpsc::Receiver<Result<MergePlan, StoreError>>,
     },
     Preview(Box<MergePreview>),
 }
@@ -117,9 +124,46 @@ impl Workbench {
         }
     }
 
+    /// Starts working out the merge on a worker thread; `merge_ui` takes the answer.
     fn prepare_merge(&mut self, path: PathBuf, key: Option<Passphrase>) {
         let Some(case) = &self.case else { return };
-        match case.store.prepare_merge(&path, key.as_ref()) {
+        let planner = case.store.merge_planner();
+        let (sender, done) = mpsc::channel();
+        let (theirs, theirs_key) = (path.clone(), key.clone());
+        let spawned = std::thread::Builder::new()
+            .name("merge".into())
+            .spawn(move || {
+                // The window may have been closed meanwhile; then nobody waits for the answer.
+                let _ = sender.send(planner.prepare(&theirs, theirs_key.as_ref()));
+            });
+        match spawned {
+            Ok(_) => self.merge = Some(MergeDialog::Working { path, key, done }),
+            Err(e) => self.notice = Some(Notice::Error(e.to_string())),
+        }
+    }
+
+    /// True while a merge is being worked out on the worker thread.
+    pub fn is_merging(&self) -> bool {
+        matches!(self.merge, Some(MergeDialog::Working { .. }))
+    }
+
+    /// Takes the worker's answer when it has come.
+    fn take_merge_plan(&mut self) {
+        let Some(MergeDialog::Working { done, .. }) = &self.merge else {
+            return;
+        };
+        let result = match done.try_recv() {
+            Ok(result) => result,
+            Err(mpsc::TryRecvError::Empty) => return,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.merge = None;
+                return;
+            }
+        };
+        let Some(MergeDialog::Working { path, key, .. }) = self.merge.take() else {
+            return;
+        };
+        match result {
             Ok(plan) => {
                 self.merge = Some(MergeDialog::Preview(Box::new(MergePreview::new(plan, key))));
             }
@@ -140,6 +184,7 @@ impl Workbench {
 
     pub(super) fn merge_ui(&mut self, ctx: &egui::Context) {
         let lang = self.settings.lang;
+        self.take_merge_plan();
         let Some(dialog) = &mut self.merge else {
             return;
         };
@@ -177,6 +222,14 @@ impl Workbench {
                             asked = Asked::Close;
                         }
                     });
+                }
+                MergeDialog::Working { path, .. } => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(tf(lang, "merge.working", &[("file", &file_name(path))]));
+                    });
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(50));
                 }
                 MergeDialog::Preview(preview) => {
                     asked = preview_ui(ui, lang, preview);
@@ -331,7 +384,7 @@ fn preview_ui(ui: &mut egui::Ui, lang: Lang, preview: &mut MergePreview) -> Aske
                             ui.strong(format!("{page}: {name} – {}", field_name(lang, field)));
                             ui.radio_value(
                                 &mut choice,
-                                Some(Side::Mine),
+                                Some(Choice::Mine),
                                 tf(
                                     lang,
                                     "merge.keep_mine",
@@ -346,7 +399,7 @@ fn preview_ui(ui: &mut egui::Ui, lang: Lang, preview: &mut MergePreview) -> Aske
                             );
                             ui.radio_value(
                                 &mut choice,
-                                Some(Side::Theirs),
+                                Some(Choice::Theirs),
                                 tf(
                                     lang,
                                     "merge.take_theirs",
@@ -363,6 +416,14 @@ fn preview_ui(ui: &mut egui::Ui, lang: Lang, preview: &mut MergePreview) -> Aske
                                     ],
                                 ),
                             );
+                            if conflict.can_keep_both() {
+                                ui.radio_value(
+                                    &mut choice,
+                                    Some(Choice::Both),
+                                    t(lang, "merge.keep_both"),
+                                )
+                                .on_hover_text(t(lang, "merge.keep_both_hint"));
+                            }
                         }
                         ConflictKind::Deleted { by, .. } => {
                             let (deleted_in, kept_in) = match by {
@@ -371,12 +432,20 @@ fn preview_ui(ui: &mut egui::Ui, lang: Lang, preview: &mut MergePreview) -> Aske
                             };
                             ui.strong(format!("{page}: {name}"));
                             ui.label(t(lang, deleted_in));
-                            ui.radio_value(&mut choice, Some(*by), t(lang, "merge.delete_it"));
+                            ui.radio_value(
+                                &mut choice,
+                                Some(Choice::from(*by)),
+                                t(lang, "merge.delete_it"),
+                            );
                             let other = match by {
                                 Side::Mine => Side::Theirs,
                                 Side::Theirs => Side::Mine,
                             };
-                            ui.radio_value(&mut choice, Some(other), t(lang, kept_in));
+                            ui.radio_value(
+                                &mut choice,
+                                Some(Choice::from(other)),
+                                t(lang, kept_in),
+                            );
                         }
                     });
                     if choice != before

@@ -411,6 +411,7 @@ impl Workbench {
                     catalogs: self.catalog_list.as_deref().unwrap_or_default(),
                     status_changes: &case.status_changes,
                     derived: &case.derived,
+                    me: self.settings.author.trim(),
                 };
                 ui::page_ui(ui, self.settings.page, &context, &mut self.pages, commands);
             } else if let Some((name, rekey)) = self.rewriting() {

@@ -157,6 +157,10 @@ pub enum CliCommand {
         /// Decide every conflict for one side.
         #[arg(long, value_enum)]
         prefer: Option<SideArg>,
+        /// Where both edited the same finding, action or document review differently, keep
+        /// both versions (theirs as a row of its own) instead of choosing one.
+        #[arg(long)]
+        keep_both: bool,
     },
     /// List the automatic backup copies of a case, newest first; `--restore N` puts copy N back
     /// (after taking a copy of the case as it is).

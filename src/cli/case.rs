@@ -282,6 +282,15 @@ pub(super) fn apply(file: &Path, commands: &Path) -> anyhow::Result<ExitCode> {
         if line.trim().is_empty() {
             continue;
         }
+        // Entities may be named by their identity (UUID), the same in every copy of the case.
+        let mut line = line;
+        if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&line) {
+            match store.localize_command(&mut value) {
+                Ok(true) => line = value.to_string(),
+                Ok(false) => {}
+                Err(why) => bail!("{source}, line {number}: {why}"),
+            }
+        }
         let command: Command = match serde_json::from_str(&line) {
             Ok(command) => command,
             Err(e) => bail!(

@@ -186,7 +186,8 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             theirs,
             accept,
             prefer,
-        } => return team::merge(&file, &theirs, accept, prefer.map(Into::into)),
+            keep_both,
+        } => return team::merge(&file, &theirs, accept, prefer.map(Into::into), keep_both),
         CliCommand::Catalog { action } => catalog(action)?,
         CliCommand::Plan { action } => return plan(action),
         CliCommand::Guide {

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::merge::describe::{label, page_of, value_text};
-use crate::merge::{Conflict, ConflictKind, Resolutions, RowChange, Side};
+use crate::merge::{Choice, Conflict, ConflictKind, Resolutions, RowChange, Side};
 use crate::store::{CaseStore, MergePlan, Passphrase};
 
 use super::passphrase::{ask_hidden, key_for, new_passphrase};
@@ -45,22 +45,25 @@ fn theirs_key(file: &Path) -> anyhow::Result<Option<Passphrase>> {
     Ok(Some(Passphrase::new(text)?))
 }
 
-/// `evalbench merge FILE THEIRS [--accept] [--prefer mine|theirs]`.
+/// `evalbench merge FILE THEIRS [--accept] [--prefer mine|theirs] [--keep-both]`.
 pub(super) fn merge(
     file: &Path,
     theirs: &Path,
     accept: bool,
     prefer: Option<Side>,
+    keep_both: bool,
 ) -> anyhow::Result<ExitCode> {
     let key = key_for(file)?;
     let their_key = theirs_key(theirs)?;
     let mut store = CaseStore::open_keyed(file, key.as_ref())?;
     let plan = store.prepare_merge(theirs, their_key.as_ref())?;
-    let resolutions = match prefer {
-        Some(side) => plan.decide_all(side),
-        None => Resolutions::new(),
-    };
-    let merged = plan.merged(&resolutions);
+    let (resolutions, merged) = plan.decide_all(|conflict| {
+        if keep_both && conflict.can_keep_both() {
+            Some(Choice::Both)
+        } else {
+            prefer.map(Choice::from)
+        }
+    });
     print_preview(&plan, &merged.changes, &merged.conflicts, &resolutions)?;
     let open = merged.open_conflicts(&resolutions).count();
     if merged.changes.is_empty() && plan.journal().is_empty() {
@@ -73,7 +76,7 @@ pub(super) fn merge(
     }
     if open > 0 {
         outln!(
-            "Nothing was written: decide the conflicts with --prefer mine or --prefer theirs, or merge in the app (Fil → Slå sammen med kopi…)."
+            "Nothing was written: decide the conflicts with --prefer mine or --prefer theirs (and --keep-both for findings, actions and document reviews both edited), or merge in the app (Fil → Slå sammen med kopi…)."
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -161,8 +164,9 @@ fn print_preview(
                 .unwrap_or_default()
         };
         let decided = match resolutions.get(&conflict.key) {
-            Some(Side::Mine) => " → mine",
-            Some(Side::Theirs) => " → theirs",
+            Some(Choice::Mine) => " → mine",
+            Some(Choice::Theirs) => " → theirs",
+            Some(Choice::Both) => " → keep both",
             None => "",
         };
         match &conflict.kind {

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::snapshot::{Cell, Key, Row, Snapshot, TABLES, TableSpec};
+use super::snapshot::{Cell, Key, Row, Snapshot, TABLES, TableSpec, natural_identity};
 use super::step::RowChange;
 
 /// One of the two copies.
@@ -13,8 +13,29 @@ pub enum Side {
     Theirs,
 }
 
-/// Which side's version a conflict takes.
-pub type Choice = Side;
+/// What the user decided for a conflict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    Mine,
+    Theirs,
+    /// Mine stays as it is and theirs comes in beside it as a row of its own: two findings
+    /// where two evaluators wrote one differently (`Conflict::can_keep_both`).
+    Both,
+}
+
+impl From<Side> for Choice {
+    fn from(side: Side) -> Choice {
+        match side {
+            Side::Mine => Choice::Mine,
+            Side::Theirs => Choice::Theirs,
+        }
+    }
+}
+
+/// The tables whose rows can sensibly be kept in two versions: each is a statement of its own
+/// (a finding, an action, a document review), not a part of something else.
+const KEEP_BOTH: &[&str] = &["finding", "action", "document_review"];
 
 /// The user's decisions, by `Conflict::key`.
 pub type Resolutions = BTreeMap<String, Choice>;
@@ -67,6 +88,14 @@ impl Merged {
     }
 }
 
+impl Conflict {
+    /// Whether "keep both" makes sense: both edited the same finding, action or document
+    /// review differently (not for a row one side deleted).
+    pub fn can_keep_both(&self) -> bool {
+        matches!(self.kind, ConflictKind::Field { .. }) && KEEP_BOTH.contains(&self.table)
+    }
+}
+
 type Rows = BTreeMap<String, Row>;
 
 /// Merges `theirs` into `mine` from their common ancestor `base`. Undecided conflicts keep my
@@ -100,7 +129,7 @@ pub fn merge(
             let key = format!("{}/{id}", spec.name);
             match (mr, tr) {
                 (None, Some(tr)) => {
-                    if resolutions.get(&key) == Some(&Side::Theirs) {
+                    if resolutions.get(&key) == Some(&Choice::Theirs) {
                         desired.insert((spec.name, id.clone()), Some(tr.clone()));
                     } else if !resolutions.contains_key(&key) {
                         // Undecided: kept, so the preview never loses a row.
@@ -117,7 +146,7 @@ pub fn merge(
                     });
                 }
                 (Some(mr), None) => {
-                    if resolutions.get(&key) == Some(&Side::Theirs) {
+                    if resolutions.get(&key) == Some(&Choice::Theirs) {
                         desired.insert((spec.name, id.clone()), None);
                     }
                     conflicts.push(Conflict {
@@ -140,6 +169,7 @@ pub fn merge(
             }
         }
     }
+    keep_both(theirs, resolutions, &conflicts, &mut desired);
     keep_references_whole(
         base,
         mine,
@@ -200,7 +230,7 @@ fn merge_fields(
             }
         }
         let key = format!("{}/{id}/{field}", spec.name);
-        if resolutions.get(&key) == Some(&Side::Theirs) {
+        if resolutions.get(&key) == Some(&Choice::Theirs) {
             row.insert(field.clone(), theirs_value.clone());
         }
         conflicts.push(Conflict {
@@ -216,6 +246,62 @@ fn merge_fields(
         });
     }
     row
+}
+
+/// The rows the user chose to keep in both versions: mine stays as it is, and theirs comes in
+/// beside it under an identity of its own, with the links that are part of it (a finding's
+/// requirements and evidence). The identity is derived from the row, so both ways of a merge,
+/// and a merge done again, name the copy alike.
+fn keep_both(
+    theirs: &Snapshot,
+    resolutions: &Resolutions,
+    conflicts: &[Conflict],
+    desired: &mut BTreeMap<(&'static str, String), Option<Row>>,
+) {
+    let rows: BTreeSet<(&'static str, &str)> = conflicts
+        .iter()
+        .filter(|c| c.can_keep_both() && resolutions.get(&c.key) == Some(&Choice::Both))
+        .map(|c| (c.table, c.id.as_str()))
+        .collect();
+    for (table, id) in rows {
+        let Some(row) = theirs.row(table, id) else {
+            continue;
+        };
+        let copy = kept_copy_identity(table, id, row);
+        desired.insert((table, copy.clone()), Some(row.clone()));
+        for spec in TABLES {
+            let Key::Natural(key_columns) = spec.key else {
+                continue;
+            };
+            for (column, _) in spec
+                .references
+                .iter()
+                .filter(|(c, t)| *t == table && key_columns.contains(c))
+            {
+                let children = theirs.rows(spec.name).into_iter().flatten();
+                for (_, child) in children.filter(|(_, r)| r.get(*column) == Some(&Cell::from(id)))
+                {
+                    let mut child = child.clone();
+                    child.insert((*column).to_owned(), Cell::String(copy.clone()));
+                    let key: Vec<Cell> = key_columns
+                        .iter()
+                        .map(|c| child.get(*c).cloned().unwrap_or(Cell::Null))
+                        .collect();
+                    desired.insert((spec.name, natural_identity(&key)), Some(child));
+                }
+            }
+        }
+    }
+}
+
+/// The identity of the second version of a row kept twice: a UUID v5 of the row it copies.
+fn kept_copy_identity(table: &str, id: &str, row: &Row) -> String {
+    let content = serde_json::to_string(row).unwrap_or_default();
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_OID,
+        format!("evalbench/keep-both/{table}/{id}/{content}").as_bytes(),
+    )
+    .to_string()
 }
 
 /// A three-way merge of a text: by lines, and where two edits touch the same line, by words.
@@ -296,7 +382,7 @@ fn keep_references_whole(
                 },
             });
         }
-        let delete = resolutions.get(&key) == Some(&deleted_by);
+        let delete = resolutions.get(&key) == Some(&Choice::from(deleted_by));
         if let (false, Some(row)) = (delete, kept) {
             if in_mine.is_some() {
                 desired.remove(&(parent_table, parent_id));
@@ -472,7 +558,7 @@ mod tests {
         assert_eq!(merged.conflicts[0].key, "finding/f1/title");
         assert!(merged.changes.is_empty(), "undecided keeps mine");
         let mut choices = Resolutions::new();
-        choices.insert("finding/f1/title".into(), Side::Theirs);
+        choices.insert("finding/f1/title".into(), Choice::Theirs);
         let merged = merge(&base, &mine, &theirs, &choices);
         assert_eq!(merged.open_conflicts(&choices).count(), 0);
         assert_eq!(merged.changes.len(), 1);
@@ -512,7 +598,7 @@ mod tests {
             ConflictKind::Deleted { by: Side::Mine, .. }
         ));
         let mut choices = Resolutions::new();
-        choices.insert("finding/f1".into(), Side::Mine);
+        choices.insert("finding/f1".into(), Choice::Mine);
         assert!(merge(&base, &mine, &theirs, &choices).changes.is_empty());
     }
 
@@ -535,8 +621,62 @@ mod tests {
         // Kept: the interview comes back with the excerpt.
         assert_eq!(merged.changes.len(), 2);
         let mut choices = Resolutions::new();
-        choices.insert("interview/i1".into(), Side::Mine);
+        choices.insert("interview/i1".into(), Choice::Mine);
         let merged = merge(&base, &mine, &theirs, &choices);
         assert!(merged.changes.is_empty(), "{:?}", merged.changes);
+    }
+
+    #[test]
+    fn keep_both_adds_theirs_beside_mine_with_its_links() {
+        let r1 = natural_identity(&[Cell::from("R1")]);
+        let requirement = row(&[("code", Cell::from("R1"))]);
+        let link = |finding: &str| {
+            row(&[
+                ("finding_id", Cell::from(finding)),
+                ("requirement_id", Cell::from(r1.as_str())),
+            ])
+        };
+        let links_of =
+            |finding: &str| natural_identity(&[Cell::from(finding), Cell::from(r1.as_str())]);
+        let state = |title: &str| {
+            case(&[
+                ("requirement", &r1, requirement.clone()),
+                ("finding", "f1", finding(title, "")),
+                ("finding_requirement", &links_of("f1"), link("f1")),
+            ])
+        };
+        let (base, mine, theirs) = (state("A"), state("Mine"), state("Theirs"));
+        let merged = merge(&base, &mine, &theirs, &Resolutions::new());
+        assert!(merged.conflicts[0].can_keep_both());
+        let mut choices = Resolutions::new();
+        choices.insert(merged.conflicts[0].key.clone(), Choice::Both);
+        let merged = merge(&base, &mine, &theirs, &choices);
+        assert_eq!(merged.open_conflicts(&choices).count(), 0);
+        let inserted: Vec<(&str, &Row)> = merged
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                RowChange::Insert { table, row, .. } => Some((table.as_str(), row)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(inserted.len(), 2, "{:?}", merged.changes);
+        assert_eq!(inserted[0].0, "finding");
+        assert_eq!(inserted[0].1.get("title"), Some(&Cell::from("Theirs")));
+        let copy = merged.changes[0].id().to_owned();
+        assert!(uuid::Uuid::parse_str(&copy).is_ok());
+        assert_eq!(inserted[1].1, &link(&copy));
+        assert!(
+            !merged
+                .changes
+                .iter()
+                .any(|c| matches!(c, RowChange::Update { .. })),
+            "mine stays as it is"
+        );
+        // The same decision names the copy alike every time.
+        assert_eq!(merge(&base, &mine, &theirs, &choices), merged);
+        // Not for a row one side deleted.
+        let gone = merge(&base, &case(&[]), &theirs, &Resolutions::new());
+        assert!(!gone.conflicts[0].can_keep_both());
     }
 }

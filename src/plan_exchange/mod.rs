@@ -7,7 +7,7 @@ mod ods;
 pub mod package;
 pub mod xlsx;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -56,6 +56,11 @@ pub struct PlanFile {
     pub provider: String,
     pub deviations: Vec<DeviationRow>,
     pub actions: Vec<ActionRow>,
+    /// The identity of each deviation and action the file names by number (`finding/3` →
+    /// UUID), so a plan written from one evaluator's copy of the case is read back right in a
+    /// colleague's copy, where the same rows have other numbers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub identities: BTreeMap<String, String>,
 }
 
 impl PlanFile {
@@ -94,6 +99,15 @@ impl PlanFile {
                 closure_evidence: a.fields.closure_evidence.clone(),
                 status: a.fields.status,
             })
+            .collect::<Vec<ActionRow>>();
+        let named: Vec<String> = deviations
+            .iter()
+            .map(|d| d.id.to_string())
+            .chain(actions.iter().filter_map(|a| a.id.map(|id| id.to_string())))
+            .collect();
+        let identities = named
+            .into_iter()
+            .filter_map(|name| Some((name.clone(), snapshot.uuids.get(&name)?.clone())))
             .collect();
         PlanFile {
             format: FORMAT.to_owned(),
@@ -102,6 +116,7 @@ impl PlanFile {
             provider: snapshot.facts.provider_name.clone(),
             deviations,
             actions,
+            identities,
         }
     }
 }
@@ -113,6 +128,7 @@ impl PlanFile {
         RawPlan {
             case_id: Some(self.case_id),
             exported_actions: None,
+            identities: self.identities,
             rows: self
                 .actions
                 .into_iter()
@@ -217,8 +233,68 @@ pub struct RawPlan {
     /// The action ids the file was written with, where the file says: only those can have been
     /// removed by the provider (NAV may have added actions since).
     pub exported_actions: Option<Vec<ActionId>>,
+    /// The identities of the numbers the file was written with (see `PlanFile::identities`);
+    /// empty in files from before they were written.
+    pub identities: BTreeMap<String, String>,
     pub rows: Vec<RawRow>,
     pub deviations: Vec<RawDeviation>,
+}
+
+impl RawPlan {
+    /// The file with its deviation and action numbers turned into this copy's numbers by their
+    /// identities. A number whose entity this copy lacks becomes its identity, which matches
+    /// nothing and is reported as unknown; numbers without an identity are left as they are.
+    fn localized(&self, snapshot: &CaseSnapshot) -> RawPlan {
+        let mut raw = self.clone();
+        if raw.identities.is_empty() {
+            return raw;
+        }
+        let here: HashMap<&str, &str> = snapshot
+            .uuids
+            .iter()
+            .map(|(name, uuid)| (uuid.as_str(), name.as_str()))
+            .collect();
+        let local = |kind: &str, cell: &Cell| -> Cell {
+            let Ok(number) = cell.text().parse::<i64>() else {
+                return cell.clone();
+            };
+            let Some(uuid) = self.identities.get(&format!("{kind}/{number}")) else {
+                return cell.clone();
+            };
+            match here.get(uuid.as_str()).and_then(|name| {
+                name.strip_prefix(kind)?
+                    .strip_prefix('/')?
+                    .parse::<f64>()
+                    .ok()
+            }) {
+                Some(number) => Cell::Number(number),
+                None => Cell::Text(uuid.clone()),
+            }
+        };
+        for row in &mut raw.rows {
+            row.id = local(ActionId::ENTITY, &row.id);
+            row.deviation = local(FindingId::ENTITY, &row.deviation);
+        }
+        for deviation in &mut raw.deviations {
+            for (column, cell) in &mut deviation.cells {
+                if *column == "A" {
+                    *cell = local(FindingId::ENTITY, cell);
+                }
+            }
+        }
+        if let Some(exported) = &mut raw.exported_actions {
+            *exported = exported
+                .iter()
+                .filter_map(
+                    |id| match local(ActionId::ENTITY, &Cell::Number(id.0 as f64)) {
+                        Cell::Number(n) => Some(ActionId(n as i64)),
+                        _ => None,
+                    },
+                )
+                .collect();
+        }
+        raw
+    }
 }
 
 /// The columns of the actions sheet, in order; the import names them in messages.
@@ -363,6 +439,7 @@ pub fn check(
     today: Date,
     lang: Lang,
 ) -> Result<PlanChanges, Vec<Problem>> {
+    let raw = &raw.localized(snapshot);
     let mut problems = Vec::new();
     let problem = |row: Option<usize>, column: Option<&str>, message: String| Problem {
         sheet: ACTIONS_SHEET.to_owned(),
@@ -676,7 +753,15 @@ fn read_only_edits(snapshot: &CaseSnapshot, raw: &RawPlan, lang: Lang) -> Vec<Pr
     let expected = PlanFile::from_case(snapshot).deviations;
     let mut edits = Vec::new();
     for (index, row) in raw.deviations.iter().enumerate() {
-        let Some(deviation) = expected.get(index) else {
+        // By number where the row still has it (another copy of the case may list the
+        // deviations in another order), else by place.
+        let by_number = row
+            .cells
+            .iter()
+            .find(|(column, _)| *column == "A")
+            .and_then(|(_, cell)| cell.text().parse::<i64>().ok())
+            .and_then(|number| expected.iter().find(|d| d.id.0 == number));
+        let Some(deviation) = by_number.or_else(|| expected.get(index)) else {
             edits.push(Problem {
                 sheet: DEVIATIONS_SHEET.to_owned(),
                 row: Some(row.row),

@@ -16,7 +16,7 @@ use super::{
     ACTIONS_SHEET, Cell, DEVIATIONS_SHEET, FORMAT, FORMAT_VERSION, META_SHEET, PlanFile,
     RawDeviation, RawPlan, RawRow,
 };
-use crate::domain::ActionStatus;
+use crate::domain::{ActionId, ActionStatus, FindingId};
 use crate::i18n::{Labelled, Lang, t};
 
 /// Rows left open for new actions below the exported ones (validation and formats apply).
@@ -121,6 +121,12 @@ fn build(plan: &PlanFile, lang: Lang) -> Result<Workbook, XlsxError> {
         .collect();
     sheet.write_string(4, 0, "actions")?;
     sheet.write_string(4, 1, exported.join(","))?;
+    // One row each (a cell holds at most 32 767 characters): what the numbers mean.
+    sheet.write_string(5, 0, "identities")?;
+    for (row, (name, uuid)) in (6u32..).zip(&plan.identities) {
+        sheet.write_string(row, 0, name)?;
+        sheet.write_string(row, 1, uuid)?;
+    }
     sheet.set_hidden(true);
     sheet.protect();
     Ok(workbook)
@@ -529,6 +535,17 @@ pub fn read_bytes_within(
             .filter_map(|id| id.trim().parse().ok().map(crate::domain::ActionId))
             .collect()
     });
+    // Rows of `finding/3 | 0193…`: what the numbers meant where the file was written.
+    let identities = (6..=meta.last_row())
+        .filter_map(|row| {
+            let name = meta.get(row, 0).text();
+            let (kind, number) = name.split_once('/')?;
+            let known = [FindingId::ENTITY, ActionId::ENTITY].contains(&kind)
+                && number.parse::<i64>().is_ok();
+            let uuid = uuid::Uuid::parse_str(&meta.get(row, 1).text()).ok()?;
+            known.then(|| (name.clone(), uuid.hyphenated().to_string()))
+        })
+        .collect();
     let height = actions.last_row();
     let mut rows = Vec::new();
     for row in 1..=height {
@@ -572,6 +589,7 @@ pub fn read_bytes_within(
     Ok(RawPlan {
         case_id,
         exported_actions,
+        identities,
         rows,
         deviations,
     })

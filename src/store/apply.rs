@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::StoreError;
 use super::sql_types::{Code, Json, JsonList};
 use crate::command::Command;
-use crate::domain::interview::{char_span, find_char_span};
+use crate::domain::interview::char_span;
 use crate::domain::{
     ActionFields, DocumentReviewFields, DocumentReviewId, EntityRef, EvidenceRef, ExcerptId,
     FindingId, FindingKind, InterviewFields, InterviewId, Question, Rejection, RequirementId,
@@ -618,8 +618,9 @@ pub(super) fn reanchor_excerpts(
     interview_id: InterviewId,
     notes: &str,
 ) -> Result<()> {
-    let mut select =
-        tx.prepare("SELECT id, start_char, end_char, quote FROM excerpt WHERE interview_id = ?1")?;
+    let mut select = tx.prepare_cached(
+        "SELECT id, start_char, end_char, quote, anchored FROM excerpt WHERE interview_id = ?1",
+    )?;
     let excerpts = select
         .query_map([interview_id], |row| {
             Ok((
@@ -627,44 +628,72 @@ pub(super) fn reanchor_excerpts(
                 row.get::<_, i64>(1)? as usize,
                 row.get::<_, i64>(2)? as usize,
                 row.get::<_, String>(3)?,
+                row.get::<_, bool>(4)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (excerpt_id, start, end, quote) in excerpts {
-        if char_span(notes, start, end) == Some(quote.as_str()) {
-            tx.execute(
-                "UPDATE excerpt SET anchored = 1 WHERE id = ?1",
-                [excerpt_id],
-            )?;
-            continue;
-        }
-        match nearest_occurrence(notes, &quote, start) {
-            Some((new_start, new_end)) => tx.execute(
-                "UPDATE excerpt SET start_char = ?1, end_char = ?2, anchored = 1 WHERE id = ?3",
-                params![new_start as i64, new_end as i64, excerpt_id],
-            )?,
-            None => tx.execute(
-                "UPDATE excerpt SET anchored = 0 WHERE id = ?1",
-                [excerpt_id],
-            )?,
+    if excerpts.is_empty() {
+        return Ok(());
+    }
+    // The byte offset of every character (and the end), once per text: a long interview's
+    // notes hold many excerpts.
+    let offsets: Vec<usize> = notes
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([notes.len()])
+        .collect();
+    let span = |start: usize, end: usize| {
+        (start < end && end < offsets.len()).then(|| &notes[offsets[start]..offsets[end]])
+    };
+    for (excerpt_id, start, end, quote, anchored) in excerpts {
+        let place = if span(start, end) == Some(quote.as_str()) {
+            Some((start, end))
+        } else {
+            nearest_occurrence(notes, &offsets, &quote, start)
         };
+        // Written only where something changed: each write is a row in the undo log.
+        match place {
+            Some((new_start, new_end)) if (new_start, new_end, true) != (start, end, anchored) => {
+                tx.prepare_cached(
+                    "UPDATE excerpt SET start_char = ?1, end_char = ?2, anchored = 1 WHERE id = ?3",
+                )?
+                .execute(params![new_start as i64, new_end as i64, excerpt_id])?;
+            }
+            None if anchored => {
+                tx.prepare_cached("UPDATE excerpt SET anchored = 0 WHERE id = ?1")?
+                    .execute([excerpt_id])?;
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
 
-fn nearest_occurrence(text: &str, quote: &str, old_start: usize) -> Option<(usize, usize)> {
+/// The occurrence of `quote` in `text` nearest to character `old_start`, as a character span.
+/// `offsets` holds the byte offset of each character of `text`.
+fn nearest_occurrence(
+    text: &str,
+    offsets: &[usize],
+    quote: &str,
+    old_start: usize,
+) -> Option<(usize, usize)> {
+    if quote.is_empty() {
+        return None;
+    }
     let quote_chars = quote.chars().count();
     let mut best: Option<(usize, usize)> = None;
+    // Overlapping occurrences count too: the search goes on one character after each.
     let mut from_byte = 0;
     while let Some(found) = text.get(from_byte..).and_then(|rest| rest.find(quote)) {
         let byte = from_byte + found;
-        let start = text[..byte].chars().count();
-        if best.is_none_or(|(b, _)| start.abs_diff(old_start) < b.abs_diff(old_start)) {
+        if let Ok(start) = offsets.binary_search(&byte)
+            && best.is_none_or(|(b, _)| start.abs_diff(old_start) < b.abs_diff(old_start))
+        {
             best = Some((start, start + quote_chars));
         }
         from_byte = byte + quote.chars().next().map_or(1, char::len_utf8);
     }
-    best.or_else(|| find_char_span(text, quote))
+    best
 }
 
 fn link_excerpt(tx: &Transaction<'_>, excerpt_id: ExcerptId, link: RequirementLink) -> Result<()> {

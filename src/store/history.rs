@@ -42,7 +42,7 @@ pub(super) fn install_triggers(conn: &Connection) -> rusqlite::Result<()> {
          CREATE TEMP TABLE IF NOT EXISTS undo_log (n INTEGER PRIMARY KEY, statement TEXT NOT NULL);
          CREATE TEMP TABLE IF NOT EXISTS change_log (
              n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row INTEGER NOT NULL, kind TEXT NOT NULL,
-             old TEXT, new TEXT);",
+             old TEXT, new TEXT, ident TEXT);",
     );
     for table in TRACKED_TABLES {
         let columns: Vec<String> = conn
@@ -73,24 +73,35 @@ pub(super) fn install_triggers(conn: &Connection) -> rusqlite::Result<()> {
             format!("json_object({pairs})")
         };
         let (old_json, new_json) = (as_json("old"), as_json("new"));
+        // The row's identity, so the journal can name a row the command deleted.
+        let ident = |row: &str| {
+            if columns.iter().any(|c| c == "uuid") {
+                format!("{row}.uuid")
+            } else {
+                "NULL".to_owned()
+            }
+        };
+        let (old_ident, new_ident) = (ident("old"), ident("new"));
         let _ = write!(
             sql,
             "CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_insert AFTER INSERT ON \"{table}\" BEGIN
                  INSERT INTO undo_log (statement)
                  VALUES ('DELETE FROM \"{table}\" WHERE rowid=' || new.rowid);
-                 INSERT INTO change_log (tbl, row, kind) VALUES ('{table}', new.rowid, 'insert');
+                 INSERT INTO change_log (tbl, row, kind, ident)
+                 VALUES ('{table}', new.rowid, 'insert', {new_ident});
              END;
              CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_update AFTER UPDATE ON \"{table}\" BEGIN
                  INSERT INTO undo_log (statement)
                  VALUES ('UPDATE \"{table}\" SET ' || {assignments} || ' WHERE rowid=' || old.rowid);
-                 INSERT INTO change_log (tbl, row, kind, old, new)
-                 VALUES ('{table}', old.rowid, 'update', {old_json}, {new_json});
+                 INSERT INTO change_log (tbl, row, kind, old, new, ident)
+                 VALUES ('{table}', old.rowid, 'update', {old_json}, {new_json}, {old_ident});
              END;
              CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_delete BEFORE DELETE ON \"{table}\" BEGIN
                  INSERT INTO undo_log (statement)
                  VALUES ('INSERT INTO \"{table}\" (rowid,{names}) VALUES (' || old.rowid || ','
                          || {old_values} || ')');
-                 INSERT INTO change_log (tbl, row, kind) VALUES ('{table}', old.rowid, 'delete');
+                 INSERT INTO change_log (tbl, row, kind, ident)
+                 VALUES ('{table}', old.rowid, 'delete', {old_ident});
              END;"
         );
     }

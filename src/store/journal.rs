@@ -147,9 +147,21 @@ pub(super) fn entries(conn: &Connection) -> rusqlite::Result<Vec<JournalEntry>> 
     entries_where(conn, None)
 }
 
-/// The rows about one entity (`interview/3`), oldest first.
-pub(super) fn entries_for(conn: &Connection, target: &str) -> rusqlite::Result<Vec<JournalEntry>> {
-    entries_where(conn, Some(target))
+/// The rows about one entity, named by its row id (`interview/3`, as rows from before schema
+/// 10 name it) or its identity (`interview/<uuid>`), oldest first; with the rows other copies
+/// made about it, merged in by time.
+pub(super) fn entries_for(
+    conn: &Connection,
+    target: &str,
+    identity: &str,
+) -> rusqlite::Result<Vec<JournalEntry>> {
+    let mut entries: Vec<JournalEntry> = entries_where(conn, Some(target))?;
+    if identity != target {
+        entries.extend(entries_where(conn, Some(identity))?);
+        entries.extend(merged_entries_where(conn, Some(identity))?);
+        entries.sort_by(|a, b| a.applied_at.cmp(&b.applied_at).then(a.seq.cmp(&b.seq)));
+    }
+    Ok(entries)
 }
 
 fn entries_where(conn: &Connection, target: Option<&str>) -> rusqlite::Result<Vec<JournalEntry>> {
@@ -258,6 +270,13 @@ pub(super) fn verify_entries(
 
 /// The rows other copies' merges brought in, by the copy's last hash and then their order there.
 pub(super) fn merged_entries(conn: &Connection) -> rusqlite::Result<Vec<JournalEntry>> {
+    merged_entries_where(conn, None)
+}
+
+fn merged_entries_where(
+    conn: &Connection,
+    target: Option<&str>,
+) -> rusqlite::Result<Vec<JournalEntry>> {
     let exists: bool = conn.query_row(
         "SELECT count(*) > 0 FROM sqlite_schema WHERE name = 'merged_journal'",
         [],
@@ -269,9 +288,9 @@ pub(super) fn merged_entries(conn: &Connection) -> rusqlite::Result<Vec<JournalE
     conn.prepare(
         "SELECT seq, applied_at, author, target, command, kind, reverts, inverse, hash, summary,
                 previous
-         FROM merged_journal ORDER BY applied_at, seq",
+         FROM merged_journal WHERE ?1 IS NULL OR target = ?1 ORDER BY applied_at, seq",
     )?
-    .query_map([], |row| {
+    .query_map([target], |row| {
         let mut entry = entry_of(row)?;
         entry.previous = row.get(10)?;
         Ok(entry)

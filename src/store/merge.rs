@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{OnceLock, mpsc};
 
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, Transaction};
@@ -21,7 +22,9 @@ use crate::domain::{InterviewId, Rejection};
 use crate::merge::snapshot::{
     Cell, Key, Row, Snapshot, TABLES, natural_identity, natural_parts, spec,
 };
-use crate::merge::{MergeSource, MergeStep, Merged, MergedEntry, Resolutions, RowChange, Side};
+use crate::merge::{
+    Choice, Conflict, MergeSource, MergeStep, Merged, MergedEntry, Resolutions, RowChange, Side,
+};
 
 /// Why two files cannot be merged. Both are left as they were.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -97,21 +100,25 @@ impl MergePlan {
         crate::merge::merge(&self.base, &self.mine, &self.theirs, resolutions)
     }
 
-    /// Every conflict decided for `side`, also those a decision brings to light (keeping a row
-    /// the other side deleted can show that rows under it were changed there too). Each round
-    /// decides at least one more conflict of a finite set, so it ends.
-    pub fn decide_all(&self, side: Side) -> Resolutions {
+    /// Every conflict `decide` has an answer for, also those a decision brings to light
+    /// (keeping a row the other side deleted can show that rows under it were changed there
+    /// too). Each round decides at least one more conflict of a finite set, so it ends.
+    /// Returns the decisions and the merge with them.
+    pub fn decide_all(
+        &self,
+        decide: impl Fn(&Conflict) -> Option<Choice>,
+    ) -> (Resolutions, Merged) {
         let mut choices = Resolutions::new();
         loop {
-            let open: Vec<String> = self
-                .merged(&choices)
+            let merged = self.merged(&choices);
+            let decided: Vec<(String, Choice)> = merged
                 .open_conflicts(&choices)
-                .map(|c| c.key.clone())
+                .filter_map(|c| decide(c).map(|choice| (c.key.clone(), choice)))
                 .collect();
-            if open.is_empty() {
-                return choices;
+            if decided.is_empty() {
+                return (choices, merged);
             }
-            choices.extend(open.into_iter().map(|key| (key, side)));
+            choices.extend(decided);
         }
     }
 
@@ -159,67 +166,99 @@ impl CaseStore {
             return Err(refused(MergeRefusal::SameFile));
         }
         let mut timings = Timings::default();
-        let super::Examined { key, .. } = super::examine(theirs, theirs_key)?;
-        let theirs_conn = super::memory_copy(theirs, key.as_ref())?;
-        timings.lap("read the other copy");
         let mine_case = case_id(&self.conn).map_err(sql(&self.path))?;
-        let theirs_case = case_id(&theirs_conn).map_err(sql(theirs))?;
-        if mine_case != theirs_case {
-            return Err(refused(MergeRefusal::DifferentCase {
-                mine: mine_case,
-                theirs: theirs_case,
-            }));
-        }
         let mine_journal = journal::entries(&self.conn).map_err(sql(&self.path))?;
-        let theirs_journal = journal::entries(&theirs_conn).map_err(sql(theirs))?;
-        for (conn, rows, path) in [
-            (&self.conn, &mine_journal, self.path.as_path()),
-            (&theirs_conn, &theirs_journal, theirs),
-        ] {
-            if let ChainCheck::BrokenAt { seq } | ChainCheck::MergedBrokenAt { seq, .. } =
-                journal::verify_entries(conn, rows).map_err(sql(path))?
-            {
-                return Err(refused(MergeRefusal::BrokenChain {
-                    path: path.to_owned(),
-                    seq,
-                }));
-            }
-        }
-        timings.lap("verify both journals");
-        let shared = mine_journal
-            .iter()
-            .zip(&theirs_journal)
-            .take_while(|(m, t)| m.seq == t.seq && m.hash() == t.hash() && m.hash().is_some())
-            .count();
-        if shared == 0 {
-            return Err(refused(MergeRefusal::NoSharedHistory));
-        }
-        let fork_seq = mine_journal[shared - 1].seq;
-        // The other copy is read before it is taken back to the ancestor in place.
-        let (theirs_state, theirs_locals) = read_with_locals(&theirs_conn).map_err(sql(theirs))?;
         let known: HashSet<String> = mine_journal
             .iter()
             .filter_map(|e| e.hash().map(str::to_owned))
             .chain(merged_hashes(&self.conn).map_err(sql(&self.path))?)
             .collect();
-        let journal =
-            incoming_journal(&theirs_conn, &theirs_journal, &known).map_err(sql(theirs))?;
-        let (mine, mine_locals) = read_with_locals(&self.conn).map_err(sql(&self.path))?;
-        timings.lap("read both states");
-        let base_conn = match later_base(&mine_journal, &theirs_journal) {
-            Some((Side::Mine, seq)) => rewind(
-                super::memory_copy(&self.path, self.key.as_ref())?,
-                &mine_journal,
-                seq,
-                &self.path,
-            )?,
-            // The shared history is the same in both: the other copy, already in memory, is
-            // taken back to it.
-            Some((Side::Theirs, seq)) => rewind(theirs_conn, &theirs_journal, seq, theirs)?,
-            None => rewind(theirs_conn, &theirs_journal, fork_seq, theirs)?,
+        // The work is split over two threads: a worker copies the other file into memory and
+        // takes the copy back to the common ancestor, while this thread reads and checks both
+        // copies and hands the worker the other copy's journal as soon as it has it.
+        let super::Examined { version, key } = super::examine(theirs, theirs_key)?;
+        let (rewind_to, rewind_from) = mpsc::channel::<i64>();
+        let theirs_journal: OnceLock<Vec<JournalEntry>> = OnceLock::new();
+        let (theirs_read, base) = std::thread::scope(|scope| {
+            let key = key.as_ref();
+            let journal = &theirs_journal;
+            let worker = scope.spawn(move || -> Result<Option<Snapshot>, StoreError> {
+                let conn = super::memory_copy(theirs, key)?;
+                // Nothing sent: the copies are refused, or the ancestor lies in mine.
+                let (Ok(seq), Some(journal)) = (rewind_from.recv(), journal.get()) else {
+                    return Ok(None);
+                };
+                let base_conn = rewind(conn, journal, seq, theirs)?;
+                Ok(Some(read_snapshot(&base_conn).map_err(sql(theirs))?))
+            });
+            let theirs_read = read_theirs(
+                theirs,
+                version,
+                key,
+                (&mine_case, &mine_journal, &known),
+                (journal, rewind_to),
+            )
+            .and_then(|read| {
+                let mine = read_mine(&self.conn, &mine_journal).map_err(sql(&self.path))?;
+                Ok((read, mine))
+            });
+            let base = worker.join().unwrap_or_else(|_| {
+                Err(StoreError::Damaged {
+                    path: theirs.to_owned(),
+                    detail: "reading it stopped".to_owned(),
+                })
+            });
+            (theirs_read, base)
+        });
+        let (theirs_read, (mine_chain, mine, mine_locals)) = theirs_read?;
+        let base = base?;
+        timings.lap("read, check and rewind both copies");
+        if mine_case != theirs_read.case_id {
+            return Err(refused(MergeRefusal::DifferentCase {
+                mine: mine_case,
+                theirs: theirs_read.case_id,
+            }));
+        }
+        for (chain, path) in [
+            (&mine_chain, self.path.as_path()),
+            (&theirs_read.chain, theirs),
+        ] {
+            if let ChainCheck::BrokenAt { seq } | ChainCheck::MergedBrokenAt { seq, .. } = chain {
+                return Err(refused(MergeRefusal::BrokenChain {
+                    path: path.to_owned(),
+                    seq: *seq,
+                }));
+            }
+        }
+        let theirs_journal = theirs_journal.into_inner().unwrap_or_default();
+        let TheirsRead {
+            case_id: theirs_case,
+            state: theirs_state,
+            locals: theirs_locals,
+            incoming: journal,
+            ..
+        } = theirs_read;
+        let Some(fork_seq) = fork_seq(&mine_journal, &theirs_journal) else {
+            return Err(refused(MergeRefusal::NoSharedHistory));
         };
-        let base = read_snapshot(&base_conn).map_err(sql(&self.path))?;
-        drop(base_conn);
+        let base = match (base, later_base(&mine_journal, &theirs_journal)) {
+            (Some(base), _) => base,
+            (None, Some((Side::Mine, seq))) => {
+                let base_conn = rewind(
+                    super::memory_copy(&self.path, self.key.as_ref())?,
+                    &mine_journal,
+                    seq,
+                    &self.path,
+                )?;
+                read_snapshot(&base_conn).map_err(sql(&self.path))?
+            }
+            (None, _) => {
+                return Err(StoreError::Damaged {
+                    path: theirs.to_owned(),
+                    detail: "its common ancestor with this case was not rebuilt".to_owned(),
+                });
+            }
+        };
         timings.lap("rebuild the common ancestor");
         let head = theirs_journal.last();
         Ok(MergePlan {
@@ -296,6 +335,81 @@ impl CaseStore {
         }
         Ok(())
     }
+}
+
+/// The other copy as read for a merge.
+struct TheirsRead {
+    case_id: String,
+    chain: ChainCheck,
+    state: Snapshot,
+    locals: Locals,
+    /// Its journal rows this case lacks, its own and those it merged in.
+    incoming: Vec<MergedEntry>,
+}
+
+/// Reads and checks the other copy through a reader of its own. Its journal goes into
+/// `journal` as soon as it is read, and when it is the same case with history shared with
+/// mine and the common ancestor in its history, the journal row to take it back to goes to
+/// the worker (`rewind_to`).
+fn read_theirs(
+    path: &Path,
+    version: usize,
+    key: Option<&Passphrase>,
+    (mine_case, mine_journal, known): (&str, &[JournalEntry], &HashSet<String>),
+    (journal, rewind_to): (&OnceLock<Vec<JournalEntry>>, mpsc::Sender<i64>),
+) -> Result<TheirsRead, StoreError> {
+    let conn = super::open_for_reading(path, version, key)?;
+    let read = || -> rusqlite::Result<TheirsRead> {
+        let case_id = case_id(&conn)?;
+        let entries = journal::entries(&conn)?;
+        let journal: &Vec<JournalEntry> = journal.get_or_init(|| entries);
+        if case_id == mine_case
+            && let Some(fork) = fork_seq(mine_journal, journal)
+        {
+            let seq = match later_base(mine_journal, journal) {
+                Some((Side::Mine, _)) => None,
+                Some((Side::Theirs, seq)) => Some(seq),
+                None => Some(fork),
+            };
+            if let Some(seq) = seq {
+                // The worker may have stopped already (the file could not be copied); its
+                // error is reported then.
+                let _ = rewind_to.send(seq);
+            }
+        }
+        drop(rewind_to);
+        let chain = journal::verify_entries(&conn, journal)?;
+        let (state, locals) = read_with_locals(&conn)?;
+        let incoming = incoming_journal(&conn, journal, known)?;
+        Ok(TheirsRead {
+            case_id,
+            chain,
+            state,
+            locals,
+            incoming,
+        })
+    };
+    read().map_err(sql(path))
+}
+
+/// This copy's chain check and rows, read while the worker reads the other.
+fn read_mine(
+    conn: &Connection,
+    journal: &[JournalEntry],
+) -> rusqlite::Result<(ChainCheck, Snapshot, Locals)> {
+    let chain = journal::verify_entries(conn, journal)?;
+    let (state, locals) = read_with_locals(conn)?;
+    Ok((chain, state, locals))
+}
+
+/// The last journal row both copies hold with the same hash; `None`: no shared history.
+fn fork_seq(mine: &[JournalEntry], theirs: &[JournalEntry]) -> Option<i64> {
+    let shared = mine
+        .iter()
+        .zip(theirs)
+        .take_while(|(m, t)| m.seq == t.seq && m.hash() == t.hash() && m.hash().is_some())
+        .count();
+    shared.checked_sub(1).map(|last| mine[last].seq)
 }
 
 /// Words an SQL error as a problem with `path`.
@@ -478,7 +592,8 @@ fn merged_entry(entry: &JournalEntry, hash: String, previous: String) -> MergedE
     }
 }
 
-/// The last author and time of a change to each row since `after`, by identity.
+/// The last author and time of a change to each row since `after`, by identity. The journal
+/// names an entity by its identity (`finding/<uuid>`), or by row id in rows from before schema 10.
 fn changed_rows(
     entries: &[JournalEntry],
     after: i64,
@@ -486,15 +601,19 @@ fn changed_rows(
 ) -> BTreeMap<(String, String), (String, String)> {
     let mut rows = BTreeMap::new();
     for entry in entries.iter().filter(|e| e.seq > after) {
-        let Ok(target) = entry.target.parse::<crate::domain::ids::EntityRef>() else {
-            continue;
+        let named = match entry.target.parse::<crate::domain::ids::EntityRef>() {
+            Ok(entity) => super::identity::table_of(entity).and_then(|(table, rowid)| {
+                Some((table, locals.get(&(table.to_owned(), rowid))?.clone()))
+            }),
+            Err(_) => entry
+                .target
+                .split_once('/')
+                .filter(|(table, _)| crate::merge::three_way::named_by_uuid(table))
+                .map(|(table, uuid)| (spec(table).map_or("", |s| s.name), uuid.to_owned())),
         };
-        let Some((table, number)) = table_of(target) else {
-            continue;
-        };
-        if let Some(id) = locals.get(&(table.to_owned(), number)) {
+        if let Some((table, id)) = named {
             rows.insert(
-                (table.to_owned(), id.clone()),
+                (table.to_owned(), id),
                 (entry.author.clone(), entry.applied_at.clone()),
             );
         }
@@ -502,19 +621,6 @@ fn changed_rows(
     rows
 }
 
-fn table_of(target: crate::domain::ids::EntityRef) -> Option<(&'static str, i64)> {
-    use crate::domain::ids::EntityRef;
-    Some(match target {
-        EntityRef::Interview(id) => ("interview", id.0),
-        EntityRef::Excerpt(id) => ("excerpt", id.0),
-        EntityRef::DocumentReview(id) => ("document_review", id.0),
-        EntityRef::Finding(id) => ("finding", id.0),
-        EntityRef::Action(id) => ("action", id.0),
-        _ => return None,
-    })
-}
-
-/// Reads a case into a snapshot.
 pub(super) fn read_snapshot(conn: &Connection) -> rusqlite::Result<Snapshot> {
     read_with_locals(conn).map(|(snapshot, _)| snapshot)
 }
@@ -760,27 +866,28 @@ pub(super) fn write_step(tx: &Transaction<'_>, step: &MergeStep) -> apply::Resul
             apply::reanchor_excerpts(tx, InterviewId(interview), &notes)?;
         }
     }
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO merged_journal (hash, previous, merge_head, seq, applied_at,
+         author, target, command, kind, reverts, inverse, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
     for entry in &step.journal {
-        tx.execute(
-            "INSERT OR IGNORE INTO merged_journal (hash, previous, merge_head, seq, applied_at,
-             author, target, command, kind, reverts, inverse, summary)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            rusqlite::params![
-                entry.hash,
-                entry.previous,
-                step.source.head_hash,
-                entry.seq,
-                entry.applied_at,
-                entry.author,
-                entry.target,
-                entry.command,
-                entry.kind,
-                entry.reverts,
-                entry.inverse,
-                entry.summary
-            ],
-        )?;
+        insert.execute(rusqlite::params![
+            entry.hash,
+            entry.previous,
+            step.source.head_hash,
+            entry.seq,
+            entry.applied_at,
+            entry.author,
+            entry.target,
+            entry.command,
+            entry.kind,
+            entry.reverts,
+            entry.inverse,
+            entry.summary
+        ])?;
     }
+    drop(insert);
     let dangling: i64 =
         tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
             row.get(0)
@@ -850,7 +957,36 @@ fn local_rowid(tx: &Transaction<'_>, table: &str, id: &str) -> apply::Result<Opt
     }
 }
 
+/// What a worker thread needs to work out a merge beside the open case, which stays free for
+/// drawing meanwhile: the case's file and key, read through a connection of its own.
+pub struct MergePlanner {
+    path: PathBuf,
+    key: Option<Passphrase>,
+}
+
+impl MergePlanner {
+    /// Opens the case for reading and works out the merge of `theirs` (`prepare_merge`). Edits
+    /// made meanwhile are safe: the plan records the journal row it was made at, and writing it
+    /// after a later edit is refused.
+    pub fn prepare(
+        &self,
+        theirs: &Path,
+        theirs_key: Option<&Passphrase>,
+    ) -> Result<MergePlan, StoreError> {
+        CaseStore::open_read_only_keyed(&self.path, self.key.as_ref())?
+            .prepare_merge(theirs, theirs_key)
+    }
+}
+
 impl CaseStore {
+    /// A planner for merges worked out on another thread.
+    pub fn merge_planner(&self) -> MergePlanner {
+        MergePlanner {
+            path: self.path.clone(),
+            key: self.key.clone(),
+        }
+    }
+
     /// The case as rows named by identities that are the same in every copy: what two merged
     /// copies must agree on.
     pub fn merge_snapshot(&self) -> Result<Snapshot, StoreError> {

@@ -11,6 +11,7 @@ mod catalog_copy;
 mod cipher;
 mod fidelity;
 mod history;
+mod identity;
 mod journal;
 mod lock;
 mod merge;
@@ -34,7 +35,7 @@ use history::History;
 pub use cipher::{Passphrase, convert_copies, needs_passphrase};
 pub use history::{Direction, Step};
 pub use journal::{ChainCheck, JournalEntry};
-pub use merge::{MergePlan, MergeRefusal};
+pub use merge::{MergePlan, MergePlanner, MergeRefusal};
 pub use read::{
     CheckReport, Counts, Parts, read_case, read_case_keyed, read_case_with_status,
     read_case_with_status_keyed,
@@ -601,8 +602,12 @@ impl CaseStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|source| sql_err(&path, source))?;
-        let (target, recorded) = history::record(&tx, |tx| apply::apply(tx, command))
-            .map_err(|e| e.into_store_error(&path))?;
+        let ((target, journal_target), recorded) = history::record(&tx, |tx| {
+            let target = apply::apply(tx, command)?;
+            let journal_target = identity::journal_target(tx, &target)?;
+            Ok::<_, apply::ApplyError>((target, journal_target))
+        })
+        .map_err(|e| e.into_store_error(&path))?;
         let recorded_json = match command {
             Command::MergeCopy { merge } => merge::recorded_json(merge),
             _ => serde_json::to_string(command),
@@ -615,7 +620,7 @@ impl CaseStore {
             &tx,
             &journal::NewEntry {
                 author: &self.author,
-                target: &target,
+                target: &journal_target,
                 command: &command_json,
                 kind: "edit",
                 reverts: None,
@@ -629,7 +634,7 @@ impl CaseStore {
             Step {
                 seq,
                 op: command.op().to_owned(),
-                target: target.clone(),
+                target: journal_target,
             },
             true,
         );
@@ -660,9 +665,19 @@ impl CaseStore {
         read::status_changes(&self.conn).map_err(|source| sql_err(&self.path, source))
     }
 
-    /// The journal rows about one entity, e.g. `interview/3`: its history.
+    /// The journal rows about one entity, e.g. `interview/3`: its history, oldest first,
+    /// with the rows of other copies merged in (those have `previous` set).
     pub fn journal_for(&self, target: &str) -> Result<Vec<JournalEntry>, StoreError> {
-        journal::entries_for(&self.conn, target).map_err(|source| sql_err(&self.path, source))
+        let identity = identity::journal_target(&self.conn, target)
+            .map_err(|source| sql_err(&self.path, source))?;
+        journal::entries_for(&self.conn, target, &identity)
+            .map_err(|source| sql_err(&self.path, source))
+    }
+
+    /// Turns the UUIDs naming entities in a command's JSON into this copy's row ids (see
+    /// `identity::localize`); `Ok(true)` when it changed something.
+    pub fn localize_command(&self, command: &mut serde_json::Value) -> Result<bool, String> {
+        identity::localize(&self.conn, command)
     }
 
     /// Checks the journal's hash chain.

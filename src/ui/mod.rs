@@ -131,6 +131,8 @@ pub struct PageContext<'a> {
     pub status_changes: &'a [crate::domain::StatusChange],
     /// Views computed from the snapshot once per change, not per frame.
     pub derived: &'a Derived,
+    /// The evaluator profile's name (empty when not set): offered for the evaluator list.
+    pub me: &'a str,
 }
 
 /// What pages show that is computed from the whole case: built when the case is opened and after

@@ -284,10 +284,27 @@ fn facts_ui(
                 TextKind::Single,
                 Some(&label),
                 |text| Command::SetEvaluators {
-                    evaluators: text.split(',').map(|s| s.trim().to_owned()).collect(),
+                    evaluators: text
+                        .split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
                 },
             );
             ui.end_row();
+            if !context.me.is_empty() && !snapshot.evaluators.iter().any(|e| e == context.me) {
+                ui.label("");
+                if ui
+                    .button(tf(lang, "facts.add_me", &[("name", &context.me)]))
+                    .on_hover_text(t(lang, "facts.add_me_hint"))
+                    .clicked()
+                {
+                    let mut evaluators = snapshot.evaluators.clone();
+                    evaluators.push(context.me.to_owned());
+                    out.push(Command::SetEvaluators { evaluators });
+                }
+                ui.end_row();
+            }
 
             ui.strong(t(lang, "facts.catalog"));
             ui.add(

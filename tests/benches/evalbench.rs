@@ -496,6 +496,12 @@ fn merge_figure(dir: &Path, stress: &Path, table: &mut Table) {
         "\n(5 000 commands on each copy in {:.1} s)",
         edited.elapsed().as_secs_f64()
     );
+    // For profiling the merge by hand: `EVALBENCH_BENCH_MERGE="A\nB" perf record …`.
+    if let Some(keep) = std::env::var_os("EVALBENCH_BENCH_KEEP_COPIES") {
+        let keep = Path::new(&keep);
+        std::fs::copy(&a, keep.join("mine.evalcase")).unwrap();
+        std::fs::copy(&b, keep.join("theirs.evalcase")).unwrap();
+    }
     let (read_both, _) = measure(0, 3, || {
         store::read_case(&a).unwrap();
         store::read_case(&b).unwrap();
@@ -621,8 +627,7 @@ fn merge_only(paths: &str) {
     let opened = started.elapsed();
     let plan = mine.prepare_merge(Path::new(b), None).unwrap();
     let prepared = started.elapsed();
-    let choices = plan.decide_all(evalbench::merge::Side::Mine);
-    let merged = plan.merged(&choices);
+    let (_, merged) = plan.decide_all(|_| Some(evalbench::merge::Choice::Mine));
     let compared = started.elapsed();
     let (changes, conflicts) = (merged.changes.len(), merged.conflicts.len());
     mine.merge_copy(&plan, plan.step(merged), None).unwrap();
@@ -636,7 +641,7 @@ fn merge_only(paths: &str) {
         )
         .chain([
             format!("prepared at {}", ms(prepared)),
-            format!("compared twice by {}", ms(compared)),
+            format!("compared by {}", ms(compared)),
             format!("written by {}", ms(elapsed)),
         ])
         .collect();
