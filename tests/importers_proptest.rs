@@ -701,7 +701,14 @@ proptest! {
 #[test]
 fn plan_seeds_are_the_demo_plan() {
     let seed: PlanFile = serde_json::from_str(SEED_PLAN_JSON).unwrap();
-    assert_eq!(seed, PlanFile::from_case(&demo().snapshot));
+    // The seeds are files from before plans carried identities (a demo written today has
+    // new ones every time): they must still read back as the same plan.
+    assert!(seed.identities.is_empty());
+    let exported = PlanFile {
+        identities: Default::default(),
+        ..PlanFile::from_case(&demo().snapshot)
+    };
+    assert_eq!(seed, exported);
     for raw in [
         json::parse("exported.json", SEED_PLAN_JSON, Lang::Nb).unwrap(),
         xlsx::read_bytes("exported.xlsx", SEED_WORKBOOK).unwrap(),
