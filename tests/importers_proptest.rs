@@ -705,7 +705,7 @@ fn plan_seeds_are_the_demo_plan() {
     // new ones every time): they must still read back as the same plan.
     assert!(seed.identities.is_empty());
     let exported = PlanFile {
-        identities: Default::default(),
+        identities: std::collections::BTreeMap::default(),
         ..PlanFile::from_case(&demo().snapshot)
     };
     assert_eq!(seed, exported);
