@@ -68,8 +68,9 @@ fn a_copy_is_merged_after_its_preview_with_the_conflict_decided_and_undone_in_on
     let mut harness = harness(workbench_with(&mine, Lang::Nb, DEMO_TODAY, dialogs));
     harness.run();
     click(&mut harness, "Fil");
-    click(&mut harness, "Slå sammen med kopi…");
-    // Worked out on a worker thread while the window keeps drawing.
+    // Worked out on a worker thread behind a spinner: frames are stepped until it is done.
+    harness.get_by_label("Slå sammen med kopi…").click();
+    harness.step();
     wait_while(&mut harness, Workbench::is_merging);
     harness.get_by_label("Intervjuer: 1 lagt til, 0 endret, 0 fjernet");
     // Two versions of one finding: keeping both is offered.
@@ -123,7 +124,10 @@ fn a_copy_for_a_co_evaluator_is_written_beside_and_the_case_stays_open() {
     );
     // Merging the untouched copy straight back: nothing to merge.
     click(&mut harness, "Fil");
-    click(&mut harness, "Slå sammen med kopi…");
+    // Worked out on a worker thread behind a spinner: frames are stepped until it is done.
+    harness.get_by_label("Slå sammen med kopi…").click();
+    harness.step();
+    wait_while(&mut harness, Workbench::is_merging);
     harness.get_by_label("Saken har allerede alle endringene i kopien.");
     // The window's own button (the status bar has a "Lukk" for its notice too).
     harness.get_all_by_label("Lukk").last().unwrap().click();
