@@ -311,7 +311,8 @@ fn preview_ui(ui: &mut egui::Ui, lang: Lang, preview: &mut MergePreview) -> Aske
         };
         counts.entry(page_of(change.table())).or_default()[slot] += 1;
     }
-    if counts.is_empty() {
+    // With conflicts there is something to decide, even when no row comes in undecided.
+    if counts.is_empty() && preview.merged.conflicts.is_empty() {
         ui.weak(t(lang, "merge.nothing"));
     }
     for page in PAGES {
