@@ -57,6 +57,17 @@ pub struct Scale {
     pub max: u8,
     /// Bands by the lowest total that reaches them; the highest reached band applies.
     pub bands: Vec<Band>,
+    /// Items whose consensus is below this score are points to improve (default 4).
+    #[serde(
+        default = "crate::domain::default_improvement_below",
+        skip_serializing_if = "is_default_improvement_below"
+    )]
+    pub improvement_below: u8,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_default_improvement_below(value: &u8) -> bool {
+    *value == crate::domain::default_improvement_below()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -270,6 +281,15 @@ impl Catalog {
                     return Err((
                         "scale.max".into(),
                         format!("must be above min ({})", scale.min),
+                    ));
+                }
+                if !(scale.min..=scale.max).contains(&scale.improvement_below) {
+                    return Err((
+                        "scale.improvement_below".into(),
+                        format!(
+                            "must be a score of the scale ({} to {})",
+                            scale.min, scale.max
+                        ),
                     ));
                 }
                 if scale.bands.is_empty() {

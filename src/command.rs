@@ -68,6 +68,24 @@ pub enum Command {
         item_id: FidelityItemId,
         rater: Rater,
     },
+    /// An evaluator delivers their scores (*Lever skåringen*); see `FidelityReview::phase`.
+    SealFidelityScores {
+        rater: Rater,
+    },
+    /// Takes a delivery back, while the other evaluator has not delivered.
+    UnsealFidelityScores {
+        rater: Rater,
+    },
+    /// What the evaluators recommend for one item.
+    SetFidelityRecommendation {
+        item_id: FidelityItemId,
+        recommendation: String,
+    },
+    /// A finding (and for a deviation its first action) made from an item's recommendation.
+    AddFindingFromFidelityItem {
+        item_id: FidelityItemId,
+        kind: FindingKind,
+    },
 
     // --- interviews and excerpts ---
     AddInterview {
@@ -242,6 +260,7 @@ impl Command {
                 | Command::AddExcerpt { .. }
                 | Command::AddDocumentReview { .. }
                 | Command::AddFinding { .. }
+                | Command::AddFindingFromFidelityItem { .. }
                 | Command::AddAction { .. }
         )
     }
@@ -259,6 +278,10 @@ impl Command {
             Command::AdoptFidelityScale { .. } => "adopt_fidelity_scale",
             Command::SetFidelityScore { .. } => "set_fidelity_score",
             Command::ClearFidelityScore { .. } => "clear_fidelity_score",
+            Command::SealFidelityScores { .. } => "seal_fidelity_scores",
+            Command::UnsealFidelityScores { .. } => "unseal_fidelity_scores",
+            Command::SetFidelityRecommendation { .. } => "set_fidelity_recommendation",
+            Command::AddFindingFromFidelityItem { .. } => "add_finding_from_fidelity_item",
             Command::AddInterview { .. } => "add_interview",
             Command::UpdateInterview { .. } => "update_interview",
             Command::SetInterviewNotes { .. } => "set_interview_notes",

@@ -103,6 +103,9 @@ struct DemoFidelityScore {
     consensus: u8,
     rationale: String,
     evidence: Vec<String>,
+    /// What the evaluators recommend for the item, if anything.
+    #[serde(default)]
+    recommendation: String,
 }
 
 #[derive(Clone, Deserialize)]
@@ -243,8 +246,9 @@ fn build_header(
 }
 
 /// One copy of the demo's interviews, documents, findings and actions.
-/// The scale, then each item's three scores. The evaluators' own scores carry no rationale;
-/// the consensus carries the agreed one.
+/// The scale, then the review as it is done: each evaluator scores every item blind and
+/// delivers, then the consensus and the recommendations. The evaluators' own scores carry no
+/// rationale; the consensus carries the agreed one.
 fn build_fidelity(
     store: &mut CaseStore,
     fidelity: &DemoFidelity,
@@ -257,6 +261,7 @@ fn build_fidelity(
         .snapshot()?
         .fidelity
         .ok_or_else(|| bad_demo("the fidelity scale was not adopted".into()))?;
+    let mut items = Vec::new();
     for score in &fidelity.scores {
         let item = review
             .items
@@ -273,21 +278,32 @@ fn build_fidelity(
                     .ok_or_else(|| bad_demo(format!("unknown evidence key {key}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        for (rater, value, rationale) in [
-            (Rater::First, score.first, ""),
-            (Rater::Second, score.second, ""),
-            (Rater::Consensus, score.consensus, score.rationale.as_str()),
-        ] {
+        items.push((item.id, score, sources));
+    }
+    for rater in [Rater::First, Rater::Second, Rater::Consensus] {
+        for (item_id, score, sources) in &items {
+            let (value, rationale, evidence) = match rater {
+                Rater::First => (score.first, "", Vec::new()),
+                Rater::Second => (score.second, "", Vec::new()),
+                Rater::Consensus => (score.consensus, score.rationale.as_str(), sources.clone()),
+            };
             store.apply(&Command::SetFidelityScore {
-                item_id: item.id,
+                item_id: *item_id,
                 rater,
                 score: value,
                 rationale: rationale.to_owned(),
-                evidence: if rater == Rater::Consensus {
-                    sources.clone()
-                } else {
-                    Vec::new()
-                },
+                evidence,
+            })?;
+        }
+        if rater != Rater::Consensus {
+            store.apply(&Command::SealFidelityScores { rater })?;
+        }
+    }
+    for (item_id, score, _) in &items {
+        if !score.recommendation.is_empty() {
+            store.apply(&Command::SetFidelityRecommendation {
+                item_id: *item_id,
+                recommendation: score.recommendation.clone(),
             })?;
         }
     }

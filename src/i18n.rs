@@ -234,6 +234,25 @@ pub fn agreement_text(
     ))
 }
 
+/// The evaluator's name for a rater of the fidelity review: the case's first and second
+/// evaluator, or a generic word.
+pub fn rater_name(
+    snapshot: &crate::domain::CaseSnapshot,
+    rater: crate::domain::Rater,
+    lang: Lang,
+) -> String {
+    let index = match rater {
+        crate::domain::Rater::First => 0,
+        crate::domain::Rater::Second => 1,
+        crate::domain::Rater::Consensus => return t(lang, "fidelity.consensus").to_owned(),
+    };
+    snapshot
+        .evaluators
+        .get(index)
+        .cloned()
+        .unwrap_or_else(|| tf(lang, "fidelity.evaluator_n", &[("n", &(index + 1))]))
+}
+
 /// Why the store refused a change, in `lang`; the CLI's English is this with `Lang::En`.
 pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
     let key = format!("rejection.{}", rejection.code());
@@ -336,6 +355,19 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         Rejection::ScoreOutsideScale { score, min, max } => {
             tf(lang, &key, &[("score", score), ("min", min), ("max", max)])
         }
+        Rejection::FidelitySealed { rater } | Rejection::FidelityNotSealed { rater } => tf(
+            lang,
+            &key,
+            &[("rater", &t(lang, &format!("rater.{}", rater.code())))],
+        ),
+        Rejection::FidelityItemsUnscored { rater, missing } => tf(
+            lang,
+            &key,
+            &[
+                ("rater", &t(lang, &format!("rater.{}", rater.code()))),
+                ("missing", missing),
+            ],
+        ),
         Rejection::NoScore { item, rater } => tf(
             lang,
             &key,
@@ -356,6 +388,9 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         | Rejection::NoCatalog
         | Rejection::FidelityScaleAlreadyAdopted
         | Rejection::NoFidelityReview
+        | Rejection::FidelityStillBlind
+        | Rejection::FidelityNotARater
+        | Rejection::FidelityBothSealed
         | Rejection::PassphraseEmpty
         | Rejection::NotUndoable
         | Rejection::UndoConflict => t(lang, &key).to_owned(),

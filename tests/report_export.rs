@@ -143,6 +143,12 @@ fn docx_report_has_its_headings_in_order() {
     }
     if let Some(fidelity) = &report.fidelity {
         expected.push((1, format!("{}: {}", labels.fidelity, fidelity.title)));
+        if !fidelity.strengths.is_empty() {
+            expected.push((2, fidelity.strengths_label.clone()));
+        }
+        if !fidelity.recommendations.is_empty() {
+            expected.push((2, fidelity.recommendations_label.clone()));
+        }
     }
     expected.push((1, labels.outcomes.clone()));
     expected.push((1, labels.requirements.clone()));
@@ -238,7 +244,13 @@ fn docx_report_charts_the_outcomes_against_the_target() {
         .unwrap()
         .read_to_string(&mut document)
         .unwrap();
-    let chart = &document[document.find("w:gridSpan").unwrap()..];
+    // The fidelity section's bars (one per section, in their own colour) come first.
+    assert_eq!(document.matches("3F6FB5").count(), 3);
+    // Then the outcomes: their table (years, no spans) and the chart.
+    let after_fidelity = &document[document.rfind("3F6FB5").unwrap()..];
+    let first_year = format!(">{}</w:t>", snapshot.outcomes[0].year);
+    let outcomes = &after_fidelity[after_fidelity.find(&first_year).unwrap()..];
+    let chart = &outcomes[outcomes.find("w:gridSpan").unwrap()..];
     let spans: Vec<u32> = chart
         .split("w:gridSpan w:val=\"")
         .skip(1)

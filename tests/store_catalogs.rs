@@ -1014,6 +1014,41 @@ fn a_fidelity_review_is_adopted_scored_and_summed() {
     assert_eq!((first.scored, first.total, first.max_total), (3, 12, 15));
     assert_eq!(first.band.as_deref(), Some("good"));
 
+    // Blind until both have delivered: no consensus yet; a delivery fixes that rater's scores,
+    // and can be taken back only until the other has delivered.
+    assert_refused(&mut store, &set_score(items[0], Rater::Consensus, 3), |r| {
+        *r == Rejection::FidelityStillBlind
+    });
+    store
+        .apply(&Command::SealFidelityScores {
+            rater: Rater::First,
+        })
+        .unwrap();
+    assert_refused(&mut store, &set_score(items[0], Rater::First, 1), |r| {
+        *r == Rejection::FidelitySealed {
+            rater: Rater::First,
+        }
+    });
+    store.undo().unwrap();
+    assert!(
+        !store
+            .snapshot()
+            .unwrap()
+            .fidelity
+            .unwrap()
+            .is_sealed(Rater::First)
+    );
+    for rater in [Rater::First, Rater::Second] {
+        store.apply(&Command::SealFidelityScores { rater }).unwrap();
+    }
+    assert_refused(
+        &mut store,
+        &Command::UnsealFidelityScores {
+            rater: Rater::Second,
+        },
+        |r| *r == Rejection::FidelityBothSealed,
+    );
+
     // Scores off the scale, unknown items and evidence that does not exist are refused.
     assert_refused(&mut store, &set_score(items[0], Rater::Consensus, 6), |r| {
         *r == Rejection::ScoreOutsideScale {

@@ -98,6 +98,9 @@ impl Workbench {
             });
         match read {
             Ok(()) => {
+                if parts.fidelity {
+                    case.fidelity_read();
+                }
                 case.privacy_hits = case.privacy_cache.scan_case(&case.snapshot);
                 case.derive(self.today);
             }
@@ -105,6 +108,25 @@ impl Workbench {
         }
         if let Some(search) = self.search.as_mut() {
             search.stale = true;
+        }
+    }
+
+    /// Which evaluator of the fidelity review the person at the keyboard is: chosen on the page
+    /// (two people sharing one laptop), or found by the profile name on the evaluator list.
+    pub fn fidelity_rater(&self) -> Option<crate::domain::Rater> {
+        let case = self.case.as_ref()?;
+        self.pages.fidelity.rater_choice.or_else(|| {
+            crate::domain::rater_named(&case.snapshot.evaluators, &self.settings.author)
+        })
+    }
+
+    /// Brings what the fidelity review shows in line with who is looking.
+    pub(super) fn sync_fidelity_view(&mut self) {
+        let viewer = self.fidelity_rater();
+        if let Some(case) = self.case.as_mut()
+            && case.fidelity_viewer != viewer
+        {
+            case.show_fidelity_to(viewer);
         }
     }
 

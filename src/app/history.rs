@@ -1,6 +1,8 @@
 //! The history window: the journal rows about one entity, before → after.
 
+use crate::domain::{FidelityPhase, FidelityReview, Rater};
 use crate::i18n::{t, tf};
+use crate::store::JournalEntry;
 
 use super::{Workbench, op_text};
 
@@ -73,4 +75,30 @@ impl Workbench {
             self.history = None;
         }
     }
+}
+
+/// Whether a journal row tells `viewer` a score they may not see yet: while the review is
+/// blind, another evaluator's score (or a consensus) is kept out of the history as it is kept
+/// off the page.
+pub(super) fn hidden_from(
+    review: &FidelityReview,
+    viewer: Option<Rater>,
+    entry: &JournalEntry,
+) -> bool {
+    if review.phase() == FidelityPhase::Reconciliation {
+        return false;
+    }
+    let Ok(command) = serde_json::from_str::<serde_json::Value>(&entry.command) else {
+        // A row we cannot read says nothing we can vouch for: keep it out while blind.
+        return true;
+    };
+    let op = command.get("op").and_then(serde_json::Value::as_str);
+    if !matches!(op, Some("set_fidelity_score" | "clear_fidelity_score")) {
+        return false;
+    }
+    let rater = command
+        .get("rater")
+        .and_then(serde_json::Value::as_str)
+        .and_then(Rater::from_code);
+    rater.is_none() || rater != viewer
 }

@@ -82,6 +82,11 @@ pub struct OpenCase {
     /// The day `derived` was computed for: a case opened on a worker thread just before
     /// midnight is brought to the new day when it arrives.
     derived_on: jiff::civil::Date,
+    /// The fidelity review as stored. `snapshot.fidelity` holds what `fidelity_viewer` may see
+    /// of it: while the review is blind, only that evaluator's own scores, so no page, export or
+    /// count can show the other's.
+    fidelity_stored: Option<crate::domain::FidelityReview>,
+    fidelity_viewer: Option<crate::domain::Rater>,
 }
 
 impl OpenCase {
@@ -93,7 +98,12 @@ impl OpenCase {
         backups: Option<&Backups>,
     ) -> Result<OpenCase, StoreError> {
         let store = CaseStore::open_keyed(path, key)?;
-        let snapshot = store.snapshot()?;
+        let mut snapshot = store.snapshot()?;
+        // Nobody is known to be either evaluator until the workbench says who is looking.
+        let fidelity_stored = snapshot.fidelity.clone();
+        if let Some(review) = snapshot.fidelity.as_mut() {
+            review.hide_from(None);
+        }
         let mut privacy_cache = privacy::ScanCache::default();
         let privacy_hits = privacy_cache.scan_case(&snapshot);
         let status_changes = store.status_changes()?;
@@ -112,7 +122,25 @@ impl OpenCase {
             status_changes,
             derived,
             derived_on: today,
+            fidelity_stored,
+            fidelity_viewer: None,
         })
+    }
+
+    /// Shows the fidelity review as `viewer` may see it, and what is derived from it again.
+    fn show_fidelity_to(&mut self, viewer: Option<crate::domain::Rater>) {
+        self.fidelity_viewer = viewer;
+        self.snapshot.fidelity = self
+            .fidelity_stored
+            .as_ref()
+            .map(|review| review.seen_by(viewer));
+        self.privacy_hits = self.privacy_cache.scan_case(&self.snapshot);
+    }
+
+    /// Takes a freshly read review as the stored one and shows it to the same viewer.
+    fn fidelity_read(&mut self) {
+        self.fidelity_stored = self.snapshot.fidelity.take();
+        self.show_fidelity_to(self.fidelity_viewer);
     }
 
     /// Computes the warnings and coverage again, for `today`.
@@ -401,6 +429,7 @@ impl Workbench {
     /// The open case's page in the central panel (or the hint to open one).
     fn case_page_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let lang = self.settings.lang;
+        self.sync_fidelity_view();
         egui::CentralPanel::default().show(ui, |ui| {
             if let Some(case) = &self.case {
                 let context = PageContext {
@@ -412,6 +441,7 @@ impl Workbench {
                     status_changes: &case.status_changes,
                     derived: &case.derived,
                     me: self.settings.author.trim(),
+                    rater: case.fidelity_viewer,
                 };
                 ui::page_ui(ui, self.settings.page, &context, &mut self.pages, commands);
             } else if let Some((name, rekey)) = self.rewriting() {
@@ -516,7 +546,13 @@ impl Workbench {
             Request::History { target, title } => {
                 let Some(case) = &self.case else { return };
                 match case.store.journal_for(&target) {
-                    Ok(entries) => self.history = Some((title, entries)),
+                    Ok(mut entries) => {
+                        if let Some(review) = &case.fidelity_stored {
+                            let viewer = case.fidelity_viewer;
+                            entries.retain(|e| !history::hidden_from(review, viewer, e));
+                        }
+                        self.history = Some((title, entries));
+                    }
                     Err(e) => self.notice = Some(Notice::Error(error_text(lang, &e))),
                 }
             }

@@ -119,6 +119,10 @@ pub enum CliCommand {
         format: ExportFormat,
         #[command(flatten)]
         output: ReportOutput,
+        /// While the fidelity review is blind, the export shows only this evaluator's scores
+        /// (by default the one named EVALBENCH_AUTHOR on the evaluator list; nobody's otherwise).
+        #[arg(long, value_enum)]
+        rater: Option<RaterArg>,
     },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
@@ -144,6 +148,11 @@ pub enum CliCommand {
         /// Give the copy its own passphrase (asked for twice, or EVALBENCH_NEW_PASSPHRASE).
         #[arg(long)]
         new_passphrase: bool,
+        /// A copy for this evaluator to score the fidelity review in, blind: it holds none of
+        /// the other evaluator's scores or rationales (the journal rows that carried them are
+        /// redacted). The merge brings the delivered scores together.
+        #[arg(long, value_enum)]
+        blind_for: Option<RaterArg>,
     },
     /// Merge another copy of the same case into FILE: what only one side changed is taken, what
     /// both changed differently is a conflict. Shows the changes and conflicts; writes only with
@@ -332,6 +341,22 @@ impl From<SideArg> for crate::merge::Side {
         match side {
             SideArg::Mine => crate::merge::Side::Mine,
             SideArg::Theirs => crate::merge::Side::Theirs,
+        }
+    }
+}
+
+/// One of the two evaluators of a fidelity review.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RaterArg {
+    First,
+    Second,
+}
+
+impl From<RaterArg> for crate::domain::Rater {
+    fn from(rater: RaterArg) -> Self {
+        match rater {
+            RaterArg::First => crate::domain::Rater::First,
+            RaterArg::Second => crate::domain::Rater::Second,
         }
     }
 }

@@ -164,9 +164,16 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             file,
             format,
             output,
+            rater,
         } => {
             // Read-only: an export never changes the case, and works while the app has it open.
-            let snapshot = store::read_case_keyed(&file, key_for(&file)?.as_ref())?;
+            let mut snapshot = store::read_case_keyed(&file, key_for(&file)?.as_ref())?;
+            let reader = rater.map(Into::into).or_else(|| {
+                crate::domain::rater_named(&snapshot.evaluators, &store::default_author())
+            });
+            if let Some(review) = snapshot.fidelity.as_mut() {
+                review.hide_from(reader);
+            }
             let snapshot = guard_export(&file, snapshot, output.redact)?;
             let today = jiff::Zoned::now().date();
             let bytes = export::render(&snapshot, format.into(), lang_or_env(output.lang), today)?;
@@ -180,7 +187,8 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             file,
             out,
             new_passphrase,
-        } => team::copy(&file, &out, new_passphrase)?,
+            blind_for,
+        } => team::copy(&file, &out, new_passphrase, blind_for.map(Into::into))?,
         CliCommand::Merge {
             file,
             theirs,

@@ -11,11 +11,24 @@ use crate::store::{CaseStore, MergePlan, Passphrase};
 
 use super::passphrase::{ask_hidden, key_for, new_passphrase};
 
-/// `evalbench copy FILE --out COPY [--new-passphrase]`.
-pub(super) fn copy(file: &Path, out: &Path, new_key: bool) -> anyhow::Result<()> {
+/// `evalbench copy FILE --out COPY [--new-passphrase] [--blind-for first|second]`.
+pub(super) fn copy(
+    file: &Path,
+    out: &Path,
+    new_key: bool,
+    blind_for: Option<crate::domain::Rater>,
+) -> anyhow::Result<()> {
     let key = key_for(file)?;
     let store = CaseStore::open_read_only_keyed(file, key.as_ref())?;
-    store.save_copy(out)?;
+    match blind_for {
+        Some(rater) => {
+            let redacted = store.save_blind_copy(out, rater)?;
+            outln!(
+                "the copy holds none of the other evaluator's fidelity scores ({redacted} journal rows redacted)"
+            );
+        }
+        None => store.save_copy(out)?,
+    }
     drop(store);
     if new_key {
         let mut copy = CaseStore::open_keyed(out, key.as_ref())?;

@@ -285,6 +285,7 @@ mod tests {
                     },
                     requirement_ids: vec![RequirementId(2)],
                     evidence: Vec::new(),
+                    fidelity_item: None,
                 },
                 Finding {
                     id: FindingId(31),
@@ -295,6 +296,7 @@ mod tests {
                     },
                     requirement_ids: vec![RequirementId(1), RequirementId(2)],
                     evidence: Vec::new(),
+                    fidelity_item: None,
                 },
             ],
             ..CaseSnapshot::default()

@@ -37,6 +37,51 @@ impl Rater {
     pub fn from_code(code: &str) -> Option<Rater> {
         Rater::ALL.into_iter().find(|r| r.code() == code)
     }
+
+    /// The two evaluators who score on their own (not the consensus).
+    pub const RATERS: [Rater; 2] = [Rater::First, Rater::Second];
+
+    /// The other evaluator; the consensus has none.
+    pub fn other(self) -> Option<Rater> {
+        match self {
+            Rater::First => Some(Rater::Second),
+            Rater::Second => Some(Rater::First),
+            Rater::Consensus => None,
+        }
+    }
+}
+
+/// Which evaluator a person is, by their name on the case's evaluator list (the first two
+/// names are the two raters); `None` for someone not on it.
+pub fn rater_named(evaluators: &[String], name: &str) -> Option<Rater> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    evaluators
+        .iter()
+        .take(2)
+        .position(|e| e.trim().eq_ignore_ascii_case(name) || e.trim() == name)
+        .and_then(|index| Rater::RATERS.get(index).copied())
+}
+
+/// Where the review stands. Scores are given blind until both evaluators have delivered theirs;
+/// only then are they shown side by side and the consensus agreed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FidelityPhase {
+    Blind,
+    Reconciliation,
+}
+
+/// An evaluator's delivered scores (*Lever skåringen*): from then on their scores are fixed, and
+/// once both have delivered the review is no longer blind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seal {
+    pub rater: Rater,
+    /// The day it was delivered (`YYYY-MM-DD`); empty for a review scored before blind
+    /// scoring existed.
+    pub sealed_at: String,
 }
 
 /// A section of the scale, e.g. "Bemanning".
@@ -57,6 +102,9 @@ pub struct FidelityItem {
     pub guidance: String,
     /// What each score means, lowest score first.
     pub anchors: Vec<String>,
+    /// What the evaluators recommend the provider do about this item (free text).
+    #[serde(default)]
+    pub recommendation: String,
 }
 
 /// One rater's score of one item, with the reasons and what it rests on.
@@ -84,6 +132,16 @@ pub struct FidelityReview {
     pub sections: Vec<FidelitySection>,
     pub items: Vec<FidelityItem>,
     pub scores: Vec<FidelityScore>,
+    /// Items whose consensus score is below this are points to improve (*Forbedringspunkter*).
+    #[serde(default = "default_improvement_below")]
+    pub improvement_below: u8,
+    #[serde(default)]
+    pub seals: Vec<Seal>,
+}
+
+/// The scale's usual line between what works and what should improve: below 4 of 5.
+pub fn default_improvement_below() -> u8 {
+    4
 }
 
 /// Sums of one rater's scores.
@@ -109,6 +167,129 @@ impl FidelityReview {
         self.scores
             .iter()
             .find(|s| s.item_id == item && s.rater == rater)
+    }
+
+    /// Blind until both evaluators have delivered their scores.
+    pub fn phase(&self) -> FidelityPhase {
+        if Rater::RATERS.iter().all(|r| self.is_sealed(*r)) {
+            FidelityPhase::Reconciliation
+        } else {
+            FidelityPhase::Blind
+        }
+    }
+
+    pub fn seal(&self, rater: Rater) -> Option<&Seal> {
+        self.seals.iter().find(|s| s.rater == rater)
+    }
+
+    pub fn is_sealed(&self, rater: Rater) -> bool {
+        self.seal(rater).is_some()
+    }
+
+    /// Whether `rater` may give or change a score now: an evaluator until they have delivered,
+    /// the consensus once both have.
+    pub fn check_may_score(&self, rater: Rater) -> Result<(), super::Rejection> {
+        match rater {
+            Rater::Consensus if self.phase() == FidelityPhase::Blind => {
+                Err(super::Rejection::FidelityStillBlind)
+            }
+            Rater::First | Rater::Second if self.is_sealed(rater) => {
+                Err(super::Rejection::FidelitySealed { rater })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether `rater` may deliver their scores now: every item scored, not yet delivered.
+    pub fn check_may_seal(&self, rater: Rater) -> Result<(), super::Rejection> {
+        if rater == Rater::Consensus {
+            return Err(super::Rejection::FidelityNotARater);
+        }
+        if self.is_sealed(rater) {
+            return Err(super::Rejection::FidelitySealed { rater });
+        }
+        let missing = self.items.len() - self.totals(rater).scored;
+        if missing > 0 {
+            return Err(super::Rejection::FidelityItemsUnscored { rater, missing });
+        }
+        Ok(())
+    }
+
+    /// Whether `rater` may take back their delivery: only before the other has delivered too,
+    /// since by then both have seen each other's scores.
+    pub fn check_may_unseal(&self, rater: Rater) -> Result<(), super::Rejection> {
+        if rater == Rater::Consensus {
+            return Err(super::Rejection::FidelityNotARater);
+        }
+        if !self.is_sealed(rater) {
+            return Err(super::Rejection::FidelityNotSealed { rater });
+        }
+        if self.phase() == FidelityPhase::Reconciliation {
+            return Err(super::Rejection::FidelityBothSealed);
+        }
+        Ok(())
+    }
+
+    /// The review as `viewer` may see it. While it is blind, an evaluator sees only their own
+    /// scores (and nobody sees a consensus); a reader who is neither evaluator sees no scores at
+    /// all. Once both have delivered, everyone sees everything.
+    #[must_use]
+    pub fn seen_by(&self, viewer: Option<Rater>) -> FidelityReview {
+        let mut review = self.clone();
+        review.hide_from(viewer);
+        review
+    }
+
+    /// `seen_by`, in place.
+    pub fn hide_from(&mut self, viewer: Option<Rater>) {
+        if self.phase() == FidelityPhase::Reconciliation {
+            return;
+        }
+        self.scores
+            .retain(|s| Some(s.rater) == viewer && s.rater != Rater::Consensus);
+    }
+
+    /// Items whose consensus score is below the scale's line, in scale order: what the provider
+    /// should improve.
+    pub fn improvement_points(&self) -> Vec<&FidelityItem> {
+        self.items
+            .iter()
+            .filter(|item| {
+                self.score(item.id, Rater::Consensus)
+                    .is_some_and(|s| s.score < self.improvement_below)
+            })
+            .collect()
+    }
+
+    /// Items with the consensus at the top of the scale: the provider's strengths.
+    pub fn strengths(&self) -> Vec<&FidelityItem> {
+        self.items
+            .iter()
+            .filter(|item| {
+                self.score(item.id, Rater::Consensus)
+                    .is_some_and(|s| s.score == self.max)
+            })
+            .collect()
+    }
+
+    /// The items in the order the consensus meeting takes them: where the evaluators differ
+    /// most first, then smaller differences, then those they agree on; scale order within each.
+    pub fn reconciliation_order(&self) -> Vec<&FidelityItem> {
+        let mut items: Vec<(usize, u8, &FidelityItem)> = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(position, item)| (position, self.difference(item.id).unwrap_or(0), item))
+            .collect();
+        items.sort_by_key(|(position, difference, _)| (std::cmp::Reverse(*difference), *position));
+        items.into_iter().map(|(_, _, item)| item).collect()
+    }
+
+    /// How far apart the two evaluators' scores of an item are, where both scored it.
+    pub fn difference(&self, item: FidelityItemId) -> Option<u8> {
+        let first = self.score(item, Rater::First)?;
+        let second = self.score(item, Rater::Second)?;
+        Some(first.score.abs_diff(second.score))
     }
 
     /// Whether `score` is on this scale.
@@ -264,9 +445,12 @@ mod tests {
                     text: String::new(),
                     guidance: String::new(),
                     anchors: vec![String::new(); 5],
+                    recommendation: String::new(),
                 })
                 .collect(),
             scores: Vec::new(),
+            improvement_below: 4,
+            seals: Vec::new(),
         }
     }
 
@@ -315,5 +499,127 @@ mod tests {
         assert_eq!(r.disagreements(), vec![FidelityItemId(1)]);
         assert_eq!(r.awaiting_consensus(), vec![FidelityItemId(1)]);
         assert!(r.check_score(0).is_err() && r.check_score(5).is_ok());
+    }
+
+    fn scored_by_both(r: &mut FidelityReview, pairs: &[(u8, u8)]) {
+        for (n, (a, b)) in pairs.iter().enumerate() {
+            let item = n as i64 + 1;
+            r.scores.push(score(item, Rater::First, *a));
+            r.scores.push(score(item, Rater::Second, *b));
+        }
+    }
+
+    fn sealed(r: &mut FidelityReview, rater: Rater) {
+        r.seals.push(Seal {
+            rater,
+            sealed_at: "2026-12-02".into(),
+        });
+    }
+
+    #[test]
+    fn while_blind_each_evaluator_sees_only_their_own_scores() {
+        let mut r = review(3);
+        scored_by_both(&mut r, &[(3, 5), (2, 2), (4, 1)]);
+        assert_eq!(r.phase(), FidelityPhase::Blind);
+        let first = r.seen_by(Some(Rater::First));
+        assert!(first.scores.iter().all(|s| s.rater == Rater::First));
+        assert_eq!(first.scores.len(), 3);
+        // Nothing of the other leaks through what is derived from the scores either.
+        assert_eq!(first.totals(Rater::Second).scored, 0);
+        assert_eq!(first.agreement().items, 0);
+        assert!(first.disagreements().is_empty());
+        assert!(r.seen_by(None).scores.is_empty());
+
+        // One delivery is not enough; both are.
+        sealed(&mut r, Rater::First);
+        assert_eq!(r.seen_by(Some(Rater::Second)).scores.len(), 3);
+        sealed(&mut r, Rater::Second);
+        assert_eq!(r.phase(), FidelityPhase::Reconciliation);
+        assert_eq!(r.seen_by(Some(Rater::Second)).scores.len(), 6);
+        assert_eq!(r.seen_by(None).scores.len(), 6);
+    }
+
+    #[test]
+    fn delivering_and_taking_back_follow_the_phase() {
+        let mut r = review(2);
+        r.scores.push(score(1, Rater::First, 3));
+        assert_eq!(
+            r.check_may_seal(Rater::First),
+            Err(crate::domain::Rejection::FidelityItemsUnscored {
+                rater: Rater::First,
+                missing: 1
+            })
+        );
+        r.scores.push(score(2, Rater::First, 4));
+        assert_eq!(r.check_may_seal(Rater::First), Ok(()));
+        assert!(r.check_may_seal(Rater::Consensus).is_err());
+        assert_eq!(
+            r.check_may_score(Rater::Consensus),
+            Err(crate::domain::Rejection::FidelityStillBlind)
+        );
+        sealed(&mut r, Rater::First);
+        assert!(r.check_may_score(Rater::First).is_err());
+        assert_eq!(r.check_may_score(Rater::Second), Ok(()));
+        assert_eq!(r.check_may_unseal(Rater::First), Ok(()));
+        assert!(r.check_may_unseal(Rater::Second).is_err());
+        r.scores.push(score(1, Rater::Second, 3));
+        r.scores.push(score(2, Rater::Second, 2));
+        sealed(&mut r, Rater::Second);
+        assert_eq!(
+            r.check_may_unseal(Rater::First),
+            Err(crate::domain::Rejection::FidelityBothSealed)
+        );
+        assert_eq!(r.check_may_score(Rater::Consensus), Ok(()));
+        assert!(r.check_may_score(Rater::Second).is_err());
+    }
+
+    #[test]
+    fn the_consensus_takes_the_largest_differences_first() {
+        let mut r = review(4);
+        scored_by_both(&mut r, &[(3, 4), (2, 2), (5, 1), (1, 3)]);
+        let order: Vec<&str> = r
+            .reconciliation_order()
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect();
+        assert_eq!(order, ["I2", "I3", "I0", "I1"]);
+        assert_eq!(r.difference(FidelityItemId(3)), Some(4));
+    }
+
+    #[test]
+    fn points_to_improve_and_strengths_follow_the_consensus_and_the_line() {
+        let mut r = review(3);
+        r.scores = vec![
+            score(1, Rater::Consensus, 5),
+            score(2, Rater::Consensus, 3),
+            score(3, Rater::Consensus, 4),
+        ];
+        let codes = |items: Vec<&FidelityItem>| -> Vec<String> {
+            items.iter().map(|i| i.code.clone()).collect()
+        };
+        assert_eq!(codes(r.improvement_points()), ["I1"]);
+        assert_eq!(codes(r.strengths()), ["I0"]);
+        r.improvement_below = 5;
+        assert_eq!(codes(r.improvement_points()), ["I1", "I2"]);
+    }
+
+    #[test]
+    fn the_profile_name_finds_the_rater() {
+        let evaluators = vec![
+            "Kari Nordmann".to_owned(),
+            "Ola Nordmann".to_owned(),
+            "C".into(),
+        ];
+        assert_eq!(
+            rater_named(&evaluators, " ola nordmann "),
+            Some(Rater::Second)
+        );
+        assert_eq!(
+            rater_named(&evaluators, "Kari Nordmann"),
+            Some(Rater::First)
+        );
+        // A third evaluator scores nothing; an empty name is nobody.
+        assert_eq!(rater_named(&evaluators, "C"), None);
+        assert_eq!(rater_named(&evaluators, ""), None);
     }
 }

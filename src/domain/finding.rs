@@ -62,4 +62,7 @@ pub struct Finding {
     pub fields: FindingFields,
     pub requirement_ids: Vec<RequirementId>,
     pub evidence: Vec<EvidenceRef>,
+    /// The fidelity item (its code) whose recommendation this finding was made from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fidelity_item: Option<String>,
 }

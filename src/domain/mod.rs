@@ -20,7 +20,8 @@ pub mod text;
 pub use case::{CaseFacts, KeyDates, Measure, OrgNumber, OrgNumberError, Phase};
 pub use document::{AttachmentRef, DocumentKind, DocumentReview, DocumentReviewFields};
 pub use fidelity::{
-    Band, FidelityItem, FidelityReview, FidelityScore, FidelitySection, FidelityTotals, Rater,
+    Band, FidelityItem, FidelityPhase, FidelityReview, FidelityScore, FidelitySection,
+    FidelityTotals, Rater, Seal, default_improvement_below, rater_named,
 };
 pub use finding::{EvidenceRef, Finding, FindingFields, FindingKind};
 pub use ids::{

@@ -142,6 +142,24 @@ pub enum Rejection {
         item: FidelityItemId,
         rater: Rater,
     },
+    /// A consensus score before both evaluators have delivered theirs.
+    FidelityStillBlind,
+    /// A change to scores the evaluator has delivered.
+    FidelitySealed {
+        rater: Rater,
+    },
+    /// Delivering (or taking back) is for the two evaluators, not the consensus.
+    FidelityNotARater,
+    /// Delivering before every item is scored.
+    FidelityItemsUnscored {
+        rater: Rater,
+        missing: usize,
+    },
+    FidelityNotSealed {
+        rater: Rater,
+    },
+    /// Taking back a delivery after both have delivered and seen each other's scores.
+    FidelityBothSealed,
     PassphraseEmpty,
     PassphraseTooShort {
         min_chars: usize,
@@ -195,6 +213,12 @@ impl Rejection {
             Rejection::NoFidelityReview => "no_fidelity_review",
             Rejection::ScoreOutsideScale { .. } => "score_outside_scale",
             Rejection::NoScore { .. } => "no_score",
+            Rejection::FidelityStillBlind => "fidelity_still_blind",
+            Rejection::FidelitySealed { .. } => "fidelity_sealed",
+            Rejection::FidelityNotARater => "fidelity_not_a_rater",
+            Rejection::FidelityItemsUnscored { .. } => "fidelity_items_unscored",
+            Rejection::FidelityNotSealed { .. } => "fidelity_not_sealed",
+            Rejection::FidelityBothSealed => "fidelity_both_sealed",
             Rejection::PassphraseEmpty => "passphrase_empty",
             Rejection::PassphraseTooShort { .. } => "passphrase_too_short",
             Rejection::ImportedRowsMismatch { .. } => "imported_rows_mismatch",
@@ -294,6 +318,19 @@ impl Rejection {
                 item: FidelityItemId(1),
                 rater: Rater::First,
             },
+            Rejection::FidelityStillBlind,
+            Rejection::FidelitySealed {
+                rater: Rater::Second,
+            },
+            Rejection::FidelityNotARater,
+            Rejection::FidelityItemsUnscored {
+                rater: Rater::First,
+                missing: 3,
+            },
+            Rejection::FidelityNotSealed {
+                rater: Rater::First,
+            },
+            Rejection::FidelityBothSealed,
             Rejection::PassphraseEmpty,
             Rejection::PassphraseTooShort { min_chars: 8 },
             Rejection::ImportedRowsMismatch {

@@ -149,39 +149,63 @@ const BAR_GAP: usize = 24;
 const BAR_MET: &str = "43A047";
 const BAR_BELOW: &str = "EF8C00";
 const BAR_EMPTY: &str = "F2F2F2";
+const BAR_SECTION: &str = "3F6FB5";
 
 /// The share going on to work or education each year against the target, as the PDF draws it:
 /// a bar per year, green where the target is met, orange where not, and a line at the target.
-/// Built from table cells (a grid of one column per percent) so Word and LibreOffice show it
-/// without an image, and it reads as text (year, bar, share) to a screen reader.
 fn outcomes_chart(shares: &[(i32, f64)], target: f64) -> Table {
-    let percent = |value: f64| value.round().clamp(0.0, 100.0) as usize;
-    let target_at = percent(target);
-    let rows = shares
+    let bars: Vec<(String, f64, &str)> = shares
         .iter()
         .map(|&(year, share)| {
-            let reached = percent(share);
             let fill = if share >= target { BAR_MET } else { BAR_BELOW };
+            (year.to_string(), share, fill)
+        })
+        .collect();
+    bar_chart(&bars, Some(target), 1000)
+}
+
+/// Each section's consensus as a share of its highest sum, one bar per section.
+fn sections_chart(sections: &[crate::export::report::FidelitySectionLine]) -> Table {
+    let bars: Vec<(String, f64, &str)> = sections
+        .iter()
+        .map(|s| (s.title.clone(), s.percent, BAR_SECTION))
+        .collect();
+    bar_chart(&bars, None, 2400)
+}
+
+/// Horizontal bars of shares (0–100), with a line at `target` where there is one. Built from
+/// table cells (a grid of one column per percent) so Word and LibreOffice show it without an
+/// image, and it reads as text (label, bar, share) to a screen reader.
+fn bar_chart(bars: &[(String, f64, &str)], target: Option<f64>, label_twips: usize) -> Table {
+    let percent = |value: f64| value.round().clamp(0.0, 100.0) as usize;
+    let rows = bars
+        .iter()
+        .map(|(label, share, fill)| {
+            let reached = percent(*share);
             // (from, to, filled, the target line on its right), in percent.
-            let segments = if reached < target_at {
-                [
+            let segments = match target.map(percent) {
+                Some(target_at) if reached < target_at => [
                     (0, reached, true, false),
                     (reached, target_at, false, true),
                     (target_at, 100, false, false),
-                ]
-            } else {
-                [
+                ],
+                Some(target_at) => [
                     (0, target_at, true, true),
                     (target_at, reached, true, false),
                     (reached, 100, false, false),
-                ]
+                ],
+                None => [
+                    (0, reached, true, false),
+                    (reached, 100, false, false),
+                    (100, 100, false, false),
+                ],
             };
-            let mut cells = vec![chart_text(&year.to_string(), AlignmentType::Left)];
+            let mut cells = vec![chart_text(label, AlignmentType::Left)];
             for (from, to, filled, line) in segments {
                 if to <= from {
                     continue;
                 }
-                // White above and below keep the bars of neighbouring years apart.
+                // White above and below keep neighbouring bars apart.
                 let gap = |position| TableCellBorder::new(position).size(BAR_GAP).color("FFFFFF");
                 let mut cell = TableCell::new()
                     .grid_span(to - from)
@@ -207,7 +231,7 @@ fn outcomes_chart(shares: &[(i32, f64)], target: f64) -> Table {
             TableRow::new(cells).cant_split()
         })
         .collect();
-    let mut grid = vec![1000];
+    let mut grid = vec![label_twips];
     grid.extend(std::iter::repeat_n(BAR_TWIPS_PER_PERCENT, 100));
     grid.push(800);
     Table::without_borders(rows)
@@ -337,12 +361,7 @@ pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
         let sections: Vec<Vec<String>> = fidelity
             .sections
             .iter()
-            .map(|(title, sum, max)| vec![title.clone(), format!("{sum} / {max}")])
-            .collect();
-        let items: Vec<Vec<String>> = fidelity
-            .items
-            .iter()
-            .map(|(item, score, rationale)| vec![item.clone(), score.clone(), rationale.clone()])
+            .map(|s| vec![s.title.clone(), s.sum.clone(), s.agreement.clone()])
             .collect();
         docx = docx
             .add_paragraph(heading(
@@ -360,10 +379,32 @@ pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
                 .add_paragraph(styled("Small", &fidelity.agreement_note));
         }
         docx = docx
-            .add_table(table(None, &sections))
+            .add_table(table(Some(&fidelity.section_header), &sections))
+            .add_paragraph(para(""));
+        // The consensus share of each section as a bar, as in the PDF.
+        docx = docx
+            .add_table(sections_chart(&fidelity.sections))
             .add_paragraph(para(""))
-            .add_table(table(None, &items))
-            .add_paragraph(styled("Small", &fidelity.source));
+            .add_table(table(Some(&fidelity.item_header), &fidelity.items));
+        if !fidelity.strengths.is_empty() {
+            docx = docx.add_paragraph(heading(2, &fidelity.strengths_label));
+            for strength in &fidelity.strengths {
+                docx = docx.add_paragraph(bullet(strength));
+            }
+        }
+        if !fidelity.recommendations.is_empty() {
+            docx = docx.add_paragraph(heading(2, &fidelity.recommendations_label));
+            for r in &fidelity.recommendations {
+                let mut title = format!("{} ({})", r.item, r.score);
+                if r.improve {
+                    title = format!("{title} – {}", fidelity.improve_label);
+                }
+                docx = docx
+                    .add_paragraph(Paragraph::new().add_run(Run::new().add_text(title).bold()))
+                    .add_paragraph(para(&r.text));
+            }
+        }
+        docx = docx.add_paragraph(styled("Small", &fidelity.source));
     }
 
     docx = docx

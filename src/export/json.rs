@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::agreement::Agreement;
-use crate::domain::{CaseSnapshot, FidelityTotals, Rater};
+use crate::domain::{CaseSnapshot, FidelityPhase, FidelityReview, FidelityTotals, Rater};
 
 /// The value of `format` in every JSON export.
 pub const FORMAT: &str = "evalbench-case";
@@ -26,6 +26,66 @@ pub struct CaseExport {
     /// kappa), over the whole scale and per section. `None` without a review.
     #[serde(default)]
     pub fidelity_agreement: Option<FidelityAgreement>,
+    /// The review at a glance: where it stands, both evaluators' and the consensus score per
+    /// item, the agreement, the points to improve and the strengths. `None` without a review.
+    #[serde(default)]
+    pub fidelity: Option<FidelitySummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FidelitySummary {
+    pub phase: FidelityPhase,
+    /// Raters who have delivered their scores (`first`, `second`).
+    pub sealed: Vec<Rater>,
+    pub agreement: Agreement,
+    /// Per section code, in the scale's order.
+    pub section_agreement: Vec<(String, Agreement)>,
+    pub items: Vec<FidelityItemScores>,
+    /// Codes of the items whose consensus is below `improvement_below`.
+    pub improvement_points: Vec<String>,
+    pub improvement_below: u8,
+    /// Codes of the items with the consensus at the top of the scale.
+    pub strengths: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FidelityItemScores {
+    pub code: String,
+    pub first: Option<u8>,
+    pub second: Option<u8>,
+    pub consensus: Option<u8>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub recommendation: String,
+}
+
+impl FidelitySummary {
+    fn of(review: &FidelityReview) -> FidelitySummary {
+        let score = |item, rater| review.score(item, rater).map(|s| s.score);
+        FidelitySummary {
+            phase: review.phase(),
+            sealed: review.seals.iter().map(|s| s.rater).collect(),
+            agreement: review.agreement(),
+            section_agreement: review.section_agreement(),
+            items: review
+                .items
+                .iter()
+                .map(|item| FidelityItemScores {
+                    code: item.code.clone(),
+                    first: score(item.id, Rater::First),
+                    second: score(item.id, Rater::Second),
+                    consensus: score(item.id, Rater::Consensus),
+                    recommendation: item.recommendation.clone(),
+                })
+                .collect(),
+            improvement_points: review
+                .improvement_points()
+                .iter()
+                .map(|i| i.code.clone())
+                .collect(),
+            improvement_below: review.improvement_below,
+            strengths: review.strengths().iter().map(|i| i.code.clone()).collect(),
+        }
+    }
 }
 
 /// The evaluators' agreement in a fidelity review, for the JSON export.
@@ -49,6 +109,7 @@ impl CaseExport {
                 overall: review.agreement(),
                 sections: review.section_agreement(),
             }),
+            fidelity: case.fidelity.as_ref().map(FidelitySummary::of),
             case,
         }
     }

@@ -163,7 +163,7 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
     }
 
     if let Some(review) = &snapshot.fidelity {
-        fidelity(&mut out, review, lang);
+        fidelity(&mut out, snapshot, review, lang);
     }
 
     let _ = writeln!(out, "## {}\n", t(lang, "report.outcomes"));
@@ -200,8 +200,14 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
     crate::domain::text::clean(&out).into_owned()
 }
 
-/// The consensus scores: total, band, section sums, then every item with its score.
-fn fidelity(out: &mut String, review: &crate::domain::FidelityReview, lang: Lang) {
+/// The consensus scores: total, band, section sums, then every item with both evaluators'
+/// scores and the consensus, the strengths and the recommendations.
+fn fidelity(
+    out: &mut String,
+    snapshot: &CaseSnapshot,
+    review: &crate::domain::FidelityReview,
+    lang: Lang,
+) {
     use crate::domain::Rater;
     let totals = review.totals(Rater::Consensus);
     let _ = writeln!(out, "## {}: {}\n", t(lang, "report.fidelity"), review.title);
@@ -242,25 +248,33 @@ fn fidelity(out: &mut String, review: &crate::domain::FidelityReview, lang: Lang
             .map_or(code.as_str(), |s| s.title.as_str());
         let _ = writeln!(out, "- **{title}:** {sum} / {max}");
     }
+    let report = super::report::fidelity_section(snapshot, review, lang);
+    let header = &report.item_header;
     let _ = writeln!(
         out,
-        "\n| {} | {} | {} |\n|---|---|---:|",
-        t(lang, "fidelity.item"),
-        t(lang, "fidelity.rationale"),
-        t(lang, "fidelity.consensus")
+        "\n| {} |\n|---|---:|---:|---:|---|",
+        header.join(" | ")
     );
-    for item in &review.items {
-        let score = review.score(item.id, Rater::Consensus);
-        let _ = writeln!(
-            out,
-            "| {} {} | {} | {} |",
-            item.code,
-            item.title,
-            score
-                .map_or("", |s| s.rationale.as_str())
-                .replace(['\n', '|'], " "),
-            score.map_or_else(|| "–".to_owned(), |s| s.score.to_string())
-        );
+    for row in &report.items {
+        let cells: Vec<String> = row.iter().map(|c| c.replace(['\n', '|'], " ")).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    if !report.strengths.is_empty() {
+        let _ = writeln!(out, "\n### {}\n", report.strengths_label);
+        for strength in &report.strengths {
+            let _ = writeln!(out, "- {strength}");
+        }
+    }
+    if !report.recommendations.is_empty() {
+        let _ = writeln!(out, "\n### {}\n", report.recommendations_label);
+        for r in &report.recommendations {
+            let mark = if r.improve {
+                format!(" – *{}*", report.improve_label)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "**{}** ({}){mark}\n\n{}\n", r.item, r.score, r.text);
+        }
     }
     let _ = writeln!(out, "\n{}: {}\n", t(lang, "fidelity.source"), review.source);
 }

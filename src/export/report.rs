@@ -72,6 +72,9 @@ pub struct FindingText {
     pub evidence: Vec<String>,
 }
 
+/// The fidelity review as the report shows it: the consensus, how far the evaluators agreed, a
+/// bar per section, every item with both evaluators' scores, the strengths and the
+/// recommendations. Built from what the reader may see (a blind review shows no other scores).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FidelitySection {
     pub title: String,
@@ -80,9 +83,38 @@ pub struct FidelitySection {
     /// «Samsvar mellom evaluatorene: 68 % like · …», and what kappa means; empty without pairs.
     pub agreement: String,
     pub agreement_note: String,
-    pub sections: Vec<(String, u32, u32)>,
-    pub items: Vec<(String, String, String)>,
+    pub section_header: Vec<String>,
+    pub sections: Vec<FidelitySectionLine>,
+    pub item_header: Vec<String>,
+    pub items: Vec<Vec<String>>,
+    pub strengths_label: String,
+    /// «SERV-1 Individuelt tilpasset jobbsøk», items with the consensus at the top of the scale.
+    pub strengths: Vec<String>,
+    pub recommendations_label: String,
+    /// «Forbedringspunkt», marking a recommendation whose item is below the scale's line.
+    pub improve_label: String,
+    pub recommendations: Vec<FidelityRecommendation>,
     pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FidelitySectionLine {
+    pub title: String,
+    /// «17 / 25» (the consensus).
+    pub sum: String,
+    /// The consensus sum as a share of the section's highest, 0–100, for the bar.
+    pub percent: f64,
+    /// «67 % like · …», or «–» without pairs.
+    pub agreement: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FidelityRecommendation {
+    pub item: String,
+    /// «konsensus 2», and whether it is below the scale's line (a point to improve).
+    pub score: String,
+    pub improve: bool,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -236,47 +268,10 @@ impl Report {
                 })
                 .filter(|a| !a.findings.is_empty())
                 .collect(),
-            fidelity: snapshot.fidelity.as_ref().map(|review| {
-                let totals = review.totals(Rater::Consensus);
-                FidelitySection {
-                    title: review.title.clone(),
-                    total: tf(
-                        lang,
-                        "fidelity.total_of",
-                        &[("total", &totals.total), ("max", &totals.max_total)],
-                    ),
-                    band: totals.band.clone().unwrap_or_else(|| "–".to_owned()),
-                    agreement: crate::i18n::agreement_text(lang, &review.agreement())
-                        .map(|text| format!("{}: {text}", t(lang, "fidelity.agreement")))
-                        .unwrap_or_default(),
-                    agreement_note: t(lang, "fidelity.kappa_help").to_owned(),
-                    sections: totals
-                        .sections
-                        .iter()
-                        .map(|(code, sum, max)| {
-                            let title = review
-                                .sections
-                                .iter()
-                                .find(|s| &s.code == code)
-                                .map_or_else(|| code.clone(), |s| s.title.clone());
-                            (title, *sum, *max)
-                        })
-                        .collect(),
-                    items: review
-                        .items
-                        .iter()
-                        .map(|item| {
-                            let score = review.score(item.id, Rater::Consensus);
-                            (
-                                format!("{} {}", item.code, item.title),
-                                score.map_or_else(|| "–".to_owned(), |s| s.score.to_string()),
-                                score.map(|s| s.rationale.clone()).unwrap_or_default(),
-                            )
-                        })
-                        .collect(),
-                    source: review.source.clone(),
-                }
-            }),
+            fidelity: snapshot
+                .fidelity
+                .as_ref()
+                .map(|review| fidelity_section(snapshot, review, lang)),
             outcomes: Outcomes {
                 header: crate::domain::outcome::COLUMN_KEYS
                     .iter()
@@ -319,5 +314,112 @@ impl Report {
                 })
                 .collect(),
         }
+    }
+}
+
+pub(super) fn fidelity_section(
+    snapshot: &CaseSnapshot,
+    review: &crate::domain::FidelityReview,
+    lang: Lang,
+) -> FidelitySection {
+    let totals = review.totals(Rater::Consensus);
+    let section_agreement = review.section_agreement();
+    let name = |rater| crate::i18n::rater_name(snapshot, rater, lang);
+    let score_text = |item, rater| {
+        review
+            .score(item, rater)
+            .map_or_else(|| "–".to_owned(), |s| s.score.to_string())
+    };
+    FidelitySection {
+        title: review.title.clone(),
+        total: tf(
+            lang,
+            "fidelity.total_of",
+            &[("total", &totals.total), ("max", &totals.max_total)],
+        ),
+        band: totals.band.clone().unwrap_or_else(|| "–".to_owned()),
+        agreement: crate::i18n::agreement_text(lang, &review.agreement())
+            .map(|text| format!("{}: {text}", t(lang, "fidelity.agreement")))
+            .unwrap_or_default(),
+        agreement_note: t(lang, "fidelity.kappa_help").to_owned(),
+        section_header: vec![
+            t(lang, "fidelity.section").to_owned(),
+            t(lang, "fidelity.consensus").to_owned(),
+            t(lang, "fidelity.agreement_short").to_owned(),
+        ],
+        sections: totals
+            .sections
+            .iter()
+            .map(|(code, sum, max)| {
+                let title = review
+                    .sections
+                    .iter()
+                    .find(|s| &s.code == code)
+                    .map_or_else(|| code.clone(), |s| s.title.clone());
+                let agreement = section_agreement
+                    .iter()
+                    .find(|(c, _)| c == code)
+                    .and_then(|(_, a)| crate::i18n::agreement_text(lang, a))
+                    .unwrap_or_else(|| "–".to_owned());
+                FidelitySectionLine {
+                    title,
+                    sum: format!("{sum} / {max}"),
+                    percent: if *max == 0 {
+                        0.0
+                    } else {
+                        f64::from(*sum) * 100.0 / f64::from(*max)
+                    },
+                    agreement,
+                }
+            })
+            .collect(),
+        item_header: vec![
+            t(lang, "fidelity.item").to_owned(),
+            name(Rater::First),
+            name(Rater::Second),
+            t(lang, "fidelity.consensus").to_owned(),
+            t(lang, "fidelity.rationale").to_owned(),
+        ],
+        items: review
+            .items
+            .iter()
+            .map(|item| {
+                vec![
+                    format!("{} {}", item.code, item.title),
+                    score_text(item.id, Rater::First),
+                    score_text(item.id, Rater::Second),
+                    score_text(item.id, Rater::Consensus),
+                    review
+                        .score(item.id, Rater::Consensus)
+                        .map(|s| s.rationale.clone())
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        strengths_label: t(lang, "fidelity.strengths_heading").to_owned(),
+        strengths: review
+            .strengths()
+            .iter()
+            .map(|item| format!("{} {}", item.code, item.title))
+            .collect(),
+        recommendations_label: t(lang, "fidelity.recommendations_heading").to_owned(),
+        improve_label: t(lang, "fidelity.improve_mark").to_owned(),
+        recommendations: review
+            .items
+            .iter()
+            .filter(|item| !item.recommendation.is_empty())
+            .map(|item| {
+                let consensus = review.score(item.id, Rater::Consensus).map(|s| s.score);
+                FidelityRecommendation {
+                    item: format!("{} {}", item.code, item.title),
+                    score: consensus.map_or_else(String::new, |score| {
+                        tf(lang, "fidelity.consensus_score", &[("score", &score)])
+                    }),
+                    improve: consensus.is_some_and(|score| score < review.improvement_below),
+                    text: item.recommendation.clone(),
+                }
+            })
+            .collect(),
+        source: review.source.clone(),
     }
 }

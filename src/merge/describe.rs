@@ -14,7 +14,7 @@ pub fn page_of(table: &str) -> &'static str {
         "action" | "plan_import_row" => "plan",
         "feedback_meeting" => "meeting",
         "outcome" => "outcomes",
-        "fidelity_scale" | "fidelity_item" | "fidelity_score" => "fidelity",
+        "fidelity_scale" | "fidelity_item" | "fidelity_score" | "fidelity_seal" => "fidelity",
         "requirement_area" | "requirement" => "requirements",
         _ => "overview",
     }
@@ -89,6 +89,7 @@ pub fn label(lang: Lang, table: &str, id: &str, states: &[&Snapshot]) -> String 
             text(row, "rater")
         ),
         "plan_import_row" => parent("action", "action_id"),
+        "fidelity_seal" => text(row, "rater").to_owned(),
         _ => String::new(),
     }
 }

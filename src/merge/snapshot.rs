@@ -58,7 +58,11 @@ pub const TABLES: &[TableSpec] = &[
         ..table("requirement", Key::Natural(&["code"]))
     },
     table("fidelity_scale", Key::Natural(&["singleton"])),
-    table("fidelity_item", Key::Natural(&["code"])),
+    TableSpec {
+        texts: &["recommendation"],
+        ..table("fidelity_item", Key::Natural(&["code"]))
+    },
+    table("fidelity_seal", Key::Natural(&["rater"])),
     TableSpec {
         texts: &["notes"],
         ..table("interview", Key::Uuid)

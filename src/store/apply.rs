@@ -154,6 +154,15 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
         Command::ClearFidelityScore { item_id, rater } => {
             super::fidelity::clear_score(tx, *item_id, *rater)
         }
+        Command::SealFidelityScores { rater } => super::fidelity::seal(tx, *rater),
+        Command::UnsealFidelityScores { rater } => super::fidelity::unseal(tx, *rater),
+        Command::SetFidelityRecommendation {
+            item_id,
+            recommendation,
+        } => super::fidelity::set_recommendation(tx, *item_id, recommendation),
+        Command::AddFindingFromFidelityItem { item_id, kind } => {
+            super::fidelity::add_finding_from_item(tx, *item_id, *kind)
+        }
 
         Command::MergeCopy { merge } => {
             super::merge::write_step(tx, merge)?;
@@ -849,7 +858,11 @@ fn require_finding(tx: &Transaction<'_>, id: FindingId) -> Result<FindingKind> {
     }
 }
 
-fn link_evidence(tx: &Transaction<'_>, finding_id: FindingId, evidence: EvidenceRef) -> Result<()> {
+pub(super) fn link_evidence(
+    tx: &Transaction<'_>,
+    finding_id: FindingId,
+    evidence: EvidenceRef,
+) -> Result<()> {
     match evidence {
         EvidenceRef::Excerpt(excerpt_id) => {
             require_excerpt(tx, excerpt_id)?;

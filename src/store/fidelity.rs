@@ -36,8 +36,8 @@ pub(super) fn adopt(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> {
         .collect();
     tx.execute(
         "INSERT INTO fidelity_scale (singleton, catalog_id, version, title, source, min_score,
-                                     max_score, bands, sections)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                     max_score, bands, sections, improvement_below)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             catalog.id,
             catalog.version,
@@ -46,7 +46,8 @@ pub(super) fn adopt(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> {
             scale.min,
             scale.max,
             Json(&scale.bands),
-            Json(&sections)
+            Json(&sections),
+            scale.improvement_below
         ],
     )?;
     let mut position = 0_i64;
@@ -93,6 +94,7 @@ pub(super) fn set_score(
     if !(min..=max).contains(&score) {
         return reject(Rejection::ScoreOutsideScale { score, min, max });
     }
+    check_may_score(tx, rater)?;
     super::apply::require_row(tx, "fidelity_item", item_id.0, item_id.into())?;
     for reference in evidence {
         match reference {
@@ -125,6 +127,7 @@ pub(super) fn clear_score(
     item_id: FidelityItemId,
     rater: Rater,
 ) -> Result<String> {
+    check_may_score(tx, rater)?;
     let removed = tx.execute(
         "DELETE FROM fidelity_score WHERE item_id = ?1 AND rater = ?2",
         params![item_id, Code(rater)],
@@ -138,12 +141,126 @@ pub(super) fn clear_score(
     Ok(item_id.to_string())
 }
 
+/// The review as stored, for the rules that depend on where it stands.
+fn current(tx: &Transaction<'_>) -> Result<FidelityReview> {
+    match read(tx)? {
+        Some(review) => Ok(review),
+        None => reject(Rejection::NoFidelityReview),
+    }
+}
+
+fn check_may_score(tx: &Transaction<'_>, rater: Rater) -> Result<()> {
+    current(tx)?
+        .check_may_score(rater)
+        .map_err(super::apply::ApplyError::Rejected)
+}
+
+/// An evaluator delivers their scores: fixed from now on, and once both have delivered the
+/// review leaves the blind phase.
+pub(super) fn seal(tx: &Transaction<'_>, rater: Rater) -> Result<String> {
+    current(tx)?
+        .check_may_seal(rater)
+        .map_err(super::apply::ApplyError::Rejected)?;
+    tx.execute(
+        "INSERT INTO fidelity_seal (rater, sealed_at) VALUES (?1, evalbench_record_day())",
+        [Code(rater)],
+    )?;
+    Ok(format!("fidelity/{}", rater.code()))
+}
+
+/// Takes a delivery back, while the other evaluator has not delivered.
+pub(super) fn unseal(tx: &Transaction<'_>, rater: Rater) -> Result<String> {
+    current(tx)?
+        .check_may_unseal(rater)
+        .map_err(super::apply::ApplyError::Rejected)?;
+    tx.execute("DELETE FROM fidelity_seal WHERE rater = ?1", [Code(rater)])?;
+    Ok(format!("fidelity/{}", rater.code()))
+}
+
+pub(super) fn set_recommendation(
+    tx: &Transaction<'_>,
+    item_id: FidelityItemId,
+    recommendation: &str,
+) -> Result<String> {
+    current(tx)?;
+    super::apply::require_row(tx, "fidelity_item", item_id.0, item_id.into())?;
+    tx.execute(
+        "UPDATE fidelity_item SET recommendation = ?1 WHERE id = ?2",
+        params![recommendation.trim(), item_id],
+    )?;
+    Ok(item_id.to_string())
+}
+
+/// A finding made from an item's recommendation: titled by the item, described by the
+/// recommendation, resting on the evidence of the consensus score, and naming the item. A
+/// deviation gets the recommendation as its first action in the plan.
+pub(super) fn add_finding_from_item(
+    tx: &Transaction<'_>,
+    item_id: FidelityItemId,
+    kind: crate::domain::FindingKind,
+) -> Result<String> {
+    let review = current(tx)?;
+    let Some(item) = review.item(item_id) else {
+        return reject(Rejection::Missing {
+            entity: item_id.into(),
+        });
+    };
+    let title = format!("{} {}", item.code, item.title);
+    let recommendation = item.recommendation.trim();
+    tx.execute(
+        "INSERT INTO finding (kind, title, description, uuid, fidelity_item)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            Code(kind),
+            title.trim(),
+            recommendation,
+            super::new_uuid(),
+            item.code
+        ],
+    )?;
+    let finding_id = crate::domain::FindingId(tx.last_insert_rowid());
+    let mut evidence: Vec<EvidenceRef> = Vec::new();
+    for rater in [Rater::Consensus, Rater::First, Rater::Second] {
+        for reference in review
+            .score(item_id, rater)
+            .map_or(&[][..], |s| &s.evidence)
+        {
+            if !evidence.contains(reference) {
+                evidence.push(*reference);
+            }
+        }
+    }
+    for reference in evidence {
+        super::apply::link_evidence(tx, finding_id, reference)?;
+    }
+    if kind == crate::domain::FindingKind::Deviation {
+        let description = if recommendation.is_empty() {
+            title.trim()
+        } else {
+            recommendation
+        };
+        tx.execute(
+            "INSERT INTO action (finding_id, description, owner, due_date, status,
+             closure_evidence, nav_comment, uuid)
+             VALUES (?1, ?2, '', NULL, ?3, '', '', ?4)",
+            params![
+                finding_id,
+                description,
+                Code(crate::domain::ActionStatus::default()),
+                super::new_uuid()
+            ],
+        )?;
+    }
+    Ok(finding_id.to_string())
+}
+
 /// The review, or `None` when the case has no fidelity scale. Evidence that has since been
 /// deleted is left out rather than shown as a dangling reference.
 pub(super) fn read(conn: &Connection) -> rusqlite::Result<Option<FidelityReview>> {
     let Some(mut review) = conn
         .query_row(
-            "SELECT catalog_id, version, title, source, min_score, max_score, bands, sections
+            "SELECT catalog_id, version, title, source, min_score, max_score, bands, sections,
+                    improvement_below
              FROM fidelity_scale",
             [],
             |row| {
@@ -158,6 +275,8 @@ pub(super) fn read(conn: &Connection) -> rusqlite::Result<Option<FidelityReview>
                     sections: row.get::<_, Json<Vec<FidelitySection>>>(7)?.0,
                     items: Vec::new(),
                     scores: Vec::new(),
+                    improvement_below: row.get(8)?,
+                    seals: Vec::new(),
                 })
             },
         )
@@ -167,8 +286,8 @@ pub(super) fn read(conn: &Connection) -> rusqlite::Result<Option<FidelityReview>
     };
     review.items = conn
         .prepare(
-            "SELECT id, section_code, code, title, text, guidance, anchors FROM fidelity_item
-             ORDER BY position",
+            "SELECT id, section_code, code, title, text, guidance, anchors, recommendation
+             FROM fidelity_item ORDER BY position",
         )?
         .query_map([], |row| {
             Ok(FidelityItem {
@@ -179,6 +298,7 @@ pub(super) fn read(conn: &Connection) -> rusqlite::Result<Option<FidelityReview>
                 text: row.get(4)?,
                 guidance: row.get(5)?,
                 anchors: row.get::<_, Json<Vec<String>>>(6)?.0,
+                recommendation: row.get(7)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -204,6 +324,15 @@ pub(super) fn read(conn: &Connection) -> rusqlite::Result<Option<FidelityReview>
                         EvidenceRef::DocumentReview(id) => documents.contains(&id.0),
                     })
                     .collect(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    review.seals = conn
+        .prepare("SELECT rater, sealed_at FROM fidelity_seal ORDER BY rater")?
+        .query_map([], |row| {
+            Ok(crate::domain::Seal {
+                rater: row.get::<_, Code<_>>(0)?.0,
+                sealed_at: row.get(1)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -30,6 +30,7 @@ const TRACKED_TABLES: &[&str] = &[
     "fidelity_scale",
     "fidelity_item",
     "fidelity_score",
+    "fidelity_seal",
     "plan_import_row",
     "merged_journal",
 ];

@@ -236,6 +236,7 @@ impl CaseStore {
             state: theirs_state,
             locals: theirs_locals,
             incoming: journal,
+            blind_for: theirs_blind_for,
             ..
         } = theirs_read;
         let Some(fork_seq) = fork_seq(&mine_journal, &theirs_journal) else {
@@ -259,6 +260,11 @@ impl CaseStore {
                 });
             }
         };
+        let mine_blind_for = super::blind_copy::made_for(&self.conn).map_err(sql(&self.path))?;
+        let mut base = base;
+        for made_for in [mine_blind_for, theirs_blind_for].into_iter().flatten() {
+            forget_scores_of_other(&mut base, made_for);
+        }
         timings.lap("rebuild the common ancestor");
         let head = theirs_journal.last();
         Ok(MergePlan {
@@ -345,6 +351,8 @@ struct TheirsRead {
     locals: Locals,
     /// Its journal rows this case lacks, its own and those it merged in.
     incoming: Vec<MergedEntry>,
+    /// The evaluator it was made for, if it is a copy for blind scoring.
+    blind_for: Option<crate::domain::Rater>,
 }
 
 /// Reads and checks the other copy through a reader of its own. Its journal goes into
@@ -381,12 +389,14 @@ fn read_theirs(
         let chain = journal::verify_entries(&conn, journal)?;
         let (state, locals) = read_with_locals(&conn)?;
         let incoming = incoming_journal(&conn, journal, known)?;
+        let blind_for = super::blind_copy::made_for(&conn)?;
         Ok(TheirsRead {
             case_id,
             chain,
             state,
             locals,
             incoming,
+            blind_for,
         })
     };
     read().map_err(sql(path))
@@ -400,6 +410,18 @@ fn read_mine(
     let chain = journal::verify_entries(conn, journal)?;
     let (state, locals) = read_with_locals(conn)?;
     Ok((chain, state, locals))
+}
+
+/// A copy for blind scoring was made without the other evaluator's scores: that is not a
+/// deletion. The ancestor is taken to lack them too, so whatever the other copy holds of them
+/// comes through as its own, and the blind copy's lack of them deletes nothing.
+fn forget_scores_of_other(base: &mut Snapshot, made_for: crate::domain::Rater) {
+    let Some(other) = made_for.other() else {
+        return;
+    };
+    if let Some(rows) = base.tables.get_mut("fidelity_score") {
+        rows.retain(|_, row| row.get("rater").and_then(|r| r.as_str()) != Some(other.code()));
+    }
 }
 
 /// The last journal row both copies hold with the same hash; `None`: no shared history.

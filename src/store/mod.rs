@@ -7,6 +7,7 @@
 //! transactions, so WAL's write speed buys little here.
 
 mod apply;
+mod blind_copy;
 mod catalog_copy;
 mod cipher;
 mod fidelity;
@@ -1078,7 +1079,8 @@ fn backup_path(path: &Path, version: usize) -> PathBuf {
     }
 }
 
-fn default_author() -> String {
+/// Who the journal names for changes made here: EVALBENCH_AUTHOR, else the computer's user.
+pub fn default_author() -> String {
     std::env::var("EVALBENCH_AUTHOR")
         .or_else(|_| std::env::var("USER"))
         .or_else(|_| std::env::var("USERNAME"))

@@ -70,6 +70,7 @@ fn strip(path: &Path) -> Result<(), StoreError> {
              DELETE FROM finding WHERE kind <> 'deviation';
              DELETE FROM outcome;
              DELETE FROM fidelity_score;
+             DELETE FROM fidelity_seal;
              DELETE FROM fidelity_item;
              DELETE FROM fidelity_scale;
              UPDATE feedback_meeting SET participants = '[]', summary = '', provider_comments = '';

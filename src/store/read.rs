@@ -250,7 +250,9 @@ impl Parts {
                 "feedback_meeting" => parts.meeting = true,
                 "action" | "action_status_change" | "plan_import_row" => parts.actions = true,
                 "outcome" => parts.outcomes = true,
-                "fidelity_scale" | "fidelity_item" | "fidelity_score" => parts.fidelity = true,
+                "fidelity_scale" | "fidelity_item" | "fidelity_score" | "fidelity_seal" => {
+                    parts.fidelity = true;
+                }
                 // Another copy's journal rows: nothing a page shows.
                 "merged_journal" => {}
                 _ => return Parts::ALL,
@@ -566,7 +568,7 @@ fn read_findings(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Re
             .push(evidence);
     }
     snapshot.findings = conn
-        .prepare("SELECT id, kind, title, description FROM finding ORDER BY id")?
+        .prepare("SELECT id, kind, title, description, fidelity_item FROM finding ORDER BY id")?
         .query_map([], |row| {
             let id: crate::domain::FindingId = row.get(0)?;
             Ok(Finding {
@@ -578,6 +580,7 @@ fn read_findings(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Re
                 },
                 requirement_ids: requirements_by_finding.remove(&id.0).unwrap_or_default(),
                 evidence: evidence_by_finding.remove(&id.0).unwrap_or_default(),
+                fidelity_item: row.get(4)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

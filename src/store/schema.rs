@@ -17,6 +17,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v8.sql")),
     M::up(include_str!("schema_v9.sql")),
     M::up(include_str!("schema_v10.sql")),
+    M::up(include_str!("schema_v11.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);

@@ -8,18 +8,22 @@ use super::drafts::Drafts;
 use super::widgets::{
     TextKind, draft_text, editor_panel, evidence_picker, list_panel, row_list, section_ui,
 };
-use super::{PageContext, PageState};
+use super::{PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{
-    CaseSnapshot, FidelityItem, FidelityItemId, FidelityReview, FidelityScore, Rater,
+    CaseSnapshot, FidelityItem, FidelityItemId, FidelityPhase, FidelityReview, FidelityScore,
+    FindingKind, Rater,
 };
-use crate::i18n::{Lang, Quote, counted, evidence_reference, t, tf, tn};
+use crate::i18n::{Lang, Quote, counted, evidence_reference, rater_name, t, tf, tn};
 
 #[derive(Default)]
 pub struct FidelityState {
     pub selected: Option<FidelityItemId>,
     /// The scale picked for a case that has none yet, by catalog id and version.
     chosen_scale: Option<(String, String)>,
+    /// Which evaluator is at the keyboard, when two share one laptop; otherwise the profile
+    /// name decides (`Workbench::fidelity_rater`).
+    pub rater_choice: Option<Rater>,
 }
 
 pub fn fidelity_ui(
@@ -35,22 +39,38 @@ pub fn fidelity_ui(
             .show(ui, |ui| start_ui(ui, context, &mut state.fidelity, out));
         return;
     };
-    summary_ui(ui, context.snapshot, review, lang);
+    let phase = review.phase();
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.heading(&review.title);
+        ui.weak(format!("({})", review.version));
+    });
+    phase_ui(ui, context, review, &mut state.fidelity, out);
+    summary_ui(ui, context, review);
+    if phase == FidelityPhase::Reconciliation {
+        improvement_ui(ui, context, review, &mut state.fidelity, out);
+    }
     ui.separator();
 
-    let rows: Vec<String> = review
-        .items
+    let order: Vec<&FidelityItem> = match phase {
+        FidelityPhase::Blind => review.items.iter().collect(),
+        FidelityPhase::Reconciliation => review.reconciliation_order(),
+    };
+    let rows: Vec<String> = order
         .iter()
-        .map(|item| item_row(review, item))
+        .map(|item| item_row(review, item, context.rater))
         .collect();
     let selected_index = state
         .fidelity
         .selected
-        .and_then(|id| review.items.iter().position(|i| i.id == id));
+        .and_then(|id| order.iter().position(|i| i.id == id));
     list_panel(ui, "fidelity_items", |ui| {
-        ui.weak(t(lang, "fidelity.list_hint"));
+        ui.weak(match phase {
+            FidelityPhase::Blind => t(lang, "fidelity.list_hint_blind"),
+            FidelityPhase::Reconciliation => t(lang, "fidelity.list_hint"),
+        });
         if let Some(index) = row_list(ui, "fidelity_item_rows", &rows, selected_index) {
-            state.fidelity.selected = review.items.get(index).map(|i| i.id);
+            state.fidelity.selected = order.get(index).map(|i| i.id);
         }
     });
     let selected = state.fidelity.selected.and_then(|id| review.item(id));
@@ -59,45 +79,135 @@ pub fn fidelity_ui(
         "fidelity_editor",
         selected,
         t(lang, "fidelity.pick_item"),
-        |ui, item| item_ui(ui, context, review, item, &mut state.drafts, out),
+        |ui, item| item_ui(ui, context, review, item, state, out),
     );
 }
 
-/// "STAFF-1 Saksmengde · 4 5 → 4 ≠": both evaluators' scores, the consensus, and a mark where
-/// the two differ.
-fn item_row(review: &FidelityReview, item: &FidelityItem) -> String {
+/// Who is scoring, who has delivered, and the button to deliver (or take it back). While the
+/// review is blind nothing here counts the other evaluator's scores: only whether they have
+/// delivered.
+fn phase_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    review: &FidelityReview,
+    state: &mut FidelityState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let snapshot = context.snapshot;
+    let phase = review.phase();
+    ui.horizontal_wrapped(|ui| {
+        match phase {
+            FidelityPhase::Blind => ui.strong(t(lang, "fidelity.phase_blind")),
+            FidelityPhase::Reconciliation => ui.strong(t(lang, "fidelity.phase_reconciliation")),
+        }
+        .on_hover_text(t(lang, "fidelity.phase_help"));
+        for rater in Rater::RATERS {
+            let name = rater_name(snapshot, rater, lang);
+            let text = match review.seal(rater) {
+                Some(seal) if seal.sealed_at.is_empty() => {
+                    tf(lang, "fidelity.sealed", &[("name", &name)])
+                }
+                Some(seal) => tf(
+                    lang,
+                    "fidelity.sealed_on",
+                    &[("name", &name), ("date", &sealed_date(&seal.sealed_at))],
+                ),
+                None => tf(lang, "fidelity.not_sealed", &[("name", &name)]),
+            };
+            ui.label(text);
+        }
+    });
+    if phase == FidelityPhase::Reconciliation {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(t(lang, "fidelity.scoring_as"));
+        let current = context.rater;
+        egui::ComboBox::from_id_salt("fidelity_rater_choice")
+            .selected_text(current.map_or_else(
+                || t(lang, "fidelity.nobody").to_owned(),
+                |r| rater_name(snapshot, r, lang),
+            ))
+            .show_ui(ui, |ui| {
+                for rater in Rater::RATERS {
+                    if ui
+                        .selectable_label(current == Some(rater), rater_name(snapshot, rater, lang))
+                        .clicked()
+                    {
+                        state.rater_choice = Some(rater);
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(t(lang, "fidelity.scoring_as_hint"));
+        let Some(me) = current else {
+            ui.colored_label(ui.visuals().warn_fg_color, t(lang, "fidelity.who_are_you"));
+            return;
+        };
+        if review.is_sealed(me) {
+            if ui
+                .button(t(lang, "fidelity.unseal"))
+                .on_hover_text(t(lang, "fidelity.unseal_hint"))
+                .clicked()
+            {
+                out.push(Command::UnsealFidelityScores { rater: me });
+            }
+            return;
+        }
+        let ready = review.check_may_seal(me);
+        let missing = review.items.len() - review.totals(me).scored;
+        let button = ui.add_enabled(ready.is_ok(), egui::Button::new(t(lang, "fidelity.seal")));
+        let button = if ready.is_ok() {
+            button.on_hover_text(t(lang, "fidelity.seal_hint"))
+        } else {
+            button.on_disabled_hover_text(tn(lang, "fidelity.items_left", missing, &[]))
+        };
+        if button.clicked() {
+            out.push(Command::SealFidelityScores { rater: me });
+        }
+        if missing > 0 {
+            ui.weak(tn(lang, "fidelity.items_left", missing, &[]));
+        }
+    });
+}
+
+/// `2026-12-02` as `02.12.2026`; nothing for a delivery from before the day was kept.
+fn sealed_date(at: &str) -> String {
+    at.parse::<jiff::civil::Date>()
+        .map_or_else(|_| String::new(), |date| crate::i18n::date(Some(date)))
+}
+
+/// "STAFF-1 Saksmengde · 4 5 › 4  ≠2": both evaluators' scores, the consensus, and how far the
+/// two differ. While blind: only the viewer's own score.
+fn item_row(review: &FidelityReview, item: &FidelityItem, viewer: Option<Rater>) -> String {
     let score = |rater| {
         review
             .score(item.id, rater)
             .map_or_else(|| "–".to_owned(), |s| s.score.to_string())
     };
-    let differ = review
-        .score(item.id, Rater::First)
-        .zip(review.score(item.id, Rater::Second))
-        .is_some_and(|(a, b)| a.score != b.score);
-    format!(
-        "{} {} · {} {} › {}{}",
-        item.code,
-        item.title,
-        score(Rater::First),
-        score(Rater::Second),
-        score(Rater::Consensus),
-        if differ { "  ≠" } else { "" }
-    )
-}
-
-/// The evaluator's name for a rater: the case's first and second evaluator, or a generic word.
-pub fn rater_name(snapshot: &CaseSnapshot, rater: Rater, lang: Lang) -> String {
-    let index = match rater {
-        Rater::First => 0,
-        Rater::Second => 1,
-        Rater::Consensus => return t(lang, "fidelity.consensus").to_owned(),
-    };
-    snapshot
-        .evaluators
-        .get(index)
-        .cloned()
-        .unwrap_or_else(|| tf(lang, "fidelity.evaluator_n", &[("n", &(index + 1))]))
+    match review.phase() {
+        FidelityPhase::Blind => match viewer {
+            Some(me) => format!("{} {} · {}", item.code, item.title, score(me)),
+            None => format!("{} {}", item.code, item.title),
+        },
+        FidelityPhase::Reconciliation => {
+            let differ = review
+                .difference(item.id)
+                .filter(|d| *d > 0)
+                .map_or_else(String::new, |d| format!("  ≠{d}"));
+            format!(
+                "{} {} · {} {} › {}{}",
+                item.code,
+                item.title,
+                score(Rater::First),
+                score(Rater::Second),
+                score(Rater::Consensus),
+                differ
+            )
+        }
+    }
 }
 
 /// A case without a review: choose a scale and start.
@@ -159,13 +269,18 @@ fn start_ui(
     }
 }
 
-/// Totals of each rater, the consensus band, what is left to agree on, and the section chart.
-fn summary_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityReview, lang: Lang) {
-    ui.add_space(6.0);
-    ui.horizontal(|ui| {
-        ui.heading(&review.title);
-        ui.weak(format!("({})", review.version));
-    });
+/// Totals, the consensus band, what is left to agree on, the agreement and the section chart.
+/// While blind: the viewer's own totals only.
+fn summary_ui(ui: &mut egui::Ui, context: &PageContext<'_>, review: &FidelityReview) {
+    let lang = context.lang;
+    let snapshot = context.snapshot;
+    let shown: Vec<Rater> = match review.phase() {
+        FidelityPhase::Blind => context.rater.into_iter().collect(),
+        FidelityPhase::Reconciliation => Rater::ALL.to_vec(),
+    };
+    if shown.is_empty() {
+        return;
+    }
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(380.0);
@@ -173,9 +288,9 @@ fn summary_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityRevie
                 .num_columns(2)
                 .spacing([16.0, 4.0])
                 .show(ui, |ui| {
-                    for rater in Rater::ALL {
-                        let totals = review.totals(rater);
-                        ui.label(rater_name(snapshot, rater, lang));
+                    for rater in &shown {
+                        let totals = review.totals(*rater);
+                        ui.label(rater_name(snapshot, *rater, lang));
                         let mut text = tf(
                             lang,
                             "fidelity.total_of",
@@ -190,12 +305,15 @@ fn summary_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityRevie
                             );
                             text = format!("{text} ({scored})");
                         }
-                        if rater == Rater::Consensus {
+                        if *rater == Rater::Consensus {
                             ui.strong(text);
                         } else {
                             ui.label(text);
                         }
                         ui.end_row();
+                    }
+                    if review.phase() == FidelityPhase::Blind {
+                        return;
                     }
                     let consensus = review.totals(Rater::Consensus);
                     ui.label(t(lang, "fidelity.band"));
@@ -223,9 +341,159 @@ fn summary_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityRevie
                     ui.end_row();
                     agreement_row_ui(ui, review, lang);
                 });
+            if review.phase() == FidelityPhase::Reconciliation {
+                section_agreement_ui(ui, review, lang);
+            }
         });
-        chart_ui(ui, snapshot, review, lang);
+        chart_ui(ui, snapshot, review, &shown, lang);
     });
+}
+
+/// The agreement within each section, folded away.
+fn section_agreement_ui(ui: &mut egui::Ui, review: &FidelityReview, lang: Lang) {
+    egui::CollapsingHeader::new(t(lang, "fidelity.agreement_by_section"))
+        .id_salt("fidelity_section_agreement")
+        .show(ui, |ui| {
+            egui::Grid::new("fidelity_section_agreement_grid")
+                .num_columns(2)
+                .spacing([16.0, 2.0])
+                .show(ui, |ui| {
+                    for (code, agreement) in review.section_agreement() {
+                        let title = review
+                            .sections
+                            .iter()
+                            .find(|s| s.code == code)
+                            .map_or(code.as_str(), |s| s.title.as_str());
+                        ui.label(title);
+                        match crate::i18n::agreement_text(lang, &agreement) {
+                            Some(text) => ui.label(text),
+                            None => ui.weak("–"),
+                        }
+                        .on_hover_text(t(lang, "fidelity.kappa_help"));
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+/// *Forbedringspunkter*: items whose consensus is below the scale's line, each with its
+/// recommendation and a way to carry it into the plan; and the strengths (items at the top).
+fn improvement_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    review: &FidelityReview,
+    state: &mut FidelityState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let points = review.improvement_points();
+    let strengths = review.strengths();
+    egui::CollapsingHeader::new(tf(
+        lang,
+        "fidelity.improvements",
+        &[
+            ("count", &points.len()),
+            ("below", &review.improvement_below),
+        ],
+    ))
+    .id_salt("fidelity_improvements")
+    .default_open(!points.is_empty())
+    .show(ui, |ui| {
+        if points.is_empty() {
+            ui.weak(t(lang, "fidelity.no_improvements"));
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("fidelity_improvement_list")
+            .max_height(180.0)
+            .show(ui, |ui| {
+                for item in points {
+                    improvement_row_ui(ui, context, review, item, state, out);
+                }
+            });
+        if !strengths.is_empty() {
+            let codes: Vec<&str> = strengths.iter().map(|i| i.code.as_str()).collect();
+            ui.label(tf(
+                lang,
+                "fidelity.strengths",
+                &[("items", &codes.join(", "))],
+            ));
+        }
+    });
+}
+
+fn improvement_row_ui(
+    ui: &mut egui::Ui,
+    context: &PageContext<'_>,
+    review: &FidelityReview,
+    item: &FidelityItem,
+    state: &mut FidelityState,
+    out: &mut Vec<Command>,
+) {
+    let lang = context.lang;
+    let consensus = review
+        .score(item.id, Rater::Consensus)
+        .map_or(0, |s| s.score);
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .link(format!("{} {}", item.code, item.title))
+            .on_hover_text(t(lang, "fidelity.open_item"))
+            .clicked()
+        {
+            state.selected = Some(item.id);
+        }
+        ui.label(tf(
+            lang,
+            "fidelity.consensus_score",
+            &[("score", &consensus)],
+        ));
+        let made = context
+            .snapshot
+            .findings
+            .iter()
+            .find(|f| f.fidelity_item.as_deref() == Some(item.code.as_str()));
+        if let Some(finding) = made {
+            ui.weak(tf(
+                lang,
+                "fidelity.finding_made",
+                &[("title", &finding.fields.title)],
+            ));
+            return;
+        }
+        let action = ui
+            .button(t(lang, "fidelity.new_action"))
+            .on_hover_text(t(lang, "fidelity.new_action_hint"));
+        let action_name = tf(lang, "fidelity.new_action_for", &[("item", &item.code)]);
+        action.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, true, action_name.clone())
+        });
+        if action.clicked() {
+            out.push(Command::AddFindingFromFidelityItem {
+                item_id: item.id,
+                kind: FindingKind::Deviation,
+            });
+        }
+        let area = ui
+            .button(t(lang, "fidelity.new_improvement_area"))
+            .on_hover_text(t(lang, "fidelity.new_improvement_area_hint"));
+        let area_name = tf(
+            lang,
+            "fidelity.new_improvement_area_for",
+            &[("item", &item.code)],
+        );
+        area.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, area_name.clone()));
+        if area.clicked() {
+            out.push(Command::AddFindingFromFidelityItem {
+                item_id: item.id,
+                kind: FindingKind::ImprovementArea,
+            });
+        }
+    });
+    if item.recommendation.is_empty() {
+        ui.weak(t(lang, "fidelity.no_recommendation"));
+    } else {
+        ui.label(&item.recommendation);
+    }
+    ui.add_space(4.0);
 }
 
 /// The evaluators' agreement: exact, within one step, and weighted kappa, with what kappa means.
@@ -238,10 +506,16 @@ fn agreement_row_ui(ui: &mut egui::Ui, review: &FidelityReview, lang: Lang) {
     ui.end_row();
 }
 
-/// Each section's sum as a share of its maximum, one bar per rater.
-fn chart_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityReview, lang: Lang) {
+/// Each section's sum as a share of its maximum, one bar per rater shown.
+fn chart_ui(
+    ui: &mut egui::Ui,
+    snapshot: &CaseSnapshot,
+    review: &FidelityReview,
+    shown: &[Rater],
+    lang: Lang,
+) {
     let sections = &review.sections;
-    let charts: Vec<BarChart> = Rater::ALL
+    let charts: Vec<BarChart> = shown
         .iter()
         .enumerate()
         .map(|(r, rater)| {
@@ -256,7 +530,8 @@ fn chart_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityReview,
                     } else {
                         f64::from(*sum) * 100.0 / f64::from(*max)
                     };
-                    Bar::new(s as f64 + (r as f64 - 1.0) * 0.25, percent).width(0.22)
+                    let offset = (r as f64 - (shown.len() as f64 - 1.0) / 2.0) * 0.25;
+                    Bar::new(s as f64 + offset, percent).width(0.22)
                 })
                 .collect();
             BarChart::new(rater_name(snapshot, *rater, lang), bars)
@@ -292,18 +567,30 @@ fn chart_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, review: &FidelityReview,
         });
 }
 
-/// One item: what it measures, the anchors, and a column per rater to score it.
+/// One item: what it measures, the anchors, and the scores. While blind, the viewer's own
+/// column only; in the consensus phase both evaluators' scores side by side (fixed), the
+/// consensus to set, and the recommendation.
 fn item_ui(
     ui: &mut egui::Ui,
     context: &PageContext<'_>,
     review: &FidelityReview,
     item: &FidelityItem,
-    drafts: &mut Drafts,
+    state: &mut PageState,
     out: &mut Vec<Command>,
 ) {
     let lang = context.lang;
     ui.add_space(6.0);
-    ui.heading(format!("{} {}", item.code, item.title));
+    ui.horizontal(|ui| {
+        ui.heading(format!("{} {}", item.code, item.title));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t(lang, "history.show")).clicked() {
+                state.requests.push(Request::History {
+                    target: item.id.to_string(),
+                    title: format!("{} {}", item.code, item.title),
+                });
+            }
+        });
+    });
     ui.label(&item.text);
     if !item.guidance.is_empty() {
         ui.weak(&item.guidance);
@@ -327,36 +614,67 @@ fn item_ui(
                 ui.end_row();
             }
         });
-    if let (Some(a), Some(b)) = (
-        review.score(item.id, Rater::First),
-        review.score(item.id, Rater::Second),
-    ) && a.score != b.score
-    {
-        ui.add_space(4.0);
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            tf(
-                lang,
-                "fidelity.differ",
-                &[("first", &a.score), ("second", &b.score)],
-            ),
-        );
-    }
     ui.add_space(8.0);
-    ui.columns(3, |columns| {
-        for (column, rater) in columns.iter_mut().zip(Rater::ALL) {
-            rater_ui(column, context, review, item, rater, drafts, out);
+    let drafts = &mut state.drafts;
+    match review.phase() {
+        FidelityPhase::Blind => {
+            let Some(me) = context.rater else {
+                ui.weak(t(lang, "fidelity.who_are_you"));
+                return;
+            };
+            let editable = !review.is_sealed(me);
+            rater_ui(ui, context, review, item, me, editable, drafts, out);
         }
-    });
+        FidelityPhase::Reconciliation => {
+            if let (Some(a), Some(b)) = (
+                review.score(item.id, Rater::First),
+                review.score(item.id, Rater::Second),
+            ) && a.score != b.score
+            {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    tf(
+                        lang,
+                        "fidelity.differ",
+                        &[("first", &a.score), ("second", &b.score)],
+                    ),
+                );
+                ui.add_space(4.0);
+            }
+            ui.columns(3, |columns| {
+                for (column, rater) in columns.iter_mut().zip(Rater::ALL) {
+                    let editable = rater == Rater::Consensus;
+                    rater_ui(column, context, review, item, rater, editable, drafts, out);
+                }
+            });
+            ui.add_space(8.0);
+            let label = ui.label(t(lang, "fidelity.recommendation"));
+            draft_text(
+                ui,
+                drafts,
+                egui::Id::unique(("fidelity_recommendation", item.id)),
+                &item.recommendation,
+                TextKind::Multi { rows: 3 },
+                Some(&label),
+                |text| Command::SetFidelityRecommendation {
+                    item_id: item.id,
+                    recommendation: text,
+                },
+            );
+        }
+    }
 }
 
-/// One rater's score buttons, rationale and evidence for an item.
+/// One rater's score, rationale and evidence for an item: buttons and fields where it may be
+/// changed, plain text where it is fixed (delivered, or the other evaluator's).
+#[allow(clippy::too_many_arguments)]
 fn rater_ui(
     ui: &mut egui::Ui,
     context: &PageContext<'_>,
     review: &FidelityReview,
     item: &FidelityItem,
     rater: Rater,
+    editable: bool,
     drafts: &mut Drafts,
     out: &mut Vec<Command>,
 ) {
@@ -367,6 +685,28 @@ fn rater_ui(
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.strong(&name);
+        if !editable {
+            match current {
+                Some(score) => {
+                    let anchor = item
+                        .anchors
+                        .get(usize::from(score.score.saturating_sub(review.min)))
+                        .map_or("", String::as_str);
+                    ui.label(tf(lang, "fidelity.score_is", &[("score", &score.score)]))
+                        .on_hover_text(anchor);
+                    if !score.rationale.is_empty() {
+                        ui.label(&score.rationale);
+                    }
+                    for source in &score.evidence {
+                        ui.weak(evidence_reference(snapshot, *source, lang, Quote::Always));
+                    }
+                }
+                None => {
+                    ui.weak(t(lang, "fidelity.not_scored"));
+                }
+            }
+            return;
+        }
         ui.horizontal_wrapped(|ui| {
             for score in review.min..=review.max {
                 let selected = current.is_some_and(|s| s.score == score);
@@ -397,16 +737,20 @@ fn rater_ui(
                     });
                 }
             }
-            if current.is_some()
-                && ui
+            if current.is_some() {
+                let clear = ui
                     .small_button("×")
-                    .on_hover_text(t(lang, "fidelity.clear"))
-                    .clicked()
-            {
-                out.push(Command::ClearFidelityScore {
-                    item_id: item.id,
-                    rater,
+                    .on_hover_text(t(lang, "fidelity.clear"));
+                let clear_name = format!("{name}: {}", t(lang, "fidelity.clear"));
+                clear.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, clear_name.clone())
                 });
+                if clear.clicked() {
+                    out.push(Command::ClearFidelityScore {
+                        item_id: item.id,
+                        rater,
+                    });
+                }
             }
         });
         let Some(current) = current else {

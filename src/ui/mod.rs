@@ -133,6 +133,8 @@ pub struct PageContext<'a> {
     pub derived: &'a Derived,
     /// The evaluator profile's name (empty when not set): offered for the evaluator list.
     pub me: &'a str,
+    /// Which evaluator of the fidelity review is looking (see `Workbench::fidelity_rater`).
+    pub rater: Option<crate::domain::Rater>,
 }
 
 /// What pages show that is computed from the whole case: built when the case is opened and after
