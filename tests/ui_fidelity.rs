@@ -7,37 +7,10 @@ mod common;
 use common::ui::{click, harness, stored, workbench_on};
 
 use egui_kittest::kittest::{NodeT, Queryable};
-use evalbench::catalog::Catalog;
 use evalbench::command::Command;
 use evalbench::demo::DEMO_TODAY;
 use evalbench::domain::{FidelityReview, Rater};
 use evalbench::i18n::Lang;
-
-/// Three items in two sections, scores 1–5, "Lav" from 3 and "God" from 12.
-fn small_scale() -> Catalog {
-    let item = |code: &str, title: &str| {
-        format!(
-            r#"{{"code":"{code}","title":"{title}","text":"Hva punktet måler.",
-                "anchors":["én","to","tre","fire","fem"]}}"#
-        )
-    };
-    Catalog::parse(
-        "scale.json",
-        &format!(
-            r#"{{"format":"evalbench-catalog","format_version":1,"id":"test-scale","version":"1",
-                "title":"Testskala","language":"nb","source":"invented for tests",
-                "kind":"fidelity_scale",
-                "scale":{{"min":1,"max":5,"bands":[{{"min_total":3,"label":"Lav"}},
-                                                   {{"min_total":12,"label":"God"}}]}},
-                "areas":[{{"code":"S","title":"Bemanning","requirements":[{}]}},
-                         {{"code":"T","title":"Tjenester","requirements":[{},{}]}}]}}"#,
-            item("S-1", "Saksmengde"),
-            item("T-1", "Raskt jobbsøk"),
-            item("T-2", "Oppfølging"),
-        ),
-    )
-    .expect("the test scale is valid")
-}
 
 fn review(path: &std::path::Path) -> FidelityReview {
     stored(path)
@@ -62,7 +35,7 @@ fn blind_case(path: &std::path::Path) {
         .unwrap();
     store
         .apply(&Command::AdoptFidelityScale {
-            catalog: small_scale(),
+            catalog: common::small_scale(),
         })
         .unwrap();
     let review = store.snapshot().unwrap().fidelity.unwrap();
@@ -81,12 +54,12 @@ fn blind_case(path: &std::path::Path) {
     store.close().unwrap();
 }
 
-/// Clicks the item's row in the list (`S-1 Saksmengde ·…`), not its heading in the editor.
+/// Clicks the item's row in the list (`S-1 · 4 · Saksmengde`, by its code and what follows),
+/// not its heading in the editor.
 fn open_item(harness: &mut common::ui::Ui, label: &str) {
-    let row = if label.contains('·') {
-        label.to_owned()
-    } else {
-        format!("{label} ·")
+    let row = match label.split_once(' ') {
+        Some((code, rest)) if !rest.contains('·') => format!("{code} · "),
+        _ => label.to_owned(),
     };
     harness.get_by_label_contains(&row).click();
     harness.run();
@@ -190,14 +163,10 @@ fn two_evaluators_score_blind_deliver_and_agree_a_consensus() {
             .min
             .y
     };
-    let s1 = harness
-        .get_by_label_contains("S-1 Saksmengde · 3 5")
-        .rect()
-        .min
-        .y;
-    assert!(s1 < top(&harness, "T-1 Raskt jobbsøk · 4 2"));
-    assert!(top(&harness, "T-1 Raskt jobbsøk · 4 2") < top(&harness, "T-2 Oppfølging · 4 4"));
-    open_item(&mut harness, "S-1 Saksmengde · 3 5");
+    let s1 = harness.get_by_label_contains("S-1 · 3 5").rect().min.y;
+    assert!(s1 < top(&harness, "T-1 · 4 2"));
+    assert!(top(&harness, "T-1 · 4 2") < top(&harness, "T-2 · 4 4"));
+    open_item(&mut harness, "S-1 · 3 5");
     harness.get_by_label("Skjult begrunnelse S-1");
     harness.get_by_label_contains("Evaluatorene skåret ulikt (3 og 5)");
     click(&mut harness, "Konsensus: 4");
@@ -245,7 +214,7 @@ fn a_recommendation_becomes_an_action_in_the_plan() {
     harness.run();
     click(&mut harness, "Troskap");
     // The demo's review is complete: ten items below 4.
-    harness.get_by_label_contains("Forbedringspunkter (10, konsensus under 4)");
+    click(&mut harness, "Forbedringspunkter (10, konsensus under 4)");
     click(&mut harness, "Nytt tiltak fra anbefaling for ORG-1");
     let snapshot = stored(&path);
     let finding = snapshot
@@ -286,7 +255,11 @@ fn a_case_without_a_review_starts_one_from_the_library() {
     common::new_case(&path).close().unwrap();
     let library = evalbench::catalog_library::CatalogLibrary::at(dir.path().join("catalogs"));
     let scale_file = dir.path().join("scale.json");
-    std::fs::write(&scale_file, serde_json::to_string(&small_scale()).unwrap()).unwrap();
+    std::fs::write(
+        &scale_file,
+        serde_json::to_string(&common::small_scale()).unwrap(),
+    )
+    .unwrap();
     library.import(&scale_file).unwrap();
 
     let workbench = workbench_on(&path, Lang::Nb, DEMO_TODAY).with_catalogs(library);

@@ -116,7 +116,13 @@ impl Workbench {
     pub fn fidelity_rater(&self) -> Option<crate::domain::Rater> {
         let case = self.case.as_ref()?;
         self.pages.fidelity.rater_choice.or_else(|| {
-            crate::domain::rater_named(&case.snapshot.evaluators, &self.settings.author)
+            // The name the journal writes: the profile's, else EVALBENCH_AUTHOR or the user's.
+            let me = if self.settings.author.trim().is_empty() {
+                crate::store::default_author()
+            } else {
+                self.settings.author.clone()
+            };
+            crate::domain::rater_named(&case.snapshot.evaluators, &me)
         })
     }
 

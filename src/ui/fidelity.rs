@@ -179,8 +179,8 @@ fn sealed_date(at: &str) -> String {
         .map_or_else(|_| String::new(), |date| crate::i18n::date(Some(date)))
 }
 
-/// "STAFF-1 Saksmengde · 4 5 › 4  ≠2": both evaluators' scores, the consensus, and how far the
-/// two differ. While blind: only the viewer's own score.
+/// "STAFF-1 · 4 5 › 4  ≠1 · Saksmengde": both evaluators' scores, the consensus, and how far the
+/// two differ, before the title (which a narrow list cuts). While blind: the viewer's own score.
 fn item_row(review: &FidelityReview, item: &FidelityItem, viewer: Option<Rater>) -> String {
     let score = |rater| {
         review
@@ -189,8 +189,8 @@ fn item_row(review: &FidelityReview, item: &FidelityItem, viewer: Option<Rater>)
     };
     match review.phase() {
         FidelityPhase::Blind => match viewer {
-            Some(me) => format!("{} {} · {}", item.code, item.title, score(me)),
-            None => format!("{} {}", item.code, item.title),
+            Some(me) => format!("{} · {} · {}", item.code, score(me), item.title),
+            None => format!("{} · {}", item.code, item.title),
         },
         FidelityPhase::Reconciliation => {
             let differ = review
@@ -198,13 +198,13 @@ fn item_row(review: &FidelityReview, item: &FidelityItem, viewer: Option<Rater>)
                 .filter(|d| *d > 0)
                 .map_or_else(String::new, |d| format!("  ≠{d}"));
             format!(
-                "{} {} · {} {} › {}{}",
+                "{} · {} {} › {}{} · {}",
                 item.code,
-                item.title,
                 score(Rater::First),
                 score(Rater::Second),
                 score(Rater::Consensus),
-                differ
+                differ,
+                item.title,
             )
         }
     }
@@ -397,7 +397,8 @@ fn improvement_ui(
         ],
     ))
     .id_salt("fidelity_improvements")
-    .default_open(!points.is_empty())
+    // Folded by default, so the items and their scores keep the page's height.
+    .default_open(false)
     .show(ui, |ui| {
         if points.is_empty() {
             ui.weak(t(lang, "fidelity.no_improvements"));
@@ -597,23 +598,22 @@ fn item_ui(
     }
     ui.add_space(6.0);
     let consensus = review.score(item.id, Rater::Consensus).map(|s| s.score);
-    egui::Grid::new(("fidelity_anchors", item.id))
-        .num_columns(2)
-        .striped(true)
-        .spacing([12.0, 4.0])
-        .show(ui, |ui| {
-            for (n, anchor) in item.anchors.iter().enumerate() {
-                let score = review.min + n as u8;
-                if consensus == Some(score) {
-                    ui.strong(score.to_string());
-                    ui.strong(anchor);
-                } else {
-                    ui.label(score.to_string());
-                    ui.label(anchor);
-                }
-                ui.end_row();
-            }
+    // What each score means; long anchors wrap within the panel.
+    for (n, anchor) in item.anchors.iter().enumerate() {
+        let score = review.min + n as u8;
+        ui.horizontal_top(|ui| {
+            let (number, text) = if consensus == Some(score) {
+                (
+                    egui::RichText::new(score.to_string()).strong(),
+                    egui::RichText::new(anchor).strong(),
+                )
+            } else {
+                (score.to_string().into(), anchor.into())
+            };
+            ui.add_sized([18.0, 0.0], egui::Label::new(number));
+            ui.add(egui::Label::new(text).wrap());
         });
+    }
     ui.add_space(8.0);
     let drafts = &mut state.drafts;
     match review.phase() {

@@ -146,3 +146,29 @@ pub fn workbook_sheets(bytes: &[u8]) -> Sheets {
         })
         .collect()
 }
+
+/// Three items in two sections, scores 1–5, "Lav" from 3 and "God" from 12.
+pub fn small_scale() -> Catalog {
+    let item = |code: &str, title: &str| {
+        format!(
+            r#"{{"code":"{code}","title":"{title}","text":"Hva punktet måler.",
+                "anchors":["én","to","tre","fire","fem"]}}"#
+        )
+    };
+    Catalog::parse(
+        "scale.json",
+        &format!(
+            r#"{{"format":"evalbench-catalog","format_version":1,"id":"test-scale","version":"1",
+                "title":"Testskala","language":"nb","source":"invented for tests",
+                "kind":"fidelity_scale",
+                "scale":{{"min":1,"max":5,"bands":[{{"min_total":3,"label":"Lav"}},
+                                                   {{"min_total":12,"label":"God"}}]}},
+                "areas":[{{"code":"S","title":"Bemanning","requirements":[{}]}},
+                         {{"code":"T","title":"Tjenester","requirements":[{},{}]}}]}}"#,
+            item("S-1", "Saksmengde"),
+            item("T-1", "Raskt jobbsøk"),
+            item("T-2", "Oppfølging"),
+        ),
+    )
+    .expect("the test scale is valid")
+}
