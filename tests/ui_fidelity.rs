@@ -85,11 +85,12 @@ fn two_evaluators_score_blind_deliver_and_agree_a_consensus() {
         author: "Evaluator Aa".into(),
         ..evalbench::app::Settings::default()
     };
-    let mut workbench = evalbench::app::Workbench::new(
-        settings,
-        Box::new(evalbench::dialogs::ScriptedDialogs::default()),
-    )
-    .with_today(DEMO_TODAY);
+    let copy = common::case_path(&dir, "til-bb.evalcase");
+    let dialogs = evalbench::dialogs::ScriptedDialogs {
+        answers: std::collections::VecDeque::from([Some(copy.clone())]),
+    };
+    let mut workbench =
+        evalbench::app::Workbench::new(settings, Box::new(dialogs)).with_today(DEMO_TODAY);
     workbench.open(&path);
     let mut harness = harness(workbench);
     harness.run();
@@ -119,8 +120,15 @@ fn two_evaluators_score_blind_deliver_and_agree_a_consensus() {
     assert!(harness.query_by_label("Evaluator Bb: 5").is_none());
     assert!(harness.query_by_label("Konsensus: 4").is_none());
 
-    // Delivering waits for every item.
     click(&mut harness, "Evaluator Aa: 3");
+    // A copy for the second evaluator to score in holds none of the first's scores.
+    click(&mut harness, "Lag kopi til Evaluator Bb…");
+    harness.get_by_label_contains("Kopi til Evaluator Bb er skrevet");
+    let in_copy = stored(&copy).fidelity.unwrap();
+    assert!(in_copy.scores.iter().all(|s| s.rater == Rater::Second));
+    assert_eq!(in_copy.scores.len(), 2);
+
+    // Delivering waits for every item.
     assert!(
         harness
             .get_by_label("Lever skåringen")

@@ -14,6 +14,7 @@ mod catalogs;
 mod clock;
 mod commands;
 mod export;
+mod fidelity;
 mod history;
 mod menus;
 mod merge;
@@ -498,6 +499,7 @@ impl Workbench {
                 }
             }
             Request::ReviewCatalogUpdate => self.review_catalog_update(),
+            Request::BlindCopy(rater) => self.save_blind_copy_with_dialog(rater),
             Request::ExportPlan => self.export_plan_with_dialog(false),
             Request::ImportPlan => self.import_plan_with_dialog(),
             Request::ExportStatusReport => self.start_export(

@@ -45,7 +45,14 @@ pub fn fidelity_ui(
         ui.heading(&review.title);
         ui.weak(format!("({})", review.version));
     });
-    phase_ui(ui, context, review, &mut state.fidelity, out);
+    phase_ui(
+        ui,
+        context,
+        review,
+        &mut state.fidelity,
+        &mut state.requests,
+        out,
+    );
     summary_ui(ui, context, review);
     if phase == FidelityPhase::Reconciliation {
         improvement_ui(ui, context, review, &mut state.fidelity, out);
@@ -91,6 +98,7 @@ fn phase_ui(
     context: &PageContext<'_>,
     review: &FidelityReview,
     state: &mut FidelityState,
+    requests: &mut Vec<Request>,
     out: &mut Vec<Command>,
 ) {
     let lang = context.lang;
@@ -146,6 +154,18 @@ fn phase_ui(
             ui.colored_label(ui.visuals().warn_fg_color, t(lang, "fidelity.who_are_you"));
             return;
         };
+        if let Some(other) = me.other()
+            && !review.is_sealed(other)
+        {
+            let name = rater_name(snapshot, other, lang);
+            if ui
+                .button(tf(lang, "fidelity.copy_for", &[("name", &name)]))
+                .on_hover_text(tf(lang, "fidelity.copy_for_hint", &[("name", &name)]))
+                .clicked()
+            {
+                requests.push(Request::BlindCopy(other));
+            }
+        }
         if review.is_sealed(me) {
             if ui
                 .button(t(lang, "fidelity.unseal"))

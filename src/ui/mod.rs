@@ -65,6 +65,8 @@ pub enum Request {
     ImportPlan,
     /// Write the plan's status report (PDF).
     ExportStatusReport,
+    /// Write a copy of the case for this evaluator to score the fidelity review in, blind.
+    BlindCopy(crate::domain::Rater),
 }
 
 /// Something in the case a page can show and mark.
