@@ -150,6 +150,14 @@ fn two_evaluators_score_blind_deliver_and_agree_a_consensus() {
 
     // The second evaluator at the same laptop: their own two scores, not the first's three.
     choose_rater(&mut harness, "Evaluator Bb");
+    // Their own score of S-1 is in its history; the first evaluator's is not.
+    open_item(&mut harness, "S-1 Saksmengde");
+    click(&mut harness, "Historikk");
+    assert_eq!(
+        harness.get_all_by_label("sette troskapsskår").count(),
+        1,
+        "one score of S-1 by the second evaluator, none of the first's"
+    );
     harness.get_by_label("7 av 15 (2 av 3 punkter skåret)");
     assert!(harness.query_by_label_contains("11 av 15").is_none());
     open_item(&mut harness, "T-2 Oppfølging");

@@ -622,4 +622,32 @@ mod tests {
         assert_eq!(rater_named(&evaluators, "C"), None);
         assert_eq!(rater_named(&evaluators, ""), None);
     }
+
+    #[test]
+    fn agreement_counts_only_items_both_scored() {
+        let mut r = review(3);
+        // Item 3 is scored by the first evaluator only: left out, not counted as a disagreement.
+        r.scores = vec![
+            score(1, Rater::First, 3),
+            score(1, Rater::Second, 3),
+            score(2, Rater::First, 2),
+            score(2, Rater::Second, 4),
+            score(3, Rater::First, 5),
+        ];
+        let found = r.agreement();
+        assert_eq!(found.items, 2);
+        assert!((found.exact - 0.5).abs() < 1e-12);
+        assert!((found.within_one - 0.5).abs() < 1e-12);
+        assert!(found.weighted_kappa.is_some());
+        // One item: the same score says nothing beyond chance (no kappa); a different one gives
+        // kappa 0, since chance alone predicts exactly that pair.
+        let one = |a, b| crate::domain::agreement::agreement(&[(a, b)], 1, 5);
+        assert_eq!(one(3, 3).weighted_kappa, None);
+        assert_eq!(one(3, 3).exact, 1.0);
+        assert_eq!(one(3, 4).weighted_kappa, Some(0.0));
+        // Nothing scored by both: no figures at all.
+        r.scores.retain(|s| s.rater == Rater::First);
+        assert_eq!(r.agreement().items, 0);
+        assert_eq!(r.agreement().weighted_kappa, None);
+    }
 }
