@@ -119,8 +119,35 @@ fn a_blind_copy_holds_none_of_the_other_evaluators_scores_and_merges_back() {
     assert!(matches!(check.journal, ChainCheck::Intact { .. }));
     assert_eq!(review(&second).totals(Rater::First).scored, 0);
 
-    // Each scores and delivers in their own copy.
-    score_all(&mut second, Rater::Second, [5, 2, 4], "Andre");
+    // Each scores in their own copy; the second delivers.
+    score_all(
+        &mut second,
+        Rater::Second,
+        [5, 2, 4],
+        "ANDRE-EVALUATORS-BEGRUNNELSE",
+    );
+
+    // Merged while the first has not delivered: the rest of the case travels, the scores do not,
+    // in either file, and neither do the journal rows that carried them.
+    merge_into(&mut second, &original);
+    merge_into(&mut first, &copy);
+    assert_eq!(review(&second).totals(Rater::First).scored, 0);
+    assert_eq!(review(&first).totals(Rater::Second).scored, 0);
+    assert!(review(&first).is_sealed(Rater::Second), "deliveries travel");
+    second.close().unwrap();
+    first.close().unwrap();
+    assert!(!contains(&std::fs::read(&copy).unwrap(), SECRET));
+    assert!(!contains(
+        &std::fs::read(&original).unwrap(),
+        "ANDRE-EVALUATORS-BEGRUNNELSE"
+    ));
+    let mut first = CaseStore::open(&original).unwrap();
+    let mut second = CaseStore::open(&copy).unwrap();
+    for store in [&first, &second] {
+        let check = store.check().unwrap();
+        assert!(check.is_healthy(), "{check:?}");
+    }
+
     first
         .apply(&Command::SealFidelityScores {
             rater: Rater::First,

@@ -104,3 +104,40 @@ pub(super) fn made_for(conn: &Connection) -> rusqlite::Result<Option<Rater>> {
     .optional()
     .map(|r| r.map(|c| c.0))
 }
+
+/// Whether a journal row carries a score of any rater but `keep` — the same rule `redact` applies
+/// in SQL: a score command (or its undo or redo) naming another rater, or any other row whose
+/// command, inverse or summary touches a score.
+pub(super) fn carries_scores_not_of(
+    command: &str,
+    inverse: Option<&str>,
+    summary: &str,
+    keep: Rater,
+) -> bool {
+    let parsed = serde_json::from_str::<serde_json::Value>(command).ok();
+    let field = |name: &str| {
+        parsed
+            .as_ref()
+            .and_then(|c| c.get(name))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    match field("op").as_deref() {
+        Some("set_fidelity_score" | "clear_fidelity_score") => {
+            field("rater").as_deref() != Some(keep.code())
+        }
+        Some("redacted") => false,
+        _ => {
+            command.contains("fidelity_score")
+                || inverse.is_some_and(|i| i.contains("fidelity_score"))
+                || summary.contains("fidelity_score")
+        }
+    }
+}
+
+/// Takes a journal row's content out in place (see `REDACTED_COMMAND`).
+pub(super) fn redact_entry(entry: &mut crate::merge::MergedEntry) {
+    REDACTED_COMMAND.clone_into(&mut entry.command);
+    entry.inverse = None;
+    entry.summary.clear();
+}

@@ -261,9 +261,32 @@ impl CaseStore {
             }
         };
         let mine_blind_for = super::blind_copy::made_for(&self.conn).map_err(sql(&self.path))?;
-        let mut base = base;
-        for made_for in [mine_blind_for, theirs_blind_for].into_iter().flatten() {
-            forget_scores_of_other(&mut base, made_for);
+        let (mut base, mut mine, mut theirs_state) = (base, mine, theirs_state);
+        // Between a copy for blind scoring and another: whose scores are whose, and while the
+        // review is still blind, the other copy's journal rows come without the scores they carry.
+        let blind = match (mine_blind_for, theirs_blind_for) {
+            (Some(made_for), _) => {
+                blind_scores(&mut base, &mut mine, &mut theirs_state, made_for).then_some(made_for)
+            }
+            (None, Some(made_for)) => {
+                blind_scores(&mut base, &mut theirs_state, &mut mine, made_for)
+                    .then(|| made_for.other())
+                    .flatten()
+            }
+            (None, None) => None,
+        };
+        let mut journal = journal;
+        if let Some(mine_owns) = blind {
+            for entry in &mut journal {
+                if super::blind_copy::carries_scores_not_of(
+                    &entry.command,
+                    entry.inverse.as_deref(),
+                    &entry.summary,
+                    mine_owns,
+                ) {
+                    super::blind_copy::redact_entry(entry);
+                }
+            }
         }
         timings.lap("rebuild the common ancestor");
         let head = theirs_journal.last();
@@ -412,16 +435,66 @@ fn read_mine(
     Ok((chain, state, locals))
 }
 
-/// A copy for blind scoring was made without the other evaluator's scores: that is not a
-/// deletion. The ancestor is taken to lack them too, so whatever the other copy holds of them
-/// comes through as its own, and the blind copy's lack of them deletes nothing.
-fn forget_scores_of_other(base: &mut Snapshot, made_for: crate::domain::Rater) {
-    let Some(other) = made_for.other() else {
-        return;
+/// The fidelity scores between a copy made for one evaluator to score in blind (`blind`, made
+/// for `made_for`) and another copy of the case (`other`). Each evaluator's scores belong to the
+/// copy they score in: `made_for`'s to the blind copy, the other evaluator's to the other copy.
+/// So the ancestor is taken to hold, for each rater, what the copy that does not own them holds:
+/// whatever the owner has is then its change and comes through, and the blind copy's lack of the
+/// other's scores deletes nothing. While the merged review would still be blind (not both have
+/// delivered), the evaluators' scores stay out of the merge altogether, so neither file receives
+/// the other's scores before both have delivered: the file stays blind too, not only the page.
+/// Returns whether the review is still blind.
+fn blind_scores(
+    base: &mut Snapshot,
+    blind: &mut Snapshot,
+    other: &mut Snapshot,
+    made_for: crate::domain::Rater,
+) -> bool {
+    use crate::domain::Rater;
+    let Some(other_rater) = made_for.other() else {
+        return false;
     };
-    if let Some(rows) = base.tables.get_mut("fidelity_score") {
-        rows.retain(|_, row| row.get("rater").and_then(|r| r.as_str()) != Some(other.code()));
+    let rows_of = |snapshot: &Snapshot, rater: Rater| -> Vec<(String, Row)> {
+        snapshot
+            .rows("fidelity_score")
+            .map(|rows| {
+                rows.iter()
+                    .filter(|(_, row)| is_rater(row, rater))
+                    .map(|(key, row)| (key.clone(), row.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let set_rows = |snapshot: &mut Snapshot, rater: Rater, rows: Vec<(String, Row)>| {
+        let table = snapshot.tables.entry("fidelity_score").or_default();
+        table.retain(|_, row| !is_rater(row, rater));
+        table.extend(rows);
+    };
+    let sealed = |rater: Rater| {
+        [&*blind, &*other].iter().any(|snapshot| {
+            snapshot
+                .rows("fidelity_seal")
+                .is_some_and(|rows| rows.values().any(|row| is_rater(row, rater)))
+        })
+    };
+    if !(sealed(Rater::First) && sealed(Rater::Second)) {
+        // Still blind: the evaluators' scores stay out of this merge on both sides, each copy
+        // keeping its own as they are.
+        for snapshot in [base, blind, other] {
+            for rater in Rater::RATERS {
+                set_rows(snapshot, rater, Vec::new());
+            }
+        }
+        return true;
     }
+    // The ancestor: each rater's scores as the copy that does not own them has them.
+    set_rows(base, made_for, rows_of(other, made_for));
+    set_rows(base, other_rater, rows_of(blind, other_rater));
+    false
+}
+
+fn is_rater(row: &Row, rater: crate::domain::Rater) -> bool {
+    row.get("rater").and_then(|r| r.as_str()) == Some(rater.code())
 }
 
 /// The last journal row both copies hold with the same hash; `None`: no shared history.
