@@ -92,6 +92,9 @@ impl DemoCase {
 struct DemoFidelity {
     catalog: String,
     scores: Vec<DemoFidelityScore>,
+    /// The days the first and the second evaluator delivered their scores.
+    #[serde(default)]
+    delivered: Vec<Date>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -296,7 +299,10 @@ fn build_fidelity(
             })?;
         }
         if rater != Rater::Consensus {
+            let day = fidelity.delivered.get(usize::from(rater == Rater::Second));
+            store.set_record_day(day.copied());
             store.apply(&Command::SealFidelityScores { rater })?;
+            store.set_record_day(None);
         }
     }
     for (item_id, score, _) in &items {

@@ -262,6 +262,13 @@ fn a_recommendation_becomes_an_action_in_the_plan() {
             .is_none()
     );
     harness.get_by_label_contains("Funn laget: ORG-1");
+    // The finding says where it came from.
+    click(&mut harness, "Funn");
+    harness
+        .get_by_label_contains("ORG-1 Integrering med behandling")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Fra anbefalingen til troskapspunktet ORG-1");
 }
 
 #[test]

@@ -177,6 +177,22 @@ fn editor_ui(
             }
         });
     });
+    if let Some(code) = &finding.fidelity_item {
+        // Made from a fidelity item's recommendation: say which, by its code and title.
+        let title = snapshot
+            .fidelity
+            .as_ref()
+            .and_then(|review| review.items.iter().find(|i| &i.code == code))
+            .map_or_else(
+                || code.clone(),
+                |item| format!("{} {}", item.code, item.title),
+            );
+        ui.weak(crate::i18n::tf(
+            lang,
+            "findings.from_fidelity",
+            &[("item", &title)],
+        ));
+    }
     ui.add_space(6.0);
     egui::Grid::new(("finding_fields", id))
         .num_columns(2)
