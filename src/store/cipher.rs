@@ -8,8 +8,10 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
+use zeroize::Zeroizing;
 
 use super::{APPLICATION_ID, CaseStore, StoreError, partial_path, sql_err};
 use crate::domain::Rejection;
@@ -19,25 +21,55 @@ const CIPHER_PAGE_SIZE: u64 = 4096;
 /// Even an empty case holds the whole schema, some 60 pages; a shorter file is not a case.
 const MIN_CIPHER_PAGES: u64 = 16;
 
-/// A case's passphrase. Kept out of `Debug` output and logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Passphrase(String);
+/// SQLCipher 4's defaults for a passphrase: PBKDF2-HMAC-SHA512, this many rounds, a 32-byte key,
+/// salted by the file's first 16 bytes.
+const KDF_ROUNDS: usize = 256_000;
+const KEY_LEN: usize = 32;
+const SALT_LEN: usize = 16;
+
+/// Keys derived from one passphrase, by the salt of the file they open.
+type DerivedKeys = Vec<([u8; SALT_LEN], Zeroizing<[u8; KEY_LEN]>)>;
+
+/// A case's passphrase. Kept out of `Debug` output and logs, and wiped from memory when the last
+/// copy of it is dropped.
+///
+/// SQLCipher stretches a passphrase (PBKDF2, 256 000 rounds) for every connection, and opening a
+/// case takes several. So the key it would derive for a file is derived here once, by the file's
+/// salt, and every connection gets the raw key with that salt (SQLCipher's `x'KEY SALT'` form),
+/// which it uses as it is. The file stays a standard SQLCipher 4 database that opens with the
+/// passphrase. The derived keys live only in memory, shared by the clones of this passphrase.
+#[derive(Clone)]
+pub struct Passphrase {
+    text: Zeroizing<String>,
+    derived: Arc<Mutex<DerivedKeys>>,
+}
+
+impl PartialEq for Passphrase {
+    fn eq(&self, other: &Self) -> bool {
+        *self.text == *other.text
+    }
+}
+
+impl Eq for Passphrase {}
 
 impl Passphrase {
     /// Refuses an empty passphrase: SQLCipher would take it as "no encryption".
     pub fn new(text: impl Into<String>) -> Result<Passphrase, StoreError> {
-        let text = text.into();
+        let text = Zeroizing::new(text.into());
         if text.is_empty() {
             return Err(StoreError::Rejected(Rejection::PassphraseEmpty));
         }
-        Ok(Passphrase(text))
+        Ok(Passphrase {
+            text,
+            derived: Arc::default(),
+        })
     }
 
     /// A passphrase chosen for a case: at least `MIN_CHARS` characters, since it is all that
     /// stands between a lost laptop and the notes.
     pub fn new_chosen(text: impl Into<String>) -> Result<Passphrase, StoreError> {
         let key = Passphrase::new(text)?;
-        if key.0.chars().count() < Passphrase::MIN_CHARS {
+        if key.text.chars().count() < Passphrase::MIN_CHARS {
             return Err(StoreError::Rejected(Rejection::PassphraseTooShort {
                 min_chars: Passphrase::MIN_CHARS,
             }));
@@ -53,6 +85,66 @@ impl Passphrase {
             .ok()
             .and_then(|text| Passphrase::new(text).ok())
     }
+}
+
+impl Passphrase {
+    /// What SQLCipher is given for the file at `path`: the raw key derived for its salt (derived
+    /// now if this passphrase has not opened a file with that salt before), or the passphrase
+    /// itself for a file that does not exist yet or has no salt to read.
+    fn key_for(&self, path: &Path) -> Zeroizing<String> {
+        let Some(salt) = salt_of(path) else {
+            return self.text.clone();
+        };
+        let Ok(mut derived) = self.derived.lock() else {
+            return self.text.clone();
+        };
+        let known = derived
+            .iter()
+            .find(|(s, _)| *s == salt)
+            .map(|(_, key)| key.clone());
+        let key = if let Some(key) = known {
+            key
+        } else {
+            let mut key = Zeroizing::new([0u8; KEY_LEN]);
+            let derivation = openssl::pkcs5::pbkdf2_hmac(
+                self.text.as_bytes(),
+                &salt,
+                KDF_ROUNDS,
+                openssl::hash::MessageDigest::sha512(),
+                key.as_mut_slice(),
+            );
+            if derivation.is_err() {
+                // SQLCipher then derives it itself, as it always did.
+                return self.text.clone();
+            }
+            derived.push((salt, key.clone()));
+            key
+        };
+        let mut raw = Zeroizing::new(String::with_capacity(3 + 2 * (KEY_LEN + SALT_LEN)));
+        raw.push_str("x'");
+        for byte in key.iter().chain(salt.iter()) {
+            raw.push(char::from(HEX[usize::from(byte >> 4)]));
+            raw.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+        raw.push('\'');
+        raw
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// The salt SQLCipher keeps in the first 16 bytes of an encrypted file; `None` for a missing,
+/// short or plain file.
+fn salt_of(path: &Path) -> Option<[u8; SALT_LEN]> {
+    use std::io::Read as _;
+    if !needs_passphrase(path) {
+        return None;
+    }
+    let mut salt = [0u8; SALT_LEN];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut salt))
+        .ok()?;
+    Some(salt)
 }
 
 impl fmt::Debug for Passphrase {
@@ -91,11 +183,16 @@ pub(super) fn is_plain(path: &Path) -> bool {
         .is_ok_and(|()| header == *super::SQLITE_HEADER)
 }
 
-/// Gives a fresh connection the key. Must come before anything else reads the file.
+/// Gives a fresh connection the key: for an existing file the raw key derived once for it (see
+/// `Passphrase`). Must come before anything else reads the file.
 pub(super) fn unlock(conn: &Connection, key: &Passphrase) -> rusqlite::Result<()> {
     // SQLCipher otherwise writes its own error lines to stderr on a wrong passphrase.
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
-    conn.pragma_update(None, "key", key.0.as_str())
+    let given = match conn.path().filter(|p| !p.is_empty()) {
+        Some(path) => key.key_for(Path::new(path)),
+        None => key.text.clone(),
+    };
+    conn.pragma_update(None, "key", given.as_str())
 }
 
 /// A wrong passphrase (or a file that is not an encrypted case) shows as SQLITE_NOTADB on the
@@ -146,9 +243,10 @@ pub(super) fn copy_into(
     path: &Path,
     key: Option<&Passphrase>,
 ) -> rusqlite::Result<()> {
+    let given = key.map_or_else(Zeroizing::default, |k| k.key_for(path));
     conn.execute(
         "ATTACH DATABASE ?1 AS source KEY ?2",
-        (path.to_string_lossy(), key.map_or("", |k| k.0.as_str())),
+        (path.to_string_lossy(), given.as_str()),
     )?;
     let copied = (|| {
         conn.query_row("SELECT sqlcipher_export('main', 'source')", [], |_| Ok(()))?;
@@ -346,4 +444,45 @@ pub fn convert_copies(
         }
     }
     failed
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// The key derived here is the one SQLCipher derives from the passphrase: a connection given
+    /// only the raw key reads the file, and a wrong passphrase's raw key does not.
+    #[test]
+    fn the_raw_key_opens_what_the_passphrase_opens_and_is_derived_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("case.evalcase");
+        let key = Passphrase::new("riktig hest batteri").unwrap();
+        CaseStore::create_keyed(&path, Some(&key), |_| Ok(()))
+            .unwrap()
+            .close()
+            .unwrap();
+        let raw = key.key_for(&path);
+        assert!(
+            raw.starts_with("x'") && raw.len() == 3 + 2 * (KEY_LEN + SALT_LEN),
+            "{raw:?}"
+        );
+        let read = |given: &str| -> rusqlite::Result<i64> {
+            let conn = Connection::open(&path)?;
+            conn.pragma_update(None, "key", given)?;
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+        };
+        assert!(read(&raw).unwrap() > 10);
+        let wrong = Passphrase::new("feil hest batteri").unwrap().key_for(&path);
+        assert!(is_wrong_key(&read(&wrong).unwrap_err()));
+        // Every further connection of this passphrase reuses the key: one derivation per file.
+        assert_eq!(*key.key_for(&path), *raw);
+        assert_eq!(key.derived.lock().unwrap().len(), 1);
+        // A file that is not there yet (a new case, a copy being written) gets the passphrase.
+        assert_eq!(
+            *key.key_for(&dir.path().join("new.evalcase")),
+            "riktig hest batteri"
+        );
+    }
 }
