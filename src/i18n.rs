@@ -391,6 +391,7 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         | Rejection::FidelityStillBlind
         | Rejection::FidelityNotARater
         | Rejection::FidelityBothSealed
+        | Rejection::FidelityNotBlind
         | Rejection::PassphraseEmpty
         | Rejection::NotUndoable
         | Rejection::UndoConflict => t(lang, &key).to_owned(),

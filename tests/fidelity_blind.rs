@@ -75,6 +75,7 @@ fn a_blind_copy_holds_none_of_the_other_evaluators_scores_and_merges_back() {
         first.save_blind_copy(&copy, Rater::Consensus),
         Err(StoreError::Rejected(Rejection::FidelityNotARater))
     ));
+    assert!(!copy.exists());
     let redacted = first.save_blind_copy(&copy, Rater::Second).unwrap();
     assert!(redacted >= 6, "{redacted} journal rows redacted");
     assert!(matches!(
@@ -105,6 +106,14 @@ fn a_blind_copy_holds_none_of_the_other_evaluators_scores_and_merges_back() {
             .unwrap();
         assert_eq!(found, 0, "{table}");
     }
+    // Deliveries name no score and stay in the history.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM journal
+             WHERE json_extract(command, '$.op') LIKE '%seal_fidelity_scores'"
+        ),
+        4
+    );
     drop(conn);
     // … nor anywhere in its bytes (free pages included), while the original has it.
     assert!(!contains(&std::fs::read(&copy).unwrap(), SECRET));
@@ -175,6 +184,11 @@ fn a_blind_copy_holds_none_of_the_other_evaluators_scores_and_merges_back() {
     assert_eq!(together.phase(), FidelityPhase::Reconciliation);
     assert_eq!(together.totals(Rater::First).total, 11);
     assert_eq!(together.totals(Rater::Second).total, 11);
+    // Nothing is blind any more: no blind copy.
+    assert!(matches!(
+        second.save_blind_copy(&common::case_path(&dir, "late.evalcase"), Rater::First),
+        Err(StoreError::Rejected(Rejection::FidelityNotBlind))
+    ));
 }
 
 /// Delivering with items left is refused and changes nothing.

@@ -160,6 +160,8 @@ pub enum Rejection {
     },
     /// Taking back a delivery after both have delivered and seen each other's scores.
     FidelityBothSealed,
+    /// A copy for blind scoring of a review both evaluators have delivered.
+    FidelityNotBlind,
     PassphraseEmpty,
     PassphraseTooShort {
         min_chars: usize,
@@ -219,6 +221,7 @@ impl Rejection {
             Rejection::FidelityItemsUnscored { .. } => "fidelity_items_unscored",
             Rejection::FidelityNotSealed { .. } => "fidelity_not_sealed",
             Rejection::FidelityBothSealed => "fidelity_both_sealed",
+            Rejection::FidelityNotBlind => "fidelity_not_blind",
             Rejection::PassphraseEmpty => "passphrase_empty",
             Rejection::PassphraseTooShort { .. } => "passphrase_too_short",
             Rejection::ImportedRowsMismatch { .. } => "imported_rows_mismatch",
@@ -331,6 +334,7 @@ impl Rejection {
                 rater: Rater::First,
             },
             Rejection::FidelityBothSealed,
+            Rejection::FidelityNotBlind,
             Rejection::PassphraseEmpty,
             Rejection::PassphraseTooShort { min_chars: 8 },
             Rejection::ImportedRowsMismatch {

@@ -27,7 +27,7 @@ impl CaseStore {
             return Err(StoreError::Rejected(Rejection::FidelityNotARater));
         }
         if review.phase() == FidelityPhase::Reconciliation {
-            return Err(StoreError::Rejected(Rejection::FidelityBothSealed));
+            return Err(StoreError::Rejected(Rejection::FidelityNotBlind));
         }
         if target.exists() {
             return Err(StoreError::AlreadyExists {
@@ -72,7 +72,10 @@ fn redact(conn: &Connection, rater: Rater) -> rusqlite::Result<usize> {
     let carries = "CASE WHEN json_extract(command, '$.op')
                              IN ('set_fidelity_score', 'clear_fidelity_score')
                         THEN coalesce(json_extract(command, '$.rater'), '') <> ?2
-                        ELSE instr(command, 'fidelity_score') > 0
+                        WHEN json_extract(command, '$.op')
+                             IN ('seal_fidelity_scores', 'unseal_fidelity_scores')
+                        THEN 0
+                        ELSE instr(command, '\"fidelity_score') > 0
                           OR instr(coalesce(inverse, ''), 'fidelity_score') > 0
                           OR instr(summary, 'fidelity_score') > 0
                    END";
@@ -126,9 +129,10 @@ pub(super) fn carries_scores_not_of(
         Some("set_fidelity_score" | "clear_fidelity_score") => {
             field("rater").as_deref() != Some(keep.code())
         }
-        Some("redacted") => false,
+        // A delivery names no score; its op's name only looks like one.
+        Some("redacted" | "seal_fidelity_scores" | "unseal_fidelity_scores") => false,
         _ => {
-            command.contains("fidelity_score")
+            command.contains("\"fidelity_score")
                 || inverse.is_some_and(|i| i.contains("fidelity_score"))
                 || summary.contains("fidelity_score")
         }
