@@ -255,7 +255,9 @@ fn an_identity_number_in_notes_is_flagged_and_replaced_by_the_code() {
     let mut harness = new_harness(workbench_on(&path, Lang::Nb, TODAY));
     harness.run();
     harness.get_by_label_contains("1 personopplysning (");
-    harness.get_all_by_label("Vis").next().unwrap().click();
+    harness
+        .get_by_label("Vis personopplysningene i teksten")
+        .click();
     harness.run();
     assert_eq!(harness.state().settings.page, Page::Interviews);
     harness.get_by_label_contains("Fødselsnummer, linje 1, kolonne 11: *********97");

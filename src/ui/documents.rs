@@ -171,9 +171,14 @@ fn editor_ui(
 
             ui.label(t(lang, "documents.date"));
             let salt = format!("document_date_{id}");
-            if let Some(document_date) =
-                optional_date(ui, &salt, lang, stored.document_date, context.today)
-            {
+            if let Some(document_date) = optional_date(
+                ui,
+                &salt,
+                t(lang, "documents.date"),
+                lang,
+                stored.document_date,
+                context.today,
+            ) {
                 out.push(update(DocumentReviewFields {
                     document_date,
                     ..stored.clone()

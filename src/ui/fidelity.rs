@@ -797,10 +797,13 @@ fn rater_ui(
         );
         for (n, source) in current.evidence.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
-                ui.label(evidence_reference(snapshot, *source, lang, Quote::Always));
+                let reference = evidence_reference(snapshot, *source, lang, Quote::Always);
+                ui.label(&reference);
+                let remove = t(lang, "findings.remove_evidence");
                 if ui
                     .small_button("×")
-                    .on_hover_text(t(lang, "findings.remove_evidence"))
+                    .accessible_name(format!("{name}: {remove}: {reference}"))
+                    .on_hover_text(remove)
                     .clicked()
                 {
                     let mut evidence = current.evidence.clone();

@@ -262,9 +262,11 @@ fn requirements_ui(
         };
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("{} {}", requirement.code, requirement.title));
+            let remove = t(lang, "findings.remove_requirement");
             if ui
                 .small_button("×")
-                .on_hover_text(t(lang, "findings.remove_requirement"))
+                .accessible_name(format!("{remove}: {}", requirement.code))
+                .on_hover_text(remove)
                 .clicked()
             {
                 out.push(Command::SetFindingRequirements {
@@ -326,10 +328,13 @@ fn evidence_ui(
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width().min(900.0));
             ui.horizontal_wrapped(|ui| {
-                ui.label(evidence_reference(snapshot, *evidence, lang, Quote::Always));
+                let reference = evidence_reference(snapshot, *evidence, lang, Quote::Always);
+                ui.label(&reference);
+                let remove = t(lang, "findings.remove_evidence");
                 if ui
                     .small_button("×")
-                    .on_hover_text(t(lang, "findings.remove_evidence"))
+                    .accessible_name(format!("{remove}: {reference}"))
+                    .on_hover_text(remove)
                     .clicked()
                 {
                     out.push(Command::UnlinkEvidence {

@@ -319,12 +319,14 @@ fn metadata_ui(
         .show(ui, |ui| {
             ui.label(t(lang, "interviews.date"));
             let salt = format!("interview_date_{id}");
+            let shown = crate::i18n::date(Some(fields.date));
             ui.add(
                 egui_extras::DatePickerButton::new(&mut fields.date)
                     .id_salt(&salt)
                     .format("%d.%m.%Y")
                     .show_icon(false),
-            );
+            )
+            .accessible_name(format!("{}: {shown}", t(lang, "interviews.date")));
             ui.end_row();
 
             let label = ui.label(t(lang, "interviews.role"));

@@ -241,9 +241,14 @@ fn facts_ui(
             ui.end_row();
 
             ui.strong(t(lang, "facts.period_start"));
-            if let Some(period_start) =
-                optional_date(ui, "period_start", lang, facts.period_start, context.today)
-            {
+            if let Some(period_start) = optional_date(
+                ui,
+                "period_start",
+                t(lang, "facts.period_start"),
+                lang,
+                facts.period_start,
+                context.today,
+            ) {
                 out.push(update(CaseFacts {
                     period_start,
                     ..facts.clone()
@@ -251,9 +256,14 @@ fn facts_ui(
             }
             ui.end_row();
             ui.strong(t(lang, "facts.period_end"));
-            if let Some(period_end) =
-                optional_date(ui, "period_end", lang, facts.period_end, context.today)
-            {
+            if let Some(period_end) = optional_date(
+                ui,
+                "period_end",
+                t(lang, "facts.period_end"),
+                lang,
+                facts.period_end,
+                context.today,
+            ) {
                 out.push(update(CaseFacts {
                     period_end,
                     ..facts.clone()
@@ -321,6 +331,7 @@ fn facts_ui(
             if let Some(feedback_meeting) = optional_date(
                 ui,
                 "key_feedback_meeting",
+                t(lang, "facts.feedback_meeting"),
                 lang,
                 key_dates.feedback_meeting,
                 context.today,
@@ -337,6 +348,7 @@ fn facts_ui(
             if let Some(plan_deadline) = optional_date(
                 ui,
                 "key_plan_deadline",
+                t(lang, "facts.plan_deadline"),
                 lang,
                 key_dates.plan_deadline,
                 context.today,
@@ -383,7 +395,11 @@ fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
                         &[],
                     ),
                 );
-                if ui.small_button(t(lang, "overview.show")).clicked() {
+                if ui
+                    .small_button(t(lang, "overview.show"))
+                    .accessible_name(t(lang, "overview.show_privacy"))
+                    .clicked()
+                {
                     let focus = Focus::from_entity(&first.entity);
                     state.focus = focus;
                     state.goto = Some(focus.map_or(
@@ -413,7 +429,11 @@ fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
                         &[("codes", &codes.join(", "))],
                     ),
                 );
-                if ui.small_button(t(lang, "overview.show")).clicked() {
+                if ui
+                    .small_button(t(lang, "overview.show"))
+                    .accessible_name(t(lang, "overview.show_no_evidence"))
+                    .clicked()
+                {
                     state.goto = Some(Page::Coverage);
                 }
             });
@@ -424,8 +444,14 @@ fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
                     return;
                 }
                 ui.horizontal_wrapped(|ui| {
-                    ui.colored_label(warn, tn(lang, key, count, &[]));
-                    if ui.small_button(t(lang, "overview.show")).clicked() {
+                    let warning = tn(lang, key, count, &[]);
+                    ui.colored_label(warn, &warning);
+                    let show = t(lang, "overview.show");
+                    if ui
+                        .small_button(show)
+                        .accessible_name(format!("{show}: {warning}"))
+                        .clicked()
+                    {
                         state.goto = Some(page);
                         state.focus = first;
                     }

@@ -204,7 +204,12 @@ fn action_ui(
                         .id_salt(&salt)
                         .format("%d.%m.%Y")
                         .show_icon(false),
-                );
+                )
+                .accessible_name(format!(
+                    "{}: {}",
+                    t(lang, "plan.due"),
+                    crate::i18n::date(Some(due))
+                ));
                 if picked != due {
                     out.push(update(ActionFields {
                         due_date: Some(picked),
@@ -232,9 +237,14 @@ fn action_ui(
                 status,
             });
         }
+        let delete = t(lang, "plan.delete_action");
         if ui
             .small_button("×")
-            .on_hover_text(t(lang, "plan.delete_action"))
+            .accessible_name(format!(
+                "{delete}: {}",
+                crate::ui::interviews::shorten(&stored.description, 60)
+            ))
+            .on_hover_text(delete)
             .clicked()
         {
             out.push(Command::DeleteAction { action_id: id });

@@ -197,37 +197,46 @@ fn draft_text_with(
 }
 
 /// An optional date: a date picker with a clear button, or a button that sets it to `today`.
-/// Returns the new value when the user changed it.
+/// `name` is the field's label: a screen reader hears «Periode fra: 12.01.2026», not the date
+/// alone. Returns the new value when the user changed it.
 pub fn optional_date(
     ui: &mut egui::Ui,
     id_salt: &str,
+    name: &str,
     lang: Lang,
     value: Option<jiff::civil::Date>,
     today: jiff::civil::Date,
 ) -> Option<Option<jiff::civil::Date>> {
     let mut changed = None;
-    ui.horizontal(|ui| match value {
-        Some(date) => {
+    ui.horizontal(|ui| {
+        if let Some(date) = value {
             let mut picked = date;
             ui.add(
                 egui_extras::DatePickerButton::new(&mut picked)
                     .id_salt(id_salt)
                     .format("%d.%m.%Y")
                     .show_icon(false),
-            );
+            )
+            .accessible_name(format!("{name}: {}", crate::i18n::date(Some(date))));
             if picked != date {
                 changed = Some(Some(picked));
             }
+            let clear = crate::i18n::t(lang, "date.clear");
             if ui
                 .small_button("×")
-                .on_hover_text(crate::i18n::t(lang, "date.clear"))
+                .accessible_name(format!("{name}: {clear}"))
+                .on_hover_text(clear)
                 .clicked()
             {
                 changed = Some(None);
             }
-        }
-        None => {
-            if ui.button(crate::i18n::t(lang, "date.set")).clicked() {
+        } else {
+            let set = crate::i18n::t(lang, "date.set");
+            if ui
+                .button(set)
+                .accessible_name(format!("{name}: {set}"))
+                .clicked()
+            {
                 changed = Some(Some(today));
             }
         }
@@ -388,7 +397,10 @@ pub fn link_chip(
         format!("{name} · {}", crate::i18n::in_sentence(&stance.label(lang))),
     )
     .on_hover_text(&requirement.title);
-    ui.small_button("×").on_hover_text(unlink_hint).clicked()
+    ui.small_button("×")
+        .accessible_name(format!("{unlink_hint}: {name}"))
+        .on_hover_text(unlink_hint)
+        .clicked()
 }
 
 /// A heading with a little space above it.
