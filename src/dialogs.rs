@@ -29,10 +29,24 @@ pub struct NativeDialogs;
 
 const CASE_EXTENSION: &str = "evalcase";
 
+/// The files the app opens as a case: a case file, or a plan package (opened in provider mode).
+pub const OPENS_AS_CASE: [&str; 2] = [CASE_EXTENSION, crate::plan_exchange::package::EXTENSION];
+
+/// True for a path whose extension says the app opens it as a case (any letter case).
+pub fn opens_as_case(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            OPENS_AS_CASE
+                .iter()
+                .any(|known| extension.eq_ignore_ascii_case(known))
+        })
+}
+
 impl FileDialogs for NativeDialogs {
     fn pick_case_to_open(&mut self) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .add_filter("Evalbench", &[CASE_EXTENSION])
+            .add_filter("Evalbench", &OPENS_AS_CASE)
             .pick_file()
     }
 

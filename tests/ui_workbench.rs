@@ -345,3 +345,82 @@ fn a_case_opened_at_start_is_read_while_the_window_draws() {
     assert_eq!(case.path(), path.as_path());
     assert_eq!(case.snapshot().interviews.len(), 12);
 }
+
+/// A file dropped on the window, as egui's integration hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(harness: &mut common::ui::Ui, path: &std::path::Path) {
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.to_owned())));
+    harness.run();
+}
+
+/// Dropping a case file or plan package on the window opens it (the way to open a file from
+/// Finder on macOS, where a double-click does not pass the file); any other file is refused
+/// with a message that names it, and the open case stays.
+#[test]
+fn a_case_file_or_plan_package_dropped_on_the_window_opens() {
+    let dir = common::temp_dir();
+    let first = common::case_path(&dir, "first.evalcase");
+    common::new_case(&first).close().unwrap();
+    let demo = common::case_path(&dir, "demo.evalcase");
+    evalbench::demo::write_demo(&demo).unwrap();
+    let mut harness = new_harness(workbench_on(&first, Lang::Nb, TODAY));
+    harness.run();
+    assert!(harness.state().title().contains("first.evalcase"));
+
+    let stray = dir.path().join("notes.txt");
+    std::fs::write(&stray, "not a case").unwrap();
+    drop_file(&mut harness, &stray);
+    assert!(harness.state().title().contains("first.evalcase"));
+    match harness.state().notice() {
+        Some(evalbench::app::Notice::Error(text)) => {
+            assert!(
+                text.contains("notes.txt") && text.contains(".evalcase"),
+                "{text}"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+
+    drop_file(&mut harness, &demo);
+    assert!(
+        harness.state().title().contains("demo.evalcase"),
+        "{}",
+        harness.state().title()
+    );
+
+    let package = dir.path().join("plan.EVALPLAN");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .args(["plan", "export"])
+        .arg(&demo)
+        .args(["--format", "package", "--out"])
+        .arg(&package)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    drop_file(&mut harness, &package);
+    assert!(
+        harness.state().title().contains("plan.EVALPLAN"),
+        "{}",
+        harness.state().title()
+    );
+    let case = harness.state().case().unwrap();
+    assert!(
+        case.snapshot().provider_package.is_some(),
+        "opened in provider mode"
+    );
+}

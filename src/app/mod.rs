@@ -355,6 +355,7 @@ impl Workbench {
         self.follow_the_clock();
         self.poll_opening(ui.ctx());
         self.poll_rewriting(ui.ctx());
+        self.open_dropped(ui.ctx());
         self.shortcuts(ui);
         let lang = self.settings.lang;
 

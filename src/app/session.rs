@@ -50,6 +50,33 @@ impl Workbench {
         }
     }
 
+    /// A case file or plan package dropped on the window opens as from *Fil → Åpne*. This is
+    /// also how a macOS user opens a file from Finder today: winit does not yet pass Finder's
+    /// open-file event to eframe (egui issue #7057), so a double-click only starts the app.
+    pub(super) fn open_dropped(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|input| {
+            input
+                .raw
+                .dropped_files
+                .iter()
+                .map(|file| file.path().to_path_buf())
+                .collect()
+        });
+        let Some(first) = dropped.first() else {
+            return;
+        };
+        if crate::dialogs::opens_as_case(first) {
+            let path = first.clone();
+            self.open(&path);
+        } else {
+            self.notice = Some(Notice::Error(crate::i18n::tf(
+                self.settings.lang,
+                "notice.drop_not_case",
+                &[("file", &first.display().to_string())],
+            )));
+        }
+    }
+
     /// True while a case is being opened in the background.
     pub fn is_opening(&self) -> bool {
         self.opening.is_some()

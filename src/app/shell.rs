@@ -73,6 +73,25 @@ impl eframe::App for EvalbenchApp {
     }
 }
 
+/// The desktop's name for the program: the desktop entry is `APP_ID.desktop` and the window's
+/// app id (Wayland) and class (X11) say the same, so the desktop shows the window under its entry
+/// and icon. The same id names the package's icons and AppStream file (`packaging/linux`).
+pub const APP_ID: &str = "no.evalbench.Evalbench";
+
+/// The application icon (`packaging/icons/evalbench.svg`, drawn at 256 px), also the window's.
+const WINDOW_ICON: &[u8] = include_bytes!("../../packaging/icons/png/evalbench-256.png");
+
+/// Where the remembered settings live. eframe would name the folder after the app id; it stays
+/// where it has always been (named "Evalbench"), so the app id does not lose anyone's settings.
+fn settings_file() -> Option<PathBuf> {
+    let folder = eframe::storage_dir("Evalbench")?;
+    if let Err(error) = std::fs::create_dir_all(&folder) {
+        log::warn!("settings will not be kept: {}: {error}", folder.display());
+        return None;
+    }
+    Some(folder.join("app.ron"))
+}
+
 /// What the window opens on.
 pub enum Start {
     Case(PathBuf),
@@ -90,12 +109,19 @@ pub enum Start {
 /// (`cargo bench` uses this).
 pub fn run(start: Start, started: std::time::Instant) -> Result<(), eframe::Error> {
     let probe = std::env::var_os("EVALBENCH_STARTUP_PROBE").is_some();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Evalbench")
+        .with_app_id(APP_ID)
+        .with_inner_size([1200.0, 780.0])
+        .with_min_inner_size([800.0, 500.0]);
+    match eframe::icon_data::from_png_bytes(WINDOW_ICON) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(error) => log::warn!("the window icon could not be read: {error}"),
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Evalbench")
-            .with_inner_size([1200.0, 780.0])
-            .with_min_inner_size([800.0, 500.0]),
+        viewport,
         persist_window: true,
+        persistence_path: settings_file(),
         ..eframe::NativeOptions::default()
     };
     eframe::run_native(
