@@ -73,7 +73,8 @@ fn interview_to_excerpt_to_finding_to_action_then_undo_restart_and_search() {
     assert!(harness.state().title().ends_with("lagret — Evalbench"));
 
     // A finding from the excerpt: a deviation, since the excerpt contradicts the requirement.
-    click(&mut harness, "Nytt funn fra utdraget");
+    // Each excerpt's buttons are named with the excerpt, for a screen reader.
+    click(&mut harness, "Nytt funn fra utdraget: «for sent»");
     assert_eq!(harness.state().settings.page, Page::Findings);
     let case = stored(&path);
     assert_eq!(case.findings.len(), 1);
@@ -91,7 +92,10 @@ fn interview_to_excerpt_to_finding_to_action_then_undo_restart_and_search() {
 
     // An action on the deviation in the plan.
     click(&mut harness, "Handlingsplan");
-    click(&mut harness, "+ Legg til tiltak");
+    harness
+        .get_by_label_contains("Legg til tiltak til IP-1 · ")
+        .click();
+    harness.run();
     let case = stored(&path);
     assert_eq!(case.actions.len(), 1);
     assert_eq!(case.actions[0].finding_id, finding.id);

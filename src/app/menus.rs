@@ -113,12 +113,14 @@ impl Workbench {
                 }
                 ui.separator();
                 ui.horizontal(|ui| {
-                    ui.label(t(lang, "menu.author"));
-                    let field = ui.add(
-                        egui::TextEdit::singleline(&mut self.settings.author)
-                            .hint_text(t(lang, "menu.author_hint"))
-                            .desired_width(160.0),
-                    );
+                    let label = ui.label(t(lang, "menu.author"));
+                    let field = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.settings.author)
+                                .hint_text(t(lang, "menu.author_hint"))
+                                .desired_width(160.0),
+                        )
+                        .labelled_by(label.id);
                     if field.changed() {
                         self.use_author();
                     }

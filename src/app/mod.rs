@@ -356,6 +356,10 @@ impl Workbench {
         self.poll_opening(ui.ctx());
         self.poll_rewriting(ui.ctx());
         self.open_dropped(ui.ctx());
+        // The window's name for a screen reader is its title (the title bar is not in the tree).
+        let title = self.title();
+        ui.ctx()
+            .accesskit_node_builder(egui::accesskit_root_id(), |node| node.set_label(title));
         self.shortcuts(ui);
         let lang = self.settings.lang;
 

@@ -75,11 +75,11 @@ impl eframe::App for EvalbenchApp {
 
 /// The desktop's name for the program: the desktop entry is `APP_ID.desktop` and the window's
 /// app id (Wayland) and class (X11) say the same, so the desktop shows the window under its entry
-/// and icon. The same id names the package's icons and AppStream file (`packaging/linux`).
+/// and icon. The same id names the package's icons and AppStream file (`assets/packaging/linux`).
 pub const APP_ID: &str = "no.evalbench.Evalbench";
 
-/// The application icon (`packaging/icons/evalbench.svg`, drawn at 256 px), also the window's.
-const WINDOW_ICON: &[u8] = include_bytes!("../../packaging/icons/png/evalbench-256.png");
+/// The application icon (`assets/packaging/icons/evalbench.svg`, drawn at 256 px), also the window's.
+const WINDOW_ICON: &[u8] = include_bytes!("../../assets/packaging/icons/png/evalbench-256.png");
 
 /// Where the remembered settings live. eframe would name the folder after the app id; it stays
 /// where it has always been (named "Evalbench"), so the app id does not lose anyone's settings.

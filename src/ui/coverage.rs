@@ -75,6 +75,11 @@ pub fn coverage_ui(
                         detail_ui(ui, context, matrix, selection, &mut view, state);
                     });
             });
+        super::widgets::name_resize_handle(
+            ui,
+            "coverage_detail",
+            t(context.lang, "widgets.resize_detail"),
+        );
     }
     egui::CentralPanel::default().show(ui, |ui| {
         matrix_ui(ui, context, matrix, &mut view);
@@ -209,6 +214,12 @@ fn matrix_ui(
                         }
                     }
                 });
+            super::widgets::name_column_handle(
+                ui,
+                "coverage_matrix",
+                0,
+                t(lang, "widgets.resize_requirement_column"),
+            );
         });
 }
 
@@ -288,10 +299,14 @@ fn requirement_cell_ui(ui: &mut egui::Ui, requirement: &Requirement, view: &mut 
     };
     let selected = view.selected == Some(selection);
     let text = format!("{} {}", requirement.code, shorten(&requirement.title, 36));
-    let response = ui.selectable_label(selected, text).on_hover_text(format!(
-        "{} {}\n\n{}",
-        requirement.code, requirement.title, requirement.text
-    ));
+    // The name is the whole title: the shortened one is for the eye, in a narrow column.
+    let response = ui
+        .selectable_label(selected, text)
+        .accessible_name(format!("{} {}", requirement.code, requirement.title))
+        .on_hover_text(format!(
+            "{} {}\n\n{}",
+            requirement.code, requirement.title, requirement.text
+        ));
     if response.clicked() {
         view.selected = if selected { None } else { Some(selection) };
     }

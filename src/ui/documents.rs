@@ -41,7 +41,7 @@ pub fn documents_ui(
             .min_by(|a, b| norwegian_cmp(&a.fields.title, &b.fields.title))
             .map(|d| d.id);
     }
-    list_panel(ui, "document_list", |ui| {
+    list_panel(ui, context.lang, "document_list", |ui| {
         list_ui(ui, context, &mut state.documents, out);
     });
     let selected = state.documents.selected.and_then(|id| {

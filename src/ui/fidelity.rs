@@ -71,7 +71,7 @@ pub fn fidelity_ui(
         .fidelity
         .selected
         .and_then(|id| order.iter().position(|i| i.id == id));
-    list_panel(ui, "fidelity_items", |ui| {
+    list_panel(ui, context.lang, "fidelity_items", |ui| {
         ui.weak(match phase {
             FidelityPhase::Blind => t(lang, "fidelity.list_hint_blind"),
             FidelityPhase::Reconciliation => t(lang, "fidelity.list_hint"),
@@ -585,7 +585,12 @@ fn chart_ui(
             for chart in charts {
                 plot.bar_chart(chart);
             }
-        });
+        })
+        .response
+        .accessible_name(super::widgets::chart_name(
+            lang,
+            "fidelity.agreement_by_section",
+        ));
 }
 
 /// One item: what it measures, the anchors, and the scores. While blind, the viewer's own

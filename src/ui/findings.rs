@@ -54,7 +54,7 @@ pub fn findings_ui(
         state.findings.selected = Some(id);
         state.focus = None;
     }
-    list_panel(ui, "finding_list", |ui| {
+    list_panel(ui, context.lang, "finding_list", |ui| {
         list_ui(ui, context, &mut state.findings, out);
     });
     let selected = state

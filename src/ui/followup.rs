@@ -130,6 +130,8 @@ pub fn followup_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
                                 .allow_band(false),
                         );
                     }
-                });
+                })
+                .response
+                .accessible_name(super::widgets::chart_name(lang, "plan.status_over_time"));
         });
 }

@@ -69,7 +69,7 @@ pub fn interviews_ui(
     if state.interviews.selected.is_none() {
         state.interviews.selected = first_in_list(context, &state.interviews);
     }
-    list_panel(ui, "interview_list", |ui| {
+    list_panel(ui, context.lang, "interview_list", |ui| {
         list_ui(ui, context, &mut state.interviews, out);
     });
     let selected = state
@@ -86,6 +86,11 @@ pub fn interviews_ui(
             .show(ui, |ui| {
                 super::guide::guide_ui(ui, context, interview, &mut state.requests, out);
             });
+        super::widgets::name_resize_handle(
+            ui,
+            "interview_guide",
+            t(context.lang, "widgets.resize_guide"),
+        );
     }
     editor_panel(
         ui,
@@ -595,9 +600,13 @@ fn excerpt_ui(
                 }
             });
             ui.horizontal_wrapped(|ui| {
+                // Each excerpt's buttons say which excerpt they act on, for a screen reader.
+                let which = format!("«{}»", shorten(&excerpt.quote, 60));
+                let named = |key: &str| format!("{}: {which}", t(lang, key));
                 let mut shareable = excerpt.shareable;
                 if ui
                     .checkbox(&mut shareable, t(lang, "interviews.shareable"))
+                    .accessible_name(named("interviews.shareable"))
                     .changed()
                 {
                     out.push(Command::SetExcerptShareable {
@@ -605,7 +614,11 @@ fn excerpt_ui(
                         shareable,
                     });
                 }
-                if ui.button(t(lang, "interviews.new_finding")).clicked() {
+                if ui
+                    .button(t(lang, "interviews.new_finding"))
+                    .accessible_name(named("interviews.new_finding"))
+                    .clicked()
+                {
                     out.push(Command::AddFinding {
                         kind: if excerpt
                             .links
@@ -625,7 +638,11 @@ fn excerpt_ui(
                     });
                     state.goto = Some(Page::Findings);
                 }
-                if ui.button(t(lang, "interviews.delete_excerpt")).clicked() {
+                if ui
+                    .button(t(lang, "interviews.delete_excerpt"))
+                    .accessible_name(named("interviews.delete_excerpt"))
+                    .clicked()
+                {
                     out.push(Command::DeleteExcerpt {
                         excerpt_id: excerpt.id,
                     });

@@ -1,6 +1,6 @@
 //! Handlingsplan: one block per deviation with its actions, edited in place; overdue in red.
 
-use super::widgets::{TextKind, draft_text, enum_combo, requirement_codes, section_ui};
+use super::widgets::{TextKind, draft_text, enum_combo_named, requirement_codes, section_ui};
 use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{Action, ActionFields, ActionStatus, Finding, FindingKind};
@@ -90,11 +90,9 @@ fn deviation_ui(
         .iter()
         .filter(|a| !a.fields.status.is_open())
         .count();
-    ui.strong(format!(
-        "{} · {}",
-        requirement_codes(context.snapshot, &finding.requirement_ids),
-        finding.fields.title
-    ));
+    let codes = requirement_codes(context.snapshot, &finding.requirement_ids);
+    let deviation = format!("{codes} · {}", finding.fields.title);
+    ui.strong(&deviation);
     ui.horizontal(|ui| {
         let progress = if actions.is_empty() {
             0.0
@@ -111,7 +109,11 @@ fn deviation_ui(
                     &[("closed", &closed)],
                 )),
         );
-        if ui.button(t(lang, "plan.add_action")).clicked() {
+        if ui
+            .button(t(lang, "plan.add_action"))
+            .accessible_name(format!("{} {deviation}", t(lang, "plan.add_action_to")))
+            .clicked()
+        {
             out.push(Command::AddAction {
                 finding_id: finding.id,
                 action: ActionFields {
@@ -128,8 +130,14 @@ fn deviation_ui(
     if actions.is_empty() {
         ui.colored_label(ui.visuals().warn_fg_color, t(lang, "plan.no_actions"));
     }
-    for action in actions {
+    for (index, action) in actions.iter().enumerate() {
         ui.separator();
+        // Every action has the same fields: their names say which action, for a screen reader.
+        let row = tf(
+            lang,
+            "plan.action_row",
+            &[("number", &(index + 1)), ("deviation", &codes)],
+        );
         let marked = state.focus == Some(Focus::Action(action.id));
         let response = ui
             .scope(|ui| {
@@ -137,7 +145,7 @@ fn deviation_ui(
                     ui.visuals_mut().widgets.inactive.bg_stroke =
                         egui::Stroke::new(2.0, ui.visuals().selection.stroke.color);
                 }
-                action_ui(ui, context, action, state, out);
+                action_ui(ui, context, action, &row, state, out);
             })
             .response;
         if marked {
@@ -152,11 +160,14 @@ fn action_ui(
     ui: &mut egui::Ui,
     context: &PageContext<'_>,
     action: &Action,
+    row: &str,
     state: &mut PageState,
     out: &mut Vec<Command>,
 ) {
     let lang = context.lang;
     let id = action.id;
+    // Every action has the same fields: each field's name says which action, for a screen reader.
+    let named = |key: &str| format!("{}, {row}", t(lang, key));
     let stored = &action.fields;
     let update = |fields: ActionFields| Command::UpdateAction {
         action_id: id,
@@ -166,7 +177,7 @@ fn action_ui(
         let label = ui.label(t(lang, "plan.action"));
         narrow(ui, 340.0, |ui| {
             let base = stored.clone();
-            draft_text(
+            let output = draft_text(
                 ui,
                 &mut state.drafts,
                 ui.make_persistent_id(("action_description", id)),
@@ -180,11 +191,15 @@ fn action_ui(
                     })
                 },
             );
+            let _ = output
+                .response
+                .response
+                .accessible_name(named("plan.action"));
         });
         let label = ui.label(t(lang, "plan.owner"));
         narrow(ui, 170.0, |ui| {
             let base = stored.clone();
-            draft_text(
+            let output = draft_text(
                 ui,
                 &mut state.drafts,
                 ui.make_persistent_id(("action_owner", id)),
@@ -193,6 +208,10 @@ fn action_ui(
                 Some(&label),
                 |owner| update(ActionFields { owner, ..base }),
             );
+            let _ = output
+                .response
+                .response
+                .accessible_name(named("plan.owner"));
         });
         ui.label(t(lang, "plan.due"));
         match stored.due_date {
@@ -231,7 +250,15 @@ fn action_ui(
         }
         let label = ui.label(t(lang, "plan.status"));
         let mut status = stored.status;
-        if enum_combo(ui, &label, lang, &mut status, &ActionStatus::ALL) {
+        let name = named("plan.status");
+        if enum_combo_named(
+            ui,
+            &label,
+            Some(name),
+            lang,
+            &mut status,
+            &ActionStatus::ALL,
+        ) {
             out.push(Command::SetActionStatus {
                 action_id: id,
                 status,
@@ -254,7 +281,7 @@ fn action_ui(
         let label = ui.label(t(lang, "plan.closure_evidence"));
         narrow(ui, 340.0, |ui| {
             let base = stored.clone();
-            draft_text(
+            let output = draft_text(
                 ui,
                 &mut state.drafts,
                 ui.make_persistent_id(("action_closure", id)),
@@ -268,6 +295,10 @@ fn action_ui(
                     })
                 },
             );
+            let _ = output
+                .response
+                .response
+                .accessible_name(named("plan.closure_evidence"));
         });
         let label = ui.label(t(lang, "plan.nav_comment"));
         narrow(ui, 300.0, |ui| {
@@ -276,7 +307,7 @@ fn action_ui(
                 ui.disable();
             }
             let base = stored.clone();
-            draft_text(
+            let output = draft_text(
                 ui,
                 &mut state.drafts,
                 ui.make_persistent_id(("action_comment", id)),
@@ -290,6 +321,10 @@ fn action_ui(
                     })
                 },
             );
+            let _ = output
+                .response
+                .response
+                .accessible_name(named("plan.nav_comment"));
         });
         if let Some(on) = crate::domain::plan::verified_on(context.status_changes, action) {
             // Whole, on the next row if the row is full, never broken inside the date.

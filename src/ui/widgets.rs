@@ -3,7 +3,7 @@
 use super::drafts::Drafts;
 use crate::command::Command;
 use crate::domain::{CaseSnapshot, EvidenceRef, RequirementId};
-use crate::i18n::{Labelled, Lang};
+use crate::i18n::{Labelled, Lang, t};
 
 /// How a `draft_text` field is drawn.
 #[derive(Clone, Copy)]
@@ -253,8 +253,21 @@ pub fn enum_combo<T: Labelled + Copy + PartialEq>(
     value: &mut T,
     options: &[T],
 ) -> bool {
+    enum_combo_named(ui, label, None, lang, value, options)
+}
+
+/// The same, with a name of its own for a screen reader where the label alone is not enough
+/// (one such box per row of a list).
+pub fn enum_combo_named<T: Labelled + Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    label: &egui::Response,
+    name: Option<String>,
+    lang: Lang,
+    value: &mut T,
+    options: &[T],
+) -> bool {
     let before = *value;
-    egui::ComboBox::from_id_salt(label.id)
+    let response = egui::ComboBox::from_id_salt(label.id)
         .selected_text(value.label(lang))
         .truncate()
         .show_ui(ui, |ui| {
@@ -264,6 +277,9 @@ pub fn enum_combo<T: Labelled + Copy + PartialEq>(
         })
         .response
         .labelled_by(label.id);
+    if let Some(name) = name {
+        let _ = response.accessible_name(name);
+    }
     *value != before
 }
 
@@ -339,12 +355,42 @@ pub fn row_list(
 }
 
 /// The left half of a list-and-editor page: a resizable panel for the list.
-pub fn list_panel(ui: &mut egui::Ui, id_salt: &str, add: impl FnOnce(&mut egui::Ui)) {
+pub fn list_panel(ui: &mut egui::Ui, lang: Lang, id_salt: &str, add: impl FnOnce(&mut egui::Ui)) {
     egui::Panel::left(id_salt)
         .resizable(true)
         .default_size(300.0)
         .min_size(220.0)
         .show(ui, add);
+    name_resize_handle(ui, id_salt, t(lang, "widgets.resize_list"));
+}
+
+/// Names the drag handle of column `column` of the table `table_salt` just shown in `ui`:
+/// egui_extras gives it no name at all. The id is the one egui_extras gives it.
+pub fn name_column_handle(ui: &egui::Ui, table_salt: &str, column: usize, name: &str) {
+    // egui_extras salts with the table's IdSalt, hashed once more.
+    let handle = ui
+        .scope_id()
+        .with(egui::IdSalt::new(table_salt))
+        .with("resize_column")
+        .with(column);
+    if ui.ctx().read_response(handle).is_some() {
+        let name = name.to_owned();
+        ui.ctx()
+            .accesskit_node_builder(handle, |node| node.set_label(name));
+    }
+}
+
+/// Names the drag handle of the resizable side panel `id_salt` just shown in `ui`. egui names
+/// every such handle "Resize panel", in English, so a screen reader on a page with two panels
+/// hears the same name twice. The handle's id is the one egui gives it (the panel's id with
+/// "__resize"); the accessibility test of the real binary fails if that ever changes.
+pub fn name_resize_handle(ui: &egui::Ui, id_salt: &str, name: &str) {
+    let handle = ui.scope_id().with(id_salt).with("__resize");
+    if ui.ctx().read_response(handle).is_some() {
+        let name = name.to_owned();
+        ui.ctx()
+            .accesskit_node_builder(handle, |node| node.set_label(name));
+    }
 }
 
 /// The right half of a list-and-editor page: the selected item's editor, scrolling on its own;
@@ -499,4 +545,10 @@ pub fn lazy_block(ui: &mut egui::Ui, id: egui::Id, force: bool, add: impl FnOnce
     }
     let height = ui.scope(add).response.rect.height();
     ui.data_mut(|d| d.insert_temp(id, height));
+}
+
+/// A chart's name for a screen reader: what it shows, said to be a chart (the plot itself has
+/// no name, and takes keyboard focus).
+pub fn chart_name(lang: Lang, title_key: &str) -> String {
+    crate::i18n::tf(lang, "chart.named", &[("title", &t(lang, title_key))])
 }
