@@ -12,6 +12,7 @@ pub mod command; // the enum of every change to a case: the one door
 pub mod demo; // the invented demo case built from assets/demo
 pub mod dialogs; // native file dialogs behind a trait, so tests never open one
 pub mod domain; // plain types and rules; no I/O
+pub mod entry; // the program's entry for both binaries: a subcommand or the app
 pub mod export; // JSON and Markdown outputs of a case
 pub mod files; // whole output files: written beside and renamed, devices and pipes written as they are
 pub mod guide; // interview guides: the catalog's questions for one role, grouped by area
