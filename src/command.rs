@@ -10,7 +10,7 @@ use crate::domain::{
     ActionFields, ActionId, ActionStatus, AttachmentRef, CaseFacts, DocumentReviewFields,
     DocumentReviewId, EvidenceRef, ExcerptId, FeedbackMeeting, FidelityItemId, FindingFields,
     FindingId, FindingKind, InterviewFields, InterviewId, KeyDates, Outcome, Phase, Rater,
-    RequirementId, RequirementLink,
+    ReportKind, RequirementId, RequirementLink,
 };
 use crate::merge::MergeStep;
 
@@ -85,6 +85,18 @@ pub enum Command {
     AddFindingFromFidelityItem {
         item_id: FidelityItemId,
         kind: FindingKind,
+    },
+
+    // --- the report ---
+    /// Keeps a report as sent (see `domain::report_version`): the file is already stored in the
+    /// case by its SHA-256 (`CaseStore::keep_report_version` stores it first).
+    KeepReportVersion {
+        kind: ReportKind,
+        #[serde(default)]
+        answer_by: Option<jiff::civil::Date>,
+        made_by: String,
+        file_name: String,
+        sha256: String,
     },
 
     // --- interviews and excerpts ---
@@ -282,6 +294,7 @@ impl Command {
             Command::UnsealFidelityScores { .. } => "unseal_fidelity_scores",
             Command::SetFidelityRecommendation { .. } => "set_fidelity_recommendation",
             Command::AddFindingFromFidelityItem { .. } => "add_finding_from_fidelity_item",
+            Command::KeepReportVersion { .. } => "keep_report_version",
             Command::AddInterview { .. } => "add_interview",
             Command::UpdateInterview { .. } => "update_interview",
             Command::SetInterviewNotes { .. } => "set_interview_notes",

@@ -392,6 +392,8 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         | Rejection::FidelityNotARater
         | Rejection::FidelityBothSealed
         | Rejection::FidelityNotBlind
+        | Rejection::ReportAlreadyFinal
+        | Rejection::ReportNoDraft
         | Rejection::PassphraseEmpty
         | Rejection::NotUndoable
         | Rejection::UndoConflict => t(lang, &key).to_owned(),

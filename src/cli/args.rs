@@ -124,6 +124,22 @@ pub enum CliCommand {
         #[arg(long, value_enum)]
         rater: Option<RaterArg>,
     },
+    /// The report as versions kept inside the case: a draft for the provider's comments (UTKAST
+    /// on every page, with the date to answer by), then the final report. The exact file written
+    /// to --out is kept in the case (SHA-256) and never changes.
+    Report {
+        #[command(subcommand)]
+        action: ReportAction,
+    },
+    /// List the report versions kept in a case; `--extract N --out PATH` writes version N's file
+    /// as it was kept (its SHA-256 checked).
+    Versions {
+        file: PathBuf,
+        #[arg(long)]
+        extract: Option<usize>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
     /// Requirement catalogs: the shipped ones and those imported.
@@ -265,6 +281,27 @@ pub struct ReportOutput {
     /// refusing to export a case that holds them.
     #[arg(long)]
     pub redact: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportAction {
+    /// Render the report as a draft for comment, keep it in the case as the next version and
+    /// write it to --out (PDF/A).
+    Draft {
+        file: PathBuf,
+        #[command(flatten)]
+        output: ReportOutput,
+        /// The day the provider's comments are due (YYYY-MM-DD); two weeks from today by default.
+        #[arg(long)]
+        answer_by: Option<jiff::civil::Date>,
+    },
+    /// Render the final report (after a draft has gone out), keep it in the case and write it to
+    /// --out (PDF/A). No version is kept after the final one.
+    Final {
+        file: PathBuf,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

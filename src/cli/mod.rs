@@ -27,6 +27,7 @@ mod catalog;
 mod network;
 mod passphrase;
 mod plan;
+mod report;
 mod team;
 
 pub use args::*;
@@ -178,6 +179,10 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             let today = jiff::Zoned::now().date();
             let bytes = export::render(&snapshot, format.into(), lang_or_env(output.lang), today)?;
             write_output(&output.out, &bytes)?;
+        }
+        CliCommand::Report { action } => return report::report(action),
+        CliCommand::Versions { file, extract, out } => {
+            return report::versions(&file, extract, out.as_deref());
         }
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
         CliCommand::Scan { path } => return scan(&path),

@@ -162,6 +162,10 @@ pub enum Rejection {
     FidelityBothSealed,
     /// A copy for blind scoring of a review both evaluators have delivered.
     FidelityNotBlind,
+    /// The report is final: no further version is kept.
+    ReportAlreadyFinal,
+    /// A final report before a draft has gone to the provider for comments.
+    ReportNoDraft,
     PassphraseEmpty,
     PassphraseTooShort {
         min_chars: usize,
@@ -222,6 +226,8 @@ impl Rejection {
             Rejection::FidelityNotSealed { .. } => "fidelity_not_sealed",
             Rejection::FidelityBothSealed => "fidelity_both_sealed",
             Rejection::FidelityNotBlind => "fidelity_not_blind",
+            Rejection::ReportAlreadyFinal => "report_already_final",
+            Rejection::ReportNoDraft => "report_no_draft",
             Rejection::PassphraseEmpty => "passphrase_empty",
             Rejection::PassphraseTooShort { .. } => "passphrase_too_short",
             Rejection::ImportedRowsMismatch { .. } => "imported_rows_mismatch",
@@ -335,6 +341,8 @@ impl Rejection {
             },
             Rejection::FidelityBothSealed,
             Rejection::FidelityNotBlind,
+            Rejection::ReportAlreadyFinal,
+            Rejection::ReportNoDraft,
             Rejection::PassphraseEmpty,
             Rejection::PassphraseTooShort { min_chars: 8 },
             Rejection::ImportedRowsMismatch {

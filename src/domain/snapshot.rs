@@ -58,6 +58,9 @@ pub struct CaseSnapshot {
     pub outcomes: Vec<Outcome>,
     #[serde(default)]
     pub fidelity: Option<FidelityReview>,
+    /// The report versions kept as sent, in the order they were made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub report_versions: Vec<super::ReportVersion>,
     /// Set in a provider package: the action ids it was written with (actions the provider adds
     /// have other ids). `None` in a case.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -75,3 +75,21 @@ pub fn render(
         Format::Docx => docx::report_docx(&report::Report::new(snapshot, lang, today))?,
     })
 }
+
+/// The PDF of a report version to keep (`CaseStore::keep_report_version`): a draft is marked
+/// *UTKAST* on every page with the date the provider's answer is due; the final report is the
+/// report as it is.
+pub fn render_report_version(
+    snapshot: &CaseSnapshot,
+    kind: crate::domain::ReportKind,
+    answer_by: Option<jiff::civil::Date>,
+    lang: Lang,
+    today: jiff::civil::Date,
+) -> Result<Vec<u8>, ExportError> {
+    let report = report::Report::new(snapshot, lang, today);
+    let report = match kind {
+        crate::domain::ReportKind::Draft => report.as_draft(lang, answer_by),
+        crate::domain::ReportKind::Final => report,
+    };
+    Ok(pdf::report_pdf(&report, today)?)
+}

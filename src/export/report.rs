@@ -27,6 +27,17 @@ pub struct Report {
     pub fidelity: Option<FidelitySection>,
     pub outcomes: Outcomes,
     pub requirements: Vec<RequirementLine>,
+    /// Set on a draft for the provider's comments: marked on every page of the PDF.
+    pub draft: Option<DraftMark>,
+}
+
+/// What marks a draft: the word across every page, and when the provider's answer is due.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DraftMark {
+    /// "UTKAST".
+    pub label: String,
+    /// "Utkast til kommentar. Svar innen 01.03.2026." on the front page.
+    pub note: String,
 }
 
 /// Headings and captions in the report's language.
@@ -313,7 +324,24 @@ impl Report {
                     text: r.text.clone(),
                 })
                 .collect(),
+            draft: None,
         }
+    }
+
+    /// The same report as a draft for the provider's comments, answered by `answer_by`.
+    #[must_use]
+    pub fn as_draft(mut self, lang: Lang, answer_by: Option<jiff::civil::Date>) -> Report {
+        let note = match answer_by {
+            Some(day) => {
+                crate::i18n::tf(lang, "report.draft_note_by", &[("date", &date(Some(day)))])
+            }
+            None => t(lang, "report.draft_note").to_owned(),
+        };
+        self.draft = Some(DraftMark {
+            label: t(lang, "report.draft_label").to_owned(),
+            note,
+        });
+        self
     }
 }
 

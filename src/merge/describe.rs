@@ -12,7 +12,7 @@ pub fn page_of(table: &str) -> &'static str {
         "document_review" | "document_requirement" => "documents",
         "finding" | "finding_requirement" | "finding_evidence" => "findings",
         "action" | "plan_import_row" => "plan",
-        "feedback_meeting" => "meeting",
+        "feedback_meeting" | "report_version" => "meeting",
         "outcome" => "outcomes",
         "fidelity_scale" | "fidelity_item" | "fidelity_score" | "fidelity_seal" => "fidelity",
         "requirement_area" | "requirement" => "requirements",
@@ -90,6 +90,7 @@ pub fn label(lang: Lang, table: &str, id: &str, states: &[&Snapshot]) -> String 
         ),
         "plan_import_row" => parent("action", "action_id"),
         "fidelity_seal" => text(row, "rater").to_owned(),
+        "report_version" => format!("{} {}", text(row, "kind"), text(row, "file_name")),
         _ => String::new(),
     }
 }

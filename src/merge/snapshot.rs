@@ -129,6 +129,9 @@ pub const TABLES: &[TableSpec] = &[
         texts: &["summary", "provider_comments"],
         ..table("feedback_meeting", Key::Natural(&["singleton"]))
     },
+    // Kept report versions: only ever added (or the adding undone); the file comes along as an
+    // attachment.
+    table("report_version", Key::Uuid),
     TableSpec {
         references: &[("finding_id", "finding")],
         texts: &["closure_evidence", "nav_comment"],

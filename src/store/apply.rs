@@ -163,6 +163,13 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
         Command::AddFindingFromFidelityItem { item_id, kind } => {
             super::fidelity::add_finding_from_item(tx, *item_id, *kind)
         }
+        Command::KeepReportVersion {
+            kind,
+            answer_by,
+            made_by,
+            file_name,
+            sha256,
+        } => super::report_versions::keep(tx, *kind, *answer_by, made_by, file_name, sha256),
 
         Command::MergeCopy { merge } => {
             super::merge::write_step(tx, merge)?;

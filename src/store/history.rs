@@ -32,6 +32,7 @@ const TRACKED_TABLES: &[&str] = &[
     "fidelity_score",
     "fidelity_seal",
     "plan_import_row",
+    "report_version",
     "merged_journal",
 ];
 

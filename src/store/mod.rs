@@ -18,6 +18,7 @@ mod lock;
 mod merge;
 mod package;
 mod read;
+mod report_versions;
 mod schema;
 mod search;
 mod sql_types;

@@ -247,7 +247,8 @@ impl Parts {
                     parts.fidelity = true;
                 }
                 "finding" | "finding_requirement" | "finding_evidence" => parts.findings = true,
-                "feedback_meeting" => parts.meeting = true,
+                // The report's versions are read with the meeting they are presented at.
+                "feedback_meeting" | "report_version" => parts.meeting = true,
                 "action" | "action_status_change" | "plan_import_row" => parts.actions = true,
                 "outcome" => parts.outcomes = true,
                 "fidelity_scale" | "fidelity_item" | "fidelity_score" | "fidelity_seal" => {
@@ -292,6 +293,7 @@ fn read_parts(
     }
     if parts.meeting {
         read_meeting(conn, snapshot)?;
+        snapshot.report_versions = super::report_versions::read(conn)?;
     }
     if parts.actions {
         read_actions(conn, snapshot)?;

@@ -18,6 +18,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v9.sql")),
     M::up(include_str!("schema_v10.sql")),
     M::up(include_str!("schema_v11.sql")),
+    M::up(include_str!("schema_v12.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);

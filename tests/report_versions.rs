@@ -1,0 +1,346 @@
+//! Report versions kept as sent: a draft for comment, then the final report. The kept bytes
+//! never change through later edits, undo, redo or a merge with a colleague's copy; the rules
+//! (final only after a draft, nothing after final) refuse with nothing kept; the command line
+//! writes exactly the file it keeps and extracts it again.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a panic is a failed test
+
+mod common;
+
+use std::path::Path;
+
+use evalbench::command::Command;
+use evalbench::domain::{FindingFields, FindingKind, Rejection, ReportKind};
+use evalbench::merge::Resolutions;
+use evalbench::store::{CaseStore, StoreError};
+use sha2::{Digest, Sha256};
+
+fn sha(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+fn demo(dir: &tempfile::TempDir, name: &str) -> std::path::PathBuf {
+    let path = common::case_path(dir, name);
+    evalbench::demo::write_demo(&path).unwrap();
+    path
+}
+
+/// Every kept version's bytes, by number, each checked against the hash it was kept under.
+fn kept(store: &CaseStore) -> Vec<(usize, ReportKind, String)> {
+    store
+        .report_versions()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let (version, bytes) = store.report_version_bytes(v.number).unwrap().unwrap();
+            assert_eq!(sha(&bytes), version.sha256);
+            (version.number, version.kind, sha(&bytes))
+        })
+        .collect()
+}
+
+fn render(store: &CaseStore, kind: ReportKind) -> Vec<u8> {
+    let snapshot = store.snapshot().unwrap();
+    evalbench::export::render_report_version(
+        &snapshot,
+        kind,
+        Some(jiff::civil::date(2026, 3, 1)),
+        evalbench::i18n::Lang::Nb,
+        jiff::civil::date(2026, 2, 15),
+    )
+    .unwrap()
+}
+
+#[test]
+fn kept_versions_never_change_through_edits_undo_redo_and_merges() {
+    let dir = common::temp_dir();
+    let path = demo(&dir, "case.evalcase");
+    let mut store = CaseStore::open(&path).unwrap();
+    let draft = render(&store, ReportKind::Draft);
+    let version = store
+        .keep_report_version(
+            ReportKind::Draft,
+            Some(jiff::civil::date(2026, 3, 1)),
+            "Kari Evaluator",
+            "utkast.pdf",
+            &draft,
+        )
+        .unwrap();
+    assert_eq!(version.number, 1);
+    assert_eq!(version.sha256, sha(&draft));
+    assert_eq!(
+        store.snapshot().unwrap().report_versions,
+        vec![version.clone()]
+    );
+    let before = kept(&store);
+
+    // A colleague's copy, taken now, goes on apart.
+    let theirs = common::case_path(&dir, "theirs.evalcase");
+    std::fs::copy(&path, &theirs).unwrap();
+
+    // Later edits change the report, never the kept draft; undo and redo neither.
+    store
+        .apply(&Command::AddFinding {
+            kind: FindingKind::ImprovementArea,
+            finding: FindingFields {
+                title: "Lagt til etter utkastet".into(),
+                description: "Endrer rapporten, ikke utkastet.".into(),
+            },
+            requirement_ids: vec![],
+            evidence: vec![],
+        })
+        .unwrap();
+    assert_ne!(sha(&render(&store, ReportKind::Draft)), before[0].2);
+    store.undo().unwrap().unwrap();
+    store.redo().unwrap().unwrap();
+    assert_eq!(kept(&store), before);
+
+    // The final version, then a merge of the colleague's copy (which has the draft only).
+    let final_bytes = render(&store, ReportKind::Final);
+    store
+        .keep_report_version(
+            ReportKind::Final,
+            None,
+            "Kari Evaluator",
+            "rapport.pdf",
+            &final_bytes,
+        )
+        .unwrap();
+    let both = kept(&store);
+    assert_eq!(both.len(), 2);
+    let plan = store.prepare_merge(&theirs, None).unwrap();
+    let merged = plan.merged(&Resolutions::new());
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    store.merge_copy(&plan, plan.step(merged), None).unwrap();
+    assert_eq!(
+        kept(&store),
+        both,
+        "the merge keeps both versions as they were"
+    );
+    store.close().unwrap();
+
+    // And the other way: the colleague's copy receives both versions, bytes and all.
+    let mut other = CaseStore::open(&theirs).unwrap();
+    let plan = other.prepare_merge(&path, None).unwrap();
+    let merged = plan.merged(&Resolutions::new());
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    other.merge_copy(&plan, plan.step(merged), None).unwrap();
+    assert_eq!(kept(&other), both, "numbered alike in both copies");
+
+    // Nothing in SQL changes a kept version either: the schema refuses.
+    other.close().unwrap();
+    let conn = rusqlite::Connection::open(&theirs).unwrap();
+    let refused = conn.execute("UPDATE report_version SET file_name = 'x.pdf'", []);
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("a kept report version does not change")
+    );
+}
+
+#[test]
+fn undoing_the_keep_removes_the_version_and_redo_brings_back_the_same_bytes() {
+    let dir = common::temp_dir();
+    let path = demo(&dir, "case.evalcase");
+    let mut store = CaseStore::open(&path).unwrap();
+    let draft = render(&store, ReportKind::Draft);
+    store
+        .keep_report_version(
+            ReportKind::Draft,
+            None,
+            "Kari Evaluator",
+            "utkast.pdf",
+            &draft,
+        )
+        .unwrap();
+    let before = kept(&store);
+    store.undo().unwrap().unwrap();
+    assert!(store.report_versions().unwrap().is_empty());
+    store.redo().unwrap().unwrap();
+    assert_eq!(kept(&store), before);
+}
+
+#[test]
+fn final_needs_a_draft_and_nothing_follows_final_with_nothing_kept() {
+    let dir = common::temp_dir();
+    let path = demo(&dir, "case.evalcase");
+    let mut store = CaseStore::open(&path).unwrap();
+    let bytes = render(&store, ReportKind::Final);
+    let journal = store.journal().unwrap().len();
+    assert!(matches!(
+        store.keep_report_version(ReportKind::Final, None, "K", "f.pdf", &bytes),
+        Err(StoreError::Rejected(Rejection::ReportNoDraft))
+    ));
+    assert!(store.report_versions().unwrap().is_empty());
+    assert_eq!(store.journal().unwrap().len(), journal, "nothing journaled");
+    store
+        .keep_report_version(
+            ReportKind::Draft,
+            None,
+            "K",
+            "d.pdf",
+            &render(&store, ReportKind::Draft),
+        )
+        .unwrap();
+    store
+        .keep_report_version(ReportKind::Final, None, "K", "f.pdf", &bytes)
+        .unwrap();
+    let journal = store.journal().unwrap().len();
+    for kind in [ReportKind::Draft, ReportKind::Final] {
+        assert!(matches!(
+            store.keep_report_version(kind, None, "K", "x.pdf", b"other bytes"),
+            Err(StoreError::Rejected(Rejection::ReportAlreadyFinal))
+        ));
+    }
+    assert_eq!(store.report_versions().unwrap().len(), 2);
+    assert_eq!(store.journal().unwrap().len(), journal);
+    // A command naming a file the case does not hold is refused too.
+    assert!(matches!(
+        store.apply(&Command::KeepReportVersion {
+            kind: ReportKind::Draft,
+            answer_by: None,
+            made_by: "K".into(),
+            file_name: "x.pdf".into(),
+            sha256: "00".repeat(32),
+        }),
+        Err(StoreError::Rejected(_))
+    ));
+}
+
+fn evalbench(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .current_dir(dir)
+        .env("EVALBENCH_AUTHOR", "Kari Evaluator")
+        .env("EVALBENCH_DATA_DIR", dir.join("data"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_command_line_keeps_what_it_writes_and_extracts_it_again() {
+    let dir = common::temp_dir();
+    let path = demo(&dir, "case.evalcase");
+    let case = path.to_str().unwrap();
+    let d = dir.path();
+
+    // Final before a draft: refused, the case file untouched, no output written.
+    let before = std::fs::read(&path).unwrap();
+    let out = evalbench(
+        d,
+        &[
+            "report",
+            "final",
+            case,
+            "--out",
+            "final.pdf",
+            "--lang",
+            "nb",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("before a draft"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!d.join("final.pdf").exists());
+
+    let out = evalbench(
+        d,
+        &[
+            "report",
+            "draft",
+            case,
+            "--out",
+            "utkast.pdf",
+            "--lang",
+            "nb",
+            "--answer-by",
+            "2099-03-01",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read(d.join("utkast.pdf")).unwrap();
+    if let Some(text) = pdf_text(&d.join("utkast.pdf")) {
+        assert!(
+            text.contains("UTKAST") && text.contains("Svar innen 01.03.2099"),
+            "{text}"
+        );
+    }
+
+    let out = evalbench(
+        d,
+        &[
+            "report",
+            "final",
+            case,
+            "--out",
+            "rapport.pdf",
+            "--lang",
+            "nb",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if let Some(text) = pdf_text(&d.join("rapport.pdf")) {
+        assert!(!text.contains("UTKAST"), "{text}");
+    }
+
+    let out = evalbench(d, &["versions", case]);
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), 2, "{listing}");
+    assert!(
+        lines[0].starts_with("1\tdraft\t")
+            && lines[0].contains("\t2099-03-01\tKari Evaluator\tutkast.pdf\t")
+    );
+    assert!(lines[0].ends_with(&sha(&written)));
+    assert!(lines[1].starts_with("2\tfinal\t"));
+
+    let out = evalbench(
+        d,
+        &["versions", case, "--extract", "1", "--out", "again.pdf"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(d.join("again.pdf")).unwrap(), written);
+
+    let out = evalbench(
+        d,
+        &["versions", case, "--extract", "3", "--out", "none.pdf"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no report version 3 (it has 2)"));
+    assert!(!d.join("none.pdf").exists());
+
+    let before = std::fs::read(&path).unwrap();
+    let out = evalbench(d, &["report", "draft", case, "--out", "late.pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("The report is final"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    let out = evalbench(d, &["audit", case, "--verify"]);
+    assert!(out.status.success());
+}
+
+/// The PDF's text as poppler reads it; `None` where poppler is not installed (CI requires it:
+/// EVALBENCH_REQUIRE_POPPLER).
+fn pdf_text(path: &Path) -> Option<String> {
+    match std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Err(_) if std::env::var_os("EVALBENCH_REQUIRE_POPPLER").is_none() => None,
+        Err(e) => panic!("pdftotext: {e}"),
+    }
+}
