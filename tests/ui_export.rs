@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use common::ui::{Ui, click, harness, workbench_with};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use evalbench::command::Command;
 use evalbench::demo::{DEMO_TODAY, write_demo};
 use evalbench::dialogs::ScriptedDialogs;
@@ -135,4 +135,95 @@ fn an_identity_number_holds_the_export_back_until_masking_is_chosen() {
     click(&mut harness, "Eksporter til regneark…");
     click(&mut harness, "Eksporter maskert");
     assert!(workbook.exists(), "the masked workbook was written");
+}
+
+/// *Rapporten* on the meeting page: a draft for comment, then the final report, each kept in the
+/// case as the file written; a kept version saved again is the same file; undo takes the last
+/// keeping back.
+#[test]
+fn a_draft_then_the_final_report_are_kept_as_sent_from_the_meeting_page() {
+    let dir = common::temp_dir();
+    let case = dir.path().join("demo.evalcase");
+    write_demo(&case).unwrap();
+    let draft = dir.path().join("utkast.pdf");
+    let report = dir.path().join("rapport.pdf");
+    let copy = dir.path().join("kopi.pdf");
+    let dialogs = ScriptedDialogs {
+        answers: VecDeque::from([
+            Some(draft.clone()),
+            Some(report.clone()),
+            Some(copy.clone()),
+        ]),
+    };
+    // Tall enough that the whole meeting page is on screen.
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1366.0, 1600.0))
+        .build_ui_state(
+            |ui, workbench: &mut evalbench::app::Workbench| workbench.ui(ui),
+            workbench_with(&case, Lang::Nb, DEMO_TODAY, dialogs),
+        );
+    harness.run();
+    // The navigation item (the overview names the meeting among the key dates too).
+    harness
+        .get_all_by_label("Tilbakemeldingsmøte")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    harness.get_by_label("Ingen versjoner er sendt ennå.");
+    assert!(
+        harness
+            .get_by_label("Ferdigstill rapport…")
+            .accesskit_node()
+            .is_disabled(),
+        "no final report before a draft"
+    );
+
+    start(&mut harness, "Send utkast til kommentar…");
+    wait_for_export(&mut harness);
+    let store = CaseStore::open_read_only(&case).unwrap();
+    let versions = store.report_versions().unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].kind, evalbench::domain::ReportKind::Draft);
+    assert_eq!(
+        versions[0].answer_by,
+        Some(DEMO_TODAY.saturating_add(jiff::Span::new().days(14)))
+    );
+    let (_, kept) = store.report_version_bytes(1).unwrap().unwrap();
+    drop(store);
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        kept,
+        "the file written is the file kept"
+    );
+    harness.get_by_label_contains("Versjon 1 (utkast) er lagret i saken");
+    harness.get_by_label_contains("Versjon 1: utkast");
+
+    start(&mut harness, "Ferdigstill rapport…");
+    wait_for_export(&mut harness);
+    let store = CaseStore::open_read_only(&case).unwrap();
+    let versions = store.report_versions().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1].kind, evalbench::domain::ReportKind::Final);
+    let (_, kept_final) = store.report_version_bytes(2).unwrap().unwrap();
+    drop(store);
+    assert_eq!(std::fs::read(&report).unwrap(), kept_final);
+    harness.get_by_label_contains("Rapporten ble ferdigstilt");
+    assert!(
+        harness
+            .query_by_label("Send utkast til kommentar…")
+            .is_none(),
+        "nothing is sent after the final report"
+    );
+
+    harness.get_by_label("Lagre kopi…: utkast 1").click();
+    harness.run();
+    assert_eq!(std::fs::read(&copy).unwrap(), kept);
+
+    // Undo takes the final version back; the draft stays as it was.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    let store = CaseStore::open_read_only(&case).unwrap();
+    assert_eq!(store.report_versions().unwrap().len(), 1);
+    assert_eq!(store.report_version_bytes(1).unwrap().unwrap().1, kept);
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 
 use super::{Notice, Workbench};
+use crate::domain::ReportKind;
 use crate::export::{self, Format};
 use crate::i18n::{Lang, t, tf, tn};
 
@@ -16,6 +17,9 @@ pub enum ExportKind {
     StatusReport(Format),
     /// The plan workbook for the provider (written at once; it is small).
     PlanWorkbook,
+    /// A report version to keep in the case as sent (always PDF): laid out on the worker, kept
+    /// and written when it is back (`keep_report_version`).
+    ReportVersion(ReportKind, Option<jiff::civil::Date>),
 }
 
 impl ExportKind {
@@ -23,6 +27,7 @@ impl ExportKind {
         match self {
             ExportKind::Case(format) | ExportKind::StatusReport(format) => format,
             ExportKind::PlanWorkbook => Format::Json,
+            ExportKind::ReportVersion(..) => Format::Pdf,
         }
     }
 
@@ -32,6 +37,8 @@ impl ExportKind {
             ExportKind::StatusReport(Format::Docx) => "export.status_docx",
             ExportKind::StatusReport(_) => "export.status_pdf",
             ExportKind::PlanWorkbook => "plan.file_kind",
+            ExportKind::ReportVersion(ReportKind::Draft, _) => "export.report_draft",
+            ExportKind::ReportVersion(ReportKind::Final, _) => "export.report_final",
         }
     }
 }
@@ -40,7 +47,8 @@ impl ExportKind {
 pub(super) struct ExportJob {
     kind: ExportKind,
     path: PathBuf,
-    done: mpsc::Receiver<Result<(), String>>,
+    /// Written (`None`), or the bytes of a report version still to keep and write.
+    done: mpsc::Receiver<Result<Option<Vec<u8>>, String>>,
 }
 
 /// An export held back because the case's text holds identity numbers or contact details.
@@ -80,9 +88,14 @@ impl Workbench {
         let Some(case) = &self.case else { return };
         let base = match kind {
             ExportKind::Case(Format::Json) => t(lang, "export.case_file_name"),
-            ExportKind::Case(_) => t(lang, "report.title"),
+            ExportKind::Case(_) | ExportKind::ReportVersion(ReportKind::Final, _) => {
+                t(lang, "report.title")
+            }
             ExportKind::StatusReport(_) => t(lang, "status_report.title"),
             ExportKind::PlanWorkbook => t(lang, "page.plan"),
+            ExportKind::ReportVersion(ReportKind::Draft, _) => {
+                t(lang, "report_versions.file_draft")
+            }
         };
         let suggested = format!(
             "{base} – {}.{}",
@@ -111,22 +124,34 @@ impl Workbench {
                     ExportKind::StatusReport(format) => {
                         export::render_status_report(&snapshot, &changes, format, lang, today)
                     }
+                    // Kept in the case before it is written: back to the app with the bytes.
+                    ExportKind::ReportVersion(report, answer_by) => {
+                        let result = export::render_report_version(
+                            &snapshot, report, answer_by, lang, today,
+                        )
+                        .map(Some)
+                        .map_err(|e| e.to_string());
+                        let _ = sender.send(result);
+                        return;
+                    }
                     // The workbook never comes here (`start_export` hands it on first).
                     ExportKind::Case(_) | ExportKind::PlanWorkbook => {
                         export::render(&snapshot, format, lang, today)
                     }
                 };
                 let result = rendered.map_err(|e| e.to_string()).and_then(|bytes| {
-                    crate::files::write_whole(&target, &bytes).map_err(|e| {
-                        tf(
-                            lang,
-                            "error.write_file",
-                            &[
-                                ("path", &target.display()),
-                                ("reason", &crate::i18n::io_text(lang, &e)),
-                            ],
-                        )
-                    })
+                    crate::files::write_whole(&target, &bytes)
+                        .map(|()| None)
+                        .map_err(|e| {
+                            tf(
+                                lang,
+                                "error.write_file",
+                                &[
+                                    ("path", &target.display()),
+                                    ("reason", &crate::i18n::io_text(lang, &e)),
+                                ],
+                            )
+                        })
                 });
                 // The app may have closed meanwhile; then nobody waits for the answer.
                 let _ = sender.send(result);
@@ -174,9 +199,16 @@ impl Workbench {
         let lang = self.settings.lang;
         let Some(job) = &self.export_job else { return };
         match job.done.try_recv() {
+            Ok(Ok(Some(bytes))) => {
+                let (kind, path) = (job.kind, job.path.clone());
+                self.export_job = None;
+                if let ExportKind::ReportVersion(report, answer_by) = kind {
+                    self.keep_report_version(report, answer_by, &path, &bytes);
+                }
+            }
             Ok(result) => {
                 self.notice = Some(match result {
-                    Ok(()) => Notice::Info(tf(
+                    Ok(_) => Notice::Info(tf(
                         lang,
                         "export.done",
                         &[
@@ -283,5 +315,111 @@ impl Workbench {
         {
             self.export_plan_with_dialog(false);
         }
+    }
+
+    /// Keeps a rendered report version in the case through the command door (the file stored
+    /// by its SHA-256 first), then writes it where the user chose: what is sent is what the case
+    /// holds. Nothing is written when the case refuses the version.
+    fn keep_report_version(
+        &mut self,
+        kind: ReportKind,
+        answer_by: Option<jiff::civil::Date>,
+        path: &std::path::Path,
+        bytes: &[u8],
+    ) {
+        let lang = self.settings.lang;
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(case) = self.case.as_mut() else {
+            return;
+        };
+        let before = case.snapshot.report_versions.len();
+        let stored = match case.store.put_attachment(&file_name, bytes) {
+            Ok(stored) => stored,
+            Err(e) => {
+                self.notice = Some(Notice::Error(super::error_text(lang, &e)));
+                return;
+            }
+        };
+        let made_by = case.store.author().to_owned();
+        self.pending
+            .push(crate::command::Command::KeepReportVersion {
+                kind,
+                answer_by,
+                made_by,
+                file_name,
+                sha256: stored.sha256,
+            });
+        self.apply_pending();
+        let Some(case) = &self.case else { return };
+        let Some(version) = case
+            .snapshot
+            .report_versions
+            .get(before..)
+            .and_then(|added| added.first())
+        else {
+            // Refused or not written: the notice says why; the file is not written either.
+            return;
+        };
+        let number = version.number;
+        self.notice = Some(match crate::files::write_whole(path, bytes) {
+            Ok(()) => Notice::Info(tf(
+                lang,
+                "report_versions.kept",
+                &[
+                    ("number", &number),
+                    (
+                        "kind",
+                        &t(lang, &format!("report_versions.kind.{}", kind.code())),
+                    ),
+                    ("path", &path.display()),
+                ],
+            )),
+            Err(e) => Notice::Error(tf(
+                lang,
+                "error.write_file",
+                &[
+                    ("path", &path.display()),
+                    ("reason", &crate::i18n::io_text(lang, &e)),
+                ],
+            )),
+        });
+    }
+
+    /// Saves a copy of kept version `number`, byte for byte (its SHA-256 checked).
+    pub(super) fn save_report_version_with_dialog(&mut self, number: usize) {
+        let lang = self.settings.lang;
+        let Some(case) = &self.case else { return };
+        let (version, bytes) = match case.store.report_version_bytes(number) {
+            Ok(Some(found)) => found,
+            Ok(None) => return,
+            Err(e) => {
+                self.notice = Some(Notice::Error(super::error_text(lang, &e)));
+                return;
+            }
+        };
+        let Some(path) =
+            self.dialogs
+                .pick_file_to_save(&version.file_name, t(lang, "export.pdf"), &["pdf"])
+        else {
+            return;
+        };
+        self.notice = Some(match crate::files::write_whole(&path, &bytes) {
+            Ok(()) => Notice::Info(tf(
+                lang,
+                "report_versions.copy_saved",
+                &[("number", &number), ("path", &path.display())],
+            )),
+            Err(e) => Notice::Error(tf(
+                lang,
+                "error.write_file",
+                &[
+                    ("path", &path.display()),
+                    ("reason", &crate::i18n::io_text(lang, &e)),
+                ],
+            )),
+        });
     }
 }

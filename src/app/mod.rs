@@ -563,6 +563,25 @@ impl Workbench {
                     Err(e) => self.notice = Some(Notice::Error(error_text(lang, &e))),
                 }
             }
+            Request::KeepReportVersion { kind, answer_by } => {
+                let Some(case) = &self.case else { return };
+                // The rules before any rendering: a refused version costs nothing.
+                match crate::domain::report_version::check_may_keep(
+                    &case.snapshot.report_versions,
+                    kind,
+                ) {
+                    Ok(()) => {
+                        self.start_export(
+                            export::ExportKind::ReportVersion(kind, answer_by),
+                            false,
+                        );
+                    }
+                    Err(why) => {
+                        self.notice = Some(Notice::Error(crate::i18n::rejection_text(lang, &why)));
+                    }
+                }
+            }
+            Request::SaveReportVersion(number) => self.save_report_version_with_dialog(number),
             Request::OpenAttachment(attachment) => {
                 let Some(case) = &self.case else { return };
                 let result = case

@@ -583,6 +583,10 @@ impl CaseStore {
         self.author = author.into();
     }
 
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
     /// Records status changes as made on `day` instead of today, until set back to `None`: for
     /// building a case with a story of its own (the demo's months of follow-up). The journal
     /// keeps the real time of each command.

@@ -123,6 +123,9 @@ pub fn meeting_ui(
             })
         },
     );
+
+    ui.add_space(12.0);
+    super::report_versions::report_versions_ui(ui, context, state);
 }
 
 /// The meeting's date: a picker and a clear button, or "Sett dato" (the case's key date for the

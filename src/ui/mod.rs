@@ -14,6 +14,7 @@ pub mod network;
 mod outcomes;
 mod overview;
 mod plan;
+mod report_versions;
 mod requirements;
 mod search;
 pub mod widgets;
@@ -36,6 +37,7 @@ pub struct PageState {
     pub documents: documents::DocumentsState,
     pub findings: findings::FindingsState,
     pub fidelity: fidelity::FidelityState,
+    pub report_versions: report_versions::ReportVersionsState,
     /// A page asks to show another page (e.g. the finding it just created).
     pub goto: Option<Page>,
     /// What a search hit points at: its page selects it, scrolls to it and marks it.
@@ -67,6 +69,13 @@ pub enum Request {
     ExportStatusReport,
     /// Write a copy of the case for this evaluator to score the fidelity review in, blind.
     BlindCopy(crate::domain::Rater),
+    /// Render the report as this kind, keep it in the case as the next version and save it.
+    KeepReportVersion {
+        kind: crate::domain::ReportKind,
+        answer_by: Option<jiff::civil::Date>,
+    },
+    /// Save a copy of the kept report version with this number.
+    SaveReportVersion(usize),
 }
 
 /// Something in the case a page can show and mark.
