@@ -9,8 +9,8 @@ use crate::catalog::Catalog;
 use crate::domain::{
     ActionFields, ActionId, ActionStatus, AttachmentRef, CaseFacts, DocumentReviewFields,
     DocumentReviewId, EvidenceRef, ExcerptId, FeedbackMeeting, FidelityItemId, FindingFields,
-    FindingId, FindingKind, InterviewFields, InterviewId, KeyDates, Outcome, Phase, Rater,
-    ReportKind, RequirementId, RequirementLink,
+    FindingId, FindingKind, InterviewFields, InterviewId, KeyDates, Outcome, Phase,
+    ProviderResponse, Rater, ReportKind, RequirementId, RequirementLink,
 };
 use crate::merge::MergeStep;
 
@@ -189,6 +189,12 @@ pub enum Command {
         finding_id: FindingId,
         kind: FindingKind,
     },
+    /// The provider's response to the finding in the draft report; `None` clears it.
+    SetFindingResponse {
+        finding_id: FindingId,
+        #[serde(default)]
+        response: Option<ProviderResponse>,
+    },
     SetFindingRequirements {
         finding_id: FindingId,
         requirement_ids: Vec<RequirementId>,
@@ -314,6 +320,7 @@ impl Command {
             Command::AddFinding { .. } => "add_finding",
             Command::UpdateFinding { .. } => "update_finding",
             Command::SetFindingKind { .. } => "set_finding_kind",
+            Command::SetFindingResponse { .. } => "set_finding_response",
             Command::SetFindingRequirements { .. } => "set_finding_requirements",
             Command::LinkEvidence { .. } => "link_evidence",
             Command::UnlinkEvidence { .. } => "unlink_evidence",

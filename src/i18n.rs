@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     ActionStatus, CaseSnapshot, DocumentKind, EntityRef, EvidenceRef, FindingKind,
-    InterviewChannel, InterviewSetting, Measure, ParticipantStage, Phase, Rejection, Role,
-    RoleGroup, Stance,
+    InterviewChannel, InterviewSetting, Measure, ParticipantStage, Phase, Rejection,
+    ResponseStance, Role, RoleGroup, Stance,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -189,6 +189,9 @@ impl Labelled for Stance {
 }
 impl Labelled for ActionStatus {
     const PREFIX: &'static str = "action_status";
+}
+impl Labelled for ResponseStance {
+    const PREFIX: &'static str = "response";
 }
 
 /// Dates as Norwegian users write them: `dd.mm.yyyy`.

@@ -344,3 +344,75 @@ fn pdf_text(path: &Path) -> Option<String> {
         Err(e) => panic!("pdftotext: {e}"),
     }
 }
+
+/// The provider's response to a finding: stored, undone, carried by a merge (its text merged like
+/// other texts), and shown in the report's appendix with whether the finding was changed.
+#[test]
+fn a_providers_response_is_kept_per_finding_merged_and_reported() {
+    use evalbench::domain::{FindingId, ProviderResponse, ResponseStance};
+
+    let dir = common::temp_dir();
+    let path = demo(&dir, "case.evalcase");
+    let theirs = common::case_path(&dir, "theirs.evalcase");
+    std::fs::copy(&path, &theirs).unwrap();
+    let mut store = CaseStore::open(&path).unwrap();
+    let finding = store.snapshot().unwrap().findings[0].clone();
+    let response = ProviderResponse {
+        stance: ResponseStance::CorrectsFact,
+        text: "Planen ble levert 3. februar.".into(),
+        changed: true,
+    };
+    store
+        .apply(&Command::SetFindingResponse {
+            finding_id: finding.id,
+            response: Some(response.clone()),
+        })
+        .unwrap();
+    let case = store.snapshot().unwrap();
+    assert_eq!(case.findings[0].response.as_ref(), Some(&response));
+    let report = evalbench::export::markdown::report(&case, evalbench::i18n::Lang::Nb);
+    let appendix = report
+        .split("## Arrangørens tilsvar")
+        .nth(1)
+        .expect("the appendix");
+    assert!(
+        appendix.contains(&finding.fields.title)
+            && appendix.contains("*Retter faktafeil*: Planen ble levert 3. februar.")
+            && appendix.contains("Funnet er endret etter tilsvaret."),
+        "{appendix}"
+    );
+
+    // Undo clears it; no appendix without responses.
+    store.undo().unwrap().unwrap();
+    let case = store.snapshot().unwrap();
+    assert!(case.findings[0].response.is_none());
+    assert!(
+        !evalbench::export::markdown::report(&case, evalbench::i18n::Lang::Nb)
+            .contains("Arrangørens tilsvar")
+    );
+    store.redo().unwrap().unwrap();
+    store.close().unwrap();
+
+    // A colleague's copy receives it with a merge.
+    let mut other = CaseStore::open(&theirs).unwrap();
+    let plan = other.prepare_merge(&path, None).unwrap();
+    let merged = plan.merged(&Resolutions::new());
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    other.merge_copy(&plan, plan.step(merged), None).unwrap();
+    let case = other.snapshot().unwrap();
+    let same = case
+        .findings
+        .iter()
+        .find(|f| f.fields.title == finding.fields.title)
+        .unwrap();
+    assert_eq!(same.response.as_ref(), Some(&response));
+
+    // A finding the case does not have is refused, nothing changed.
+    assert!(matches!(
+        other.apply(&Command::SetFindingResponse {
+            finding_id: FindingId(9999),
+            response: Some(response),
+        }),
+        Err(StoreError::Rejected(Rejection::Missing { .. }))
+    ));
+}

@@ -227,3 +227,62 @@ fn a_draft_then_the_final_report_are_kept_as_sent_from_the_meeting_page() {
     assert_eq!(store.report_versions().unwrap().len(), 1);
     assert_eq!(store.report_version_bytes(1).unwrap().unwrap().1, kept);
 }
+
+/// The provider's response on the Funn page: picked, typed and marked as having changed the
+/// finding, each stored in the case.
+#[test]
+fn the_providers_response_is_recorded_on_the_findings_page() {
+    let dir = common::temp_dir();
+    let case = dir.path().join("demo.evalcase");
+    write_demo(&case).unwrap();
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1366.0, 1600.0))
+        .build_ui_state(
+            |ui, workbench: &mut evalbench::app::Workbench| workbench.ui(ui),
+            workbench_with(&case, Lang::Nb, DEMO_TODAY, ScriptedDialogs::default()),
+        );
+    harness.run();
+    let title = CaseStore::open_read_only(&case)
+        .unwrap()
+        .snapshot()
+        .unwrap()
+        .findings[0]
+        .fields
+        .title
+        .clone();
+    click(&mut harness, "Funn");
+    harness
+        .get_all_by_label_contains(&title)
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    click(&mut harness, "Tilsvar");
+    click(&mut harness, "Uenig");
+    let response = |case: &std::path::Path| {
+        CaseStore::open_read_only(case)
+            .unwrap()
+            .snapshot()
+            .unwrap()
+            .findings[0]
+            .response
+            .clone()
+    };
+    let stored = response(&case).expect("a response");
+    assert_eq!(stored.stance, evalbench::domain::ResponseStance::Disagrees);
+    click(&mut harness, "Funnet er endret etter tilsvaret");
+    assert!(response(&case).unwrap().changed);
+    harness.get_by_label("Arrangørens tekst").focus();
+    harness.run();
+    harness
+        .get_by_label("Arrangørens tekst")
+        .type_text("Vi mener planene holdt fristen.");
+    harness.run();
+    // Leaving the field stores the text.
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    assert_eq!(
+        response(&case).unwrap().text,
+        "Vi mener planene holdt fristen."
+    );
+}

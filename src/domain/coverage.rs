@@ -286,6 +286,7 @@ mod tests {
                     requirement_ids: vec![RequirementId(2)],
                     evidence: Vec::new(),
                     fidelity_item: None,
+                    response: None,
                 },
                 Finding {
                     id: FindingId(31),
@@ -297,6 +298,7 @@ mod tests {
                     requirement_ids: vec![RequirementId(1), RequirementId(2)],
                     evidence: Vec::new(),
                     fidelity_item: None,
+                    response: None,
                 },
             ],
             ..CaseSnapshot::default()

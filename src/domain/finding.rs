@@ -65,4 +65,40 @@ pub struct Finding {
     /// The fidelity item (its code) whose recommendation this finding was made from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fidelity_item: Option<String>,
+    /// What the provider answered about this finding to the draft report (tilsvar).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ProviderResponse>,
+}
+
+/// The provider's answer to a finding in the draft report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseStance {
+    /// The provider agrees with the finding.
+    Agrees,
+    /// The provider points out an error of fact.
+    CorrectsFact,
+    /// The provider disagrees with the assessment.
+    Disagrees,
+}
+
+impl ResponseStance {
+    pub const ALL: [ResponseStance; 3] = [
+        ResponseStance::Agrees,
+        ResponseStance::CorrectsFact,
+        ResponseStance::Disagrees,
+    ];
+}
+
+/// The provider's response to one finding, and whether the evaluators changed the finding
+/// because of it (the final report says so).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderResponse {
+    pub stance: ResponseStance,
+    #[serde(default)]
+    pub text: String,
+    /// The evaluators changed the finding because of the response.
+    #[serde(default)]
+    pub changed: bool,
 }

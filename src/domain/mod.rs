@@ -24,7 +24,9 @@ pub use fidelity::{
     Band, FidelityItem, FidelityPhase, FidelityReview, FidelityScore, FidelitySection,
     FidelityTotals, Rater, Seal, default_improvement_below, rater_named,
 };
-pub use finding::{EvidenceRef, Finding, FindingFields, FindingKind};
+pub use finding::{
+    EvidenceRef, Finding, FindingFields, FindingKind, ProviderResponse, ResponseStance,
+};
 pub use ids::{
     ActionId, DocumentReviewId, EntityRef, ExcerptId, FidelityItemId, FindingId, InterviewId,
     RequirementId,

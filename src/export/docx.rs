@@ -423,6 +423,22 @@ pub fn report_docx(report: &Report) -> Result<Vec<u8>, DocxError> {
         ));
     }
 
+    if !report.responses.is_empty() {
+        docx = docx.add_paragraph(heading(1, &labels.responses));
+        for r in &report.responses {
+            let mut line = format!("{} — {}", r.finding, r.stance);
+            if !r.text.is_empty() {
+                line.push_str(": ");
+                line.push_str(&r.text);
+            }
+            if let Some(changed) = &r.changed {
+                line.push(' ');
+                line.push_str(changed);
+            }
+            docx = docx.add_paragraph(para(&line));
+        }
+    }
+
     let requirements: Vec<Vec<String>> = report
         .requirements
         .iter()

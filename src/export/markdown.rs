@@ -188,6 +188,20 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
         );
     }
 
+    let responses = super::report::response_lines(snapshot, lang);
+    if !responses.is_empty() {
+        let _ = writeln!(out, "\n## {}\n", t(lang, "report.responses"));
+        for r in responses {
+            let text = if r.text.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", r.text)
+            };
+            let changed = r.changed.map_or_else(String::new, |c| format!(" {c}"));
+            let _ = writeln!(out, "- **{}** — *{}*{text}{changed}", r.finding, r.stance);
+        }
+    }
+
     let _ = writeln!(out, "\n## {}\n", t(lang, "report.requirements"));
     for requirement in &snapshot.requirements {
         let _ = writeln!(

@@ -29,6 +29,20 @@ pub struct Report {
     pub requirements: Vec<RequirementLine>,
     /// Set on a draft for the provider's comments: marked on every page of the PDF.
     pub draft: Option<DraftMark>,
+    /// The provider's response to the findings of the draft (tilsvar), finding by finding.
+    pub responses: Vec<ResponseLine>,
+}
+
+/// One finding's response from the provider, as the report shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResponseLine {
+    /// "IP-1 · Planen kommer for sent".
+    pub finding: String,
+    /// "Enig", "Retter faktafeil", "Uenig".
+    pub stance: String,
+    pub text: String,
+    /// "Funnet er endret etter tilsvaret." where it was.
+    pub changed: Option<String>,
 }
 
 /// What marks a draft: the word across every page, and when the provider's answer is due.
@@ -59,6 +73,7 @@ pub struct Labels {
     pub page: String,
     pub plan_deadline: String,
     pub kind: String,
+    pub responses: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -209,6 +224,7 @@ impl Report {
                 page: t(lang, "report.page").to_owned(),
                 plan_deadline: t(lang, "facts.plan_deadline").to_owned(),
                 kind: t(lang, "report.kind").to_owned(),
+                responses: t(lang, "report.responses").to_owned(),
             },
             counts: FindingKind::ALL
                 .iter()
@@ -325,6 +341,7 @@ impl Report {
                 })
                 .collect(),
             draft: None,
+            responses: response_lines(snapshot, lang),
         }
     }
 
@@ -450,4 +467,28 @@ pub(super) fn fidelity_section(
             .collect(),
         source: review.source.clone(),
     }
+}
+
+/// The findings the provider answered, in the report's order of findings.
+pub fn response_lines(snapshot: &CaseSnapshot, lang: Lang) -> Vec<ResponseLine> {
+    use crate::i18n::Labelled;
+    snapshot
+        .findings
+        .iter()
+        .filter_map(|finding| {
+            let response = finding.response.as_ref()?;
+            Some(ResponseLine {
+                finding: format!(
+                    "{} · {}",
+                    snapshot.requirement_codes(&finding.requirement_ids),
+                    finding.fields.title
+                ),
+                stance: response.stance.label(lang).into_owned(),
+                text: response.text.clone(),
+                changed: response
+                    .changed
+                    .then(|| t(lang, "findings.response_changed").to_owned() + "."),
+            })
+        })
+        .collect()
 }

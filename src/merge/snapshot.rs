@@ -104,7 +104,7 @@ pub const TABLES: &[TableSpec] = &[
         )
     },
     TableSpec {
-        texts: &["description"],
+        texts: &["description", "response_text"],
         ..table("finding", Key::Uuid)
     },
     TableSpec {

@@ -427,6 +427,23 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             )?;
             Ok(finding_id.to_string())
         }
+        Command::SetFindingResponse {
+            finding_id,
+            response,
+        } => {
+            require_finding(tx, *finding_id)?;
+            tx.execute(
+                "UPDATE finding SET response = ?1, response_text = ?2, response_changed = ?3
+                 WHERE id = ?4",
+                params![
+                    response.as_ref().map(|r| Code(r.stance)),
+                    response.as_ref().map_or("", |r| r.text.trim()),
+                    response.as_ref().is_some_and(|r| r.changed),
+                    finding_id
+                ],
+            )?;
+            Ok(finding_id.to_string())
+        }
         Command::SetFindingKind { finding_id, kind } => {
             require_finding(tx, *finding_id)?;
             let actions = action_count(tx, *finding_id)?;

@@ -570,9 +570,20 @@ fn read_findings(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Re
             .push(evidence);
     }
     snapshot.findings = conn
-        .prepare("SELECT id, kind, title, description, fidelity_item FROM finding ORDER BY id")?
+        .prepare(
+            "SELECT id, kind, title, description, fidelity_item, response, response_text,
+                    response_changed
+             FROM finding ORDER BY id",
+        )?
         .query_map([], |row| {
             let id: crate::domain::FindingId = row.get(0)?;
+            let response = row
+                .get::<_, Option<Code<crate::domain::ResponseStance>>>(5)?
+                .map(|stance| crate::domain::ProviderResponse {
+                    stance: stance.0,
+                    text: row.get(6).unwrap_or_default(),
+                    changed: row.get(7).unwrap_or_default(),
+                });
             Ok(Finding {
                 id,
                 kind: row.get::<_, Code<_>>(1)?.0,
@@ -583,6 +594,7 @@ fn read_findings(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Re
                 requirement_ids: requirements_by_finding.remove(&id.0).unwrap_or_default(),
                 evidence: evidence_by_finding.remove(&id.0).unwrap_or_default(),
                 fidelity_item: row.get(4)?,
+                response,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -244,6 +244,79 @@ fn editor_ui(
     requirements_ui(ui, context, finding, &mut state.findings, out);
     ui.add_space(10.0);
     evidence_ui(ui, snapshot, lang, finding, out);
+    ui.add_space(10.0);
+    response_ui(ui, lang, finding, state, out);
+}
+
+/// The provider's response to the finding in the draft (tilsvar): agrees, corrects a fact or
+/// disagrees, their text, and whether the finding was changed because of it.
+fn response_ui(
+    ui: &mut egui::Ui,
+    lang: crate::i18n::Lang,
+    finding: &Finding,
+    state: &mut PageState,
+    out: &mut Vec<Command>,
+) {
+    use crate::domain::{ProviderResponse, ResponseStance};
+    use crate::i18n::Labelled;
+
+    let id = finding.id;
+    let set = |response: Option<ProviderResponse>| Command::SetFindingResponse {
+        finding_id: id,
+        response,
+    };
+    ui.strong(t(lang, "findings.response"));
+    ui.weak(t(lang, "findings.response_hint"));
+    let stored = finding.response.clone();
+    ui.horizontal(|ui| {
+        let label = ui.label(t(lang, "findings.response_stance"));
+        let mut stance = stored.as_ref().map(|r| r.stance);
+        let shown = stance.map_or_else(|| t(lang, "response.none").into(), |s| s.label(lang));
+        egui::ComboBox::from_id_salt(("finding_response", id))
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut stance, None, t(lang, "response.none"));
+                for option in ResponseStance::ALL {
+                    ui.selectable_value(&mut stance, Some(option), option.label(lang));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if stance != stored.as_ref().map(|r| r.stance) {
+            out.push(set(stance.map(|stance| ProviderResponse {
+                stance,
+                ..stored.clone().unwrap_or(ProviderResponse {
+                    stance,
+                    text: String::new(),
+                    changed: false,
+                })
+            })));
+        }
+        if let Some(response) = &stored {
+            let mut changed = response.changed;
+            if ui
+                .checkbox(&mut changed, t(lang, "findings.response_changed"))
+                .changed()
+            {
+                out.push(set(Some(ProviderResponse {
+                    changed,
+                    ..response.clone()
+                })));
+            }
+        }
+    });
+    if let Some(response) = stored {
+        let label = ui.label(t(lang, "findings.response_text"));
+        draft_text(
+            ui,
+            &mut state.drafts,
+            ui.make_persistent_id(("finding_response_text", id)),
+            &response.text,
+            TextKind::Multi { rows: 3 },
+            Some(&label),
+            |text| set(Some(ProviderResponse { text, ..response })),
+        );
+    }
 }
 
 fn requirements_ui(
