@@ -416,3 +416,106 @@ fn a_providers_response_is_kept_per_finding_merged_and_reported() {
         Err(StoreError::Rejected(Rejection::Missing { .. }))
     ));
 }
+
+/// The final version says what changed in the findings since the draft: added, removed, kind
+/// changed and reworded, each by its title — and nothing for what did not change.
+#[test]
+fn the_final_report_lists_what_changed_since_the_draft() {
+    let dir = common::temp_dir();
+    let path = demo(&dir, "case.evalcase");
+    let mut store = CaseStore::open(&path).unwrap();
+    let draft = render(&store, ReportKind::Draft);
+    store
+        .keep_report_version(ReportKind::Draft, None, "K", "utkast.pdf", &draft)
+        .unwrap();
+    let lang = evalbench::i18n::Lang::Nb;
+    let lines = |store: &CaseStore| {
+        evalbench::export::report::change_lines(&store.snapshot().unwrap(), lang)
+    };
+    assert!(lines(&store).is_empty(), "{:?}", lines(&store));
+
+    let findings = store.snapshot().unwrap().findings;
+    // A finding without actions, so its kind may change.
+    let actionless = findings
+        .iter()
+        .find(|f| f.kind != FindingKind::Deviation)
+        .unwrap()
+        .clone();
+    let reworded = findings
+        .iter()
+        .find(|f| f.id != actionless.id && f.kind != FindingKind::Deviation)
+        .unwrap()
+        .clone();
+    let removed = findings
+        .iter()
+        .find(|f| f.id != actionless.id && f.id != reworded.id && f.kind != FindingKind::Deviation)
+        .unwrap()
+        .clone();
+    let new_kind = if actionless.kind == FindingKind::GoodPractice {
+        FindingKind::ImprovementArea
+    } else {
+        FindingKind::GoodPractice
+    };
+    store
+        .apply(&Command::SetFindingKind {
+            finding_id: actionless.id,
+            kind: new_kind,
+        })
+        .unwrap();
+    store
+        .apply(&Command::UpdateFinding {
+            finding_id: reworded.id,
+            finding: FindingFields {
+                title: reworded.fields.title.clone(),
+                description: format!("{} Rettet etter tilsvaret.", reworded.fields.description),
+            },
+        })
+        .unwrap();
+    store
+        .apply(&Command::DeleteFinding {
+            finding_id: removed.id,
+        })
+        .unwrap();
+    store
+        .apply(&Command::AddFinding {
+            kind: FindingKind::ImprovementArea,
+            finding: FindingFields {
+                title: "Nytt etter utkastet".into(),
+                description: String::new(),
+            },
+            requirement_ids: vec![],
+            evidence: vec![],
+        })
+        .unwrap();
+    let changes = lines(&store);
+    assert!(
+        changes.contains(&"Nytt funn: Nytt etter utkastet".to_owned()),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&format!("Fjernet: {}", removed.fields.title)),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&format!("Omformulert: {}", reworded.fields.title)),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("Endret fra") && c.ends_with(&actionless.fields.title)),
+        "{changes:?}"
+    );
+    assert_eq!(changes.len(), 4, "{changes:?}");
+
+    // The final version carries the list.
+    let final_bytes = render(&store, ReportKind::Final);
+    let out = dir.path().join("final.pdf");
+    std::fs::write(&out, &final_bytes).unwrap();
+    if let Some(text) = pdf_text(&out) {
+        assert!(
+            text.contains("Endringer etter utkastet") && text.contains("Nytt etter utkastet"),
+            "{text}"
+        );
+    }
+}

@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::Rejection;
+use super::{Finding, FindingKind, Rejection};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -51,6 +51,86 @@ pub struct ReportVersion {
     /// The SHA-256 of the file's bytes (hex), by which it is kept inside the case.
     pub sha256: String,
     pub size_bytes: u64,
+    /// The findings as they stood in this version, to say what changed since.
+    #[serde(default, skip_serializing)]
+    pub findings: Vec<FindingAtVersion>,
+}
+
+/// A finding as a kept version held it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingAtVersion {
+    pub uuid: String,
+    pub kind: FindingKind,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// How a finding changed since a kept version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FindingChange {
+    Added {
+        title: String,
+    },
+    Removed {
+        title: String,
+    },
+    KindChanged {
+        title: String,
+        from: FindingKind,
+        to: FindingKind,
+    },
+    /// Its title or description was reworded.
+    Reworded {
+        title: String,
+    },
+}
+
+/// What changed in `findings` (with `uuids`, the case's identities by `finding/N`) since
+/// `version`: added, removed, kind changed, reworded — in the order of the current findings,
+/// the removed ones last.
+pub fn changes_since(
+    version: &ReportVersion,
+    findings: &[Finding],
+    uuids: &std::collections::BTreeMap<String, String>,
+) -> Vec<FindingChange> {
+    let mut changes = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for finding in findings {
+        let uuid = uuids.get(&finding.id.to_string());
+        let before = uuid.and_then(|u| version.findings.iter().find(|f| &f.uuid == u));
+        let title = finding.fields.title.clone();
+        match before {
+            None => changes.push(FindingChange::Added { title }),
+            Some(before) => {
+                seen.insert(before.uuid.clone());
+                if before.kind != finding.kind {
+                    changes.push(FindingChange::KindChanged {
+                        title,
+                        from: before.kind,
+                        to: finding.kind,
+                    });
+                } else if before.title.trim() != finding.fields.title.trim()
+                    || before.description.trim() != finding.fields.description.trim()
+                {
+                    changes.push(FindingChange::Reworded { title });
+                }
+            }
+        }
+    }
+    for before in &version.findings {
+        if !seen.contains(&before.uuid) {
+            changes.push(FindingChange::Removed {
+                title: before.title.clone(),
+            });
+        }
+    }
+    changes
+}
+
+/// The last draft kept, if the report is not yet final: what a final version is compared with.
+pub fn last_draft(versions: &[ReportVersion]) -> Option<&ReportVersion> {
+    versions.iter().rev().find(|v| v.kind == ReportKind::Draft)
 }
 
 /// Whether a version of `kind` may be kept after `versions`: drafts until the report is final,
@@ -85,6 +165,7 @@ mod tests {
             file_name: "rapport.pdf".into(),
             sha256: "00".into(),
             size_bytes: 1,
+            findings: Vec::new(),
         }
     }
 

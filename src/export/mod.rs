@@ -89,7 +89,10 @@ pub fn render_report_version(
     let report = report::Report::new(snapshot, lang, today);
     let report = match kind {
         crate::domain::ReportKind::Draft => report.as_draft(lang, answer_by),
-        crate::domain::ReportKind::Final => report,
+        crate::domain::ReportKind::Final => report::Report {
+            changes: report::change_lines(snapshot, lang),
+            ..report
+        },
     };
     Ok(pdf::report_pdf(&report, today)?)
 }

@@ -31,6 +31,8 @@ pub struct Report {
     pub draft: Option<DraftMark>,
     /// The provider's response to the findings of the draft (tilsvar), finding by finding.
     pub responses: Vec<ResponseLine>,
+    /// In the final report: what changed in the findings since the last draft.
+    pub changes: Vec<String>,
 }
 
 /// One finding's response from the provider, as the report shows it.
@@ -74,6 +76,7 @@ pub struct Labels {
     pub plan_deadline: String,
     pub kind: String,
     pub responses: String,
+    pub changes: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -225,6 +228,7 @@ impl Report {
                 plan_deadline: t(lang, "facts.plan_deadline").to_owned(),
                 kind: t(lang, "report.kind").to_owned(),
                 responses: t(lang, "report.responses").to_owned(),
+                changes: t(lang, "report.changes").to_owned(),
             },
             counts: FindingKind::ALL
                 .iter()
@@ -342,6 +346,7 @@ impl Report {
                 .collect(),
             draft: None,
             responses: response_lines(snapshot, lang),
+            changes: Vec::new(),
         }
     }
 
@@ -489,6 +494,39 @@ pub fn response_lines(snapshot: &CaseSnapshot, lang: Lang) -> Vec<ResponseLine> 
                     .changed
                     .then(|| t(lang, "findings.response_changed").to_owned() + "."),
             })
+        })
+        .collect()
+}
+
+/// What changed in the findings since the last draft sent, one line each ("Nytt funn: …");
+/// empty when no draft was kept.
+pub fn change_lines(snapshot: &CaseSnapshot, lang: Lang) -> Vec<String> {
+    use crate::domain::report_version::{FindingChange, changes_since, last_draft};
+    use crate::i18n::Labelled;
+    let Some(draft) = last_draft(&snapshot.report_versions) else {
+        return Vec::new();
+    };
+    changes_since(draft, &snapshot.findings, &snapshot.uuids)
+        .into_iter()
+        .map(|change| match change {
+            FindingChange::Added { title } => {
+                crate::i18n::tf(lang, "report.change_added", &[("title", &title)])
+            }
+            FindingChange::Removed { title } => {
+                crate::i18n::tf(lang, "report.change_removed", &[("title", &title)])
+            }
+            FindingChange::Reworded { title } => {
+                crate::i18n::tf(lang, "report.change_reworded", &[("title", &title)])
+            }
+            FindingChange::KindChanged { title, from, to } => crate::i18n::tf(
+                lang,
+                "report.change_kind",
+                &[
+                    ("title", &title),
+                    ("from", &from.label(lang)),
+                    ("to", &to.label(lang)),
+                ],
+            ),
         })
         .collect()
 }

@@ -8,8 +8,8 @@ use super::apply::{Result, reject};
 use super::sql_types::Code;
 use super::{CaseStore, StoreError, sql_err};
 use crate::command::Command;
-use crate::domain::report_version::check_may_keep;
-use crate::domain::{Rejection, ReportKind, ReportVersion};
+use crate::domain::report_version::{FindingAtVersion, check_may_keep};
+use crate::domain::{FindingKind, Rejection, ReportKind, ReportVersion};
 
 pub(super) fn keep(
     tx: &Transaction<'_>,
@@ -35,18 +35,41 @@ pub(super) fn keep(
     let uuid = super::new_uuid();
     tx.execute(
         "INSERT INTO report_version
-             (uuid, kind, made_on, made_by, answer_by, file_name, attachment_sha256)
-         VALUES (?1, ?2, evalbench_record_day(), ?3, ?4, ?5, ?6)",
+             (uuid, kind, made_on, made_by, answer_by, file_name, attachment_sha256, findings)
+         VALUES (?1, ?2, evalbench_record_day(), ?3, ?4, ?5, ?6, ?7)",
         params![
             uuid,
             Code(kind),
             made_by.trim(),
             answer_by.map(|d| d.to_string()),
             file_name,
-            sha256
+            sha256,
+            findings_now(tx)?
         ],
     )?;
     Ok(format!("report_version/{uuid}"))
+}
+
+/// The case's findings as JSON, by identity (rows from before schema 10 by their stable one).
+fn findings_now(tx: &Transaction<'_>) -> rusqlite::Result<String> {
+    let case_id: String = tx.query_row("SELECT case_id FROM case_info", [], |row| row.get(0))?;
+    let mut statement =
+        tx.prepare("SELECT id, uuid, kind, title, description FROM finding ORDER BY id")?;
+    let findings = statement
+        .query_map([], |row| {
+            let id: i64 = row.get(0)?;
+            Ok(FindingAtVersion {
+                uuid: row
+                    .get::<_, Option<String>>(1)?
+                    .unwrap_or_else(|| super::stable_uuid(&case_id, "finding", id)),
+                kind: row.get::<_, Code<FindingKind>>(2)?.0,
+                title: row.get(3)?,
+                description: row.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    serde_json::to_string(&findings)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
 /// The kept versions, numbered in the order they were made (their UUIDs are v7, in time order,
@@ -54,7 +77,7 @@ pub(super) fn keep(
 pub(super) fn read(conn: &Connection) -> rusqlite::Result<Vec<ReportVersion>> {
     let mut statement = conn.prepare(
         "SELECT v.uuid, v.kind, v.made_on, v.made_by, v.answer_by, v.file_name,
-                v.attachment_sha256, a.size_bytes
+                v.attachment_sha256, a.size_bytes, v.findings
          FROM report_version v JOIN attachment a ON a.sha256 = v.attachment_sha256
          ORDER BY v.uuid",
     )?;
@@ -63,6 +86,7 @@ pub(super) fn read(conn: &Connection) -> rusqlite::Result<Vec<ReportVersion>> {
         let made_on: String = row.get(2)?;
         let answer_by: Option<String> = row.get(4)?;
         let size: i64 = row.get(7)?;
+        let findings: String = row.get(8)?;
         Ok(ReportVersion {
             uuid: row.get(0)?,
             number: 0,
@@ -73,6 +97,8 @@ pub(super) fn read(conn: &Connection) -> rusqlite::Result<Vec<ReportVersion>> {
             file_name: row.get(5)?,
             sha256: row.get(6)?,
             size_bytes: u64::try_from(size).unwrap_or(0),
+            // Written by the insert above; an unreadable list only loses the comparison.
+            findings: serde_json::from_str(&findings).unwrap_or_default(),
         })
     })?;
     let mut versions = rows.collect::<rusqlite::Result<Vec<_>>>()?;

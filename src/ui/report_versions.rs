@@ -39,6 +39,18 @@ pub fn report_versions_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &
         ));
         return;
     }
+    if !versions.is_empty() {
+        let changes = crate::export::report::change_lines(context.snapshot, lang);
+        if changes.is_empty() {
+            ui.weak(t(lang, "report_versions.no_changes"));
+        } else {
+            ui.label(t(lang, "report.changes"));
+            for change in changes {
+                ui.label(format!("• {change}"));
+            }
+        }
+        ui.add_space(4.0);
+    }
     let answer_by = *state.report_versions.answer_by.get_or_insert_with(|| {
         context
             .today
