@@ -87,6 +87,21 @@ pub enum Command {
         kind: FindingKind,
     },
 
+    // --- closing ---
+    /// *Avslutt saken*: the phase becomes closed, with today's date. A plan with actions not
+    /// verified closed needs `reason`.
+    CloseCase {
+        #[serde(default)]
+        reason: String,
+    },
+    /// Opens a closed case again (its phase back to plan follow-up).
+    ReopenCase,
+    /// Days after closing to delete the participants' personal data; `None`: the default.
+    SetRetention {
+        #[serde(default)]
+        days: Option<u32>,
+    },
+
     // --- the report ---
     /// Keeps a report as sent (see `domain::report_version`): the file is already stored in the
     /// case by its SHA-256 (`CaseStore::keep_report_version` stores it first).
@@ -301,6 +316,9 @@ impl Command {
             Command::SetFidelityRecommendation { .. } => "set_fidelity_recommendation",
             Command::AddFindingFromFidelityItem { .. } => "add_finding_from_fidelity_item",
             Command::KeepReportVersion { .. } => "keep_report_version",
+            Command::CloseCase { .. } => "close_case",
+            Command::ReopenCase => "reopen_case",
+            Command::SetRetention { .. } => "set_retention",
             Command::AddInterview { .. } => "add_interview",
             Command::UpdateInterview { .. } => "update_interview",
             Command::SetInterviewNotes { .. } => "set_interview_notes",

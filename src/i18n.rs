@@ -380,6 +380,8 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
             ],
         ),
         Rejection::PassphraseTooShort { min_chars } => tf(lang, &key, &[("min", min_chars)]),
+        Rejection::PlanNotClosed { open } => tf(lang, &key, &[("open", open)]),
+        Rejection::RetentionOutOfRange { days } => tf(lang, &key, &[("days", days)]),
         Rejection::ImportedRowsMismatch { rows, actions } => {
             tf(lang, &key, &[("rows", rows), ("actions", actions)])
         }
@@ -397,6 +399,8 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         | Rejection::FidelityNotBlind
         | Rejection::ReportAlreadyFinal
         | Rejection::ReportNoDraft
+        | Rejection::AlreadyClosed
+        | Rejection::NotClosed
         | Rejection::PassphraseEmpty
         | Rejection::NotUndoable
         | Rejection::UndoConflict => t(lang, &key).to_owned(),

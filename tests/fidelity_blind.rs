@@ -242,7 +242,9 @@ fn an_older_review_opens_with_complete_evaluators_delivered() {
     // Back to schema 10, as a file from the version before.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "ALTER TABLE finding DROP COLUMN response; ALTER TABLE finding DROP COLUMN response_text;
+        "ALTER TABLE case_info DROP COLUMN closed_on; ALTER TABLE case_info DROP COLUMN close_reason;
+         ALTER TABLE case_info DROP COLUMN retention_days;
+         ALTER TABLE finding DROP COLUMN response; ALTER TABLE finding DROP COLUMN response_text;
          ALTER TABLE finding DROP COLUMN response_changed;
          DROP TABLE report_version; DROP TABLE fidelity_seal; DROP TABLE fidelity_blind_copy;
          ALTER TABLE fidelity_scale DROP COLUMN improvement_below;

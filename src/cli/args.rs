@@ -140,6 +140,17 @@ pub enum CliCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Close the case (Avslutt saken): its phase becomes closed, dated today. A plan with
+    /// actions not verified closed needs --reason. Prints the day the participants' personal
+    /// data must be deleted by (--retention-days after closing; 14 unless the case says).
+    Close {
+        file: PathBuf,
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Days after closing to delete the participants' personal data (1–3650).
+        #[arg(long)]
+        retention_days: Option<u32>,
+    },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
     /// Requirement catalogs: the shipped ones and those imported.

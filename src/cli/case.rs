@@ -307,3 +307,41 @@ pub(super) fn apply(file: &Path, commands: &Path) -> anyhow::Result<ExitCode> {
     store.close()?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// Closes the case and, when given, sets its retention period; nothing is changed when either
+/// is refused.
+pub(super) fn close(file: &Path, reason: &str, retention_days: Option<u32>) -> anyhow::Result<()> {
+    let mut store = CaseStore::open_keyed(file, key_for(file)?.as_ref())?;
+    let before = store.snapshot()?;
+    if before.closing.is_some() {
+        bail!(
+            "«{}»: {}",
+            file.display(),
+            crate::domain::Rejection::AlreadyClosed
+        );
+    }
+    // Both checked before either is stored: a refusal changes nothing.
+    if let Some(days) = retention_days.filter(|d| !(1..=3650).contains(d)) {
+        bail!(
+            "--retention-days: {}",
+            crate::domain::Rejection::RetentionOutOfRange { days }
+        );
+    }
+    store.apply(&crate::command::Command::CloseCase {
+        reason: reason.to_owned(),
+    })?;
+    if let Some(days) = retention_days {
+        store.apply(&crate::command::Command::SetRetention { days: Some(days) })?;
+    }
+    let case = store.snapshot()?;
+    let due = crate::domain::retention_due(case.closing.as_ref(), case.retention_days);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "closed {} on {}; delete the participants' personal data by {}",
+        file.display(),
+        case.closing.map(|c| c.on.to_string()).unwrap_or_default(),
+        due.map(|d| d.to_string()).unwrap_or_default()
+    )?;
+    Ok(())
+}

@@ -184,6 +184,11 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
         CliCommand::Versions { file, extract, out } => {
             return report::versions(&file, extract, out.as_deref());
         }
+        CliCommand::Close {
+            file,
+            reason,
+            retention_days,
+        } => case::close(&file, &reason, retention_days)?,
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
         CliCommand::Scan { path } => return scan(&path),
         CliCommand::Backups { file, restore } => return backups(&file, restore),

@@ -176,6 +176,28 @@ pub struct KeyDates {
     pub plan_deadline: Option<Date>,
 }
 
+/// Days after closing within which the participants' personal data is deleted, unless the case
+/// sets its own: two weeks, as the IPS practice does after a review. NAV's own rules decide the
+/// period for a case (`SetRetention`).
+pub const DEFAULT_RETENTION_DAYS: u32 = 14;
+
+/// The case was closed (*Avslutt saken*) on `on`; `reason` says why when the plan was not
+/// verified closed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closing {
+    pub on: Date,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+/// The day the participants' personal data must be deleted by: `days` (or the default) after
+/// the case was closed; `None` while it is open.
+pub fn retention_due(closing: Option<&Closing>, days: Option<u32>) -> Option<Date> {
+    let closing = closing?;
+    let days = i64::from(days.unwrap_or(DEFAULT_RETENTION_DAYS));
+    Some(closing.on.saturating_add(jiff::Span::new().days(days)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,10 @@ pub mod requirement;
 pub mod snapshot;
 pub mod text;
 
-pub use case::{CaseFacts, KeyDates, Measure, OrgNumber, OrgNumberError, Phase};
+pub use case::{
+    CaseFacts, Closing, DEFAULT_RETENTION_DAYS, KeyDates, Measure, OrgNumber, OrgNumberError,
+    Phase, retention_due,
+};
 pub use document::{AttachmentRef, DocumentKind, DocumentReview, DocumentReviewFields};
 pub use fidelity::{
     Band, FidelityItem, FidelityPhase, FidelityReview, FidelityScore, FidelitySection,

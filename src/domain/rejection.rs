@@ -166,6 +166,16 @@ pub enum Rejection {
     ReportAlreadyFinal,
     /// A final report before a draft has gone to the provider for comments.
     ReportNoDraft,
+    /// Closing the case while actions of the plan are not verified closed, without a reason.
+    PlanNotClosed {
+        open: usize,
+    },
+    /// Closing a case that is closed, or reopening one that is open.
+    AlreadyClosed,
+    NotClosed,
+    RetentionOutOfRange {
+        days: u32,
+    },
     PassphraseEmpty,
     PassphraseTooShort {
         min_chars: usize,
@@ -228,6 +238,10 @@ impl Rejection {
             Rejection::FidelityNotBlind => "fidelity_not_blind",
             Rejection::ReportAlreadyFinal => "report_already_final",
             Rejection::ReportNoDraft => "report_no_draft",
+            Rejection::PlanNotClosed { .. } => "plan_not_closed",
+            Rejection::AlreadyClosed => "already_closed",
+            Rejection::NotClosed => "not_closed",
+            Rejection::RetentionOutOfRange { .. } => "retention_out_of_range",
             Rejection::PassphraseEmpty => "passphrase_empty",
             Rejection::PassphraseTooShort { .. } => "passphrase_too_short",
             Rejection::ImportedRowsMismatch { .. } => "imported_rows_mismatch",
@@ -343,6 +357,10 @@ impl Rejection {
             Rejection::FidelityNotBlind,
             Rejection::ReportAlreadyFinal,
             Rejection::ReportNoDraft,
+            Rejection::PlanNotClosed { open: 2 },
+            Rejection::AlreadyClosed,
+            Rejection::NotClosed,
+            Rejection::RetentionOutOfRange { days: 0 },
             Rejection::PassphraseEmpty,
             Rejection::PassphraseTooShort { min_chars: 8 },
             Rejection::ImportedRowsMismatch {

@@ -58,6 +58,12 @@ pub struct CaseSnapshot {
     pub outcomes: Vec<Outcome>,
     #[serde(default)]
     pub fidelity: Option<FidelityReview>,
+    /// Set once the case is closed (*Avslutt saken*).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing: Option<super::case::Closing>,
+    /// The case's own retention period in days (`None`: `DEFAULT_RETENTION_DAYS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
     /// The report versions kept as sent, in the order they were made.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub report_versions: Vec<super::ReportVersion>,

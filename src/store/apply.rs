@@ -163,6 +163,48 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
         Command::AddFindingFromFidelityItem { item_id, kind } => {
             super::fidelity::add_finding_from_item(tx, *item_id, *kind)
         }
+        Command::CloseCase { reason } => {
+            let closed: Option<String> =
+                tx.query_row("SELECT closed_on FROM case_info", [], |row| row.get(0))?;
+            if closed.is_some() {
+                return reject(Rejection::AlreadyClosed);
+            }
+            let open: i64 = tx.query_row(
+                "SELECT count(*) FROM action WHERE status != 'verified_closed'",
+                [],
+                |row| row.get(0),
+            )?;
+            if open > 0 && reason.trim().is_empty() {
+                return reject(Rejection::PlanNotClosed {
+                    open: open as usize,
+                });
+            }
+            tx.execute(
+                "UPDATE case_info SET phase = 'closed', closed_on = evalbench_record_day(),
+                                      close_reason = ?1",
+                [reason.trim()],
+            )?;
+            Ok(crate::domain::ids::EntityRef::Case.to_string())
+        }
+        Command::ReopenCase => {
+            let closed: Option<String> =
+                tx.query_row("SELECT closed_on FROM case_info", [], |row| row.get(0))?;
+            if closed.is_none() {
+                return reject(Rejection::NotClosed);
+            }
+            tx.execute(
+                "UPDATE case_info SET phase = 'plan_follow_up', closed_on = NULL, close_reason = ''",
+                [],
+            )?;
+            Ok(crate::domain::ids::EntityRef::Case.to_string())
+        }
+        Command::SetRetention { days } => {
+            if let Some(days) = days.filter(|d| !(1..=3650).contains(d)) {
+                return reject(Rejection::RetentionOutOfRange { days });
+            }
+            tx.execute("UPDATE case_info SET retention_days = ?1", [days])?;
+            Ok(crate::domain::ids::EntityRef::Case.to_string())
+        }
         Command::KeepReportVersion {
             kind,
             answer_by,

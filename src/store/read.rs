@@ -278,6 +278,8 @@ fn read_parts(
         snapshot.evaluators = fresh.evaluators;
         snapshot.catalog = fresh.catalog;
         snapshot.provider_package = fresh.provider_package;
+        snapshot.closing = fresh.closing;
+        snapshot.retention_days = fresh.retention_days;
     }
     if parts.catalog {
         read_catalog(conn, snapshot)?;
@@ -339,7 +341,8 @@ fn read_header(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
     conn.query_row(
         "SELECT case_id, provider_name, org_number, measure, agreed_places, nav_unit,
                 period_start, period_end, phase, feedback_meeting_date, plan_deadline, evaluators,
-                catalog_id, catalog_version, catalog_title, self_evaluation, package_actions
+                catalog_id, catalog_version, catalog_title, self_evaluation, package_actions,
+                closed_on, close_reason, retention_days
          FROM case_info",
         [],
         |row| {
@@ -376,6 +379,13 @@ fn read_header(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
                 provider_package: row
                     .get::<_, Option<Json<Vec<crate::domain::ActionId>>>>(16)?
                     .map(|ids| ids.0),
+                closing: row.get::<_, Option<jiff::civil::Date>>(17)?.map(|on| {
+                    crate::domain::Closing {
+                        on,
+                        reason: row.get(18).unwrap_or_default(),
+                    }
+                }),
+                retention_days: row.get(19)?,
                 ..CaseSnapshot::default()
             })
         },

@@ -38,6 +38,8 @@ pub struct PageState {
     pub findings: findings::FindingsState,
     pub fidelity: fidelity::FidelityState,
     pub report_versions: report_versions::ReportVersionsState,
+    /// Why the case is closed though the plan is not verified closed (*Avslutt saken*).
+    pub close_reason: String,
     /// A page asks to show another page (e.g. the finding it just created).
     pub goto: Option<Page>,
     /// What a search hit points at: its page selects it, scrolls to it and marks it.
