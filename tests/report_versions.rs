@@ -38,6 +38,14 @@ fn kept(store: &CaseStore) -> Vec<(usize, ReportKind, String)> {
         .collect()
 }
 
+/// Merges the copy at `theirs` into `store`, which must bring no conflict.
+fn merge_into(store: &mut CaseStore, theirs: &Path) {
+    let plan = store.prepare_merge(theirs, None).unwrap();
+    let merged = plan.merged(&Resolutions::new());
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    store.merge_copy(&plan, plan.step(merged), None).unwrap();
+}
+
 fn render(store: &CaseStore, kind: ReportKind) -> Vec<u8> {
     let snapshot = store.snapshot().unwrap();
     evalbench::export::render_report_version(
@@ -107,10 +115,7 @@ fn kept_versions_never_change_through_edits_undo_redo_and_merges() {
         .unwrap();
     let both = kept(&store);
     assert_eq!(both.len(), 2);
-    let plan = store.prepare_merge(&theirs, None).unwrap();
-    let merged = plan.merged(&Resolutions::new());
-    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
-    store.merge_copy(&plan, plan.step(merged), None).unwrap();
+    merge_into(&mut store, &theirs);
     assert_eq!(
         kept(&store),
         both,
@@ -120,10 +125,7 @@ fn kept_versions_never_change_through_edits_undo_redo_and_merges() {
 
     // And the other way: the colleague's copy receives both versions, bytes and all.
     let mut other = CaseStore::open(&theirs).unwrap();
-    let plan = other.prepare_merge(&path, None).unwrap();
-    let merged = plan.merged(&Resolutions::new());
-    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
-    other.merge_copy(&plan, plan.step(merged), None).unwrap();
+    merge_into(&mut other, &path);
     assert_eq!(kept(&other), both, "numbered alike in both copies");
 
     // Nothing in SQL changes a kept version either: the schema refuses.
@@ -395,10 +397,7 @@ fn a_providers_response_is_kept_per_finding_merged_and_reported() {
 
     // A colleague's copy receives it with a merge.
     let mut other = CaseStore::open(&theirs).unwrap();
-    let plan = other.prepare_merge(&path, None).unwrap();
-    let merged = plan.merged(&Resolutions::new());
-    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
-    other.merge_copy(&plan, plan.step(merged), None).unwrap();
+    merge_into(&mut other, &path);
     let case = other.snapshot().unwrap();
     let same = case
         .findings

@@ -87,14 +87,16 @@ fn phase_change_in_the_ui_is_stored() {
     );
     phase.click();
     harness.run();
-    harness.get_by_label("Avsluttet").click();
+    // Closing is not a phase to pick: it is *Avslutt saken*, dated.
+    assert!(harness.query_by_label("Avsluttet").is_none());
+    harness.get_by_label("Analyse").click();
     harness.run();
     // Durable at once: a second connection sees it while the app still has the case open.
     let saved = stored(&path);
-    assert_eq!(saved.phase, Phase::Closed);
+    assert_eq!(saved.phase, Phase::Analysis);
     assert_eq!(
         harness.state().case().unwrap().snapshot().phase,
-        Phase::Closed
+        Phase::Analysis
     );
 }
 

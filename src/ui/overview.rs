@@ -49,9 +49,17 @@ pub fn overview_ui(
     ui.horizontal(|ui| {
         let label = ui.strong(t(lang, "facts.phase"));
         let mut phase = snapshot.phase;
-        if enum_combo(ui, &label, lang, &mut phase, &Phase::ALL) {
-            out.push(Command::SetPhase { phase });
-        }
+        // A case is closed with *Avslutt saken* (dated, with its deletion deadline), and opened
+        // again with *Gjenåpne saken*: the phase list does neither.
+        let phases: Vec<Phase> = Phase::ALL
+            .into_iter()
+            .filter(|p| *p != Phase::Closed)
+            .collect();
+        ui.add_enabled_ui(snapshot.closing.is_none(), |ui| {
+            if enum_combo(ui, &label, lang, &mut phase, &phases) {
+                out.push(Command::SetPhase { phase });
+            }
+        });
     });
     closing_ui(ui, context, state, out);
     warnings_ui(ui, context, state);
