@@ -240,19 +240,9 @@ fn an_older_review_opens_with_complete_evaluators_delivered() {
     score_all(&mut store, Rater::First, [2, 3, 4], "Eldre");
     store.close().unwrap();
     // Back to schema 10, as a file from the version before.
+    common::schema_back_to_10(&path);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch(
-        "ALTER TABLE case_info DROP COLUMN closed_on; ALTER TABLE case_info DROP COLUMN close_reason;
-         ALTER TABLE case_info DROP COLUMN retention_days;
-         ALTER TABLE finding DROP COLUMN response; ALTER TABLE finding DROP COLUMN response_text;
-         ALTER TABLE finding DROP COLUMN response_changed;
-         DROP TABLE report_version; DROP TABLE fidelity_seal; DROP TABLE fidelity_blind_copy;
-         ALTER TABLE fidelity_scale DROP COLUMN improvement_below;
-         ALTER TABLE fidelity_item DROP COLUMN recommendation;
-         ALTER TABLE finding DROP COLUMN fidelity_item;
-         PRAGMA user_version = 10;",
-    )
-    .unwrap();
+    conn.execute_batch("PRAGMA user_version = 10;").unwrap();
     drop(conn);
     let store = CaseStore::open(&path).unwrap();
     let review = review(&store);

@@ -699,19 +699,8 @@ fn the_command_line_copies_lists_conflicts_without_writing_and_merges_encrypted_
 
 /// Takes a current case back to schema 9, as a copy made before team work would be.
 fn as_schema_9(path: &Path) {
+    common::schema_back_to_10(path);
     let conn = rusqlite::Connection::open(path).unwrap();
-    // Schemas 15 (closing), 13 (responses), 12 (report versions) and 11 (the blind fidelity review) first.
-    conn.execute_batch(
-        "ALTER TABLE case_info DROP COLUMN closed_on; ALTER TABLE case_info DROP COLUMN close_reason;
-         ALTER TABLE case_info DROP COLUMN retention_days;
-         ALTER TABLE finding DROP COLUMN response; ALTER TABLE finding DROP COLUMN response_text;
-         ALTER TABLE finding DROP COLUMN response_changed;
-         DROP TABLE report_version; DROP TABLE fidelity_seal; DROP TABLE fidelity_blind_copy;
-         ALTER TABLE fidelity_scale DROP COLUMN improvement_below;
-         ALTER TABLE fidelity_item DROP COLUMN recommendation;
-         ALTER TABLE finding DROP COLUMN fidelity_item;",
-    )
-    .unwrap();
     for table in [
         "interview",
         "excerpt",

@@ -172,3 +172,21 @@ pub fn small_scale() -> Catalog {
     )
     .expect("the test scale is valid")
 }
+
+/// Takes the schema of the case at `path` back from the current version to version 10, as a file
+/// written before the blind fidelity review (11), report versions (12, 14), providers' responses
+/// (13) and closing (15). Leaves `user_version` to the caller.
+pub fn schema_back_to_10(path: &Path) {
+    let conn = rusqlite::Connection::open(path).expect("test file");
+    conn.execute_batch(
+        "ALTER TABLE case_info DROP COLUMN closed_on; ALTER TABLE case_info DROP COLUMN close_reason;
+         ALTER TABLE case_info DROP COLUMN retention_days;
+         ALTER TABLE finding DROP COLUMN response; ALTER TABLE finding DROP COLUMN response_text;
+         ALTER TABLE finding DROP COLUMN response_changed;
+         DROP TABLE report_version; DROP TABLE fidelity_seal; DROP TABLE fidelity_blind_copy;
+         ALTER TABLE fidelity_scale DROP COLUMN improvement_below;
+         ALTER TABLE fidelity_item DROP COLUMN recommendation;
+         ALTER TABLE finding DROP COLUMN fidelity_item;",
+    )
+    .expect("schema back to 10");
+}
