@@ -245,6 +245,29 @@ fn the_command_line_keeps_what_it_writes_and_extracts_it_again() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert!(!d.join("final.pdf").exists());
 
+    // An answer-by day in the past, and --extract without --out: refused, nothing changed.
+    let out = evalbench(
+        d,
+        &[
+            "report",
+            "draft",
+            case,
+            "--out",
+            "past.pdf",
+            "--answer-by",
+            "2020-01-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--answer-by: 2020-01-01 is in the past")
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!d.join("past.pdf").exists());
+    let out = evalbench(d, &["versions", case, "--extract", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--extract needs --out"));
+
     let out = evalbench(
         d,
         &[
