@@ -12,9 +12,6 @@ use super::{guard_export, key_for, lang_or_env, write_output};
 use crate::domain::ReportKind;
 use crate::store::{self, CaseStore};
 
-/// How long the provider has to answer a draft when `--answer-by` is not given: two weeks.
-const ANSWER_DAYS: i64 = 14;
-
 pub(super) fn report(action: ReportAction) -> anyhow::Result<ExitCode> {
     let today = jiff::Zoned::now().date();
     match action {
@@ -28,7 +25,7 @@ pub(super) fn report(action: ReportAction) -> anyhow::Result<ExitCode> {
                     "--answer-by: {day} is in the past; give the provider a day from today on."
                 ),
                 Some(day) => day,
-                None => today.saturating_add(jiff::Span::new().days(ANSWER_DAYS)),
+                None => crate::domain::report_version::default_answer_by(today),
             };
             keep(&file, &output, ReportKind::Draft, Some(answer_by), today)
         }

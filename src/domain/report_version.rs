@@ -133,6 +133,14 @@ pub fn last_draft(versions: &[ReportVersion]) -> Option<&ReportVersion> {
     versions.iter().rev().find(|v| v.kind == ReportKind::Draft)
 }
 
+/// Days the provider gets to answer a draft unless the evaluator picks another day.
+pub const ANSWER_DAYS: i64 = 14;
+
+/// The default day a draft kept `today` is to be answered by.
+pub fn default_answer_by(today: Date) -> Date {
+    today.saturating_add(jiff::Span::new().days(ANSWER_DAYS))
+}
+
 /// Whether a version of `kind` may be kept after `versions`: drafts until the report is final,
 /// and one final version, after a draft has gone to the provider.
 pub fn check_may_keep(versions: &[ReportVersion], kind: ReportKind) -> Result<(), Rejection> {

@@ -9,9 +9,6 @@ use crate::domain::report_version::check_may_keep;
 use crate::domain::{ReportKind, ReportVersion};
 use crate::i18n::{Lang, date, t, tf};
 
-/// Days the provider gets to answer a draft unless the evaluator picks another day.
-const ANSWER_DAYS: i64 = 14;
-
 #[derive(Default)]
 pub struct ReportVersionsState {
     /// The answer-by day chosen for the next draft; two weeks from today until changed.
@@ -51,11 +48,10 @@ pub fn report_versions_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &
         }
         ui.add_space(4.0);
     }
-    let answer_by = *state.report_versions.answer_by.get_or_insert_with(|| {
-        context
-            .today
-            .saturating_add(jiff::Span::new().days(ANSWER_DAYS))
-    });
+    let answer_by = *state
+        .report_versions
+        .answer_by
+        .get_or_insert_with(|| crate::domain::report_version::default_answer_by(context.today));
     ui.horizontal_wrapped(|ui| {
         let name = t(lang, "report_versions.answer_by");
         ui.label(name);
