@@ -16,6 +16,8 @@ pub enum Reason {
     BeforeRestore,
     BeforePlanImport,
     BeforeMerge,
+    /// The first copy after the participants' personal data was deleted (the older ones held it).
+    AfterDeletion,
 }
 
 impl Reason {
@@ -26,6 +28,7 @@ impl Reason {
             Reason::BeforeRestore => "before-restore",
             Reason::BeforePlanImport => "before-plan-import",
             Reason::BeforeMerge => "before-merge",
+            Reason::AfterDeletion => "after-deletion",
         }
     }
 
@@ -35,6 +38,7 @@ impl Reason {
             Reason::BeforeRestore,
             Reason::BeforePlanImport,
             Reason::BeforeMerge,
+            Reason::AfterDeletion,
         ]
         .into_iter()
         .find(|reason| reason.code() == code)
@@ -160,6 +164,24 @@ impl Backups {
         Ok(path)
     }
 
+    /// After the participants' personal data was deleted from the case: every copy taken
+    /// before (here, and the copies a schema upgrade left beside the file) still holds it, so
+    /// each is overwritten and removed, and one copy of the case as it is now is taken in their
+    /// place. Returns the copies removed.
+    pub fn replace_after_deletion(
+        &self,
+        store: &CaseStore,
+        case_id: &str,
+    ) -> Result<Vec<PathBuf>, StoreError> {
+        let mut old: Vec<PathBuf> = self.list(case_id).into_iter().map(|b| b.path).collect();
+        old.extend(crate::store::upgrade_backups(store.path()));
+        for path in &old {
+            wipe(path)?;
+        }
+        self.take(store, case_id, Reason::AfterDeletion)?;
+        Ok(old)
+    }
+
     /// A copy if none was taken today (in local time); `Ok(None)` when there is one already.
     pub fn daily(
         &self,
@@ -206,6 +228,31 @@ impl Backups {
         }
         renamed
     }
+}
+
+/// Overwrites a file with zeros, to disk, before removing it: its content is not left for the
+/// next file to be given those blocks (as far as the file system reuses them in place).
+fn wipe(path: &Path) -> Result<(), StoreError> {
+    use std::io::Write as _;
+    let io = |error| StoreError::Io {
+        path: path.to_owned(),
+        error,
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(io)?;
+    let zeros = vec![0_u8; 64 * 1024];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        file.write_all(&zeros[..n]).map_err(io)?;
+        left -= n as u64;
+    }
+    file.sync_all().map_err(io)?;
+    drop(file);
+    std::fs::remove_file(path).map_err(io)
 }
 
 #[cfg(test)]

@@ -185,6 +185,12 @@ pub enum Command {
     DeleteDocumentReview {
         document_review_id: DocumentReviewId,
     },
+    /// Marks a reviewed document as holding participants' personal data (its file is deleted
+    /// by *Slett personopplysninger*), or not.
+    SetDocumentPersonal {
+        document_review_id: DocumentReviewId,
+        personal: bool,
+    },
 
     // --- findings ---
     AddFinding {
@@ -334,6 +340,7 @@ impl Command {
             Command::DetachFile { .. } => "detach_file",
             Command::LinkDocument { .. } => "link_document",
             Command::UnlinkDocument { .. } => "unlink_document",
+            Command::SetDocumentPersonal { .. } => "set_document_personal",
             Command::DeleteDocumentReview { .. } => "delete_document_review",
             Command::AddFinding { .. } => "add_finding",
             Command::UpdateFinding { .. } => "update_finding",

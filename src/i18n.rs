@@ -401,6 +401,8 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         | Rejection::ReportNoDraft
         | Rejection::AlreadyClosed
         | Rejection::NotClosed
+        | Rejection::DeletionNeedsClosedCase
+        | Rejection::DeletionNotConfirmed
         | Rejection::PassphraseEmpty
         | Rejection::NotUndoable
         | Rejection::UndoConflict => t(lang, &key).to_owned(),

@@ -73,6 +73,56 @@ impl Workbench {
         }
     }
 
+    /// *Slett personopplysninger*: the deletion, then the case's backup copies (which still
+    /// hold the data) replaced by one taken after. The notice says what was deleted.
+    pub(super) fn delete_personal_data(&mut self, confirmation: &str) {
+        let lang = self.settings.lang;
+        let Some(case) = self.case.as_mut() else {
+            return;
+        };
+        let deletion = match case.store.delete_personal_data(confirmation) {
+            Ok(deletion) => deletion,
+            Err(e) => {
+                self.notice = Some(Notice::Error(error_text(lang, &e)));
+                return;
+            }
+        };
+        let case_id = case.snapshot.case_id.clone();
+        let replaced = self
+            .backups
+            .as_ref()
+            .map(|backups| backups.replace_after_deletion(&case.store, &case_id));
+        let deleted = deletion.deleted;
+        let done = tf(
+            lang,
+            "deletion.done",
+            &[
+                ("notes", &deleted.interview_notes),
+                ("codes", &deleted.participant_codes),
+                ("quotes", &deleted.quotes),
+                ("attachments", &deleted.attachments),
+                (
+                    "backups",
+                    &replaced
+                        .as_ref()
+                        .map_or(0, |r| r.as_ref().map_or(0, Vec::len)),
+                ),
+            ],
+        );
+        self.notice = Some(match replaced {
+            Some(Err(e)) => Notice::Error(format!(
+                "{done} {}",
+                tf(
+                    lang,
+                    "deletion.backups_failed",
+                    &[("error", &error_text(lang, &e))]
+                )
+            )),
+            _ => Notice::Info(done),
+        });
+        self.refresh();
+    }
+
     /// Re-reads the snapshot after the case changed.
     pub(super) fn refresh(&mut self) {
         self.refresh_parts(Parts::ALL);

@@ -582,6 +582,9 @@ impl Workbench {
                 }
             }
             Request::SaveReportVersion(number) => self.save_report_version_with_dialog(number),
+            Request::DeletePersonalData { confirmation } => {
+                self.delete_personal_data(&confirmation);
+            }
             Request::OpenAttachment(attachment) => {
                 let Some(case) = &self.case else { return };
                 let result = case

@@ -151,6 +151,17 @@ pub enum CliCommand {
         #[arg(long)]
         retention_days: Option<u32>,
     },
+    /// Delete the participants' personal data for good (Slett personopplysninger): the notes
+    /// of participant interviews, participant codes, their quotes not marked shareable and the
+    /// files of documents marked personal — from the tables, the search index, the journal, the
+    /// undo history, the file's free pages and every backup copy. Findings, counts, the kept
+    /// report versions and the plan stay. Only for a closed case; --confirm takes the
+    /// provider's name as the case has it.
+    Purge {
+        file: PathBuf,
+        #[arg(long, value_name = "PROVIDER NAME")]
+        confirm: String,
+    },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
     /// Requirement catalogs: the shipped ones and those imported.

@@ -308,6 +308,36 @@ pub(super) fn apply(file: &Path, commands: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Deletes the participants' personal data, then replaces the case's backup copies (which
+/// still hold it) with one taken after. A refusal changes nothing.
+pub(super) fn purge(file: &Path, confirmation: &str) -> anyhow::Result<()> {
+    let mut store = CaseStore::open_keyed(file, key_for(file)?.as_ref())?;
+    let case_id = store.snapshot()?.case_id;
+    let deletion = store
+        .delete_personal_data(confirmation)
+        .with_context(|| format!("«{}»", file.display()))?;
+    let removed = crate::backups::Backups::default().replace_after_deletion(&store, &case_id)?;
+    store.close()?;
+    let deleted = deletion.deleted;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "deleted from {}: the notes of {} participant interviews, {} participant codes, {} quotes, \
+         {} attached files; {} journal rows redacted; {} backup copies removed and one taken \
+         after; file size {} -> {} bytes",
+        file.display(),
+        deleted.interview_notes,
+        deleted.participant_codes,
+        deleted.quotes,
+        deleted.attachments,
+        deletion.journal_rows_redacted,
+        removed.len(),
+        deletion.bytes_before,
+        deletion.bytes_after
+    )?;
+    Ok(())
+}
+
 /// Closes the case and, when given, sets its retention period; nothing is changed when either
 /// is refused.
 pub(super) fn close(file: &Path, reason: &str, retention_days: Option<u32>) -> anyhow::Result<()> {

@@ -189,6 +189,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             reason,
             retention_days,
         } => case::close(&file, &reason, retention_days)?,
+        CliCommand::Purge { file, confirm } => case::purge(&file, &confirm)?,
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
         CliCommand::Scan { path } => return scan(&path),
         CliCommand::Backups { file, restore } => return backups(&file, restore),

@@ -274,6 +274,7 @@ mod tests {
                 attachment: None,
                 // A link to a requirement that is not in the case is ignored.
                 links: vec![link(1, Supports), link(99, Supports)],
+                personal: false,
             }],
             findings: vec![
                 Finding {

@@ -72,4 +72,8 @@ pub struct DocumentReview {
     pub fields: DocumentReviewFields,
     pub attachment: Option<AttachmentRef>,
     pub links: Vec<RequirementLink>,
+    /// The document holds personal data about participants: its attached file is deleted with
+    /// the rest of it (*Slett personopplysninger*).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub personal: bool,
 }

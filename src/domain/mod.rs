@@ -11,6 +11,7 @@ pub mod ids;
 pub mod interview;
 pub mod meeting;
 pub mod outcome;
+pub mod personal_data;
 pub mod plan;
 pub mod rejection;
 pub mod report_version;
@@ -40,6 +41,7 @@ pub use interview::{
 };
 pub use meeting::FeedbackMeeting;
 pub use outcome::Outcome;
+pub use personal_data::{PersonalData, confirms_deletion};
 pub use plan::{Action, ActionFields, ActionStatus, ImportedRow, StatusChange};
 pub use rejection::{Rejection, RequiredText};
 pub use report_version::{ReportKind, ReportVersion};

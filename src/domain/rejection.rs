@@ -173,6 +173,10 @@ pub enum Rejection {
     /// Closing a case that is closed, or reopening one that is open.
     AlreadyClosed,
     NotClosed,
+    /// Deleting personal data before the case is closed.
+    DeletionNeedsClosedCase,
+    /// Deleting personal data without typing the provider's name to confirm it.
+    DeletionNotConfirmed,
     RetentionOutOfRange {
         days: u32,
     },
@@ -241,6 +245,8 @@ impl Rejection {
             Rejection::PlanNotClosed { .. } => "plan_not_closed",
             Rejection::AlreadyClosed => "already_closed",
             Rejection::NotClosed => "not_closed",
+            Rejection::DeletionNeedsClosedCase => "deletion_needs_closed_case",
+            Rejection::DeletionNotConfirmed => "deletion_not_confirmed",
             Rejection::RetentionOutOfRange { .. } => "retention_out_of_range",
             Rejection::PassphraseEmpty => "passphrase_empty",
             Rejection::PassphraseTooShort { .. } => "passphrase_too_short",
@@ -360,6 +366,8 @@ impl Rejection {
             Rejection::PlanNotClosed { open: 2 },
             Rejection::AlreadyClosed,
             Rejection::NotClosed,
+            Rejection::DeletionNeedsClosedCase,
+            Rejection::DeletionNotConfirmed,
             Rejection::RetentionOutOfRange { days: 0 },
             Rejection::PassphraseEmpty,
             Rejection::PassphraseTooShort { min_chars: 8 },

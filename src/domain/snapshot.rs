@@ -64,6 +64,9 @@ pub struct CaseSnapshot {
     /// The case's own retention period in days (`None`: `DEFAULT_RETENTION_DAYS`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
+    /// The day the participants' personal data was deleted (*Slett personopplysninger*).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_data_deleted_on: Option<jiff::civil::Date>,
     /// The report versions kept as sent, in the order they were made.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub report_versions: Vec<super::ReportVersion>,

@@ -433,6 +433,17 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             )?;
             Ok(document_review_id.to_string())
         }
+        Command::SetDocumentPersonal {
+            document_review_id,
+            personal,
+        } => {
+            require_document(tx, *document_review_id)?;
+            tx.execute(
+                "UPDATE document_review SET personal = ?2 WHERE id = ?1",
+                params![document_review_id, personal],
+            )?;
+            Ok(document_review_id.to_string())
+        }
 
         Command::AddFinding {
             kind,

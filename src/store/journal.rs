@@ -225,10 +225,12 @@ fn expected(previous: &str, entry: &JournalEntry) -> String {
     )
 }
 
-/// A row whose content a blind copy took out (`store::blind_copy`): its hash is kept as it was
-/// and still links the rows around it, but what it hashed is gone, so it is taken as it stands.
+/// A row whose content a blind copy or the deletion of personal data took out
+/// (`store::blind_copy`, `store::purge`): its hash is kept as it was and still links the rows
+/// around it, but what it hashed is gone, so it is taken as it stands. (A deletion keeps its
+/// undo statements, with the personal values blanked, so a merge can still rewind over it.)
 fn is_redacted(entry: &JournalEntry) -> bool {
-    entry.command == super::blind_copy::REDACTED_COMMAND && entry.inverse.is_none()
+    entry.command == super::blind_copy::REDACTED_COMMAND && entry.summary.is_empty()
 }
 
 /// Walks the chain from the first row.

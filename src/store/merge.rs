@@ -288,6 +288,25 @@ impl CaseStore {
                 }
             }
         }
+        // Once either copy's personal data was deleted, the merge compares every copy without
+        // it and takes none of the other copy's journal rows that carry it; the result is
+        // deleted again after (`merge_copy`), so an older copy never brings it back.
+        let theirs_deleted = theirs_state.rows("case_info").is_some_and(|rows| {
+            rows.values().any(|row| {
+                row.get("personal_data_deleted_on")
+                    .is_some_and(|c| !c.is_null())
+            })
+        });
+        let mine_deleted = super::purge::deleted_on(&self.conn)
+            .map_err(sql(&self.path))?
+            .is_some();
+        if mine_deleted || theirs_deleted {
+            let mut texts = std::collections::BTreeSet::new();
+            for snapshot in [&mut base, &mut mine, &mut theirs_state] {
+                super::purge::blank_snapshot(snapshot, &mut texts);
+            }
+            super::purge::redact_incoming(&mut journal, &texts);
+        }
         timings.lap("rebuild the common ancestor");
         let head = theirs_journal.last();
         Ok(MergePlan {
@@ -322,7 +341,14 @@ impl CaseStore {
         theirs_key: Option<&Passphrase>,
     ) -> Result<super::Applied, StoreError> {
         self.bring_attachments(plan, &step, theirs_key)?;
-        self.apply(&crate::command::Command::MergeCopy { merge: step })
+        let applied = self.apply(&crate::command::Command::MergeCopy { merge: step })?;
+        let deleted = super::purge::deleted_on(&self.conn)
+            .map_err(sql(&self.path))?
+            .is_some();
+        if deleted && !self.personal_data()?.is_empty() {
+            self.delete_personal_data_unconfirmed()?;
+        }
+        Ok(applied)
     }
 
     /// Copies the attached files that the rows of `step` name and this case lacks from the
@@ -627,6 +653,11 @@ fn rewind(
     }
     let tx = conn.transaction().map_err(|source| sql_err(path, source))?;
     for entry in entries.iter().rev().take_while(|e| e.seq > seq) {
+        // The deletion of personal data is not taken back: the ancestor keeps the blanks
+        // (the merge blanks those values in every copy it compares, see `prepare_merge`).
+        if entry.op() == super::purge::DELETION_OP {
+            continue;
+        }
         let statements: Vec<String> = entry
             .inverse()
             .and_then(|json| serde_json::from_str(json).ok())

@@ -17,8 +17,10 @@ mod journal;
 mod lock;
 mod merge;
 mod package;
+mod purge;
 mod read;
 mod report_versions;
+mod row_statement;
 mod schema;
 mod search;
 mod sql_types;
@@ -38,6 +40,7 @@ pub use cipher::{Passphrase, convert_copies, needs_passphrase};
 pub use history::{Direction, Step};
 pub use journal::{ChainCheck, JournalEntry};
 pub use merge::{MergePlan, MergePlanner, MergeRefusal};
+pub use purge::Deletion;
 pub use read::{
     CheckReport, Counts, Parts, read_case, read_case_keyed, read_case_with_status,
     read_case_with_status_keyed,
@@ -1082,6 +1085,53 @@ fn backup_path(path: &Path, version: usize) -> PathBuf {
         }
         n += 1;
     }
+}
+
+/// The copies a schema upgrade left beside the case file (`case.v3-backup.evalcase`, see
+/// `backup_path`).
+pub fn upgrade_backups(path: &Path) -> Vec<PathBuf> {
+    let stem = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let extension = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|candidate| {
+            let Some(name) = candidate.file_name().and_then(|n| n.to_str()) else {
+                return false;
+            };
+            let Some(middle) = name
+                .strip_prefix(&format!("{stem}.v"))
+                .and_then(|rest| rest.strip_suffix(extension.as_str()))
+            else {
+                return false;
+            };
+            let Some((version, suffix)) = middle.split_once("-backup") else {
+                return false;
+            };
+            !version.is_empty()
+                && version.chars().all(|c| c.is_ascii_digit())
+                && (suffix.is_empty()
+                    || suffix
+                        .strip_prefix('-')
+                        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())))
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// Who the journal names for changes made here: EVALBENCH_AUTHOR, else the computer's user.

@@ -280,6 +280,7 @@ fn read_parts(
         snapshot.provider_package = fresh.provider_package;
         snapshot.closing = fresh.closing;
         snapshot.retention_days = fresh.retention_days;
+        snapshot.personal_data_deleted_on = fresh.personal_data_deleted_on;
     }
     if parts.catalog {
         read_catalog(conn, snapshot)?;
@@ -342,7 +343,7 @@ fn read_header(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
         "SELECT case_id, provider_name, org_number, measure, agreed_places, nav_unit,
                 period_start, period_end, phase, feedback_meeting_date, plan_deadline, evaluators,
                 catalog_id, catalog_version, catalog_title, self_evaluation, package_actions,
-                closed_on, close_reason, retention_days
+                closed_on, close_reason, retention_days, personal_data_deleted_on
          FROM case_info",
         [],
         |row| {
@@ -386,6 +387,7 @@ fn read_header(conn: &Connection) -> rusqlite::Result<CaseSnapshot> {
                     }
                 }),
                 retention_days: row.get(19)?,
+                personal_data_deleted_on: row.get(20)?,
                 ..CaseSnapshot::default()
             })
         },
@@ -512,7 +514,7 @@ fn read_documents(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::R
     snapshot.document_reviews = conn
         .prepare(
             "SELECT d.id, d.title, d.kind, d.version_label, d.document_date, d.assessment,
-                    d.attachment_sha256, d.attachment_name, a.size_bytes
+                    d.attachment_sha256, d.attachment_name, a.size_bytes, d.personal
              FROM document_review d LEFT JOIN attachment a ON a.sha256 = d.attachment_sha256
              ORDER BY d.id",
         )?
@@ -537,6 +539,7 @@ fn read_documents(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::R
                     None => None,
                 },
                 links: document_links.get(&id.0).cloned().unwrap_or_default(),
+                personal: row.get(9)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

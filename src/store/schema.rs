@@ -22,6 +22,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v13.sql")),
     M::up(include_str!("schema_v14.sql")),
     M::up(include_str!("schema_v15.sql")),
+    M::up(include_str!("schema_v16.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);

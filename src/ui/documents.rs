@@ -243,6 +243,17 @@ fn attachment_ui(
             }
         }
     });
+    let mut personal = review.personal;
+    if ui
+        .checkbox(&mut personal, t(lang, "documents.personal"))
+        .on_hover_text(t(lang, "documents.personal_hint"))
+        .changed()
+    {
+        out.push(Command::SetDocumentPersonal {
+            document_review_id: review.id,
+            personal,
+        });
+    }
 }
 
 fn links_ui(

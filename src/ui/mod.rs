@@ -1,6 +1,7 @@
 //! The pages of a case. Each page draws from a `PageContext` (a read-only snapshot) and pushes the
 //! `Command`s the user asked for; it never touches the store. Functions that draw end in `_ui`.
 
+mod closing;
 pub mod coverage;
 mod documents;
 pub mod drafts;
@@ -40,6 +41,8 @@ pub struct PageState {
     pub report_versions: report_versions::ReportVersionsState,
     /// Why the case is closed though the plan is not verified closed (*Avslutt saken*).
     pub close_reason: String,
+    /// What is typed to confirm *Slett personopplysninger*; `Some` while the dialog is open.
+    pub deletion_typed: Option<String>,
     /// A page asks to show another page (e.g. the finding it just created).
     pub goto: Option<Page>,
     /// What a search hit points at: its page selects it, scrolls to it and marks it.
@@ -78,6 +81,9 @@ pub enum Request {
     },
     /// Save a copy of the kept report version with this number.
     SaveReportVersion(usize),
+    /// Delete the participants' personal data (confirmed with the provider's name), and
+    /// replace the case's backup copies.
+    DeletePersonalData { confirmation: String },
 }
 
 /// Something in the case a page can show and mark.

@@ -61,7 +61,7 @@ pub fn overview_ui(
             }
         });
     });
-    closing_ui(ui, context, state, out);
+    super::closing::closing_ui(ui, context, state, out);
     warnings_ui(ui, context, state);
 
     ui.columns(2, |columns| {
@@ -494,79 +494,4 @@ fn warnings_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
             Page::Plan,
         );
     });
-}
-
-/// Closing the case (*Avslutt saken*) and what follows: the day the participants' personal data
-/// must be deleted by, marked once it has passed; *Gjenåpne saken* while it is closed.
-fn closing_ui(
-    ui: &mut egui::Ui,
-    context: &PageContext<'_>,
-    state: &mut PageState,
-    out: &mut Vec<Command>,
-) {
-    let snapshot = context.snapshot;
-    let lang = context.lang;
-    if context.provider_mode() {
-        return;
-    }
-    let days = snapshot
-        .retention_days
-        .unwrap_or(crate::domain::DEFAULT_RETENTION_DAYS);
-    if let Some(closing) = &snapshot.closing {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(tf(
-                lang,
-                "closing.closed_on",
-                &[("date", &crate::i18n::date(Some(closing.on)))],
-            ));
-            if !closing.reason.is_empty() {
-                ui.weak(format!("({})", closing.reason));
-            }
-            if ui.button(t(lang, "closing.reopen")).clicked() {
-                out.push(Command::ReopenCase);
-            }
-        });
-        if let Some(due) = crate::domain::retention_due(Some(closing), snapshot.retention_days) {
-            let text = tf(
-                lang,
-                "closing.delete_by",
-                &[("date", &crate::i18n::date(Some(due))), ("days", &days)],
-            );
-            if due < context.today {
-                ui.colored_label(
-                    ui.visuals().error_fg_color,
-                    tf(
-                        lang,
-                        "closing.delete_overdue",
-                        &[("date", &crate::i18n::date(Some(due)))],
-                    ),
-                );
-            } else {
-                ui.label(text);
-            }
-        }
-    } else {
-        let open = snapshot
-            .actions
-            .iter()
-            .filter(|a| a.fields.status != crate::domain::ActionStatus::VerifiedClosed)
-            .count();
-        ui.horizontal_wrapped(|ui| {
-            if open > 0 {
-                let label = ui.label(tn(lang, "closing.reason", open, &[]));
-                ui.add(egui::TextEdit::singleline(&mut state.close_reason).desired_width(280.0))
-                    .labelled_by(label.id);
-            }
-            let may_close = open == 0 || !state.close_reason.trim().is_empty();
-            if ui
-                .add_enabled(may_close, egui::Button::new(t(lang, "closing.close")))
-                .on_hover_text(tf(lang, "closing.close_hint", &[("days", &days)]))
-                .clicked()
-            {
-                out.push(Command::CloseCase {
-                    reason: std::mem::take(&mut state.close_reason),
-                });
-            }
-        });
-    }
 }

@@ -181,6 +181,8 @@ pub fn schema_back_to_10(path: &Path) {
     conn.execute_batch(
         "ALTER TABLE case_info DROP COLUMN closed_on; ALTER TABLE case_info DROP COLUMN close_reason;
          ALTER TABLE case_info DROP COLUMN retention_days;
+         ALTER TABLE case_info DROP COLUMN personal_data_deleted_on;
+         ALTER TABLE document_review DROP COLUMN personal;
          ALTER TABLE finding DROP COLUMN response; ALTER TABLE finding DROP COLUMN response_text;
          ALTER TABLE finding DROP COLUMN response_changed;
          DROP TABLE report_version; DROP TABLE fidelity_seal; DROP TABLE fidelity_blind_copy;
