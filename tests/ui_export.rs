@@ -78,6 +78,35 @@ fn the_export_menu_writes_each_report_off_the_ui_thread() {
     harness.get_by_label_contains("Statusrapport som PDF lagret");
 }
 
+/// *Arkivpakke (zip)…* in the Eksporter menu writes the package as one zip, whose checksum list
+/// names every file in it.
+#[test]
+fn the_archive_package_is_written_as_one_zip_from_the_export_menu() {
+    let dir = common::temp_dir();
+    let case = dir.path().join("demo.evalcase");
+    write_demo(&case).unwrap();
+    let zip_path = dir.path().join("arkiv.zip");
+    let dialogs = ScriptedDialogs {
+        answers: VecDeque::from([Some(zip_path.clone())]),
+    };
+    let mut harness = harness(workbench_with(&case, Lang::Nb, DEMO_TODAY, dialogs));
+    harness.run();
+    open_menu(&mut harness);
+    start(&mut harness, "Arkivpakke (zip)…");
+    wait_for_export(&mut harness);
+    harness.get_by_label_contains("Arkivpakke (zip) lagret");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(names.contains(&"rapport.pdf".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"handlingsplan.xlsx".to_owned()),
+        "{names:?}"
+    );
+    let mut sums = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("SHA256SUMS").unwrap(), &mut sums).unwrap();
+    assert_eq!(sums.lines().count(), names.len() - 1, "{sums}");
+}
+
 /// An invented number that passes the fødselsnummer checks.
 const NUMBER: &str = "15076510013";
 

@@ -20,6 +20,9 @@ pub enum ExportKind {
     /// A report version to keep in the case as sent (always PDF): laid out on the worker, kept
     /// and written when it is back (`keep_report_version`).
     ReportVersion(ReportKind, Option<jiff::civil::Date>),
+    /// The archive package as one zip (`export::archive`): the versions as kept, the status
+    /// report, the plan, the provider's response, the summary and the checksums.
+    Archive,
 }
 
 impl ExportKind {
@@ -27,7 +30,15 @@ impl ExportKind {
         match self {
             ExportKind::Case(format) | ExportKind::StatusReport(format) => format,
             ExportKind::PlanWorkbook => Format::Json,
-            ExportKind::ReportVersion(..) => Format::Pdf,
+            ExportKind::ReportVersion(..) | ExportKind::Archive => Format::Pdf,
+        }
+    }
+
+    /// The file name's extension (`format`'s, but a zip for the archive package).
+    fn extension(self) -> &'static str {
+        match self {
+            ExportKind::Archive => "zip",
+            other => other.format().extension(),
         }
     }
 
@@ -39,6 +50,7 @@ impl ExportKind {
             ExportKind::PlanWorkbook => "plan.file_kind",
             ExportKind::ReportVersion(ReportKind::Draft, _) => "export.report_draft",
             ExportKind::ReportVersion(ReportKind::Final, _) => "export.report_final",
+            ExportKind::Archive => "export.archive",
         }
     }
 }
@@ -93,6 +105,7 @@ impl Workbench {
             }
             ExportKind::StatusReport(_) => t(lang, "status_report.title"),
             ExportKind::PlanWorkbook => t(lang, "page.plan"),
+            ExportKind::Archive => t(lang, "export.archive_file_name"),
             ExportKind::ReportVersion(ReportKind::Draft, _) => {
                 t(lang, "report_versions.file_draft")
             }
@@ -100,14 +113,29 @@ impl Workbench {
         let suggested = format!(
             "{base} – {}.{}",
             case.snapshot.facts.provider_name,
-            format.extension()
+            kind.extension()
         );
         let Some(path) =
             self.dialogs
-                .pick_file_to_save(&suggested, t(lang, kind.key()), &[format.extension()])
+                .pick_file_to_save(&suggested, t(lang, kind.key()), &[kind.extension()])
         else {
             return;
         };
+        // The kept versions go into the package as they are (read here: the store is not
+        // the worker's); a version whose hash no longer checks out stops the export.
+        let mut versions = Vec::new();
+        if kind == ExportKind::Archive {
+            for version in &case.snapshot.report_versions {
+                match case.store.report_version_bytes(version.number) {
+                    Ok(Some(kept)) => versions.push(kept),
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.notice = Some(Notice::Error(super::error_text(lang, &e)));
+                        return;
+                    }
+                }
+            }
+        }
         let snapshot = if redact {
             crate::privacy::redact_case(&case.snapshot)
         } else {
@@ -131,6 +159,27 @@ impl Workbench {
                         )
                         .map(Some)
                         .map_err(|e| e.to_string());
+                        let _ = sender.send(result);
+                        return;
+                    }
+                    ExportKind::Archive => {
+                        let result =
+                            export::archive::package(&snapshot, &versions, &changes, lang, today)
+                                .and_then(|files| export::archive::to_zip(&files))
+                                .map_err(|e| e.to_string())
+                                .and_then(|bytes| {
+                                    crate::files::write_whole(&target, &bytes).map_err(|e| {
+                                        tf(
+                                            lang,
+                                            "error.write_file",
+                                            &[
+                                                ("path", &target.display()),
+                                                ("reason", &crate::i18n::io_text(lang, &e)),
+                                            ],
+                                        )
+                                    })
+                                })
+                                .map(|()| None);
                         let _ = sender.send(result);
                         return;
                     }
@@ -292,8 +341,11 @@ impl Workbench {
                 ExportKind::StatusReport(Format::Pdf),
                 ExportKind::StatusReport(Format::Docx),
             ]);
-        for kind in kinds {
-            if matches!(kind, ExportKind::StatusReport(Format::Pdf)) {
+        for kind in kinds.chain([ExportKind::Archive]) {
+            if matches!(
+                kind,
+                ExportKind::StatusReport(Format::Pdf) | ExportKind::Archive
+            ) {
                 ui.separator();
             }
             let label = format!("{}…", t(lang, kind.key()));

@@ -162,6 +162,17 @@ pub enum CliCommand {
         #[arg(long, value_name = "PROVIDER NAME")]
         confirm: String,
     },
+    /// Write the archive package (Eksporter arkivpakke): the report versions as sent (or the
+    /// report as it is, with no final version kept), the status report, the plan workbook, the
+    /// provider's response, a JSON summary without the participants' personal data, and
+    /// SHA256SUMS. OUT ending in .zip is written as one zip; else as a new (or empty) folder.
+    Archive {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// Apply commands from a JSONL file (or `-` for standard input), one per line.
     Apply { file: PathBuf, commands: PathBuf },
     /// Requirement catalogs: the shipped ones and those imported.

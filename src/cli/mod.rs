@@ -190,6 +190,9 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             retention_days,
         } => case::close(&file, &reason, retention_days)?,
         CliCommand::Purge { file, confirm } => case::purge(&file, &confirm)?,
+        CliCommand::Archive { file, out, lang } => {
+            report::archive(&file, &out, lang_or_env(lang))?;
+        }
         CliCommand::Apply { file, commands } => return apply(&file, &commands),
         CliCommand::Scan { path } => return scan(&path),
         CliCommand::Backups { file, restore } => return backups(&file, restore),

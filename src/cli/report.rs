@@ -142,3 +142,33 @@ pub(super) fn versions(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Writes the archive package of the case to `out`: one zip, or a new (or empty) folder.
+pub(super) fn archive(file: &Path, out: &Path, lang: crate::i18n::Lang) -> anyhow::Result<()> {
+    let store = CaseStore::open_read_only_keyed(file, key_for(file)?.as_ref())?;
+    let snapshot = store.snapshot()?;
+    let mut versions = Vec::new();
+    for version in store.report_versions()? {
+        if let Some(kept) = store.report_version_bytes(version.number)? {
+            versions.push(kept);
+        }
+    }
+    let changes = store.status_changes()?;
+    let files = crate::export::archive::package(
+        &snapshot,
+        &versions,
+        &changes,
+        lang,
+        jiff::Zoned::now().date(),
+    )?;
+    crate::export::archive::write(out, &files)?;
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    writeln!(
+        std::io::stdout().lock(),
+        "wrote the archive package of {} to {}: {}",
+        file.display(),
+        out.display(),
+        names.join(", ")
+    )?;
+    Ok(())
+}

@@ -50,6 +50,26 @@ impl PersonalData {
     }
 }
 
+/// Takes the personal data out of a view of the case (for what leaves the program, such as the
+/// archive package's summary), as the deletion takes it out of the file.
+pub fn remove_from(case: &mut CaseSnapshot) {
+    for interview in case
+        .interviews
+        .iter_mut()
+        .filter(|i| i.fields.role == Role::Participant)
+    {
+        interview.notes.clear();
+        interview.fields.interviewees.clear();
+        for excerpt in interview.excerpts.iter_mut().filter(|e| !e.shareable) {
+            excerpt.quote.clear();
+            excerpt.anchored = false;
+        }
+    }
+    for document in case.document_reviews.iter_mut().filter(|d| d.personal) {
+        document.attachment = None;
+    }
+}
+
 /// Whether `typed` confirms deleting the personal data of the case with this provider: the
 /// provider's name, as the case has it, ignoring case and outer spaces. A deliberate act, so a
 /// stray click or Enter never deletes anything.

@@ -2,6 +2,7 @@
 //! report as Markdown, PDF/A (Typst) and DOCX. Each output is a pure function of a
 //! `CaseSnapshot`; writing files is the caller's business, and the privacy guard runs before.
 
+pub mod archive;
 pub mod docx;
 mod docx_styles;
 pub mod json;

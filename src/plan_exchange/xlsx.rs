@@ -46,12 +46,17 @@ pub fn write(plan: &PlanFile, lang: Lang, path: &Path) -> Result<(), XlsxFileErr
         path: path.display().to_string(),
         source,
     };
-    let mut workbook = build(plan, lang).map_err(write_error)?;
-    let bytes = workbook.save_to_buffer().map_err(write_error)?;
-    // Whatever an older case holds, no part of the workbook carries a character XML forbids.
-    let bytes = crate::export::xml_package::clean(bytes)
-        .map_err(|e| write_error(XlsxError::IoError(std::io::Error::other(e))))?;
+    let bytes = to_bytes(plan, lang).map_err(write_error)?;
     crate::files::write_whole(path, bytes).map_err(|e| write_error(XlsxError::IoError(e)))
+}
+
+/// The plan workbook's bytes (for a file, or a package such as the archive's).
+pub fn to_bytes(plan: &PlanFile, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = build(plan, lang)?;
+    let bytes = workbook.save_to_buffer()?;
+    // Whatever an older case holds, no part of the workbook carries a character XML forbids.
+    crate::export::xml_package::clean(bytes)
+        .map_err(|e| XlsxError::IoError(std::io::Error::other(e)))
 }
 
 fn build(plan: &PlanFile, lang: Lang) -> Result<Workbook, XlsxError> {
