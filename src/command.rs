@@ -6,11 +6,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
+use crate::domain::DocumentKind;
 use crate::domain::{
     ActionFields, ActionId, ActionStatus, AttachmentRef, CaseFacts, DocumentReviewFields,
     DocumentReviewId, EvidenceRef, ExcerptId, FeedbackMeeting, FidelityItemId, FindingFields,
     FindingId, FindingKind, InterviewFields, InterviewId, KeyDates, Outcome, Phase,
-    ProviderResponse, Rater, ReportKind, RequirementId, RequirementLink,
+    ProviderResponse, Rater, ReportKind, RequestedDocumentId, RequirementId, RequirementLink, Role,
 };
 use crate::merge::MergeStep;
 
@@ -185,6 +186,32 @@ pub enum Command {
     DeleteDocumentReview {
         document_review_id: DocumentReviewId,
     },
+    // --- the notice (varsel) ---
+    /// Asks the provider for these documents in the notice, after those already asked for; a
+    /// title already on the list is not added again.
+    RequestDocuments {
+        titles: Vec<String>,
+    },
+    RemoveRequestedDocument {
+        requested_document_id: RequestedDocumentId,
+    },
+    /// Marks a requested document as received on a day (`None`: not received).
+    SetDocumentReceived {
+        requested_document_id: RequestedDocumentId,
+        #[serde(default)]
+        received_on: Option<jiff::civil::Date>,
+    },
+    /// Starts the review of a requested document: a review with its title, linked to it (and
+    /// the document marked received today if it was not).
+    StartReviewFromRequest {
+        requested_document_id: RequestedDocumentId,
+        kind: DocumentKind,
+    },
+    /// How many interviews with people in `role` the notice plans (0: none).
+    SetPlannedInterviews {
+        role: Role,
+        count: u32,
+    },
     /// Marks a reviewed document as holding participants' personal data (its file is deleted
     /// by *Slett personopplysninger*), or not.
     SetDocumentPersonal {
@@ -298,6 +325,7 @@ impl Command {
             Command::AddInterview { .. }
                 | Command::AddExcerpt { .. }
                 | Command::AddDocumentReview { .. }
+                | Command::StartReviewFromRequest { .. }
                 | Command::AddFinding { .. }
                 | Command::AddFindingFromFidelityItem { .. }
                 | Command::AddAction { .. }
@@ -341,6 +369,11 @@ impl Command {
             Command::LinkDocument { .. } => "link_document",
             Command::UnlinkDocument { .. } => "unlink_document",
             Command::SetDocumentPersonal { .. } => "set_document_personal",
+            Command::RequestDocuments { .. } => "request_documents",
+            Command::RemoveRequestedDocument { .. } => "remove_requested_document",
+            Command::SetDocumentReceived { .. } => "set_document_received",
+            Command::StartReviewFromRequest { .. } => "start_review_from_request",
+            Command::SetPlannedInterviews { .. } => "set_planned_interviews",
             Command::DeleteDocumentReview { .. } => "delete_document_review",
             Command::AddFinding { .. } => "add_finding",
             Command::UpdateFinding { .. } => "update_finding",

@@ -382,6 +382,12 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         Rejection::PassphraseTooShort { min_chars } => tf(lang, &key, &[("min", min_chars)]),
         Rejection::PlanNotClosed { open } => tf(lang, &key, &[("open", open)]),
         Rejection::RetentionOutOfRange { days } => tf(lang, &key, &[("days", days)]),
+        Rejection::PlannedInterviewsOutOfRange { count } => tf(lang, &key, &[("count", count)]),
+        Rejection::ReviewAlreadyStarted { document_review } => tf(
+            lang,
+            &key,
+            &[("review", &entity_text(lang, (*document_review).into()))],
+        ),
         Rejection::ImportedRowsMismatch { rows, actions } => {
             tf(lang, &key, &[("rows", rows), ("actions", actions)])
         }

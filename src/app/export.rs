@@ -23,12 +23,16 @@ pub enum ExportKind {
     /// The archive package as one zip (`export::archive`): the versions as kept, the status
     /// report, the plan, the provider's response, the summary and the checksums.
     Archive,
+    /// The notice letter to the provider (PDF or DOCX).
+    Notice(Format),
 }
 
 impl ExportKind {
     fn format(self) -> Format {
         match self {
-            ExportKind::Case(format) | ExportKind::StatusReport(format) => format,
+            ExportKind::Case(format)
+            | ExportKind::StatusReport(format)
+            | ExportKind::Notice(format) => format,
             ExportKind::PlanWorkbook => Format::Json,
             ExportKind::ReportVersion(..) | ExportKind::Archive => Format::Pdf,
         }
@@ -51,6 +55,8 @@ impl ExportKind {
             ExportKind::ReportVersion(ReportKind::Draft, _) => "export.report_draft",
             ExportKind::ReportVersion(ReportKind::Final, _) => "export.report_final",
             ExportKind::Archive => "export.archive",
+            ExportKind::Notice(Format::Docx) => "export.notice_docx",
+            ExportKind::Notice(_) => "export.notice_pdf",
         }
     }
 }
@@ -106,6 +112,7 @@ impl Workbench {
             ExportKind::StatusReport(_) => t(lang, "status_report.title"),
             ExportKind::PlanWorkbook => t(lang, "page.plan"),
             ExportKind::Archive => t(lang, "export.archive_file_name"),
+            ExportKind::Notice(_) => t(lang, "notice.file_name"),
             ExportKind::ReportVersion(ReportKind::Draft, _) => {
                 t(lang, "report_versions.file_draft")
             }
@@ -151,6 +158,9 @@ impl Workbench {
                 let rendered = match kind {
                     ExportKind::StatusReport(format) => {
                         export::render_status_report(&snapshot, &changes, format, lang, today)
+                    }
+                    ExportKind::Notice(format) => {
+                        export::render_notice(&snapshot, format, lang, today)
                     }
                     // Kept in the case before it is written: back to the app with the bytes.
                     ExportKind::ReportVersion(report, answer_by) => {

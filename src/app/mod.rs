@@ -582,6 +582,9 @@ impl Workbench {
                 }
             }
             Request::SaveReportVersion(number) => self.save_report_version_with_dialog(number),
+            Request::ExportNotice(format) => {
+                self.start_export(export::ExportKind::Notice(format), false);
+            }
             Request::DeletePersonalData { confirmation } => {
                 self.delete_personal_data(&confirmation);
             }

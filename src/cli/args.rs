@@ -162,6 +162,16 @@ pub enum CliCommand {
         #[arg(long, value_name = "PROVIDER NAME")]
         confirm: String,
     },
+    /// Write the notice letter to the provider (varsel): purpose, period, requirement areas,
+    /// the documents asked for (the catalog's document sources when none are chosen yet) and
+    /// the interviews planned by role. PDF, or DOCX when OUT ends in .docx.
+    Notice {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// Write the archive package (Eksporter arkivpakke): the report versions as sent (or the
     /// report as it is, with no final version kept), the status report, the plan workbook, the
     /// provider's response, a JSON summary without the participants' personal data, and

@@ -190,6 +190,9 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             retention_days,
         } => case::close(&file, &reason, retention_days)?,
         CliCommand::Purge { file, confirm } => case::purge(&file, &confirm)?,
+        CliCommand::Notice { file, out, lang } => {
+            report::notice(&file, &out, lang_or_env(lang))?;
+        }
         CliCommand::Archive { file, out, lang } => {
             report::archive(&file, &out, lang_or_env(lang))?;
         }

@@ -172,3 +172,32 @@ pub(super) fn archive(file: &Path, out: &Path, lang: crate::i18n::Lang) -> anyho
     )?;
     Ok(())
 }
+
+/// Writes the notice letter: DOCX when `out` ends in `.docx`, else PDF.
+pub(super) fn notice(file: &Path, out: &Path, lang: crate::i18n::Lang) -> anyhow::Result<()> {
+    let store = CaseStore::open_read_only_keyed(file, key_for(file)?.as_ref())?;
+    let snapshot = store.snapshot()?;
+    let docx = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+    let format = if docx {
+        crate::export::Format::Docx
+    } else {
+        crate::export::Format::Pdf
+    };
+    let bytes = crate::export::render_notice(&snapshot, format, lang, jiff::Zoned::now().date())?;
+    write_output(out, &bytes)?;
+    if out != Path::new("-") {
+        let asked = if snapshot.requested_documents.is_empty() {
+            "the catalog's document sources (none chosen yet)"
+        } else {
+            "the documents chosen"
+        };
+        writeln!(
+            std::io::stdout().lock(),
+            "wrote the notice to {} asking for {asked}",
+            out.display()
+        )?;
+    }
+    Ok(())
+}

@@ -53,6 +53,11 @@ id_type!(
     "action"
 );
 id_type!(
+    /// A document asked for in the notice to the provider.
+    RequestedDocumentId,
+    "requested_document"
+);
+id_type!(
     /// An item of the case's fidelity scale.
     FidelityItemId,
     "fidelity_item"
@@ -70,6 +75,7 @@ pub enum EntityRef {
     Finding(FindingId),
     Action(ActionId),
     FidelityItem(FidelityItemId),
+    RequestedDocument(RequestedDocumentId),
     Outcome(i32),
 }
 
@@ -85,6 +91,7 @@ impl EntityRef {
             EntityRef::Finding(_) => FindingId::ENTITY,
             EntityRef::Action(_) => ActionId::ENTITY,
             EntityRef::FidelityItem(_) => FidelityItemId::ENTITY,
+            EntityRef::RequestedDocument(_) => RequestedDocumentId::ENTITY,
             EntityRef::Outcome(_) => "outcome",
         }
     }
@@ -100,6 +107,7 @@ impl EntityRef {
             EntityRef::Finding(id) => Some(id.0),
             EntityRef::Action(id) => Some(id.0),
             EntityRef::FidelityItem(id) => Some(id.0),
+            EntityRef::RequestedDocument(id) => Some(id.0),
             EntityRef::Outcome(year) => Some(i64::from(year)),
         }
     }
@@ -132,6 +140,9 @@ impl std::str::FromStr for EntityRef {
             FindingId::ENTITY => EntityRef::Finding(FindingId(number)),
             ActionId::ENTITY => EntityRef::Action(ActionId(number)),
             FidelityItemId::ENTITY => EntityRef::FidelityItem(FidelityItemId(number)),
+            RequestedDocumentId::ENTITY => {
+                EntityRef::RequestedDocument(RequestedDocumentId(number))
+            }
             "outcome" => EntityRef::Outcome(i32::try_from(number).map_err(|_| bad())?),
             _ => return Err(bad()),
         })
@@ -155,7 +166,8 @@ entity_from_id!(
     DocumentReviewId => DocumentReview,
     FindingId => Finding,
     ActionId => Action,
-    FidelityItemId => FidelityItem
+    FidelityItemId => FidelityItem,
+    RequestedDocumentId => RequestedDocument
 );
 
 #[cfg(test)]

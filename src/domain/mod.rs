@@ -10,6 +10,7 @@ pub mod finding;
 pub mod ids;
 pub mod interview;
 pub mod meeting;
+pub mod notice;
 pub mod outcome;
 pub mod personal_data;
 pub mod plan;
@@ -33,13 +34,14 @@ pub use finding::{
 };
 pub use ids::{
     ActionId, DocumentReviewId, EntityRef, ExcerptId, FidelityItemId, FindingId, InterviewId,
-    RequirementId,
+    RequestedDocumentId, RequirementId,
 };
 pub use interview::{
     Excerpt, Interview, InterviewChannel, InterviewFields, InterviewSetting, ParticipantStage,
     QuestionRef, Role, RoleGroup,
 };
 pub use meeting::FeedbackMeeting;
+pub use notice::{PlannedInterviews, RequestedDocument};
 pub use outcome::Outcome;
 pub use personal_data::{PersonalData, confirms_deletion};
 pub use plan::{Action, ActionFields, ActionStatus, ImportedRow, StatusChange};

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use super::{FidelityItemId, FindingId, InterviewId, Rater, RequirementId};
+use super::{DocumentReviewId, FidelityItemId, FindingId, InterviewId, Rater, RequirementId};
 use crate::domain::ids::EntityRef;
 
 /// A text field that must not be empty.
@@ -173,6 +173,13 @@ pub enum Rejection {
     /// Closing a case that is closed, or reopening one that is open.
     AlreadyClosed,
     NotClosed,
+    /// A review started from a requested document that has one already.
+    ReviewAlreadyStarted {
+        document_review: DocumentReviewId,
+    },
+    PlannedInterviewsOutOfRange {
+        count: u32,
+    },
     /// Deleting personal data before the case is closed.
     DeletionNeedsClosedCase,
     /// Deleting personal data without typing the provider's name to confirm it.
@@ -245,6 +252,8 @@ impl Rejection {
             Rejection::PlanNotClosed { .. } => "plan_not_closed",
             Rejection::AlreadyClosed => "already_closed",
             Rejection::NotClosed => "not_closed",
+            Rejection::ReviewAlreadyStarted { .. } => "review_already_started",
+            Rejection::PlannedInterviewsOutOfRange { .. } => "planned_interviews_out_of_range",
             Rejection::DeletionNeedsClosedCase => "deletion_needs_closed_case",
             Rejection::DeletionNotConfirmed => "deletion_not_confirmed",
             Rejection::RetentionOutOfRange { .. } => "retention_out_of_range",
@@ -368,6 +377,10 @@ impl Rejection {
             Rejection::NotClosed,
             Rejection::DeletionNeedsClosedCase,
             Rejection::DeletionNotConfirmed,
+            Rejection::ReviewAlreadyStarted {
+                document_review: DocumentReviewId(2),
+            },
+            Rejection::PlannedInterviewsOutOfRange { count: 1000 },
             Rejection::RetentionOutOfRange { days: 0 },
             Rejection::PassphraseEmpty,
             Rejection::PassphraseTooShort { min_chars: 8 },

@@ -64,6 +64,12 @@ pub struct CaseSnapshot {
     /// The case's own retention period in days (`None`: `DEFAULT_RETENTION_DAYS`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
+    /// The documents asked for in the notice, in the order asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requested_documents: Vec<super::RequestedDocument>,
+    /// The interviews planned per role for the notice.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub planned_interviews: super::PlannedInterviews,
     /// The day the participants' personal data was deleted (*Slett personopplysninger*).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_data_deleted_on: Option<jiff::civil::Date>,

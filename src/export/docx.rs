@@ -522,6 +522,59 @@ fn footer(label: &str, page: &str) -> Footer {
     )
 }
 
+/// The notice letter to the provider as the bytes of a DOCX file.
+pub fn notice_docx(letter: &super::notice::NoticeLetter) -> Result<Vec<u8>, DocxError> {
+    let mut docx = styles(Docx::new())
+        .footer(footer(
+            &format!("{} · {}", letter.title, letter.provider),
+            &letter.page,
+        ))
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(&letter.provider).bold()));
+    if !letter.org_number.is_empty() {
+        docx = docx.add_paragraph(para(&letter.org_number));
+    }
+    docx = docx
+        .add_paragraph(para(&letter.sender).align(AlignmentType::Right))
+        .add_paragraph(para(&letter.date).align(AlignmentType::Right))
+        .add_paragraph(styled("Title", &letter.title))
+        .add_paragraph(para(&letter.intro))
+        .add_paragraph(heading(2, &letter.purpose_heading))
+        .add_paragraph(para(&letter.purpose))
+        .add_paragraph(heading(2, &letter.period_heading))
+        .add_paragraph(para(&letter.period));
+    if !letter.areas.is_empty() {
+        docx = docx.add_paragraph(heading(2, &letter.areas_heading));
+        for area in &letter.areas {
+            docx = docx.add_paragraph(bullet(area));
+        }
+    }
+    docx = docx
+        .add_paragraph(heading(2, &letter.documents_heading))
+        .add_paragraph(para(&letter.documents_intro));
+    for document in &letter.documents {
+        docx = docx.add_paragraph(bullet(document));
+    }
+    docx = docx
+        .add_paragraph(heading(2, &letter.interviews_heading))
+        .add_paragraph(para(&letter.interviews_intro));
+    if !letter.interviews.is_empty() {
+        docx = docx.add_table(table(None, &pairs_of(&letter.interviews)));
+    }
+    docx = docx
+        .add_paragraph(para(&letter.privacy))
+        .add_paragraph(para(&letter.greeting))
+        .add_paragraph(para(&letter.evaluators))
+        .add_paragraph(para(&letter.sender));
+    pack(docx)
+}
+
+fn pairs_of(pairs: &[(String, String)]) -> Vec<Vec<String>> {
+    pairs
+        .iter()
+        .map(|(a, b)| vec![a.clone(), b.clone()])
+        .collect()
+}
+
 /// The plan's status report as the bytes of a DOCX file: a summary, then one page per deviation.
 pub fn status_report_docx(report: &StatusReport) -> Result<Vec<u8>, DocxError> {
     let labels = &report.labels;

@@ -7,6 +7,7 @@ pub mod docx;
 mod docx_styles;
 pub mod json;
 pub mod markdown;
+pub mod notice;
 pub mod pdf;
 pub mod report;
 pub mod status_report;
@@ -59,6 +60,20 @@ pub fn render_status_report(
     Ok(match format {
         Format::Docx => docx::status_report_docx(&report)?,
         _ => pdf::status_report_pdf(&report, today)?,
+    })
+}
+
+/// The notice letter to the provider as PDF or DOCX; `today` is the letter's date.
+pub fn render_notice(
+    snapshot: &CaseSnapshot,
+    format: Format,
+    lang: Lang,
+    today: jiff::civil::Date,
+) -> Result<Vec<u8>, ExportError> {
+    let letter = notice::NoticeLetter::new(snapshot, lang, today);
+    Ok(match format {
+        Format::Docx => docx::notice_docx(&letter)?,
+        _ => pdf::notice_pdf(&letter, today)?,
     })
 }
 

@@ -18,6 +18,7 @@ use super::status_report::StatusReport;
 
 const REPORT_TEMPLATE: &str = include_str!("../../assets/report/report.typ");
 const STATUS_TEMPLATE: &str = include_str!("../../assets/report/status.typ");
+const NOTICE_TEMPLATE: &str = include_str!("../../assets/report/notice.typ");
 
 /// Why no PDF came out: the template or the data could not be laid out.
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +106,14 @@ pub fn status_report_pdf(
     today: jiff::civil::Date,
 ) -> Result<Vec<u8>, PdfError> {
     compile(STATUS_TEMPLATE, report, today)
+}
+
+/// The notice letter to the provider as the bytes of a PDF/A-2b file.
+pub fn notice_pdf(
+    letter: &super::notice::NoticeLetter,
+    today: jiff::civil::Date,
+) -> Result<Vec<u8>, PdfError> {
+    compile(NOTICE_TEMPLATE, letter, today)
 }
 
 /// Lays out `template` with `content` as its `/report.json`.

@@ -104,6 +104,10 @@ pub const TABLES: &[TableSpec] = &[
         )
     },
     TableSpec {
+        references: &[("document_review_id", "document_review")],
+        ..table("requested_document", Key::Uuid)
+    },
+    TableSpec {
         texts: &["description", "response_text"],
         ..table("finding", Key::Uuid)
     },

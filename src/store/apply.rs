@@ -433,6 +433,21 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             )?;
             Ok(document_review_id.to_string())
         }
+        Command::RequestDocuments { titles } => super::notice::request(tx, titles),
+        Command::RemoveRequestedDocument {
+            requested_document_id,
+        } => super::notice::remove(tx, *requested_document_id),
+        Command::SetDocumentReceived {
+            requested_document_id,
+            received_on,
+        } => super::notice::set_received(tx, *requested_document_id, *received_on),
+        Command::StartReviewFromRequest {
+            requested_document_id,
+            kind,
+        } => super::notice::start_review(tx, *requested_document_id, *kind),
+        Command::SetPlannedInterviews { role, count } => {
+            super::notice::set_planned(tx, *role, *count)
+        }
         Command::SetDocumentPersonal {
             document_review_id,
             personal,

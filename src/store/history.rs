@@ -33,6 +33,7 @@ const TRACKED_TABLES: &[&str] = &[
     "fidelity_seal",
     "plan_import_row",
     "report_version",
+    "requested_document",
     "merged_journal",
 ];
 

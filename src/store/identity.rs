@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
 use crate::domain::ids::{
-    ActionId, DocumentReviewId, EntityRef, ExcerptId, FindingId, InterviewId,
+    ActionId, DocumentReviewId, EntityRef, ExcerptId, FindingId, InterviewId, RequestedDocumentId,
 };
 
 /// The table behind an entity that has a UUID, and its row id.
@@ -18,6 +18,7 @@ pub(super) fn table_of(entity: EntityRef) -> Option<(&'static str, i64)> {
         EntityRef::DocumentReview(id) => (DocumentReviewId::ENTITY, id.0),
         EntityRef::Finding(id) => (FindingId::ENTITY, id.0),
         EntityRef::Action(id) => (ActionId::ENTITY, id.0),
+        EntityRef::RequestedDocument(id) => (RequestedDocumentId::ENTITY, id.0),
         _ => return None,
     })
 }
@@ -29,6 +30,7 @@ const ID_FIELDS: &[(&str, &str)] = &[
     ("document_review_id", "document_review"),
     ("finding_id", "finding"),
     ("action_id", "action"),
+    ("requested_document_id", "requested_document"),
 ];
 
 /// The journal's name for a command's `target` (`interview/3`): `interview/<uuid>` for an

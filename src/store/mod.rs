@@ -16,6 +16,7 @@ mod identity;
 mod journal;
 mod lock;
 mod merge;
+mod notice;
 mod package;
 mod purge;
 mod read;

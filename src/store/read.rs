@@ -246,6 +246,8 @@ impl Parts {
                     parts.documents = true;
                     parts.fidelity = true;
                 }
+                // The notice's documents are a checklist on the document page.
+                "requested_document" => parts.documents = true,
                 "finding" | "finding_requirement" | "finding_evidence" => parts.findings = true,
                 // The report's versions are read with the meeting they are presented at.
                 "feedback_meeting" | "report_version" => parts.meeting = true,
@@ -281,6 +283,7 @@ fn read_parts(
         snapshot.closing = fresh.closing;
         snapshot.retention_days = fresh.retention_days;
         snapshot.personal_data_deleted_on = fresh.personal_data_deleted_on;
+        snapshot.planned_interviews = super::notice::read(conn)?.1;
     }
     if parts.catalog {
         read_catalog(conn, snapshot)?;
@@ -506,6 +509,7 @@ fn read_interviews(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::
 }
 
 fn read_documents(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
+    snapshot.requested_documents = super::notice::read(conn)?.0;
     let document_links = links(
         conn,
         "SELECT document_review_id, requirement_id, stance FROM document_requirement

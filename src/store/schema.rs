@@ -23,6 +23,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v14.sql")),
     M::up(include_str!("schema_v15.sql")),
     M::up(include_str!("schema_v16.sql")),
+    M::up(include_str!("schema_v17.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);

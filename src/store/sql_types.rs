@@ -5,7 +5,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::domain::{
-    ActionId, DocumentReviewId, ExcerptId, FidelityItemId, FindingId, InterviewId, RequirementId,
+    ActionId, DocumentReviewId, ExcerptId, FidelityItemId, FindingId, InterviewId,
+    RequestedDocumentId, RequirementId,
 };
 
 macro_rules! sql_id {
@@ -30,7 +31,8 @@ sql_id!(
     DocumentReviewId,
     FindingId,
     ActionId,
-    FidelityItemId
+    FidelityItemId,
+    RequestedDocumentId
 );
 
 /// A unit-variant enum stored as its serde code (`"deviation"`, `"in_progress"` …).

@@ -42,6 +42,7 @@ pub fn documents_ui(
             .map(|d| d.id);
     }
     list_panel(ui, context.lang, "document_list", |ui| {
+        super::notice::requested_ui(ui, context, state, out);
         list_ui(ui, context, &mut state.documents, out);
     });
     let selected = state.documents.selected.and_then(|id| {
@@ -187,7 +188,7 @@ fn editor_ui(
             ui.end_row();
 
             ui.label(t(lang, "documents.attachment"));
-            attachment_ui(ui, lang, review, &mut state.requests, out);
+            ui.vertical(|ui| attachment_ui(ui, lang, review, &mut state.requests, out));
             ui.end_row();
         });
 

@@ -12,6 +12,7 @@ mod guide;
 mod interviews;
 mod meeting;
 pub mod network;
+mod notice;
 mod outcomes;
 mod overview;
 mod plan;
@@ -41,6 +42,8 @@ pub struct PageState {
     pub report_versions: report_versions::ReportVersionsState,
     /// Why the case is closed though the plan is not verified closed (*Avslutt saken*).
     pub close_reason: String,
+    /// A document title being typed for the notice's list of documents to ask for.
+    pub notice_document: String,
     /// What is typed to confirm *Slett personopplysninger*; `Some` while the dialog is open.
     pub deletion_typed: Option<String>,
     /// A page asks to show another page (e.g. the finding it just created).
@@ -81,6 +84,8 @@ pub enum Request {
     },
     /// Save a copy of the kept report version with this number.
     SaveReportVersion(usize),
+    /// Write the notice letter to the provider in this format (PDF or DOCX).
+    ExportNotice(crate::export::Format),
     /// Delete the participants' personal data (confirmed with the provider's name), and
     /// replace the case's backup copies.
     DeletePersonalData { confirmation: String },
@@ -128,7 +133,7 @@ impl PageState {
         match command {
             Command::AddInterview { .. } => self.interviews.selected = Some(InterviewId(id)),
             Command::AddFinding { .. } => self.findings.selected = Some(FindingId(id)),
-            Command::AddDocumentReview { .. } => {
+            Command::AddDocumentReview { .. } | Command::StartReviewFromRequest { .. } => {
                 self.documents.selected = Some(DocumentReviewId(id));
             }
             _ => {}

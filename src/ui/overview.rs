@@ -62,6 +62,9 @@ pub fn overview_ui(
         });
     });
     super::closing::closing_ui(ui, context, state, out);
+    if snapshot.phase == Phase::Planning {
+        super::notice::notice_ui(ui, context, state, out);
+    }
     warnings_ui(ui, context, state);
 
     ui.columns(2, |columns| {

@@ -183,6 +183,7 @@ pub fn schema_back_to_10(path: &Path) {
          ALTER TABLE case_info DROP COLUMN retention_days;
          ALTER TABLE case_info DROP COLUMN personal_data_deleted_on;
          ALTER TABLE document_review DROP COLUMN personal;
+         DROP TABLE requested_document; ALTER TABLE case_info DROP COLUMN planned_interviews;
          ALTER TABLE finding DROP COLUMN response; ALTER TABLE finding DROP COLUMN response_text;
          ALTER TABLE finding DROP COLUMN response_changed;
          DROP TABLE report_version; DROP TABLE fidelity_seal; DROP TABLE fidelity_blind_copy;
