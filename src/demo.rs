@@ -33,6 +33,7 @@ struct DemoCase {
     phase: Phase,
     key_dates: KeyDates,
     evaluators: Vec<String>,
+    notice: DemoNotice,
     interviews: Vec<DemoInterview>,
     document_reviews: Vec<DemoDocument>,
     findings: Vec<DemoFinding>,
@@ -143,6 +144,19 @@ struct DemoDocument {
     #[serde(flatten)]
     fields: DocumentReviewFields,
     links: Vec<DemoLink>,
+    /// Holds participants' personal data (its file goes with *Slett personopplysninger*).
+    #[serde(default)]
+    personal: bool,
+}
+
+/// The notice sent before the evaluation: every reviewed document was asked for in it (and
+/// came in on `received_on`), with a few more that never came; the interviews planned by role.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoNotice {
+    received_on: jiff::civil::Date,
+    also_requested: Vec<String>,
+    planned_interviews: crate::domain::PlannedInterviews,
 }
 
 #[derive(Clone, Deserialize)]
@@ -410,11 +424,56 @@ fn build_round(
             );
         }
     }
+    // The notice is sent once; later rounds (a scaled case) add their reviews directly.
+    let requested = if round == 0 {
+        for (role, count) in &demo.notice.planned_interviews {
+            store.apply(&Command::SetPlannedInterviews {
+                role: *role,
+                count: *count,
+            })?;
+        }
+        store.apply(&Command::RequestDocuments {
+            titles: demo
+                .document_reviews
+                .iter()
+                .map(|d| d.fields.title.clone())
+                .chain(demo.notice.also_requested.iter().cloned())
+                .collect(),
+        })?;
+        store.snapshot()?.requested_documents
+    } else {
+        Vec::new()
+    };
     for document in demo.document_reviews {
-        let applied = store.apply(&Command::AddDocumentReview {
+        // Each review is started from the document the notice asked for, as it came in.
+        let asked = requested.iter().find(|r| r.title == document.fields.title);
+        let applied = match asked {
+            Some(asked) => {
+                let applied = store.apply(&Command::StartReviewFromRequest {
+                    requested_document_id: asked.id,
+                    kind: document.fields.kind,
+                })?;
+                store.apply(&Command::SetDocumentReceived {
+                    requested_document_id: asked.id,
+                    received_on: Some(demo.notice.received_on),
+                })?;
+                applied
+            }
+            None => store.apply(&Command::AddDocumentReview {
+                review: document.fields.clone(),
+            })?,
+        };
+        let document_review_id = DocumentReviewId(created(&applied)?);
+        store.apply(&Command::UpdateDocumentReview {
+            document_review_id,
             review: document.fields,
         })?;
-        let document_review_id = DocumentReviewId(created(&applied)?);
+        if document.personal {
+            store.apply(&Command::SetDocumentPersonal {
+                document_review_id,
+                personal: true,
+            })?;
+        }
         for link in links(&document.links)? {
             store.apply(&Command::LinkDocument {
                 document_review_id,

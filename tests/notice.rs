@@ -44,16 +44,25 @@ fn requested_documents_are_asked_once_received_and_reviewed() {
     let path = common::case_path(&dir, "case.evalcase");
     evalbench::demo::write_demo(&path).unwrap();
     let mut store = CaseStore::open(&path).unwrap();
-    let reviews_before = store.snapshot().unwrap().document_reviews.len();
+    // The demo's notice asked for its reviewed documents and two more.
+    let demo = store.snapshot().unwrap();
+    let reviews_before = demo.document_reviews.len();
+    let base = demo.requested_documents.len();
+    assert_eq!(base, reviews_before + 2);
+    assert!(
+        demo.requested_documents[..reviews_before]
+            .iter()
+            .all(|d| d.document_review_id.is_some() && d.received_on.is_some())
+    );
     store
         .apply(&Command::RequestDocuments {
-            titles: vec!["Kompetansematrise".into(), " Planmal ".into()],
+            titles: vec!["Øvingsplaner".into(), " Planmal ".into()],
         })
         .unwrap();
     // Asked for again (in another case of letters): not added twice.
     store
         .apply(&Command::RequestDocuments {
-            titles: vec!["kompetansematrise".into(), "Timeplaner".into()],
+            titles: vec!["øVINGSPLANER".into(), "Oppmøtelister".into()],
         })
         .unwrap();
     assert!(matches!(
@@ -63,19 +72,18 @@ fn requested_documents_are_asked_once_received_and_reviewed() {
         Err(StoreError::Rejected(Rejection::Empty { .. }))
     ));
     let case = store.snapshot().unwrap();
-    let titles: Vec<&str> = case
-        .requested_documents
+    let titles: Vec<&str> = case.requested_documents[base..]
         .iter()
         .map(|d| d.title.as_str())
         .collect();
-    assert_eq!(titles, ["Kompetansematrise", "Planmal", "Timeplaner"]);
+    assert_eq!(titles, ["Øvingsplaner", "Planmal", "Oppmøtelister"]);
     assert!(
-        case.requested_documents
+        case.requested_documents[base..]
             .iter()
             .all(|d| d.received_on.is_none())
     );
 
-    let matrix = case.requested_documents[0].id;
+    let matrix = case.requested_documents[base].id;
     let started = store
         .apply(&Command::StartReviewFromRequest {
             requested_document_id: matrix,
@@ -89,9 +97,9 @@ fn requested_documents_are_asked_once_received_and_reviewed() {
         .iter()
         .find(|r| Some(r.id.0) == started.created_id)
         .expect("the review started");
-    assert_eq!(review.fields.title, "Kompetansematrise");
+    assert_eq!(review.fields.title, "Øvingsplaner");
     assert_eq!(review.fields.kind, DocumentKind::CompetenceMatrix);
-    let requested = &case.requested_documents[0];
+    let requested = &case.requested_documents[base];
     assert_eq!(requested.document_review_id, Some(review.id));
     assert_eq!(requested.received_on, Some(jiff::Zoned::now().date()));
     assert!(matches!(
@@ -102,7 +110,7 @@ fn requested_documents_are_asked_once_received_and_reviewed() {
         Err(StoreError::Rejected(Rejection::ReviewAlreadyStarted { .. }))
     ));
 
-    let plan = case.requested_documents[1].id;
+    let plan = case.requested_documents[base + 1].id;
     let day = jiff::civil::date(2026, 1, 20);
     store
         .apply(&Command::SetDocumentReceived {
@@ -111,7 +119,7 @@ fn requested_documents_are_asked_once_received_and_reviewed() {
         })
         .unwrap();
     assert_eq!(
-        store.snapshot().unwrap().requested_documents[1].received_on,
+        store.snapshot().unwrap().requested_documents[base + 1].received_on,
         Some(day)
     );
     store
@@ -119,10 +127,13 @@ fn requested_documents_are_asked_once_received_and_reviewed() {
             requested_document_id: plan,
         })
         .unwrap();
-    assert_eq!(store.snapshot().unwrap().requested_documents.len(), 2);
+    assert_eq!(
+        store.snapshot().unwrap().requested_documents.len(),
+        base + 2
+    );
     store.undo().unwrap();
     assert_eq!(
-        store.snapshot().unwrap().requested_documents[1].received_on,
+        store.snapshot().unwrap().requested_documents[base + 1].received_on,
         Some(day),
         "undo puts it back as it was"
     );
@@ -155,9 +166,16 @@ fn requested_documents_are_asked_once_received_and_reviewed() {
         ))
     ));
     let planned = store.snapshot().unwrap().planned_interviews;
+    assert_eq!(planned.get(&Role::Participant), Some(&4));
     assert_eq!(
-        planned.into_iter().collect::<Vec<_>>(),
-        [(Role::Participant, 4)]
+        planned.get(&Role::JobSpecialist),
+        None,
+        "0 takes the role off"
+    );
+    assert_eq!(
+        planned.get(&Role::NavManager),
+        Some(&1),
+        "the refused 1000 changed nothing"
     );
     store.close().unwrap();
 }
@@ -272,10 +290,16 @@ fn requested_documents_come_together_in_a_merge() {
     let mut other = CaseStore::open(&theirs).unwrap();
     other
         .apply(&Command::RequestDocuments {
-            titles: vec!["Timeplaner".into()],
+            titles: vec!["Oppmøtelister".into()],
         })
         .unwrap();
-    let id = other.snapshot().unwrap().requested_documents[0].id;
+    let id = other
+        .snapshot()
+        .unwrap()
+        .requested_documents
+        .last()
+        .unwrap()
+        .id;
     other
         .apply(&Command::StartReviewFromRequest {
             requested_document_id: id,
@@ -287,7 +311,7 @@ fn requested_documents_come_together_in_a_merge() {
     let mut store = CaseStore::open(&mine).unwrap();
     store
         .apply(&Command::RequestDocuments {
-            titles: vec!["Planmal".into()],
+            titles: vec!["Øvingsplaner".into()],
         })
         .unwrap();
     let plan = store.prepare_merge(&theirs, None).unwrap();
@@ -295,22 +319,25 @@ fn requested_documents_come_together_in_a_merge() {
     assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
     store.merge_copy(&plan, plan.step(merged), None).unwrap();
     let case = store.snapshot().unwrap();
-    let mut titles: Vec<&str> = case
-        .requested_documents
-        .iter()
-        .map(|d| d.title.as_str())
-        .collect();
-    titles.sort_unstable();
-    assert_eq!(titles, ["Planmal", "Timeplaner"]);
+    for title in ["Oppmøtelister", "Øvingsplaner"] {
+        assert_eq!(
+            case.requested_documents
+                .iter()
+                .filter(|d| d.title == title)
+                .count(),
+            1,
+            "{title}"
+        );
+    }
     let timeplaner = case
         .requested_documents
         .iter()
-        .find(|d| d.title == "Timeplaner")
+        .find(|d| d.title == "Oppmøtelister")
         .unwrap();
     let review = case
         .document_reviews
         .iter()
         .find(|r| Some(r.id) == timeplaner.document_review_id)
         .expect("the review came along, linked");
-    assert_eq!(review.fields.title, "Timeplaner");
+    assert_eq!(review.fields.title, "Oppmøtelister");
 }

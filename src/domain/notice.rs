@@ -38,7 +38,7 @@ pub fn document_sources(requirements: &[Requirement]) -> Vec<String> {
         let not_a_document = ["intervju", "interview", "observasjon", "observation"]
             .iter()
             .any(|word| lower.starts_with(word));
-        if !not_a_document && !sources.iter().any(|s| s.eq_ignore_ascii_case(source)) {
+        if !not_a_document && !sources.iter().any(|s| s.to_lowercase() == lower) {
             sources.push(source.clone());
         }
     }

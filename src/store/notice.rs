@@ -1,7 +1,7 @@
 //! The store's side of the notice (varsel): the documents asked for and the interviews planned
 //! per role, changed by the notice's commands and read into the snapshot.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 
 use super::apply::{ApplyError, Result, reject, require_row};
 use super::sql_types::{Code, Json};
@@ -22,15 +22,14 @@ pub(super) fn request(tx: &Transaction<'_>, titles: &[String]) -> Result<String>
             field: RequiredText::DocumentTitle,
         });
     }
+    // Compared in lower case the Unicode way (SQLite's `lower` knows only ASCII: Å, Æ, Ø).
+    let mut known: Vec<String> = tx
+        .prepare("SELECT title FROM requested_document")?
+        .query_map([], |row| row.get::<_, String>(0))?
+        .map(|title| title.map(|t| t.to_lowercase()))
+        .collect::<rusqlite::Result<_>>()?;
     for title in titles {
-        let known: Option<i64> = tx
-            .query_row(
-                "SELECT 1 FROM requested_document WHERE lower(title) = lower(?1)",
-                [title],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if known.is_some() {
+        if known.contains(&title.to_lowercase()) {
             continue;
         }
         tx.execute(
@@ -38,6 +37,7 @@ pub(super) fn request(tx: &Transaction<'_>, titles: &[String]) -> Result<String>
              VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM requested_document))",
             params![super::new_uuid(), title],
         )?;
+        known.push(title.to_lowercase());
     }
     Ok(EntityRef::Case.to_string())
 }

@@ -100,7 +100,7 @@ pub(super) fn notice_ui(
                     !snapshot
                         .requested_documents
                         .iter()
-                        .any(|d| d.title.eq_ignore_ascii_case(s))
+                        .any(|d| d.title.to_lowercase() == s.to_lowercase())
                 })
                 .collect();
         ui.horizontal(|ui| {
