@@ -30,6 +30,10 @@ pub struct Catalog {
     /// Only for a fidelity scale: the score range of every item and the bands of the total.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Scale>,
+    /// The programme's rule for how many days after closing a case the participants' personal
+    /// data is deleted; a case that adopts the catalog starts with it (else 14 days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
     pub areas: Vec<CatalogArea>,
 }
 
@@ -171,6 +175,12 @@ impl Catalog {
         }
         if self.areas.is_empty() {
             return Err(invalid("areas".into(), "the catalog has no areas".into()));
+        }
+        if let Some(days) = self.retention_days.filter(|d| !(1..=3650).contains(d)) {
+            return Err(invalid(
+                "retention_days".into(),
+                format!("{days} is outside 1–3650 days"),
+            ));
         }
         // The scale first: anchors are checked against it.
         self.validate_scale()

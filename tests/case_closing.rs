@@ -139,3 +139,37 @@ fn the_overview_closes_the_case_with_a_reason_and_shows_the_deletion_deadline() 
     click(&mut harness, "Gjenåpne saken");
     assert!(stored(&path).closing.is_none());
 }
+
+/// A catalog may carry its programme's retention rule: a case adopting it starts with that
+/// period; a period outside 1–3650 days is refused on reading, naming the field.
+#[test]
+fn the_retention_period_comes_from_the_catalog_when_it_has_one() {
+    let dir = common::temp_dir();
+    let path = common::case_path(&dir, "case.evalcase");
+    let mut catalog = common::small_catalog();
+    catalog.retention_days = Some(30);
+    let text = serde_json::to_string(&catalog).unwrap();
+    let catalog = evalbench::catalog::Catalog::parse("with-retention.json", &text).unwrap();
+    let store = CaseStore::create(&path, |store| {
+        store.apply(&Command::UpdateCaseFacts {
+            facts: common::facts(),
+        })?;
+        store.apply(&Command::AdoptCatalog { catalog })?;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(store.snapshot().unwrap().retention_days, Some(30));
+    store.close().unwrap();
+    // Without one, the case keeps the default.
+    let plain = common::new_case(&common::case_path(&dir, "plain.evalcase"));
+    assert_eq!(plain.snapshot().unwrap().retention_days, None);
+
+    let mut bad = common::small_catalog();
+    bad.retention_days = Some(0);
+    let refused =
+        evalbench::catalog::Catalog::parse("bad.json", &serde_json::to_string(&bad).unwrap())
+            .unwrap_err()
+            .to_string();
+    assert!(refused.contains("bad.json"), "{refused}");
+    assert!(refused.contains("retention_days"), "{refused}");
+}

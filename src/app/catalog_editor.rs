@@ -27,6 +27,7 @@ impl CatalogEditor {
                 source: String::new(),
                 kind: CatalogKind::Requirements,
                 scale: None,
+                retention_days: None,
                 areas: vec![blank_area(1)],
             },
             area: 0,

@@ -21,6 +21,13 @@ pub(super) fn adopt(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> {
         return reject(Rejection::CatalogAlreadyAdopted);
     }
     set_catalog_info(tx, catalog)?;
+    // The programme's retention rule, unless the case has its own already.
+    if let Some(days) = catalog.retention_days {
+        tx.execute(
+            "UPDATE case_info SET retention_days = coalesce(retention_days, ?1)",
+            [days],
+        )?;
+    }
     let mut position = 0_i64;
     for (area_position, area) in catalog.areas.iter().enumerate() {
         upsert_area(tx, &area.code, &area.title, area_position)?;
