@@ -22,5 +22,6 @@ pub mod merge; // two copies of a case brought together: three-way by row and fi
 pub mod network; // many cases compared: per area, outcomes, plan closure, shared good practice
 pub mod plan_exchange; // the provider's plan out to a workbook and back, checked and previewed
 pub mod privacy; // the identity-number guard: finds personal numbers, e-mail and phone numbers in text
+pub mod response_workbook; // the provider's response to the draft, as a workbook and back
 pub mod store; // the only place with SQL: open/migrate, apply, queries
 pub mod ui; // one module per page, plus shared widgets

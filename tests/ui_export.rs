@@ -175,11 +175,15 @@ fn a_draft_then_the_final_report_are_kept_as_sent_from_the_meeting_page() {
     let case = dir.path().join("demo.evalcase");
     write_demo(&case).unwrap();
     let draft = dir.path().join("utkast.pdf");
+    let workbook = dir.path().join("tilsvar.xlsx");
+    let filled = dir.path().join("tilsvar-utfylt.xlsx");
     let report = dir.path().join("rapport.pdf");
     let copy = dir.path().join("kopi.pdf");
     let dialogs = ScriptedDialogs {
         answers: VecDeque::from([
             Some(draft.clone()),
+            Some(workbook.clone()),
+            Some(filled.clone()),
             Some(report.clone()),
             Some(copy.clone()),
         ]),
@@ -227,6 +231,41 @@ fn a_draft_then_the_final_report_are_kept_as_sent_from_the_meeting_page() {
     );
     harness.get_by_label_contains("Versjon 1 (utkast) er lagret i saken");
     harness.get_by_label_contains("Versjon 1: utkast");
+
+    // The provider's response: the workbook goes out, comes back filled in, and is read.
+    click(&mut harness, "Tilsvarsark til arrangøren…");
+    let sheets = common::workbook_sheets(&std::fs::read(&workbook).unwrap());
+    assert_eq!(sheets[0].0, "Tilsvar");
+    let case_now = CaseStore::open_read_only(&case)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    let finding = case_now.findings[0].id.0;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Tilsvar").unwrap();
+    sheet.write_string(0, 0, "Nr").unwrap();
+    sheet.write_number(1, 0, finding as f64).unwrap();
+    sheet.write_string(1, 4, "Retter faktafeil").unwrap();
+    sheet
+        .write_string(1, 5, "Planene ble sendt innen fire uker.")
+        .unwrap();
+    book.save(&filled).unwrap();
+    click(&mut harness, "Les inn tilsvar…");
+    harness.get_by_label_contains("1 tilsvar er lest inn");
+    let response = CaseStore::open_read_only(&case)
+        .unwrap()
+        .snapshot()
+        .unwrap()
+        .findings[0]
+        .response
+        .clone()
+        .expect("the response was read");
+    assert_eq!(
+        response.stance,
+        evalbench::domain::ResponseStance::CorrectsFact
+    );
+    assert_eq!(response.text, "Planene ble sendt innen fire uker.");
 
     start(&mut harness, "Ferdigstill rapport…");
     wait_for_export(&mut harness);

@@ -379,6 +379,88 @@ impl Workbench {
         }
     }
 
+    /// Saves the response workbook (small: written at once) where the user chooses.
+    pub(super) fn export_response_workbook_with_dialog(&mut self) {
+        let lang = self.settings.lang;
+        let Some(case) = &self.case else { return };
+        let suggested = format!(
+            "{} – {}.xlsx",
+            t(lang, "responses.file_name"),
+            case.snapshot.facts.provider_name
+        );
+        let Some(path) =
+            self.dialogs
+                .pick_file_to_save(&suggested, t(lang, "responses.file_kind"), &["xlsx"])
+        else {
+            return;
+        };
+        let written = crate::response_workbook::write(&case.snapshot, lang)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                crate::files::write_whole(&path, bytes).map_err(|e| crate::i18n::io_text(lang, &e))
+            });
+        self.notice = Some(match written {
+            Ok(()) => Notice::Info(tf(lang, "responses.saved", &[("path", &path.display())])),
+            Err(reason) => Notice::Error(tf(
+                lang,
+                "error.write_file",
+                &[("path", &path.display()), ("reason", &reason)],
+            )),
+        });
+    }
+
+    /// Reads a filled-in response workbook: every response recorded through the command door,
+    /// or — when any row is wrong — nothing, and the notice names each problem by its cell.
+    pub(super) fn import_responses_with_dialog(&mut self) {
+        let lang = self.settings.lang;
+        self.commit_drafts();
+        let Some(path) = self
+            .dialogs
+            .pick_file_to_open(t(lang, "responses.file_kind"), &["xlsx", "ods"])
+        else {
+            return;
+        };
+        let Some(case) = &self.case else { return };
+        let name = path.display().to_string();
+        let read = std::fs::read(&path)
+            .map_err(|e| {
+                vec![crate::response_workbook::Problem {
+                    row: None,
+                    column: None,
+                    message: tf(
+                        lang,
+                        "error.file",
+                        &[("path", &name), ("why", &crate::i18n::io_text(lang, &e))],
+                    ),
+                }]
+            })
+            .and_then(|bytes| crate::response_workbook::read(&name, &bytes, &case.snapshot, lang));
+        match read {
+            Ok(commands) => {
+                let count = commands.len();
+                // A refusal while applying leaves its own notice; an older one must not hide it.
+                self.notice = None;
+                self.pending.extend(commands);
+                self.apply_pending();
+                if self.notice.is_none() {
+                    self.notice = Some(Notice::Info(tf(
+                        lang,
+                        "responses.recorded",
+                        &[("count", &count), ("file", &name)],
+                    )));
+                }
+            }
+            Err(problems) => {
+                let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                self.notice = Some(Notice::Error(format!(
+                    "{} {}",
+                    tf(lang, "responses.not_read", &[("file", &name)]),
+                    lines.join("; ")
+                )));
+            }
+        }
+    }
+
     /// Keeps a rendered report version in the case through the command door (the file stored
     /// by its SHA-256 first), then writes it where the user chose: what is sent is what the case
     /// holds. Nothing is written when the case refuses the version.

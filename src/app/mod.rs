@@ -582,6 +582,8 @@ impl Workbench {
                 }
             }
             Request::SaveReportVersion(number) => self.save_report_version_with_dialog(number),
+            Request::ExportResponseWorkbook => self.export_response_workbook_with_dialog(),
+            Request::ImportResponses => self.import_responses_with_dialog(),
             Request::ExportNotice(format) => {
                 self.start_export(export::ExportKind::Notice(format), false);
             }

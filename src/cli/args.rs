@@ -172,6 +172,18 @@ pub enum CliCommand {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// The provider's response to the draft (tilsvar) as a workbook: --out writes one to fill
+    /// in (a choice per finding and a text), --read records what a filled-in one (XLSX or ODS)
+    /// says — all of it, or nothing when any row is wrong (each problem named by cell).
+    Responses {
+        file: PathBuf,
+        #[arg(long, conflicts_with = "read", required_unless_present = "read")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        read: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// Write the archive package (Eksporter arkivpakke): the report versions as sent (or the
     /// report as it is, with no final version kept), the status report, the plan workbook, the
     /// provider's response, a JSON summary without the participants' personal data, and

@@ -190,6 +190,12 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             retention_days,
         } => case::close(&file, &reason, retention_days)?,
         CliCommand::Purge { file, confirm } => case::purge(&file, &confirm)?,
+        CliCommand::Responses {
+            file,
+            out,
+            read,
+            lang,
+        } => return report::responses(&file, out.as_deref(), read.as_deref(), lang_or_env(lang)),
         CliCommand::Notice { file, out, lang } => {
             report::notice(&file, &out, lang_or_env(lang))?;
         }

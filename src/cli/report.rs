@@ -201,3 +201,58 @@ pub(super) fn notice(file: &Path, out: &Path, lang: crate::i18n::Lang) -> anyhow
     }
     Ok(())
 }
+
+/// Writes the response workbook to `out`, or records the responses a filled-in one holds.
+pub(super) fn responses(
+    file: &Path,
+    out: Option<&Path>,
+    read: Option<&Path>,
+    lang: crate::i18n::Lang,
+) -> anyhow::Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    if let Some(out) = out {
+        let store = CaseStore::open_read_only_keyed(file, key_for(file)?.as_ref())?;
+        let snapshot = store.snapshot()?;
+        let bytes = crate::response_workbook::write(&snapshot, lang)?;
+        write_output(out, &bytes)?;
+        writeln!(
+            stdout,
+            "wrote the response workbook for {} findings to {}",
+            snapshot.findings.len(),
+            out.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(read) = read else {
+        bail!("give --out (write a workbook to fill in) or --read (record a filled-in one)");
+    };
+    let bytes = std::fs::read(read)
+        .map_err(|e| anyhow::anyhow!("cannot read «{}»: {e}", read.display()))?;
+    let mut store = CaseStore::open_keyed(file, key_for(file)?.as_ref())?;
+    let snapshot = store.snapshot()?;
+    let name = read.display().to_string();
+    match crate::response_workbook::read(&name, &bytes, &snapshot, lang) {
+        Ok(commands) => {
+            for command in &commands {
+                store.apply(command)?;
+            }
+            store.close()?;
+            writeln!(
+                stdout,
+                "recorded {} responses from {} in {}",
+                commands.len(),
+                read.display(),
+                file.display()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            let mut stderr = std::io::stderr().lock();
+            writeln!(stderr, "«{name}» was not read; nothing was changed:")?;
+            for problem in problems {
+                writeln!(stderr, "  {problem}")?;
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}

@@ -84,6 +84,10 @@ pub enum Request {
     },
     /// Save a copy of the kept report version with this number.
     SaveReportVersion(usize),
+    /// Save the workbook the provider fills in with their response to the draft.
+    ExportResponseWorkbook,
+    /// Read a filled-in response workbook into the findings' responses.
+    ImportResponses,
     /// Write the notice letter to the provider in this format (PDF or DOCX).
     ExportNotice(crate::export::Format),
     /// Delete the participants' personal data (confirmed with the provider's name), and

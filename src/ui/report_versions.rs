@@ -95,6 +95,18 @@ pub fn report_versions_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &
             });
         }
     });
+    // The provider's response to the draft comes back in a workbook, or is typed on Funn.
+    if !context.provider_mode() && versions.iter().any(|v| v.kind == ReportKind::Draft) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(t(lang, "responses.row"));
+            if ui.button(t(lang, "responses.export")).clicked() {
+                state.requests.push(Request::ExportResponseWorkbook);
+            }
+            if ui.button(t(lang, "responses.import")).clicked() {
+                state.requests.push(Request::ImportResponses);
+            }
+        });
+    }
 }
 
 fn version_row(ui: &mut egui::Ui, lang: Lang, version: &ReportVersion, state: &mut PageState) {
