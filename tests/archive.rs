@@ -15,12 +15,7 @@ use evalbench::store::CaseStore;
 use sha2::{Digest, Sha256};
 
 fn evalbench(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_evalbench"))
-        .current_dir(dir)
-        .env("EVALBENCH_DATA_DIR", dir.join("data"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::cli(dir, args)
 }
 
 fn ok(output: &std::process::Output) {
@@ -39,20 +34,6 @@ fn sums(text: &str) -> Vec<(String, String)> {
             (hash.to_owned(), name.to_owned())
         })
         .collect()
-}
-
-/// The PDF's text as poppler reads it; `None` where poppler is not installed (CI requires it:
-/// EVALBENCH_REQUIRE_POPPLER).
-fn pdf_text(path: &Path) -> Option<String> {
-    match std::process::Command::new("pdftotext")
-        .arg(path)
-        .arg("-")
-        .output()
-    {
-        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        Err(_) if std::env::var_os("EVALBENCH_REQUIRE_POPPLER").is_none() => None,
-        Err(e) => panic!("pdftotext: {e}"),
-    }
 }
 
 #[test]
@@ -166,7 +147,7 @@ fn the_archive_package_holds_the_versions_as_sent_and_checks_out() {
     // The workbook and the PDFs open in programs we did not write.
     let _plan = common::workbook_sheets(&std::fs::read(folder.join("handlingsplan.xlsx")).unwrap());
     for name in ["rapport-2-endelig.pdf", "statusrapport.pdf"] {
-        if let Some(text) = pdf_text(&folder.join(name)) {
+        if let Some(text) = common::pdf_text(&folder.join(name)) {
             assert!(text.contains(&case.facts.provider_name), "{name}: {text}");
         }
     }

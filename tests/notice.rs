@@ -14,28 +14,13 @@ use evalbench::domain::{DocumentKind, Rejection, Role};
 use evalbench::store::{CaseStore, StoreError};
 
 fn evalbench(dir: &Path, args: &[&str]) -> std::process::Output {
-    let out = Process::new(env!("CARGO_BIN_EXE_evalbench"))
-        .current_dir(dir)
-        .env("EVALBENCH_DATA_DIR", dir.join("data"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = common::cli(dir, args);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-/// The PDF's text as poppler reads it; `None` where poppler is not installed (CI requires it:
-/// EVALBENCH_REQUIRE_POPPLER).
-fn pdf_text(path: &Path) -> Option<String> {
-    match Process::new("pdftotext").arg(path).arg("-").output() {
-        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        Err(_) if std::env::var_os("EVALBENCH_REQUIRE_POPPLER").is_none() => None,
-        Err(e) => panic!("pdftotext: {e}"),
-    }
 }
 
 #[test]
@@ -248,7 +233,7 @@ fn the_notice_letter_names_documents_and_roles_and_no_participant() {
             assert!(!text.contains(code.as_str()), "{what} names {code}");
         }
     };
-    if let Some(text) = pdf_text(&dir.path().join("varsel.pdf")) {
+    if let Some(text) = common::pdf_text(&dir.path().join("varsel.pdf")) {
         check(&text, "the PDF");
     }
     // LibreOffice converts the DOCX, and reads what we wrote.
@@ -262,7 +247,7 @@ fn the_notice_letter_names_documents_and_roles_and_no_participant() {
             .output()
             .unwrap();
         assert!(converted.status.success(), "{converted:?}");
-        if let Some(text) = pdf_text(&dir.path().join("lo/varsel.pdf")) {
+        if let Some(text) = common::pdf_text(&dir.path().join("lo/varsel.pdf")) {
             check(&text, "LibreOffice's conversion");
         }
     } else {

@@ -288,7 +288,7 @@ fn the_command_line_keeps_what_it_writes_and_extracts_it_again() {
         String::from_utf8_lossy(&out.stderr)
     );
     let written = std::fs::read(d.join("utkast.pdf")).unwrap();
-    if let Some(text) = pdf_text(&d.join("utkast.pdf")) {
+    if let Some(text) = common::pdf_text(&d.join("utkast.pdf")) {
         assert!(
             text.contains("UTKAST") && text.contains("Svar innen 01.03.2099"),
             "{text}"
@@ -312,7 +312,7 @@ fn the_command_line_keeps_what_it_writes_and_extracts_it_again() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    if let Some(text) = pdf_text(&d.join("rapport.pdf")) {
+    if let Some(text) = common::pdf_text(&d.join("rapport.pdf")) {
         assert!(!text.contains("UTKAST"), "{text}");
     }
 
@@ -354,20 +354,6 @@ fn the_command_line_keeps_what_it_writes_and_extracts_it_again() {
 
     let out = evalbench(d, &["audit", case, "--verify"]);
     assert!(out.status.success());
-}
-
-/// The PDF's text as poppler reads it; `None` where poppler is not installed (CI requires it:
-/// EVALBENCH_REQUIRE_POPPLER).
-fn pdf_text(path: &Path) -> Option<String> {
-    match std::process::Command::new("pdftotext")
-        .arg(path)
-        .arg("-")
-        .output()
-    {
-        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        Err(_) if std::env::var_os("EVALBENCH_REQUIRE_POPPLER").is_none() => None,
-        Err(e) => panic!("pdftotext: {e}"),
-    }
 }
 
 /// The provider's response to a finding: stored, undone, carried by a merge (its text merged like
@@ -534,7 +520,7 @@ fn the_final_report_lists_what_changed_since_the_draft() {
     let final_bytes = render(&store, ReportKind::Final);
     let out = dir.path().join("final.pdf");
     std::fs::write(&out, &final_bytes).unwrap();
-    if let Some(text) = pdf_text(&out) {
+    if let Some(text) = common::pdf_text(&out) {
         assert!(
             text.contains("Endringer etter utkastet") && text.contains("Nytt etter utkastet"),
             "{text}"

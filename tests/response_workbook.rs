@@ -13,12 +13,7 @@ use evalbench::domain::ResponseStance;
 use evalbench::store::CaseStore;
 
 fn evalbench(dir: &Path, args: &[&str]) -> std::process::Output {
-    Process::new(env!("CARGO_BIN_EXE_evalbench"))
-        .current_dir(dir)
-        .env("EVALBENCH_DATA_DIR", dir.join("data"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::cli(dir, args)
 }
 
 /// A workbook as the provider sends it back: (finding number, stance, text) per row.

@@ -193,3 +193,27 @@ pub fn schema_back_to_10(path: &Path) {
     )
     .expect("schema back to 10");
 }
+
+/// The PDF's text as poppler reads it; `None` where poppler is not installed (CI requires it:
+/// EVALBENCH_REQUIRE_POPPLER).
+pub fn pdf_text(path: &Path) -> Option<String> {
+    match std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Err(_) if std::env::var_os("EVALBENCH_REQUIRE_POPPLER").is_none() => None,
+        Err(e) => panic!("pdftotext: {e}"),
+    }
+}
+
+/// Runs the program's command line in `dir`, with its data folder (backups) inside `dir`.
+pub fn cli(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_evalbench"))
+        .current_dir(dir)
+        .env("EVALBENCH_DATA_DIR", dir.join("data"))
+        .args(args)
+        .output()
+        .expect("the program runs")
+}
