@@ -575,9 +575,14 @@ fn excerpt_ui(
     frame
         .show(ui, |ui| {
             ui.set_width(ui.available_width().min(900.0));
-            ui.label(format!("«{}»", excerpt.quote));
-            if !excerpt.anchored {
-                ui.colored_label(ui.visuals().warn_fg_color, t(lang, "interviews.unanchored"));
+            if excerpt.quote.is_empty() && snapshot.personal_data_deleted_on.is_some() {
+                // Its quote went with the participants' personal data; its links still count.
+                ui.weak(t(lang, "interviews.quote_deleted"));
+            } else {
+                ui.label(format!("«{}»", excerpt.quote));
+                if !excerpt.anchored {
+                    ui.colored_label(ui.visuals().warn_fg_color, t(lang, "interviews.unanchored"));
+                }
             }
             ui.horizontal_wrapped(|ui| {
                 for link in &excerpt.links {

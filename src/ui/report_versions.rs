@@ -123,9 +123,13 @@ fn version_row(ui: &mut egui::Ui, lang: Lang, version: &ReportVersion, state: &m
                 ("number", &version.number),
                 ("kind", &kind),
                 ("date", &date(Some(version.made_on))),
-                ("by", &version.made_by),
             ],
         );
+        // Who kept it, when the journal knew a name.
+        if !version.made_by.trim().is_empty() {
+            line.push_str(", ");
+            line.push_str(&version.made_by);
+        }
         if let Some(day) = version.answer_by {
             line.push_str(" · ");
             line.push_str(&tf(
