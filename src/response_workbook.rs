@@ -40,29 +40,22 @@ impl std::fmt::Display for Problem {
 /// The workbook for the provider to fill in.
 pub fn write(snapshot: &CaseSnapshot, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_background_color("#DDE6EE");
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let editable = wrap.clone().set_unlocked();
     let sheet = workbook.add_worksheet();
     sheet.set_name(SHEET)?;
-    for (col, (key, width)) in [
-        ("responses.column.number", 8.0),
-        ("responses.column.requirements", 14.0),
-        ("responses.column.finding", 36.0),
-        ("responses.column.text", 60.0),
-        ("responses.column.stance", 18.0),
-        ("responses.column.response", 60.0),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let col = col as u16;
-        sheet.write_string_with_format(0, col, t(lang, key), &header)?;
-        sheet.set_column_width(col, width)?;
-    }
+    crate::plan_exchange::xlsx::header_row(
+        sheet,
+        [
+            ("responses.column.number", 8.0),
+            ("responses.column.requirements", 14.0),
+            ("responses.column.finding", 36.0),
+            ("responses.column.text", 60.0),
+            ("responses.column.stance", 18.0),
+            ("responses.column.response", 60.0),
+        ],
+        lang,
+    )?;
     for (index, finding) in snapshot.findings.iter().enumerate() {
         let row = index as u32 + 1;
         sheet.write_number_with_format(row, 0, finding.id.0 as f64, &wrap)?;

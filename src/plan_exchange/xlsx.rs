@@ -61,10 +61,6 @@ pub fn to_bytes(plan: &PlanFile, lang: Lang) -> Result<Vec<u8>, XlsxError> {
 
 fn build(plan: &PlanFile, lang: Lang) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_background_color("#DDE6EE");
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let date = Format::new()
         .set_num_format("dd.mm.yyyy")
@@ -74,20 +70,17 @@ fn build(plan: &PlanFile, lang: Lang) -> Result<Workbook, XlsxError> {
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(DEVIATIONS_SHEET)?;
-    for (col, (key, width)) in [
-        ("plan.column.deviation_id", 10.0),
-        ("plan.column.requirements", 14.0),
-        ("plan.column.deviation_title", 40.0),
-        ("plan.column.finding_text", 70.0),
-        ("plan.column.plan_deadline", 14.0),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let col = col as u16;
-        sheet.write_string_with_format(0, col, t(lang, key), &header)?;
-        sheet.set_column_width(col, width)?;
-    }
+    header_row(
+        sheet,
+        [
+            ("plan.column.deviation_id", 10.0),
+            ("plan.column.requirements", 14.0),
+            ("plan.column.deviation_title", 40.0),
+            ("plan.column.finding_text", 70.0),
+            ("plan.column.plan_deadline", 14.0),
+        ],
+        lang,
+    )?;
     for (index, deviation) in plan.deviations.iter().enumerate() {
         let row = index as u32 + 1;
         sheet.write_number_with_format(row, 0, deviation.id.0 as f64, &wrap)?;
@@ -107,7 +100,7 @@ fn build(plan: &PlanFile, lang: Lang) -> Result<Workbook, XlsxError> {
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(ACTIONS_SHEET)?;
-    actions_sheet(sheet, plan, lang, &header, &editable, &editable_date)?;
+    actions_sheet(sheet, plan, lang, &editable, &editable_date)?;
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(META_SHEET)?;
@@ -137,23 +130,40 @@ fn build(plan: &PlanFile, lang: Lang) -> Result<Workbook, XlsxError> {
     Ok(workbook)
 }
 
+/// The first row of a sheet: each column's title (a translation key) in bold on a tint, and
+/// the column's width. The plan and the response workbook look alike this way.
+pub(crate) fn header_row<'a>(
+    sheet: &mut Worksheet,
+    columns: impl IntoIterator<Item = (&'a str, f64)>,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color("#DDE6EE");
+    for (col, (key, width)) in columns.into_iter().enumerate() {
+        let col = col as u16;
+        sheet.write_string_with_format(0, col, t(lang, key), &header)?;
+        sheet.set_column_width(col, width)?;
+    }
+    Ok(())
+}
+
 fn actions_sheet(
     sheet: &mut Worksheet,
     plan: &PlanFile,
     lang: Lang,
-    header: &Format,
     editable: &Format,
     editable_date: &Format,
 ) -> Result<(), XlsxError> {
-    for (col, ((_, key), width)) in super::ACTION_COLUMNS
-        .iter()
-        .zip([8.0, 10.0, 50.0, 22.0, 13.0, 40.0, 16.0])
-        .enumerate()
-    {
-        let col = col as u16;
-        sheet.write_string_with_format(0, col, t(lang, key), header)?;
-        sheet.set_column_width(col, width)?;
-    }
+    header_row(
+        sheet,
+        super::ACTION_COLUMNS
+            .iter()
+            .map(|(_, key)| *key)
+            .zip([8.0, 10.0, 50.0, 22.0, 13.0, 40.0, 16.0]),
+        lang,
+    )?;
     sheet.set_freeze_panes(1, 0)?;
     let last = plan.actions.len() as u32 + SPARE_ROWS;
     for row in 1..=last {
