@@ -72,7 +72,13 @@ pub fn write(snapshot: &CaseSnapshot, lang: Lang) -> Result<Vec<u8>, XlsxError> 
         });
         sheet.write_string_with_format(row, 4, stance, &editable)?;
         sheet.write_string_with_format(row, 5, text, &editable)?;
+        // The finding's identity in every copy of the case: a colleague's copy numbers it
+        // differently.
+        if let Some(uuid) = snapshot.uuids.get(&finding.id.to_string()) {
+            sheet.write_string(row, 6, uuid)?;
+        }
     }
+    sheet.set_column_hidden(6)?;
     let last = snapshot.findings.len().max(1) as u32;
     let stances: Vec<String> = ResponseStance::ALL
         .iter()
@@ -132,9 +138,20 @@ pub fn read(
     }
     let mut problems = Vec::new();
     let mut commands = Vec::new();
-    for (index, row) in sheet.rows().enumerate().skip(1) {
-        let line = index + 1;
-        let cell = |col: usize| row.get(col).map(cell_text).unwrap_or_default();
+    // The range starts at the first cell in use, which need not be A1: rows and columns are
+    // counted from where it starts, so a row means the same whatever is left empty above it.
+    let (top, left) = sheet.start().unwrap_or((0, 0));
+    for (index, row) in sheet.rows().enumerate() {
+        let line = top as usize + index + 1;
+        if line == 1 {
+            continue; // the header
+        }
+        let cell = |col: usize| {
+            col.checked_sub(left as usize)
+                .and_then(|at| row.get(at))
+                .map(cell_text)
+                .unwrap_or_default()
+        };
         let (number, stance, text) = (cell(0), cell(4), cell(5));
         if number.is_empty() && stance.is_empty() && text.is_empty() {
             continue;
@@ -144,10 +161,21 @@ pub fn read(
             column: Some(column),
             message,
         };
-        let finding = number
-            .trim_end_matches(".0")
-            .parse::<i64>()
-            .ok()
+        // By identity where the row has one (it may come from another copy of the case), else
+        // by number.
+        let uuid = cell(6);
+        let by_uuid = (!uuid.is_empty())
+            .then(|| {
+                snapshot
+                    .uuids
+                    .iter()
+                    .find(|(_, u)| **u == uuid)
+                    .and_then(|(name, _)| name.strip_prefix("finding/"))
+                    .and_then(|n| n.parse::<i64>().ok())
+            })
+            .flatten();
+        let finding = by_uuid
+            .or_else(|| number.trim_end_matches(".0").parse::<i64>().ok())
             .and_then(|n| snapshot.findings.iter().find(|f| f.id == FindingId(n)));
         let Some(finding) = finding else {
             problems.push(problem(

@@ -183,6 +183,41 @@ fn responses_come_back_from_the_workbook_all_or_nothing() {
     );
     assert!(String::from_utf8_lossy(&again.stdout).contains("recorded 0 responses"));
 
+    // A row that names its finding by identity is read by it, whatever its number says (a
+    // workbook written from a colleague's copy, where the numbers differ).
+    let uuid = &case.uuids[&format!("finding/{first}")];
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Tilsvar").unwrap();
+    sheet.write_number(1, 0, 9999.0).unwrap();
+    sheet.write_string(1, 4, "Enig").unwrap();
+    sheet.write_string(1, 6, uuid).unwrap();
+    workbook.save(dir.path().join("by-uuid.xlsx")).unwrap();
+    let read = evalbench(
+        dir.path(),
+        &[
+            "responses",
+            "case.evalcase",
+            "--read",
+            "by-uuid.xlsx",
+            "--lang",
+            "nb",
+        ],
+    );
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let after = CaseStore::open_read_only(&path)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    assert_eq!(
+        after.findings[0].response.as_ref().unwrap().stance,
+        ResponseStance::Agrees
+    );
+
     // LibreOffice saves the written workbook as ODS; it reads back with nothing to change.
     if Process::new("soffice")
         .arg("--version")
