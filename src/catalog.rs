@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Measure;
 pub use crate::domain::{Band, Question};
+use crate::domain::{Measure, Programme, Role, RoleId, SourceGroup};
 
 /// The value of the `format` field every catalog file carries.
 pub const FORMAT: &str = "evalbench-catalog";
@@ -34,6 +34,12 @@ pub struct Catalog {
     /// data is deleted; a case that adopts the catalog starts with it (else 14 days).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
+    /// The sides whose views are triangulated; with `roles`, who is interviewed. A catalog
+    /// without them works with NAV's standard roles (`Programme::standard`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub source_groups: Vec<SourceGroup>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
     pub areas: Vec<CatalogArea>,
 }
 
@@ -111,12 +117,34 @@ pub enum CatalogError {
         column: usize,
         message: String,
     },
-    #[error("{file}, {path}: {message}")]
+    #[error("{file}, {}{path}: {message}", line.map(|l| format!("line {l}, ")).unwrap_or_default())]
     Invalid {
         file: String,
+        /// Where the value at `path` starts in the file, when it is there.
+        line: Option<usize>,
         path: String,
         message: String,
     },
+}
+
+impl CatalogError {
+    /// The error with the line of its path in the catalog's `text`.
+    fn located(self, text: &str) -> CatalogError {
+        match self {
+            CatalogError::Invalid {
+                file,
+                line: None,
+                path,
+                message,
+            } => CatalogError::Invalid {
+                line: crate::json_errors::line_of(text, &path),
+                file,
+                path,
+                message,
+            },
+            other => other,
+        }
+    }
 }
 
 impl Catalog {
@@ -128,24 +156,29 @@ impl Catalog {
             column: e.column(),
             message: crate::json_errors::describe(text, &e),
         })?;
-        catalog.validate(file)?;
+        catalog.validate(file).map_err(|e| e.located(text))?;
         // The texts follow the store's rules, so a catalog that imports also adopts.
         let value = serde_json::to_value(&catalog).map_err(|e| CatalogError::Invalid {
             file: file.to_owned(),
+            line: None,
             path: String::new(),
             message: e.to_string(),
         })?;
-        crate::domain::text::check_json(&value, "").map_err(|problem| CatalogError::Invalid {
-            file: file.to_owned(),
-            path: problem.path().to_owned(),
-            message: problem.to_string(),
-        })?;
+        crate::domain::text::check_json(&value, "")
+            .map_err(|problem| CatalogError::Invalid {
+                file: file.to_owned(),
+                line: None,
+                path: problem.path().to_owned(),
+                message: problem.to_string(),
+            })
+            .map_err(|e| e.located(text))?;
         Ok(catalog)
     }
 
     fn validate(&self, file: &str) -> Result<(), CatalogError> {
         let invalid = |path: String, message: String| CatalogError::Invalid {
             file: file.to_owned(),
+            line: None,
             path,
             message,
         };
@@ -182,6 +215,24 @@ impl Catalog {
                 format!("{days} is outside 1–3650 days"),
             ));
         }
+        if !self.is_fidelity_scale() {
+            if self.roles.is_empty() != self.source_groups.is_empty() {
+                let missing = if self.roles.is_empty() {
+                    "roles"
+                } else {
+                    "source_groups"
+                };
+                return Err(invalid(
+                    missing.into(),
+                    "declare both \"roles\" and \"source_groups\", or neither (NAV's standard roles)"
+                        .into(),
+                ));
+            }
+            if let Some((path, message)) = self.programme().problem(&self.language) {
+                return Err(invalid(path, message));
+            }
+        }
+        let programme = self.programme();
         // The scale first: anchors are checked against it.
         self.validate_scale()
             .map_err(|(path, message)| invalid(path, message))?;
@@ -231,6 +282,17 @@ impl Catalog {
                         return Err(invalid(
                             format!("{path}.questions[{q}].roles"),
                             "name at least one role the question is for".into(),
+                        ));
+                    }
+                    if let Some((n, role)) = question
+                        .roles
+                        .iter()
+                        .enumerate()
+                        .find(|(_, role)| programme.role(role).is_none())
+                    {
+                        return Err(invalid(
+                            format!("{path}.questions[{q}].roles[{n}]"),
+                            undeclared_role_message(role, &programme),
                         ));
                     }
                 }
@@ -336,6 +398,18 @@ impl Catalog {
         }
     }
 
+    /// The roles and source groups the catalog declares, or NAV's standard ones.
+    pub fn programme(&self) -> Programme {
+        if self.roles.is_empty() {
+            Programme::standard().clone()
+        } else {
+            Programme {
+                source_groups: self.source_groups.clone(),
+                roles: self.roles.clone(),
+            }
+        }
+    }
+
     pub fn is_fidelity_scale(&self) -> bool {
         self.kind == CatalogKind::FidelityScale
     }
@@ -343,6 +417,14 @@ impl Catalog {
     pub fn requirement_count(&self) -> usize {
         self.areas.iter().map(|a| a.requirements.len()).sum()
     }
+}
+
+fn undeclared_role_message(role: &RoleId, programme: &Programme) -> String {
+    let declared: Vec<&str> = programme.role_ids().map(RoleId::as_str).collect();
+    format!(
+        "the role \"{role}\" is not declared in \"roles\" (declared: {})",
+        declared.join(", ")
+    )
 }
 
 /// The catalogs shipped with the program, as (file name, JSON text).
@@ -372,6 +454,7 @@ pub fn builtin_by_file(file_name: &str) -> Result<Catalog, CatalogError> {
         .find(|(file, _)| *file == file_name)
         .ok_or_else(|| CatalogError::Invalid {
             file: file_name.to_owned(),
+            line: None,
             path: String::new(),
             message: "no such built-in catalog".into(),
         })?;
@@ -427,7 +510,7 @@ mod tests {
         let err = Catalog::parse("dup.json", text).map(|_| ()).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "dup.json, areas[0].requirements[1].code: requirement code \"A-1\" is used twice"
+            "dup.json, line 3, areas[0].requirements[1].code: requirement code \"A-1\" is used twice"
         );
     }
 }

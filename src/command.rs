@@ -11,7 +11,8 @@ use crate::domain::{
     ActionFields, ActionId, ActionStatus, AttachmentRef, CaseFacts, DocumentReviewFields,
     DocumentReviewId, EvidenceRef, ExcerptId, FeedbackMeeting, FidelityItemId, FindingFields,
     FindingId, FindingKind, InterviewFields, InterviewId, KeyDates, Outcome, Phase,
-    ProviderResponse, Rater, ReportKind, RequestedDocumentId, RequirementId, RequirementLink, Role,
+    ProviderResponse, Rater, ReportKind, RequestedDocumentId, RequirementId, RequirementLink,
+    RoleId,
 };
 use crate::merge::MergeStep;
 
@@ -209,7 +210,7 @@ pub enum Command {
     },
     /// How many interviews with people in `role` the notice plans (0: none).
     SetPlannedInterviews {
-        role: Role,
+        role: RoleId,
         count: u32,
     },
     /// Marks a reviewed document as holding participants' personal data (its file is deleted

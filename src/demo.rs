@@ -428,7 +428,7 @@ fn build_round(
     let requested = if round == 0 {
         for (role, count) in &demo.notice.planned_interviews {
             store.apply(&Command::SetPlannedInterviews {
-                role: *role,
+                role: role.clone(),
                 count: *count,
             })?;
         }

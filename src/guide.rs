@@ -6,12 +6,15 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::domain::{CaseSnapshot, QuestionRef, Role};
-use crate::i18n::{self, Labelled, Lang};
+use crate::domain::programme::{Names, name_in};
+use crate::domain::{CaseSnapshot, Programme, QuestionRef, RoleId};
+use crate::i18n::{self, Lang};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Guide {
-    pub role: Role,
+    pub role: RoleId,
+    /// The role's names as the catalog declares them.
+    pub role_names: Names,
     pub areas: Vec<GuideArea>,
 }
 
@@ -37,10 +40,22 @@ impl Guide {
     pub fn questions(&self) -> impl Iterator<Item = &GuideQuestion> {
         self.areas.iter().flat_map(|a| &a.questions)
     }
+
+    /// The role's name in `lang`, or its id when the catalog does not declare it.
+    pub fn role_name(&self, lang: Lang) -> String {
+        name_in(&self.role_names, lang.code()).map_or_else(|| self.role.to_string(), str::to_owned)
+    }
+}
+
+fn role_names(programme: &Programme, role: &RoleId) -> Names {
+    programme
+        .role(role)
+        .map(|r| r.names.clone())
+        .unwrap_or_default()
 }
 
 /// The guide for `role` from the case's own copy of its catalog.
-pub fn for_case(snapshot: &CaseSnapshot, role: Role) -> Guide {
+pub fn for_case(snapshot: &CaseSnapshot, role: RoleId) -> Guide {
     let areas = snapshot
         .areas
         .iter()
@@ -68,11 +83,15 @@ pub fn for_case(snapshot: &CaseSnapshot, role: Role) -> Guide {
         })
         .filter(|a: &GuideArea| !a.questions.is_empty())
         .collect();
-    Guide { role, areas }
+    Guide {
+        role_names: role_names(&snapshot.programme, &role),
+        role,
+        areas,
+    }
 }
 
 /// The guide for `role` from a catalog, before any case uses it.
-pub fn for_catalog(catalog: &Catalog, role: Role) -> Guide {
+pub fn for_catalog(catalog: &Catalog, role: RoleId) -> Guide {
     let areas = catalog
         .areas
         .iter()
@@ -95,7 +114,11 @@ pub fn for_catalog(catalog: &Catalog, role: Role) -> Guide {
         })
         .filter(|a: &GuideArea| !a.questions.is_empty())
         .collect();
-    Guide { role, areas }
+    Guide {
+        role_names: role_names(&catalog.programme(), &role),
+        role,
+        areas,
+    }
 }
 
 /// How a guide is written out: chosen by the file's extension.
@@ -139,7 +162,7 @@ pub fn markdown(guide: &Guide, catalog_title: &str, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "# {}\n",
-        i18n::tf(lang, "guide.heading", &[("role", &guide.role.label(lang))])
+        i18n::tf(lang, "guide.heading", &[("role", &guide.role_name(lang))])
     );
     let _ = writeln!(out, "{catalog_title}\n");
     let _ = writeln!(
@@ -173,8 +196,8 @@ mod tests {
     use crate::domain::{Question, Requirement, RequirementArea, RequirementId};
 
     fn snapshot() -> CaseSnapshot {
-        let question = |roles: Vec<Role>, text: &str| Question {
-            roles,
+        let question = |roles: &[&str], text: &str| Question {
+            roles: roles.iter().map(|r| RoleId::new(*r)).collect(),
             text: text.into(),
         };
         CaseSnapshot {
@@ -198,8 +221,8 @@ mod tests {
                     guidance: String::new(),
                     evidence_sources: Vec::new(),
                     questions: vec![
-                        question(vec![Role::Participant], "Q1 participant"),
-                        question(vec![Role::JobSpecialist, Role::Participant], "Q2 both"),
+                        question(&["participant"], "Q1 participant"),
+                        question(&["job_specialist", "participant"], "Q2 both"),
                     ],
                 },
                 Requirement {
@@ -210,7 +233,7 @@ mod tests {
                     text: "t".into(),
                     guidance: String::new(),
                     evidence_sources: Vec::new(),
-                    questions: vec![question(vec![Role::JobSpecialist], "Q3 specialist")],
+                    questions: vec![question(&["job_specialist"], "Q3 specialist")],
                 },
             ],
             ..CaseSnapshot::default()
@@ -220,7 +243,7 @@ mod tests {
     #[test]
     fn guide_holds_only_the_roles_questions_grouped_by_area() {
         let s = snapshot();
-        let participant = for_case(&s, Role::Participant);
+        let participant = for_case(&s, RoleId::new("participant"));
         assert_eq!(
             participant.areas.len(),
             1,
@@ -235,16 +258,20 @@ mod tests {
                 question: 1
             })
         );
-        let specialist = for_case(&s, Role::JobSpecialist);
+        let specialist = for_case(&s, RoleId::new("job_specialist"));
         assert_eq!(specialist.question_count(), 2);
         assert_eq!(specialist.areas[1].title, "Area B");
-        assert_eq!(for_case(&s, Role::NavManager).question_count(), 0);
+        assert_eq!(for_case(&s, RoleId::new("nav_manager")).question_count(), 0);
     }
 
     #[test]
     fn markdown_numbers_questions_under_area_headings() {
-        let guide = for_case(&snapshot(), Role::JobSpecialist);
+        let guide = for_case(&snapshot(), RoleId::new("job_specialist"));
         let text = markdown(&guide, "Catalog", Lang::En);
+        assert!(
+            text.starts_with("# Interview guide – Job specialist"),
+            "{text}"
+        );
         assert!(
             text.contains("## Area A\n\n1. [ ] Q2 both *(A-1)*"),
             "{text}"

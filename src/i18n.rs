@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{
     ActionStatus, CaseSnapshot, DocumentKind, EntityRef, EvidenceRef, FindingKind,
     InterviewChannel, InterviewSetting, Measure, ParticipantStage, Phase, Rejection,
-    ResponseStance, Role, RoleGroup, Stance,
+    ResponseStance, RoleId, Stance,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -23,6 +23,14 @@ pub enum Lang {
 
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::Nb, Lang::En];
+
+    /// The language's ISO 639-1 code, as catalogs name their languages.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nb => "nb",
+            Lang::En => "en",
+        }
+    }
 
     /// The language's name in itself, for the language switch.
     pub fn native_name(self) -> &'static str {
@@ -140,6 +148,11 @@ impl Lang {
     }
 }
 
+/// A role's name in `lang`, as the case's catalog declares it.
+pub fn role_name(snapshot: &CaseSnapshot, role: &RoleId, lang: Lang) -> String {
+    snapshot.programme.role_name(role, lang.code())
+}
+
 /// An enum whose variants have translated names under `<PREFIX>.<serde code>`.
 pub trait Labelled: Serialize {
     const PREFIX: &'static str;
@@ -162,12 +175,6 @@ impl Labelled for Measure {
 }
 impl Labelled for Phase {
     const PREFIX: &'static str = "phase";
-}
-impl Labelled for Role {
-    const PREFIX: &'static str = "role";
-}
-impl Labelled for RoleGroup {
-    const PREFIX: &'static str = "role_group";
 }
 impl Labelled for ParticipantStage {
     const PREFIX: &'static str = "stage";
@@ -194,9 +201,20 @@ impl Labelled for ResponseStance {
     const PREFIX: &'static str = "response";
 }
 
-/// Dates as Norwegian users write them: `dd.mm.yyyy`.
-pub fn date(value: Option<jiff::civil::Date>) -> String {
-    value.map_or_else(|| "–".to_owned(), |d| d.strftime("%d.%m.%Y").to_string())
+/// Dates as the language's users write them: `dd.mm.yyyy` in Norway (and in our English),
+/// ISO `yyyy-mm-dd` in Sweden.
+pub fn date(lang: Lang, value: Option<jiff::civil::Date>) -> String {
+    value.map_or_else(
+        || "–".to_owned(),
+        |d| d.strftime(date_format(lang)).to_string(),
+    )
+}
+
+/// The `strftime` pattern of `date`, for date pickers.
+pub fn date_format(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Nb | Lang::En => "%d.%m.%Y",
+    }
 }
 
 /// An entity as a user reads it: «funn 3», «resultatåret 2025».
@@ -344,7 +362,10 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         Rejection::PeriodEndsBeforeStart { start, end } => tf(
             lang,
             &key,
-            &[("start", &date(Some(*start))), ("end", &date(Some(*end)))],
+            &[
+                ("start", &date(lang, Some(*start))),
+                ("end", &date(lang, Some(*end))),
+            ],
         ),
         Rejection::CatalogIsFidelityScale { catalog }
         | Rejection::NotAFidelityScale { catalog } => tf(lang, &key, &[("catalog", catalog)]),
@@ -390,6 +411,10 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
         ),
         Rejection::ImportedRowsMismatch { rows, actions } => {
             tf(lang, &key, &[("rows", rows), ("actions", actions)])
+        }
+        Rejection::UndeclaredRole { role } => tf(lang, &key, &[("role", role)]),
+        Rejection::RoleStillUsed { role, count } => {
+            tf(lang, &key, &[("role", role), ("count", count)])
         }
         Rejection::MergeDoesNotFit { table, id } => tf(lang, &key, &[("table", table), ("id", id)]),
         Rejection::ProviderPackage
@@ -448,8 +473,11 @@ pub fn evidence_reference(
                     lang,
                     "report.interview_ref",
                     &[
-                        ("role", &in_sentence(&interview.fields.role.label(lang))),
-                        ("date", &date(Some(interview.fields.date))),
+                        (
+                            "role",
+                            &in_sentence(&role_name(snapshot, &interview.fields.role, lang)),
+                        ),
+                        ("date", &date(lang, Some(interview.fields.date))),
                     ],
                 );
                 if quote == Quote::Always || excerpt.shareable {
@@ -468,19 +496,25 @@ pub fn evidence_reference(
     }
 }
 
-/// Orders text as Norwegian readers expect: case-insensitive, with æ, ø and å after z (and the
-/// Swedish/German ä and ö sorted as æ and ø). Byte order would put "Ærlig" before "apen".
-pub fn norwegian_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    fn key(c: char) -> u32 {
-        match c {
-            'æ' | 'ä' => u32::from('z') + 1,
-            'ø' | 'ö' => u32::from('z') + 2,
-            'å' => u32::from('z') + 3,
-            other => u32::from(other),
-        }
+/// Compares two texts as the language's alphabet orders them (CLDR collation): «Ærlig» after
+/// «Zebra» and before «Østre» in Norwegian; å, ä, ö after z in Swedish. Equal texts by the
+/// collation are then ordered by code point, so the order is total.
+pub fn collate(lang: Lang, a: &str, b: &str) -> std::cmp::Ordering {
+    use icu_collator::{Collator, CollatorBorrowed, options::CollatorOptions};
+    fn collator(locale: icu_locale_core::Locale) -> Option<CollatorBorrowed<'static>> {
+        Collator::try_new((&locale).into(), CollatorOptions::default()).ok()
     }
-    let keys = |s: &str| -> Vec<u32> { s.chars().flat_map(char::to_lowercase).map(key).collect() };
-    keys(a).cmp(&keys(b)).then_with(|| a.cmp(b))
+    static NB: OnceLock<Option<CollatorBorrowed<'static>>> = OnceLock::new();
+    static EN: OnceLock<Option<CollatorBorrowed<'static>>> = OnceLock::new();
+    let (cell, locale) = match lang {
+        Lang::Nb => (&NB, icu_locale_core::locale!("nb")),
+        Lang::En => (&EN, icu_locale_core::locale!("en")),
+    };
+    let by_alphabet = cell
+        .get_or_init(|| collator(locale))
+        .as_ref()
+        .map_or(std::cmp::Ordering::Equal, |c| c.compare(a, b));
+    by_alphabet.then_with(|| a.cmp(b))
 }
 
 /// A label as it reads inside a sentence: "Tiltakskoordinator" → "tiltakskoordinator",
@@ -550,10 +584,23 @@ mod tests {
     }
 
     #[test]
-    fn norwegian_order_puts_aeoa_last() {
-        let mut words = vec!["Åpen", "ærlig", "Zebra", "øvrig", "apen", "Bø"];
-        words.sort_by(|a, b| norwegian_cmp(a, b));
-        assert_eq!(words, ["apen", "Bø", "Zebra", "ærlig", "øvrig", "Åpen"]);
+    fn each_language_sorts_by_its_own_alphabet() {
+        let sorted = |lang: Lang| {
+            let mut words = vec![
+                "Åpen", "ärlig", "ærlig", "Zebra", "öst", "øvrig", "apen", "Bø",
+            ];
+            words.sort_by(|a, b| collate(lang, a, b));
+            words
+        };
+        // Norwegian: æ ø å after z, the Swedish ä and ö with æ and ø.
+        let norwegian = sorted(Lang::Nb);
+        assert_eq!(&norwegian[..3], ["apen", "Bø", "Zebra"]);
+        assert_eq!(norwegian.last(), Some(&"Åpen"));
+        // English: the letters with their base letters (æ as «ae»).
+        let english = sorted(Lang::En);
+        let at = |word: &str| english.iter().position(|w| *w == word);
+        assert_eq!(at("Åpen").map(|i| i - 1), at("apen"), "{english:?}");
+        assert_eq!(english.last(), Some(&"Zebra"));
     }
 
     #[test]
@@ -597,8 +644,6 @@ mod tests {
     fn every_enum_value_has_a_label() {
         assert_labelled(&Measure::ALL);
         assert_labelled(&Phase::ALL);
-        assert_labelled(&Role::ALL);
-        assert_labelled(&[RoleGroup::Nav, RoleGroup::Provider, RoleGroup::Participants]);
         assert_labelled(&ParticipantStage::ALL);
         assert_labelled(&[InterviewSetting::Individual, InterviewSetting::Group]);
         assert_labelled(&[
@@ -752,8 +797,10 @@ mod tests {
 
     #[test]
     fn dates_are_written_day_first() {
-        assert_eq!(date(Some(jiff::civil::date(2026, 4, 15))), "15.04.2026");
-        assert_eq!(date(None), "–");
+        let day = Some(jiff::civil::date(2026, 4, 15));
+        assert_eq!(date(Lang::Nb, day), "15.04.2026");
+        assert_eq!(date(Lang::En, day), "15.04.2026");
+        assert_eq!(date(Lang::Nb, None), "–");
         assert_eq!(
             tf(Lang::En, "missing.key {n}", &[("n", &3)]),
             "missing.key 3"

@@ -194,7 +194,7 @@ pub fn read(
             continue;
         }
         let Some(stance) = ResponseStance::ALL.into_iter().find(|s| {
-            [Lang::Nb, Lang::En]
+            Lang::ALL
                 .iter()
                 .any(|l| s.label(*l).eq_ignore_ascii_case(stance.trim()))
         }) else {

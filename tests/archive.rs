@@ -10,7 +10,7 @@ use std::io::Read as _;
 use std::path::Path;
 
 use evalbench::command::Command;
-use evalbench::domain::{ProviderResponse, ResponseStance, Role};
+use evalbench::domain::{ProviderResponse, ResponseStance, RoleId};
 use evalbench::store::CaseStore;
 use sha2::{Digest, Sha256};
 
@@ -129,7 +129,7 @@ fn the_archive_package_holds_the_versions_as_sent_and_checks_out() {
     for interview in case
         .interviews
         .iter()
-        .filter(|i| i.fields.role == Role::Participant)
+        .filter(|i| i.fields.role == RoleId::new("participant"))
     {
         assert!(!interview.notes.is_empty());
         assert!(!summary.contains(&interview.notes));
@@ -140,7 +140,7 @@ fn the_archive_package_holds_the_versions_as_sent_and_checks_out() {
     let nav_notes = &case
         .interviews
         .iter()
-        .find(|i| i.fields.role != Role::Participant)
+        .find(|i| i.fields.role != RoleId::new("participant"))
         .unwrap()
         .notes;
     assert!(summary.contains(&serde_json::to_string(nav_notes).unwrap()[1..20]));

@@ -124,7 +124,7 @@ fn the_overview_closes_the_case_with_a_reason_and_shows_the_deletion_deadline() 
     // Closing is dated by the clock; the demo's "today" is earlier, so the deadline is ahead.
     harness.get_by_label_contains(&format!(
         "skal slettes innen {}",
-        evalbench::i18n::date(Some(due))
+        evalbench::i18n::date(Lang::Nb, Some(due))
     ));
     drop(harness);
 
@@ -134,7 +134,7 @@ fn the_overview_closes_the_case_with_a_reason_and_shows_the_deletion_deadline() 
     harness.run();
     harness.get_by_label_contains(&format!(
         "Fristen for å slette deltakernes personopplysninger gikk ut {}",
-        evalbench::i18n::date(Some(due))
+        evalbench::i18n::date(Lang::Nb, Some(due))
     ));
     click(&mut harness, "Gjenåpne saken");
     assert!(stored(&path).closing.is_none());

@@ -1190,7 +1190,7 @@ fn plan_import_lists_the_first_problems_and_knows_a_file_it_took_in() {
         stdout.contains(&format!(
             "Ukentlig gjennomgang av frister (rad {}) – allerede lest inn {}",
             good.actions.len(),
-            evalbench::i18n::date(Some(day))
+            evalbench::i18n::date(evalbench::i18n::Lang::Nb, Some(day))
         )),
         "{stdout}"
     );

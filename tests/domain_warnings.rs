@@ -38,7 +38,10 @@ fn warnings_name_each_gap_until_it_is_closed() {
         channel: InterviewChannel::InPerson,
     };
     let mut excerpts = Vec::new();
-    for role in [Role::MeasureCoordinator, Role::JobSpecialist] {
+    for role in [
+        RoleId::new("measure_coordinator"),
+        RoleId::new("job_specialist"),
+    ] {
         let interview_id = InterviewId(
             store
                 .apply(&Command::AddInterview {

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use evalbench::command::Command;
 use evalbench::domain::{
     ActionFields, ActionStatus, EvidenceRef, FindingFields, FindingKind, InterviewChannel,
-    InterviewFields, InterviewSetting, Outcome, RequirementLink, Role, Stance,
+    InterviewFields, InterviewSetting, Outcome, RequirementLink, RoleId, Stance,
 };
 use evalbench::merge::{Resolutions, Side, Snapshot};
 use evalbench::store::CaseStore;
@@ -100,8 +100,9 @@ fn apply(store: &mut CaseStore, edit: &Edit, side: &str) {
             Edit::AddInterview(n) => Some(Command::AddInterview {
                 interview: InterviewFields {
                     date: jiff::civil::date(2026, 2, 1 + i8::try_from(n % 27).unwrap()),
-                    role: [Role::Participant, Role::NavAdviser, Role::ProviderAdviser]
-                        [usize::from(n % 3)],
+                    role: RoleId::new(
+                        ["participant", "nav_adviser", "provider_adviser"][usize::from(n % 3)],
+                    ),
                     interviewees: vec![format!("{side} {n}")],
                     stage: None,
                     setting: InterviewSetting::Individual,

@@ -307,6 +307,7 @@ fn unreadable_and_encrypted_files_are_listed_and_the_rest_compared() {
             "Områder",
             "Resultater",
             "Handlingsplaner",
+            "Kildegrupper",
             "God praksis",
             "Ikke lest"
         ]
@@ -422,7 +423,7 @@ fn parquet_overview_describes_its_columns_and_metrics() {
         .iter()
         .map(|c| c.name().to_owned())
         .collect();
-    assert_eq!(columns.len(), 11);
+    assert_eq!(columns.len(), 12);
     for column in &columns {
         let doc = described.get(&format!("evalbench.column.{column}"));
         assert!(

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command as Process;
 
 use evalbench::command::Command;
-use evalbench::domain::{DocumentKind, Rejection, Role};
+use evalbench::domain::{DocumentKind, Rejection, RoleId};
 use evalbench::store::{CaseStore, StoreError};
 
 fn evalbench(dir: &Path, args: &[&str]) -> std::process::Output {
@@ -125,25 +125,25 @@ fn requested_documents_are_asked_once_received_and_reviewed() {
 
     store
         .apply(&Command::SetPlannedInterviews {
-            role: Role::Participant,
+            role: RoleId::new("participant"),
             count: 4,
         })
         .unwrap();
     store
         .apply(&Command::SetPlannedInterviews {
-            role: Role::JobSpecialist,
+            role: RoleId::new("job_specialist"),
             count: 2,
         })
         .unwrap();
     store
         .apply(&Command::SetPlannedInterviews {
-            role: Role::JobSpecialist,
+            role: RoleId::new("job_specialist"),
             count: 0,
         })
         .unwrap();
     assert!(matches!(
         store.apply(&Command::SetPlannedInterviews {
-            role: Role::NavManager,
+            role: RoleId::new("nav_manager"),
             count: 1000,
         }),
         Err(StoreError::Rejected(
@@ -151,14 +151,14 @@ fn requested_documents_are_asked_once_received_and_reviewed() {
         ))
     ));
     let planned = store.snapshot().unwrap().planned_interviews;
-    assert_eq!(planned.get(&Role::Participant), Some(&4));
+    assert_eq!(planned.get(&RoleId::new("participant")), Some(&4));
     assert_eq!(
-        planned.get(&Role::JobSpecialist),
+        planned.get(&RoleId::new("job_specialist")),
         None,
         "0 takes the role off"
     );
     assert_eq!(
-        planned.get(&Role::NavManager),
+        planned.get(&RoleId::new("nav_manager")),
         Some(&1),
         "the refused 1000 changed nothing"
     );
@@ -178,7 +178,7 @@ fn the_notice_letter_names_documents_and_roles_and_no_participant() {
         .unwrap();
     store
         .apply(&Command::SetPlannedInterviews {
-            role: Role::Participant,
+            role: RoleId::new("participant"),
             count: 4,
         })
         .unwrap();
@@ -214,7 +214,7 @@ fn the_notice_letter_names_documents_and_roles_and_no_participant() {
     let codes: Vec<&String> = case
         .interviews
         .iter()
-        .filter(|i| i.fields.role == Role::Participant)
+        .filter(|i| i.fields.role == RoleId::new("participant"))
         .flat_map(|i| &i.fields.interviewees)
         .collect();
     assert!(!codes.is_empty());

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use evalbench::backups::{Backups, Reason};
 use evalbench::command::Command;
-use evalbench::domain::{CaseSnapshot, PersonalData, Rejection, Role};
+use evalbench::domain::{CaseSnapshot, PersonalData, Rejection, RoleId};
 use evalbench::merge::Resolutions;
 use evalbench::store::{CaseStore, ChainCheck, StoreError};
 
@@ -27,7 +27,7 @@ fn personal_texts(case: &CaseSnapshot) -> Vec<String> {
     for interview in case
         .interviews
         .iter()
-        .filter(|i| i.fields.role == Role::Participant)
+        .filter(|i| i.fields.role == RoleId::new("participant"))
     {
         texts.push(interview.notes.clone());
         texts.extend(interview.fields.interviewees.iter().cloned());
@@ -51,7 +51,7 @@ fn notes_only_words(before: &CaseSnapshot, kept: &str) -> Vec<String> {
     let mut words: Vec<String> = before
         .interviews
         .iter()
-        .filter(|i| i.fields.role == Role::Participant)
+        .filter(|i| i.fields.role == RoleId::new("participant"))
         .flat_map(|i| {
             i.notes
                 .split(|c: char| !c.is_alphanumeric())

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use evalbench::demo::{DEMO_TODAY, write_demo};
-use evalbench::domain::CaseSnapshot;
+use evalbench::domain::{CaseSnapshot, RoleId};
 use evalbench::export::{self, Format, report::Report};
 use evalbench::i18n::Lang;
 use evalbench::store::CaseStore;
@@ -408,7 +408,7 @@ fn every_docx_has_one_default_style_in_schema_order() {
     let case = dir.path().join("demo.evalcase");
     write_demo(&case).unwrap();
     let (snapshot, changes) = evalbench::store::read_case_with_status(&case).unwrap();
-    let guide = evalbench::guide::for_case(&snapshot, evalbench::domain::Role::Participant);
+    let guide = evalbench::guide::for_case(&snapshot, RoleId::new("participant"));
     let outputs = [
         (
             "report",

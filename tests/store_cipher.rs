@@ -16,7 +16,7 @@ use std::process::Command as Process;
 use evalbench::command::Command;
 use evalbench::domain::{
     ActionFields, ActionStatus, FindingFields, FindingKind, InterviewChannel, InterviewFields,
-    InterviewSetting, Phase, Role,
+    InterviewSetting, Phase, RoleId,
 };
 use evalbench::i18n::Lang;
 use evalbench::plan_exchange;
@@ -42,7 +42,7 @@ fn other_key() -> Passphrase {
 fn interview_fields() -> InterviewFields {
     InterviewFields {
         date: jiff::civil::date(2026, 2, 12),
-        role: Role::MeasureCoordinator,
+        role: RoleId::new("measure_coordinator"),
         interviewees: vec!["Tiltakskoordinator".into()],
         stage: None,
         setting: InterviewSetting::Individual,

@@ -22,7 +22,7 @@ fn requirement_id(store: &CaseStore, code: &str) -> RequirementId {
 fn interview_fields() -> InterviewFields {
     InterviewFields {
         date: date(2026, 2, 12),
-        role: Role::MeasureCoordinator,
+        role: RoleId::new("measure_coordinator"),
         interviewees: vec!["Tiltakskoordinator".into()],
         stage: None,
         setting: InterviewSetting::Individual,
@@ -142,7 +142,7 @@ fn interviews_and_excerpts_round_trip() {
         .unwrap();
 
     let mut fields = interview_fields();
-    fields.role = Role::Participant;
+    fields.role = RoleId::new("participant");
     fields.stage = Some(ParticipantStage::ShelteredTraining);
     fields.interviewees = vec!["D-03".into()];
     fields.setting = InterviewSetting::Group;

@@ -13,7 +13,7 @@ const NOTES: &str = "Planen kommer ofte for sent. Kompetansematrisen mangler to 
 fn interview() -> InterviewFields {
     InterviewFields {
         date: date(2026, 2, 12),
-        role: Role::MeasureCoordinator,
+        role: RoleId::new("measure_coordinator"),
         interviewees: vec!["Tiltakskoordinator".into()],
         stage: None,
         setting: InterviewSetting::Individual,

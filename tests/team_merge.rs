@@ -9,7 +9,7 @@ use std::path::Path;
 use evalbench::command::Command;
 use evalbench::domain::{
     FindingFields, FindingId, FindingKind, InterviewChannel, InterviewFields, InterviewId,
-    InterviewSetting, Role,
+    InterviewSetting, RoleId,
 };
 use evalbench::merge::{Choice, ConflictKind, Resolutions, RowChange};
 use evalbench::store::{CaseStore, MergeRefusal, StoreError};
@@ -18,7 +18,7 @@ use jiff::civil::date;
 /// What a refusal must be.
 type Expect = fn(&StoreError) -> bool;
 
-fn interview(role: Role) -> InterviewFields {
+fn interview(role: RoleId) -> InterviewFields {
     InterviewFields {
         date: date(2026, 2, 12),
         role,
@@ -49,7 +49,7 @@ fn forked(dir: &tempfile::TempDir) -> (std::path::PathBuf, std::path::PathBuf, i
     let interview_id = apply(
         &mut store,
         Command::AddInterview {
-            interview: interview(Role::ProviderAdviser),
+            interview: interview(RoleId::new("provider_adviser")),
             notes: "Første avsnitt om planer.\nAndre avsnitt om oppfølging.\nTredje avsnitt om kompetanse.\n".into(),
         },
     );
@@ -92,7 +92,7 @@ fn two_copies_edited_apart_merge_both_ways_into_the_same_case() {
     apply(
         &mut mine,
         Command::AddInterview {
-            interview: interview(Role::Participant),
+            interview: interview(RoleId::new("participant")),
             notes: "Anne sitt intervju.".into(),
         },
     );
@@ -120,7 +120,7 @@ fn two_copies_edited_apart_merge_both_ways_into_the_same_case() {
     apply(
         &mut theirs,
         Command::AddInterview {
-            interview: interview(Role::NavAdviser),
+            interview: interview(RoleId::new("nav_adviser")),
             notes: "Bjørn sitt intervju.".into(),
         },
     );

@@ -13,7 +13,7 @@ use evalbench::command::Command;
 use evalbench::demo::{DEMO_TODAY, write_demo};
 use evalbench::dialogs::ScriptedDialogs;
 use evalbench::domain::{
-    FindingFields, FindingId, InterviewChannel, InterviewFields, InterviewSetting, Role,
+    FindingFields, FindingId, InterviewChannel, InterviewFields, InterviewSetting, RoleId,
 };
 use evalbench::i18n::Lang;
 use evalbench::store::CaseStore;
@@ -50,7 +50,7 @@ fn a_copy_is_merged_after_its_preview_with_the_conflict_decided_and_undone_in_on
             .apply(&Command::AddInterview {
                 interview: InterviewFields {
                     date: jiff::civil::date(2026, 3, 2),
-                    role: Role::NavAdviser,
+                    role: RoleId::new("nav_adviser"),
                     interviewees: vec!["Veileder i NAV".into()],
                     stage: None,
                     setting: InterviewSetting::Individual,

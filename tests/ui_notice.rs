@@ -108,7 +108,7 @@ fn the_notice_is_made_on_the_overview_and_checked_off_on_the_document_page() {
     );
     harness.get_by_label(&format!(
         "mottatt {}",
-        evalbench::i18n::date(Some(DEMO_TODAY))
+        evalbench::i18n::date(Lang::Nb, Some(DEMO_TODAY))
     ));
 
     let second = &requested[first_index + 1].title;

@@ -255,8 +255,8 @@ fn a_requirement_shows_its_evidence_and_leads_to_it() {
     // The interview of the excerpt is open: named in the list and in the editor's heading.
     let line = format!(
         "{} · {}",
-        evalbench::i18n::date(Some(interview.fields.date)),
-        evalbench::i18n::Labelled::label(&interview.fields.role, Lang::Nb)
+        evalbench::i18n::date(Lang::Nb, Some(interview.fields.date)),
+        evalbench::i18n::role_name(&snapshot, &interview.fields.role, Lang::Nb)
     );
     assert_eq!(harness.get_all_by_label_contains(&line).count(), 2);
 }

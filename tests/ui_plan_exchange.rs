@@ -83,7 +83,7 @@ fn a_filled_in_plan_is_previewed_and_stored_only_when_accepted() {
     click(&mut harness, "Les inn utfylt regneark…");
     harness.get_by_label("0 nye, 0 endrede og 0 fjernede tiltak");
     harness.get_by_label("Allerede lest inn, legges ikke til på nytt:");
-    let day = evalbench::i18n::date(Some(after.imported_rows[0].imported_on));
+    let day = evalbench::i18n::date(Lang::Nb, Some(after.imported_rows[0].imported_on));
     harness.get_by_label(&format!(
         "Ukentlig gjennomgang av frister – allerede lest inn {day}"
     ));

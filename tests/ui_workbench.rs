@@ -11,7 +11,7 @@ use evalbench::i18n::Lang;
 use egui_kittest::kittest::Queryable;
 use evalbench::app::{Settings, Workbench};
 use evalbench::dialogs::ScriptedDialogs;
-use evalbench::domain::{EvidenceRef, FindingKind, Stance};
+use evalbench::domain::{EvidenceRef, FindingKind, RoleId, Stance};
 use evalbench::store::{CaseStore, Direction};
 use evalbench::ui::Page;
 use jiff::civil::date;
@@ -88,7 +88,7 @@ fn interview_to_excerpt_to_finding_to_action_then_undo_restart_and_search() {
             .map(|l| l.requirement_id)
             .collect::<Vec<_>>()
     );
-    harness.get_by_label("intervju med tiltakskoordinator 12.02.2026: «for sent»");
+    harness.get_by_label("intervju med NAV-leder 12.02.2026: «for sent»");
 
     // An action on the deviation in the plan.
     click(&mut harness, "Handlingsplan");
@@ -246,7 +246,7 @@ fn an_identity_number_in_notes_is_flagged_and_replaced_by_the_code() {
         .apply(&evalbench::command::Command::AddInterview {
             interview: evalbench::domain::InterviewFields {
                 date: TODAY,
-                role: evalbench::domain::Role::Participant,
+                role: RoleId::new("participant"),
                 interviewees: vec!["D-05".into()],
                 stage: None,
                 setting: evalbench::domain::InterviewSetting::Individual,

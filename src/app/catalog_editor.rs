@@ -4,8 +4,8 @@
 
 use super::{Notice, Workbench};
 use crate::catalog::{self, Catalog, CatalogArea, CatalogKind, CatalogRequirement, Question};
-use crate::domain::Role;
-use crate::i18n::{Labelled, Lang, t, tf, tn};
+use crate::domain::Programme;
+use crate::i18n::{Lang, t, tf, tn};
 
 /// The catalog being written, and which area is open.
 pub(super) struct CatalogEditor {
@@ -28,6 +28,8 @@ impl CatalogEditor {
                 kind: CatalogKind::Requirements,
                 scale: None,
                 retention_days: None,
+                source_groups: Vec::new(),
+                roles: Vec::new(),
                 areas: vec![blank_area(1)],
             },
             area: 0,
@@ -124,8 +126,9 @@ impl Workbench {
                             .max_height(height)
                             .auto_shrink([false, false])
                             .show(ui, |ui| {
+                                let programme = editor.catalog.programme();
                                 if let Some(area) = editor.catalog.areas.get_mut(editor.area) {
-                                    area_ui(ui, lang, area);
+                                    area_ui(ui, lang, &programme, area);
                                 }
                             });
                     });
@@ -311,7 +314,7 @@ fn areas_ui(ui: &mut egui::Ui, lang: Lang, editor: &mut CatalogEditor) {
     }
 }
 
-fn area_ui(ui: &mut egui::Ui, lang: Lang, area: &mut CatalogArea) {
+fn area_ui(ui: &mut egui::Ui, lang: Lang, programme: &Programme, area: &mut CatalogArea) {
     egui::Grid::new("catalog_editor_area")
         .num_columns(2)
         .show(ui, |ui| {
@@ -333,7 +336,7 @@ fn area_ui(ui: &mut egui::Ui, lang: Lang, area: &mut CatalogArea) {
             .id_salt(("catalog_editor_requirement", index))
             .default_open(index == last)
             .show(ui, |ui| {
-                if requirement_ui(ui, lang, index, requirement) {
+                if requirement_ui(ui, lang, programme, index, requirement) {
                     remove = Some(index);
                 }
             });
@@ -354,6 +357,7 @@ fn area_ui(ui: &mut egui::Ui, lang: Lang, area: &mut CatalogArea) {
 fn requirement_ui(
     ui: &mut egui::Ui,
     lang: Lang,
+    programme: &Programme,
     index: usize,
     requirement: &mut CatalogRequirement,
 ) -> bool {
@@ -412,14 +416,18 @@ fn requirement_ui(
                 }
             });
             ui.horizontal_wrapped(|ui| {
-                for role in Role::ALL {
-                    let mut on = question.roles.contains(&role);
-                    if ui.toggle_value(&mut on, role.label(lang)).changed() {
+                // The catalog's own roles, in its order.
+                for role in &programme.roles {
+                    let mut on = question.roles.contains(&role.id);
+                    let name = programme.role_name(&role.id, lang.code());
+                    if ui.toggle_value(&mut on, name).changed() {
                         if on {
-                            question.roles.push(role);
-                            question.roles.sort();
+                            question.roles.push(role.id.clone());
+                            question
+                                .roles
+                                .sort_by_key(|r| programme.roles.iter().position(|d| &d.id == r));
                         } else {
-                            question.roles.retain(|r| *r != role);
+                            question.roles.retain(|r| *r != role.id);
                         }
                     }
                 }

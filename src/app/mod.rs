@@ -517,7 +517,7 @@ impl Workbench {
                 let suggested = format!(
                     "{} – {}.docx",
                     t(lang, "guide.toggle"),
-                    crate::i18n::Labelled::label(&role, lang)
+                    crate::i18n::role_name(snapshot, &role, lang)
                 );
                 let Some(path) = self.dialogs.pick_file_to_save(
                     &suggested,

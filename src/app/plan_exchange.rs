@@ -220,8 +220,8 @@ fn changes_ui(
                     );
                     row(
                         t(lang, "plan.column.due_date"),
-                        crate::i18n::date(before.due_date),
-                        crate::i18n::date(after.due_date),
+                        crate::i18n::date(lang, before.due_date),
+                        crate::i18n::date(lang, after.due_date),
                     );
                     row(
                         t(lang, "plan.column.status"),
@@ -250,7 +250,7 @@ fn changes_ui(
                         "plan.already_imported_row",
                         &[
                             ("action", &row.description),
-                            ("date", &crate::i18n::date(Some(row.imported_on))),
+                            ("date", &crate::i18n::date(lang, Some(row.imported_on))),
                         ],
                     ));
                 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domain::{Measure, Role};
+use crate::domain::{Measure, Programme, RoleId};
 use crate::export;
 use crate::i18n::Lang;
 
@@ -94,10 +94,11 @@ pub enum CliCommand {
     /// --out ends in .docx, otherwise Markdown.
     Guide {
         file: PathBuf,
-        /// nav_manager, nav_department_leader, measure_coordinator, nav_adviser, provider_ceo,
-        /// measure_leader, job_specialist, provider_adviser or participant.
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
+        /// A role the case's catalog declares, by id (AFT: nav_manager, nav_department_leader,
+        /// measure_coordinator, nav_adviser, provider_ceo, measure_leader, job_specialist,
+        /// provider_adviser, participant).
+        #[arg(long)]
+        role: String,
         /// Output file, or `-` for standard output.
         #[arg(long, default_value = "-")]
         out: PathBuf,
@@ -270,8 +271,9 @@ pub enum CatalogAction {
     /// Markdown.
     Guide {
         id: String,
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
+        /// A role the catalog declares, by id.
+        #[arg(long)]
+        role: String,
         #[arg(long, default_value = "-")]
         out: PathBuf,
         /// The language of the output; the environment's (LC_ALL, LC_MESSAGES, LANG) by default.
@@ -373,16 +375,17 @@ pub enum PlanFormat {
     Package,
 }
 
-pub(super) fn parse_role(text: &str) -> Result<Role, String> {
-    let code = text.trim().replace('-', "_");
-    serde_json::from_value(serde_json::Value::String(code)).map_err(|_| {
-        let all: Vec<String> = Role::ALL
-            .iter()
-            .filter_map(|r| serde_json::to_value(r).ok())
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect();
-        format!("unknown role «{text}»; one of: {}", all.join(", "))
-    })
+/// The role `text` names (its id; `-` may stand for `_`), if the programme declares it.
+pub(super) fn declared_role(programme: &Programme, text: &str) -> anyhow::Result<RoleId> {
+    let role = RoleId::new(text.trim().replace('-', "_"));
+    if programme.role(&role).is_some() {
+        return Ok(role);
+    }
+    let all: Vec<&str> = programme.role_ids().map(RoleId::as_str).collect();
+    anyhow::bail!(
+        "unknown role «{text}»; the catalog declares: {}",
+        all.join(", ")
+    )
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -78,6 +78,7 @@ pub(super) fn catalog(action: CatalogAction) -> anyhow::Result<()> {
             let Some((catalog, _)) = library.find(&id, None) else {
                 bail!("No catalog {id}; `evalbench catalog list` shows the ones there are.");
             };
+            let role = super::args::declared_role(&catalog.programme(), &role)?;
             let guide = crate::guide::for_catalog(&catalog, role);
             let title = format!("{} ({})", catalog.title, catalog.version);
             let format = crate::guide::GuideFormat::for_path(&out);

@@ -233,6 +233,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
                 .as_ref()
                 .map(|c| format!("{} ({})", c.title, c.version))
                 .unwrap_or_default();
+            let role = args::declared_role(&snapshot.programme, &role)?;
             let guide = crate::guide::for_case(&snapshot, role);
             let format = crate::guide::GuideFormat::for_path(&out);
             write_output(

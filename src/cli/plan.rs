@@ -149,7 +149,7 @@ pub(super) fn plan(action: PlanAction) -> anyhow::Result<ExitCode> {
                         "plan.already_imported_row",
                         &[
                             ("action", &action),
-                            ("date", &crate::i18n::date(Some(row.imported_on))),
+                            ("date", &crate::i18n::date(lang, Some(row.imported_on))),
                         ],
                     )
                 )?;
@@ -208,8 +208,8 @@ pub(super) fn describe_change(
     field("owner", before.owner.clone(), after.owner.clone());
     field(
         "due date",
-        crate::i18n::date(before.due_date),
-        crate::i18n::date(after.due_date),
+        crate::i18n::date(lang, before.due_date),
+        crate::i18n::date(lang, after.due_date),
     );
     field(
         "status",

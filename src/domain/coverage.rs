@@ -5,33 +5,27 @@
 use std::collections::HashMap;
 
 use super::{
-    CaseSnapshot, EvidenceRef, FindingId, FindingKind, RequirementId, RequirementLink, RoleGroup,
-    Stance,
+    CaseSnapshot, EvidenceRef, FindingId, FindingKind, GroupId, Programme, RequirementId,
+    RequirementLink, Stance,
 };
 
 /// A column of the matrix: one side's interviews, or the provider's documents. The sides are
-/// what triangulation compares, so an interview counts under its role's group.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// what triangulation compares, so an interview counts under its role's source group.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Source {
-    Group(RoleGroup),
+    Group(GroupId),
     Documents,
 }
 
 impl Source {
-    pub const ALL: [Source; 4] = [
-        Source::Group(RoleGroup::Nav),
-        Source::Group(RoleGroup::Provider),
-        Source::Group(RoleGroup::Participants),
-        Source::Documents,
-    ];
-
-    pub fn index(self) -> usize {
-        match self {
-            Source::Group(RoleGroup::Nav) => 0,
-            Source::Group(RoleGroup::Provider) => 1,
-            Source::Group(RoleGroup::Participants) => 2,
-            Source::Documents => 3,
-        }
+    /// The columns for a programme: its source groups in the catalog's order, then documents.
+    pub fn all(programme: &Programme) -> Vec<Source> {
+        programme
+            .source_groups
+            .iter()
+            .map(|g| Source::Group(g.id.clone()))
+            .chain([Source::Documents])
+            .collect()
     }
 }
 
@@ -74,17 +68,13 @@ impl Cell {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     pub requirement_id: RequirementId,
-    /// Indexed like `Source::ALL`.
-    pub cells: [Cell; 4],
+    /// Indexed like `Coverage::sources`.
+    pub cells: Vec<Cell>,
     /// The findings that name this requirement.
     pub findings: Vec<(FindingId, FindingKind)>,
 }
 
 impl Row {
-    pub fn cell(&self, source: Source) -> &Cell {
-        &self.cells[source.index()]
-    }
-
     /// How many source columns hold any evidence: below two, the requirement is not triangulated.
     pub fn sources(&self) -> usize {
         self.cells.iter().filter(|c| c.count() > 0).count()
@@ -108,12 +98,23 @@ impl Row {
 /// The whole matrix, one row per requirement in the case's catalog order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Coverage {
+    /// The columns, from the case's programme.
+    pub sources: Vec<Source>,
     pub rows: Vec<Row>,
 }
 
 impl Coverage {
     pub fn row(&self, id: RequirementId) -> Option<&Row> {
         self.rows.iter().find(|r| r.requirement_id == id)
+    }
+
+    pub fn column(&self, source: &Source) -> Option<usize> {
+        self.sources.iter().position(|s| s == source)
+    }
+
+    /// One cell, or `None` when the requirement or the source is not in the matrix.
+    pub fn cell(&self, id: RequirementId, source: &Source) -> Option<&Cell> {
+        self.row(id)?.cells.get(self.column(source)?)
     }
 
     pub fn without_evidence(&self) -> usize {
@@ -128,12 +129,13 @@ impl Coverage {
 /// Counts every excerpt and document link per requirement and source. Cheap enough to run
 /// each frame, so the matrix never lags behind an edit.
 pub fn coverage(snapshot: &CaseSnapshot) -> Coverage {
+    let sources = Source::all(&snapshot.programme);
     let mut rows: Vec<Row> = snapshot
         .requirements
         .iter()
         .map(|requirement| Row {
             requirement_id: requirement.id,
-            cells: Default::default(),
+            cells: vec![Cell::default(); sources.len()],
             findings: snapshot
                 .findings
                 .iter()
@@ -147,29 +149,39 @@ pub fn coverage(snapshot: &CaseSnapshot) -> Coverage {
         .enumerate()
         .map(|(i, row)| (row.requirement_id, i))
         .collect();
-    let mut add = |links: &[RequirementLink], source: Source, evidence: EvidenceRef| {
+    let documents = sources.len() - 1;
+    let mut add = |links: &[RequirementLink], column: usize, evidence: EvidenceRef| {
         for link in links {
             if let Some(&i) = index.get(&link.requirement_id) {
-                rows[i].cells[source.index()]
-                    .links
-                    .push((evidence, link.stance));
+                rows[i].cells[column].links.push((evidence, link.stance));
             }
         }
     };
     for interview in &snapshot.interviews {
-        let source = Source::Group(interview.fields.role.group());
+        // The store only takes declared roles, so an undeclared one has no column to go in.
+        let Some(column) = snapshot
+            .programme
+            .role(&interview.fields.role)
+            .and_then(|role| {
+                sources
+                    .iter()
+                    .position(|s| *s == Source::Group(role.group.clone()))
+            })
+        else {
+            continue;
+        };
         for excerpt in &interview.excerpts {
-            add(&excerpt.links, source, EvidenceRef::Excerpt(excerpt.id));
+            add(&excerpt.links, column, EvidenceRef::Excerpt(excerpt.id));
         }
     }
     for review in &snapshot.document_reviews {
         add(
             &review.links,
-            Source::Documents,
+            documents,
             EvidenceRef::DocumentReview(review.id),
         );
     }
-    Coverage { rows }
+    Coverage { sources, rows }
 }
 
 #[cfg(test)]
@@ -180,7 +192,7 @@ mod tests {
         Finding, FindingFields, Interview, InterviewChannel, InterviewFields, InterviewId,
         InterviewSetting,
     };
-    use crate::domain::{Requirement, Role};
+    use crate::domain::{Requirement, RoleId};
 
     fn requirement(id: i64, code: &str) -> Requirement {
         Requirement {
@@ -202,12 +214,12 @@ mod tests {
         }
     }
 
-    fn interview(id: i64, role: Role, excerpts: Vec<(i64, Vec<RequirementLink>)>) -> Interview {
+    fn interview(id: i64, role: &str, excerpts: Vec<(i64, Vec<RequirementLink>)>) -> Interview {
         Interview {
             id: InterviewId(id),
             fields: InterviewFields {
                 date: jiff::civil::date(2026, 2, 12),
-                role,
+                role: RoleId::new(role),
                 interviewees: Vec::new(),
                 stage: None,
                 setting: InterviewSetting::Individual,
@@ -244,21 +256,21 @@ mod tests {
             interviews: vec![
                 interview(
                     10,
-                    Role::MeasureCoordinator,
+                    "measure_coordinator",
                     vec![
                         (100, vec![link(1, Supports), link(2, Contradicts)]),
                         (101, vec![link(2, Contradicts)]),
                     ],
                 ),
-                interview(11, Role::NavAdviser, vec![(110, vec![link(1, Supports)])]),
+                interview(11, "nav_adviser", vec![(110, vec![link(1, Supports)])]),
                 interview(
                     12,
-                    Role::JobSpecialist,
+                    "job_specialist",
                     vec![(120, vec![link(1, Contradicts)])],
                 ),
                 interview(
                     13,
-                    Role::Participant,
+                    "participant",
                     vec![(130, vec![link(1, Supports), link(1, Contradicts)])],
                 ),
             ],
@@ -306,22 +318,31 @@ mod tests {
         }
     }
 
-    const NAV: Source = Source::Group(RoleGroup::Nav);
-    const PROVIDER: Source = Source::Group(RoleGroup::Provider);
-    const PARTICIPANTS: Source = Source::Group(RoleGroup::Participants);
+    fn group(id: &str) -> Source {
+        Source::Group(GroupId::new(id))
+    }
 
     #[test]
     fn counts_links_per_requirement_and_source_group() {
         let matrix = coverage(&snapshot());
         assert_eq!(matrix.rows.len(), 3);
+        assert_eq!(
+            matrix.sources,
+            [
+                group("nav"),
+                group("provider"),
+                group("participants"),
+                Source::Documents
+            ]
+        );
         let first = matrix
             .row(RequirementId(1))
-            .map(|r| Source::ALL.map(|s| r.cell(s).count()));
+            .map(|r| r.cells.iter().map(Cell::count).collect::<Vec<_>>());
         // Two NAV roles add up in one column; both links of excerpt 130 count.
-        assert_eq!(first, Some([2, 1, 2, 1]));
+        assert_eq!(first, Some(vec![2, 1, 2, 1]));
         let second = matrix
-            .row(RequirementId(2))
-            .map(|r| r.cell(NAV).links.clone());
+            .cell(RequirementId(2), &group("nav"))
+            .map(|c| c.links.clone());
         assert_eq!(
             second,
             Some(vec![
@@ -339,14 +360,14 @@ mod tests {
     #[test]
     fn stance_mix_decides_the_colour_class() {
         let matrix = coverage(&snapshot());
-        let mix =
-            |id: i64, source: Source| matrix.row(RequirementId(id)).map(|r| r.cell(source).mix());
-        assert_eq!(mix(1, NAV), Some(Mix::Supports));
-        assert_eq!(mix(1, PROVIDER), Some(Mix::Contradicts));
-        assert_eq!(mix(1, PARTICIPANTS), Some(Mix::Mixed));
+        let mix = |id: i64, source: Source| matrix.cell(RequirementId(id), &source).map(Cell::mix);
+        assert_eq!(mix(1, group("nav")), Some(Mix::Supports));
+        assert_eq!(mix(1, group("provider")), Some(Mix::Contradicts));
+        assert_eq!(mix(1, group("participants")), Some(Mix::Mixed));
         assert_eq!(mix(1, Source::Documents), Some(Mix::Supports));
-        assert_eq!(mix(2, NAV), Some(Mix::Contradicts));
-        assert_eq!(mix(3, NAV), Some(Mix::Empty));
+        assert_eq!(mix(2, group("nav")), Some(Mix::Contradicts));
+        assert_eq!(mix(3, group("nav")), Some(Mix::Empty));
+        assert_eq!(mix(1, group("county")), None);
     }
 
     #[test]

@@ -5,72 +5,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{ExcerptId, InterviewId, RequirementId};
+use super::programme::{Programme, RoleId};
 use super::requirement::RequirementLink;
-
-/// Who was interviewed, by position; the roles of DOMAIN.md.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// NAV-leder.
-    NavManager,
-    /// Avdelingsleder.
-    NavDepartmentLeader,
-    /// Tiltakskoordinator.
-    MeasureCoordinator,
-    /// Veileder i NAV.
-    NavAdviser,
-    /// Daglig leder hos tiltaksarrangøren.
-    ProviderCeo,
-    /// Leder for tiltaket.
-    MeasureLeader,
-    /// Jobbspesialist.
-    JobSpecialist,
-    /// Veileder hos tiltaksarrangøren.
-    ProviderAdviser,
-    /// Deltaker / arbeidssøker.
-    Participant,
-}
-
-/// The three sides whose views are triangulated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleGroup {
-    Nav,
-    Provider,
-    Participants,
-}
-
-impl Role {
-    pub const ALL: [Role; 9] = [
-        Role::NavManager,
-        Role::NavDepartmentLeader,
-        Role::MeasureCoordinator,
-        Role::NavAdviser,
-        Role::ProviderCeo,
-        Role::MeasureLeader,
-        Role::JobSpecialist,
-        Role::ProviderAdviser,
-        Role::Participant,
-    ];
-
-    pub fn is_participant(self) -> bool {
-        self == Role::Participant
-    }
-
-    pub fn group(self) -> RoleGroup {
-        match self {
-            Role::NavManager
-            | Role::NavDepartmentLeader
-            | Role::MeasureCoordinator
-            | Role::NavAdviser => RoleGroup::Nav,
-            Role::ProviderCeo
-            | Role::MeasureLeader
-            | Role::JobSpecialist
-            | Role::ProviderAdviser => RoleGroup::Provider,
-            Role::Participant => RoleGroup::Participants,
-        }
-    }
-}
 
 /// Where a participant is in the AFT course when interviewed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -132,7 +68,8 @@ impl InterviewChannel {
 #[serde(deny_unknown_fields)]
 pub struct InterviewFields {
     pub date: Date,
-    pub role: Role,
+    /// One of the roles the case's catalog declares.
+    pub role: RoleId,
     /// Pseudonymous labels: a position ("Tiltakskoordinator") or a participant code ("D-03").
     #[serde(default)]
     pub interviewees: Vec<String>,
@@ -145,8 +82,13 @@ pub struct InterviewFields {
 }
 
 impl InterviewFields {
-    pub fn validate(&self) -> Result<(), super::Rejection> {
-        if self.stage.is_some() && self.role != Role::Participant {
+    pub fn validate(&self, programme: &Programme) -> Result<(), super::Rejection> {
+        if programme.role(&self.role).is_none() {
+            return Err(super::Rejection::UndeclaredRole {
+                role: self.role.to_string(),
+            });
+        }
+        if self.stage.is_some() && !programme.is_participant(&self.role) {
             return Err(super::Rejection::StageOnlyForParticipants);
         }
         if self.interviewees.iter().any(|l| l.trim().is_empty()) {
@@ -236,14 +178,23 @@ mod tests {
     fn stage_only_for_participants() {
         let mut fields = InterviewFields {
             date: jiff::civil::date(2026, 1, 20),
-            role: Role::NavAdviser,
+            role: RoleId::new("nav_adviser"),
             interviewees: vec!["Veileder 1".into()],
             stage: Some(ParticipantStage::Clarification),
             setting: InterviewSetting::Individual,
             channel: InterviewChannel::InPerson,
         };
-        assert!(fields.validate().is_err());
-        fields.role = Role::Participant;
-        assert!(fields.validate().is_ok());
+        let programme = Programme::standard();
+        assert!(fields.validate(programme).is_err());
+        fields.role = RoleId::new("participant");
+        assert!(fields.validate(programme).is_ok());
+        fields.role = RoleId::new("coach");
+        fields.stage = None;
+        assert_eq!(
+            fields.validate(programme),
+            Err(crate::domain::Rejection::UndeclaredRole {
+                role: "coach".into()
+            })
+        );
     }
 }

@@ -14,6 +14,7 @@ pub mod notice;
 pub mod outcome;
 pub mod personal_data;
 pub mod plan;
+pub mod programme;
 pub mod rejection;
 pub mod report_version;
 pub mod requirement;
@@ -38,13 +39,14 @@ pub use ids::{
 };
 pub use interview::{
     Excerpt, Interview, InterviewChannel, InterviewFields, InterviewSetting, ParticipantStage,
-    QuestionRef, Role, RoleGroup,
+    QuestionRef,
 };
 pub use meeting::FeedbackMeeting;
 pub use notice::{PlannedInterviews, RequestedDocument};
 pub use outcome::Outcome;
 pub use personal_data::{PersonalData, confirms_deletion};
 pub use plan::{Action, ActionFields, ActionStatus, ImportedRow, StatusChange};
+pub use programme::{GroupId, Programme, Role, RoleId, SourceGroup};
 pub use rejection::{Rejection, RequiredText};
 pub use report_version::{ReportKind, ReportVersion};
 pub use requirement::{Question, Requirement, RequirementArea, RequirementLink, Stance};

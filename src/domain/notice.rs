@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{DocumentReviewId, RequestedDocumentId};
-use super::interview::Role;
+use super::programme::RoleId;
 use super::requirement::Requirement;
 
 /// A document asked for in the notice.
@@ -26,7 +26,7 @@ pub struct RequestedDocument {
 }
 
 /// How many interviews are planned per role.
-pub type PlannedInterviews = BTreeMap<Role, u32>;
+pub type PlannedInterviews = BTreeMap<RoleId, u32>;
 
 /// The catalog's evidence sources that are documents to ask the provider for, in the order
 /// the requirements name them, each once: the sources that are not interviews or observation

@@ -5,7 +5,6 @@
 //! and the plan are not personal data in this sense and stay.
 
 use super::CaseSnapshot;
-use super::interview::Role;
 
 /// How much of each kind there is (or was deleted).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -27,7 +26,7 @@ impl PersonalData {
         for interview in case
             .interviews
             .iter()
-            .filter(|i| i.fields.role == Role::Participant)
+            .filter(|i| case.programme.is_participant(&i.fields.role))
         {
             found.interview_notes += usize::from(!interview.notes.is_empty());
             found.participant_codes += interview.fields.interviewees.len();
@@ -53,10 +52,11 @@ impl PersonalData {
 /// Takes the personal data out of a view of the case (for what leaves the program, such as the
 /// archive package's summary), as the deletion takes it out of the file.
 pub fn remove_from(case: &mut CaseSnapshot) {
+    let programme = &case.programme;
     for interview in case
         .interviews
         .iter_mut()
-        .filter(|i| i.fields.role == Role::Participant)
+        .filter(|i| programme.is_participant(&i.fields.role))
     {
         interview.notes.clear();
         interview.fields.interviewees.clear();

@@ -111,6 +111,15 @@ pub enum Rejection {
         end: Date,
     },
     StageOnlyForParticipants,
+    /// An interview or guide names a role the case's catalog does not declare.
+    UndeclaredRole {
+        role: String,
+    },
+    /// A catalog version leaves out a role that interviews in the case have.
+    RoleStillUsed {
+        role: String,
+        count: usize,
+    },
     /// A fidelity scale offered as a requirement catalog.
     CatalogIsFidelityScale {
         catalog: String,
@@ -229,6 +238,8 @@ impl Rejection {
             Rejection::OutcomeSumTooLarge { .. } => "outcome_sum_too_large",
             Rejection::PeriodEndsBeforeStart { .. } => "period_ends_before_start",
             Rejection::StageOnlyForParticipants => "stage_only_for_participants",
+            Rejection::UndeclaredRole { .. } => "undeclared_role",
+            Rejection::RoleStillUsed { .. } => "role_still_used",
             Rejection::CatalogIsFidelityScale { .. } => "catalog_is_fidelity_scale",
             Rejection::CatalogAlreadyAdopted => "catalog_already_adopted",
             Rejection::NoCatalog => "no_catalog",
@@ -328,6 +339,13 @@ impl Rejection {
                 end: date,
             },
             Rejection::StageOnlyForParticipants,
+            Rejection::UndeclaredRole {
+                role: "coach".into(),
+            },
+            Rejection::RoleStillUsed {
+                role: "coach".into(),
+                count: 2,
+            },
             Rejection::CatalogIsFidelityScale {
                 catalog: "ips".into(),
             },

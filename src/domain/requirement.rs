@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ids::RequirementId;
-use super::interview::Role;
+use super::programme::RoleId;
 
 /// A group of requirements, e.g. "Kompetanse".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +34,7 @@ pub struct Requirement {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
-    pub roles: Vec<Role>,
+    pub roles: Vec<RoleId>,
     pub text: String,
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     Action, ActionId, ActionStatus, CaseFacts, DocumentReview, EvidenceRef, FeedbackMeeting,
     FidelityReview, Finding, FindingId, FindingKind, ImportedRow, Interview, KeyDates, Outcome,
-    Phase, Requirement, RequirementArea, RequirementId, Role,
+    Phase, Programme, Requirement, RequirementArea, RequirementId, RoleId,
 };
 
 /// What the overview warns about: the gaps an evaluator must close before the report.
@@ -45,6 +45,9 @@ pub struct CaseSnapshot {
     pub key_dates: KeyDates,
     pub evaluators: Vec<String>,
     pub catalog: Option<CatalogInfo>,
+    /// The roles and source groups the case's catalog declares.
+    #[serde(default)]
+    pub programme: Programme,
     pub areas: Vec<RequirementArea>,
     pub requirements: Vec<Requirement>,
     pub interviews: Vec<Interview>,
@@ -87,10 +90,10 @@ pub struct CaseSnapshot {
 }
 
 impl CaseSnapshot {
-    pub fn interviews_with(&self, role: Role) -> usize {
+    pub fn interviews_with(&self, role: &RoleId) -> usize {
         self.interviews
             .iter()
-            .filter(|i| i.fields.role == role)
+            .filter(|i| &i.fields.role == role)
             .count()
     }
 

@@ -459,9 +459,9 @@ pub fn guide_docx(
     catalog_title: &str,
     lang: crate::i18n::Lang,
 ) -> Result<Vec<u8>, DocxError> {
-    use crate::i18n::{Labelled, t, tf};
+    use crate::i18n::{t, tf};
 
-    let heading_text = tf(lang, "guide.heading", &[("role", &guide.role.label(lang))]);
+    let heading_text = tf(lang, "guide.heading", &[("role", &guide.role_name(lang))]);
     let mut docx = styles(Docx::new())
         .footer(footer(&heading_text, t(lang, "report.page")))
         .add_paragraph(styled("Title", &heading_text))

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::domain::{CaseSnapshot, FindingKind, Role};
+use crate::domain::{CaseSnapshot, FindingKind};
 use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t, tn};
 
 /// The report as Markdown text.
@@ -20,7 +20,11 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
     if facts.self_evaluation {
         let _ = writeln!(out, "*{}*\n", t(lang, "report.self_evaluation_note"));
     }
-    let period = format!("{} – {}", date(facts.period_start), date(facts.period_end));
+    let period = format!(
+        "{} – {}",
+        date(lang, facts.period_start),
+        date(lang, facts.period_end)
+    );
     for (label, value) in [
         (
             t(lang, "facts.measure"),
@@ -38,7 +42,7 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
         (t(lang, "facts.evaluators"), snapshot.evaluators.join(", ")),
         (
             t(lang, "facts.plan_deadline"),
-            date(snapshot.key_dates.plan_deadline),
+            date(lang, snapshot.key_dates.plan_deadline),
         ),
     ] {
         let _ = writeln!(out, "- **{label}:** {value}");
@@ -86,10 +90,11 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
         t(lang, "report.count")
     );
     let _ = writeln!(out, "|---|---:|");
-    for role in Role::ALL {
+    for role in snapshot.programme.role_ids() {
         let count = snapshot.interviews_with(role);
         if count > 0 {
-            let _ = writeln!(out, "| {} | {count} |", role.label(lang));
+            let name = snapshot.programme.role_name(role, lang.code());
+            let _ = writeln!(out, "| {name} | {count} |");
         }
     }
     let _ = writeln!(out, "\n{}:\n", t(lang, "page.documents"));
@@ -99,7 +104,7 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
             "- {} ({}, {})",
             review.fields.title,
             review.fields.kind.label(lang),
-            date(review.fields.document_date)
+            date(lang, review.fields.document_date)
         );
     }
 
@@ -155,7 +160,7 @@ pub fn report(snapshot: &CaseSnapshot, lang: Lang) -> String {
                 "- {} — {} — {} — {}",
                 fields.description,
                 fields.owner,
-                date(fields.due_date),
+                date(lang, fields.due_date),
                 fields.status.label(lang)
             );
         }

@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use crate::domain::CaseSnapshot;
-use crate::domain::interview::Role;
 use crate::i18n::{Labelled, Lang, date, t, tf, tn};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -53,12 +52,13 @@ impl NoticeLetter {
                 .map(|d| d.title.clone())
                 .collect()
         };
-        let interviews: Vec<(String, String)> = Role::ALL
-            .iter()
+        let programme = &snapshot.programme;
+        let interviews: Vec<(String, String)> = programme
+            .role_ids()
             .filter_map(|role| {
                 let count = *snapshot.planned_interviews.get(role)?;
                 Some((
-                    role.label(lang).into_owned(),
+                    programme.role_name(role, lang.code()),
                     tn(lang, "notice.interview_count", count as usize, &[]),
                 ))
             })
@@ -67,8 +67,8 @@ impl NoticeLetter {
             lang,
             "notice.period_text",
             &[
-                ("from", &date(facts.period_start)),
-                ("to", &date(facts.period_end)),
+                ("from", &date(lang, facts.period_start)),
+                ("to", &date(lang, facts.period_end)),
             ],
         );
         if let Some(meeting) = snapshot.key_dates.feedback_meeting {
@@ -76,7 +76,7 @@ impl NoticeLetter {
             period.push_str(&tf(
                 lang,
                 "notice.meeting_text",
-                &[("date", &date(Some(meeting)))],
+                &[("date", &date(lang, Some(meeting)))],
             ));
         }
         let catalog = snapshot
@@ -85,10 +85,7 @@ impl NoticeLetter {
             .map(|c| c.title.clone())
             .unwrap_or_default();
         NoticeLetter {
-            lang: match lang {
-                Lang::Nb => "nb",
-                Lang::En => "en",
-            },
+            lang: lang.code(),
             title: tf(lang, "notice.title", &[("measure", &measure)]),
             provider: facts.provider_name.clone(),
             org_number: facts
@@ -97,7 +94,7 @@ impl NoticeLetter {
                 .map(|o| tf(lang, "notice.org_number", &[("number", &o.grouped())]))
                 .unwrap_or_default(),
             sender: facts.nav_unit.clone(),
-            date: date(Some(today)),
+            date: date(lang, Some(today)),
             intro: tf(
                 lang,
                 "notice.intro",

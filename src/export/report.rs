@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::domain::{CaseSnapshot, Finding, FindingKind, Rater, Role};
+use crate::domain::{CaseSnapshot, Finding, FindingKind, Rater};
 use crate::i18n::{Labelled, Lang, Quote, date, evidence_reference, t, tf};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -173,10 +173,7 @@ impl Report {
         };
         let codes = |finding: &Finding| snapshot.requirement_codes(&finding.requirement_ids);
         Report {
-            lang: match lang {
-                Lang::Nb => "nb",
-                Lang::En => "en",
-            },
+            lang: lang.code(),
             title: title.to_owned(),
             provider: facts.provider_name.clone(),
             evaluators: snapshot.evaluators.join(", "),
@@ -198,7 +195,11 @@ impl Report {
                 (t(lang, "facts.nav_unit").to_owned(), facts.nav_unit.clone()),
                 (
                     t(lang, "facts.period").to_owned(),
-                    format!("{} – {}", date(facts.period_start), date(facts.period_end)),
+                    format!(
+                        "{} – {}",
+                        date(lang, facts.period_start),
+                        date(lang, facts.period_end)
+                    ),
                 ),
                 (
                     t(lang, "facts.evaluators").to_owned(),
@@ -206,10 +207,10 @@ impl Report {
                 ),
                 (
                     t(lang, "facts.plan_deadline").to_owned(),
-                    date(snapshot.key_dates.plan_deadline),
+                    date(lang, snapshot.key_dates.plan_deadline),
                 ),
             ],
-            date: date(Some(today)),
+            date: date(lang, Some(today)),
             labels: Labels {
                 contents: t(lang, "report.contents").to_owned(),
                 summary: t(lang, "report.summary").to_owned(),
@@ -243,12 +244,13 @@ impl Report {
                     title: f.fields.title.clone(),
                 })
                 .collect(),
-            interviews: Role::ALL
-                .iter()
+            interviews: snapshot
+                .programme
+                .role_ids()
                 .map(|role| {
                     (
-                        role.label(lang).into_owned(),
-                        snapshot.interviews_with(*role),
+                        snapshot.programme.role_name(role, lang.code()),
+                        snapshot.interviews_with(role),
                     )
                 })
                 .filter(|(_, n)| *n > 0)
@@ -261,7 +263,7 @@ impl Report {
                         "{} ({}, {})",
                         d.fields.title,
                         d.fields.kind.label(lang),
-                        date(d.fields.document_date)
+                        date(lang, d.fields.document_date)
                     )
                 })
                 .collect(),
@@ -354,9 +356,11 @@ impl Report {
     #[must_use]
     pub fn as_draft(mut self, lang: Lang, answer_by: Option<jiff::civil::Date>) -> Report {
         let note = match answer_by {
-            Some(day) => {
-                crate::i18n::tf(lang, "report.draft_note_by", &[("date", &date(Some(day)))])
-            }
+            Some(day) => crate::i18n::tf(
+                lang,
+                "report.draft_note_by",
+                &[("date", &date(lang, Some(day)))],
+            ),
             None => t(lang, "report.draft_note").to_owned(),
         };
         self.draft = Some(DraftMark {

@@ -92,12 +92,12 @@ impl StatusReport {
                         .map(|a| {
                             let mut status = a.fields.status.label(lang).into_owned();
                             if let Some(on) = verified_on(changes, a) {
-                                status = format!("{status} {}", date(Some(on)));
+                                status = format!("{status} {}", date(lang, Some(on)));
                             }
                             ActionLine {
                                 description: a.fields.description.clone(),
                                 owner: a.fields.owner.clone(),
-                                due: date(a.fields.due_date),
+                                due: date(lang, a.fields.due_date),
                                 status,
                                 overdue: a.fields.is_overdue(today),
                                 closure_evidence: a.fields.closure_evidence.clone(),
@@ -114,15 +114,12 @@ impl StatusReport {
             .filter(|a| a.fields.is_overdue(today))
             .count();
         StatusReport {
-            lang: match lang {
-                Lang::Nb => "nb",
-                Lang::En => "en",
-            },
+            lang: lang.code(),
             title: t(lang, "status_report.title").to_owned(),
             provider: snapshot.facts.provider_name.clone(),
             evaluators: snapshot.evaluators.join(", "),
-            date: date(Some(today)),
-            plan_deadline: date(snapshot.key_dates.plan_deadline),
+            date: date(lang, Some(today)),
+            plan_deadline: date(lang, snapshot.key_dates.plan_deadline),
             labels: StatusLabels {
                 summary: t(lang, "report.summary").to_owned(),
                 deviation: t(lang, "status_report.deviation").to_owned(),

@@ -2,8 +2,7 @@
 //! recognises it by (an interview's date and role, a finding's title), never an identity.
 
 use super::snapshot::{Cell, Row, Snapshot};
-use crate::domain::Role;
-use crate::i18n::{Labelled, Lang};
+use crate::i18n::Lang;
 
 /// The page (`page.<key>` in the translation tables) where a table's rows are edited.
 pub fn page_of(table: &str) -> &'static str {
@@ -47,6 +46,18 @@ pub fn shortened(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// The roles and groups of the case as the copies' `case_info` holds them (they share a
+/// catalog), or NAV's standard ones.
+fn programme(states: &[&Snapshot]) -> crate::domain::Programme {
+    states
+        .iter()
+        .find_map(|s| {
+            let row = s.rows("case_info")?.values().next()?;
+            serde_json::from_str(row.get("programme")?.as_str()?).ok()
+        })
+        .unwrap_or_else(|| crate::domain::Programme::standard().clone())
+}
+
 /// A short label for the row `id` of `table`, from whichever state holds it, in `lang`.
 pub fn label(lang: Lang, table: &str, id: &str, states: &[&Snapshot]) -> String {
     let Some(row) = states.iter().find_map(|s| s.row(table, id)) else {
@@ -62,12 +73,10 @@ pub fn label(lang: Lang, table: &str, id: &str, states: &[&Snapshot]) -> String 
         "interview" => {
             let date = text(row, "date").parse::<jiff::civil::Date>().map_or_else(
                 |_| text(row, "date").to_owned(),
-                |d| crate::i18n::date(Some(d)),
+                |d| crate::i18n::date(lang, Some(d)),
             );
-            let role = serde_json::from_value::<Role>(Cell::from(text(row, "role"))).map_or_else(
-                |_| text(row, "role").to_owned(),
-                |r| r.label(lang).into_owned(),
-            );
+            let role = programme(states)
+                .role_name(&crate::domain::RoleId::new(text(row, "role")), lang.code());
             format!("{date} {role}")
         }
         "excerpt" => format!("«{}»", shortened(text(row, "quote"), 40)),

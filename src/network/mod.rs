@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::domain::coverage::{Source, coverage};
+use crate::domain::programme::Names;
 use crate::domain::{ActionStatus, CaseSnapshot, FindingKind, Measure};
 
 pub use output::{OutputFormat, write};
@@ -35,6 +37,14 @@ pub const OUTCOME_COLUMNS: [&str; 7] = [
     "outcomes.to_education",
     "outcomes.to_other",
     "network.col.work_or_education_share",
+];
+pub const SOURCE_COLUMNS: [&str; 6] = [
+    "network.col.source_group",
+    "network.col.cases",
+    "network.col.interviews",
+    "network.col.evidence",
+    "network.col.requirements_with_evidence",
+    "network.col.evidence_share",
 ];
 pub const PLAN_COLUMNS: [&str; 6] = [
     "network.col.provider",
@@ -64,6 +74,23 @@ pub struct CaseSummary {
     pub actions_closed: usize,
     pub actions_verified: usize,
     pub good_practice: Vec<GoodPractice>,
+    /// Requirements in the case's catalog.
+    pub requirements: usize,
+    /// The evidence from each side the case's catalog triangulates, in the catalog's order.
+    pub sources: Vec<SourceCounts>,
+}
+
+/// One side's evidence in one case. Cases are compared side by side by the group's id, so a
+/// VTA and an AFT case still compare their NAV and provider sides.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SourceCounts {
+    pub group: String,
+    pub names: Names,
+    pub interviews: usize,
+    /// Links from this side's excerpts to requirements.
+    pub evidence: usize,
+    /// Requirements with at least one such link.
+    pub requirements: usize,
 }
 
 /// A case's findings in one requirement area.
@@ -142,6 +169,41 @@ impl CaseSummary {
                 });
             }
         }
+        let matrix = coverage(snapshot);
+        let sources = matrix
+            .sources
+            .iter()
+            .enumerate()
+            .filter_map(|(column, source)| {
+                let Source::Group(group) = source else {
+                    return None;
+                };
+                let cells = matrix.rows.iter().filter_map(|row| row.cells.get(column));
+                Some(SourceCounts {
+                    group: group.to_string(),
+                    names: snapshot
+                        .programme
+                        .group(group)
+                        .map(|g| g.names.clone())
+                        .unwrap_or_default(),
+                    interviews: snapshot
+                        .interviews
+                        .iter()
+                        .filter(|i| {
+                            snapshot
+                                .programme
+                                .role(&i.fields.role)
+                                .is_some_and(|r| &r.group == group)
+                        })
+                        .count(),
+                    evidence: cells
+                        .clone()
+                        .map(crate::domain::coverage::Cell::count)
+                        .sum(),
+                    requirements: cells.filter(|c| c.count() > 0).count(),
+                })
+            })
+            .collect();
         let closed = |status: ActionStatus| {
             matches!(status, ActionStatus::Done | ActionStatus::VerifiedClosed)
         };
@@ -162,6 +224,8 @@ impl CaseSummary {
                 .count(),
             actions_verified: snapshot.actions_with(ActionStatus::VerifiedClosed),
             good_practice,
+            requirements: snapshot.requirements.len(),
+            sources,
         }
     }
 
@@ -234,6 +298,41 @@ impl AreaRow {
     }
 }
 
+/// One side across the cases that have it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SourceRow {
+    pub group: String,
+    pub names: Names,
+    /// Cases whose catalog has the group.
+    pub cases: usize,
+    pub interviews: usize,
+    pub evidence: usize,
+    /// Requirements with evidence from the side, summed over those cases.
+    pub requirements_with_evidence: usize,
+    /// Requirements of those cases.
+    pub requirements: usize,
+}
+
+impl SourceRow {
+    /// The share of the cases' requirements the side gave evidence for.
+    pub fn share(&self) -> Option<f64> {
+        (self.requirements > 0)
+            .then(|| self.requirements_with_evidence as f64 / self.requirements as f64)
+    }
+
+    pub fn name(&self, lang: crate::i18n::Lang) -> String {
+        crate::domain::programme::name_in(&self.names, lang.code())
+            .map_or_else(|| self.group.clone(), str::to_owned)
+    }
+}
+
+/// The sides one or more cases triangulate, by group id in catalog order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceSet {
+    pub groups: Vec<String>,
+    pub cases: usize,
+}
+
 /// One provider's outcomes in one year.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OutcomeRow {
@@ -258,6 +357,75 @@ pub struct PlanRow {
     pub closure_rate: Option<f64>,
 }
 
+/// «Sakene sammenligner ulike sider: …»: said wherever the source-group table is shown, when
+/// the cases' catalogs do not triangulate the same sides.
+pub fn sources_differ(overview: &Overview, lang: crate::i18n::Lang) -> String {
+    let name = |group: &str| {
+        overview
+            .sources
+            .iter()
+            .find(|s| s.group == group)
+            .map_or_else(|| group.to_owned(), |s| s.name(lang))
+    };
+    let sets: Vec<String> = overview
+        .source_sets
+        .iter()
+        .map(|set| {
+            let groups: Vec<String> = set.groups.iter().map(|g| name(g)).collect();
+            crate::i18n::tf(
+                lang,
+                "network.source_set",
+                &[
+                    ("groups", &groups.join(", ")),
+                    ("cases", &crate::i18n::counted(lang, "cases", set.cases)),
+                ],
+            )
+        })
+        .collect();
+    crate::i18n::tf(
+        lang,
+        "network.sources_differ",
+        &[("sets", &sets.join("; "))],
+    )
+}
+
+/// The sides across cases, matched by group id (each counted only in the cases that have it),
+/// in the order of the most common set of sides; and the sets themselves.
+fn compare_sources(summaries: &[CaseSummary]) -> (Vec<SourceRow>, Vec<SourceSet>) {
+    let mut sets: Vec<SourceSet> = Vec::new();
+    let mut rows: BTreeMap<&str, SourceRow> = BTreeMap::new();
+    for summary in summaries {
+        let groups: Vec<String> = summary.sources.iter().map(|s| s.group.clone()).collect();
+        match sets.iter_mut().find(|set| set.groups == groups) {
+            Some(set) => set.cases += 1,
+            None => sets.push(SourceSet { groups, cases: 1 }),
+        }
+        for counts in &summary.sources {
+            let row = rows.entry(&counts.group).or_insert_with(|| SourceRow {
+                group: counts.group.clone(),
+                names: counts.names.clone(),
+                ..SourceRow::default()
+            });
+            row.cases += 1;
+            row.interviews += counts.interviews;
+            row.evidence += counts.evidence;
+            row.requirements_with_evidence += counts.requirements;
+            row.requirements += summary.requirements;
+        }
+    }
+    // Most cases first; equal counts keep the order met (the summaries are sorted).
+    sets.sort_by_key(|set| std::cmp::Reverse(set.cases));
+    let order = |group: &str| {
+        sets.iter()
+            .flat_map(|set| &set.groups)
+            .position(|g| g == group)
+            .unwrap_or(usize::MAX)
+    };
+    let mut rows: Vec<SourceRow> = rows.into_values().collect();
+    rows.sort_by_key(|row| order(&row.group));
+    (rows, sets)
+}
+
 /// Providers (by key) with deviations, improvement areas and good practice in one area.
 type ProviderSets<'a> = [BTreeSet<&'a str>; 3];
 
@@ -270,6 +438,11 @@ pub struct Overview {
     pub outcomes: Vec<OutcomeRow>,
     pub plans: Vec<PlanRow>,
     pub good_practice: Vec<GoodPractice>,
+    /// Each side across the cases that have it.
+    pub sources: Vec<SourceRow>,
+    /// The different sets of sides among the cases, the most common first: more than one means
+    /// the cases' catalogs do not triangulate the same sides.
+    pub source_sets: Vec<SourceSet>,
     /// Files that were not read, and why.
     pub skipped: Vec<Skipped>,
     /// The cases behind it, one each (what the Parquet table is written from).
@@ -349,6 +522,7 @@ impl Overview {
             .iter()
             .flat_map(|summary| summary.good_practice.iter().cloned())
             .collect();
+        let (sources, source_sets) = compare_sources(&summaries);
         Overview {
             cases: summaries.len(),
             providers: providers.len(),
@@ -356,9 +530,16 @@ impl Overview {
             outcomes,
             plans,
             good_practice,
+            sources,
+            source_sets,
             skipped,
             summaries,
         }
+    }
+
+    /// Whether every case triangulates the same sides.
+    pub fn sources_match(&self) -> bool {
+        self.source_sets.len() <= 1
     }
 
     /// Good practice whose title, description, area or provider contains every word of `query`

@@ -133,6 +133,37 @@ fn workbook(overview: &Overview, lang: Lang) -> Result<Workbook, XlsxError> {
         &mut book,
         lang,
         &header,
+        "network.sheet.sources",
+        &super::SOURCE_COLUMNS,
+        &[28.0, 10.0, 12.0, 12.0, 16.0, 16.0],
+    )?;
+    for (row, source) in overview.sources.iter().enumerate() {
+        let row = row as u32 + 1;
+        sheet.write_string(row, 0, source.name(lang))?;
+        for (col, value) in [
+            source.cases,
+            source.interviews,
+            source.evidence,
+            source.requirements_with_evidence,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sheet.write_number(row, col as u16 + 1, value as f64)?;
+        }
+        if let Some(share) = source.share() {
+            sheet.write_number_with_format(row, 5, share, &percent)?;
+        }
+    }
+    if !overview.sources_match() {
+        let row = overview.sources.len() as u32 + 2;
+        sheet.write_string_with_format(row, 0, super::sources_differ(overview, lang), &wrap)?;
+    }
+
+    let sheet = add_sheet(
+        &mut book,
+        lang,
+        &header,
         "network.sheet.good_practice",
         &[
             "network.col.provider",
@@ -197,7 +228,8 @@ fn add_sheet<'a>(
 /// The Parquet schema: one row per figure, tidy, so every question is a `WHERE` and a `GROUP BY`.
 /// `metric` is one of `deviations`, `improvement_areas`, `good_practice` (with the area),
 /// `ended`, `to_work`, `to_education`, `to_other` (with the outcome year), `actions`,
-/// `actions_closed`, `actions_verified` (per case).
+/// `actions_closed`, `actions_verified` (per case), `source_interviews`, `source_evidence`,
+/// `source_requirements` (with the source group).
 pub const PARQUET_SCHEMA: &str = "
 message evalbench_overview {
   REQUIRED BYTE_ARRAY case_id (UTF8);
@@ -210,6 +242,7 @@ message evalbench_overview {
   OPTIONAL BYTE_ARRAY area_code (UTF8);
   OPTIONAL BYTE_ARRAY area_title (UTF8);
   OPTIONAL INT32 outcome_year;
+  OPTIONAL BYTE_ARRAY source_group (UTF8);
   REQUIRED INT64 value;
 }";
 
@@ -217,7 +250,7 @@ message evalbench_overview {
 /// `evalbench.column.<name>` so an analyst sees it beside the data (DuckDB:
 /// `SELECT * FROM parquet_kv_metadata('overview.parquet')`). One entry per column of
 /// `PARQUET_SCHEMA`, in its order.
-pub const PARQUET_COLUMN_DOCS: [(&str, &str); 11] = [
+pub const PARQUET_COLUMN_DOCS: [(&str, &str); 12] = [
     (
         "case_id",
         "The case's id (a UUID): one case is one evaluation of one provider.",
@@ -244,7 +277,7 @@ pub const PARQUET_COLUMN_DOCS: [(&str, &str); 11] = [
     ),
     (
         "metric",
-        "What `value` counts, one of the evalbench.metric.* keys: deviations, improvement_areas, good_practice (per requirement area), ended, to_work, to_education, to_other (per outcome year), actions, actions_closed, actions_verified (per case).",
+        "What `value` counts, one of the evalbench.metric.* keys: deviations, improvement_areas, good_practice (per requirement area), ended, to_work, to_education, to_other (per outcome year), actions, actions_closed, actions_verified (per case), source_interviews, source_evidence, source_requirements (per source group).",
     ),
     (
         "area_code",
@@ -259,13 +292,17 @@ pub const PARQUET_COLUMN_DOCS: [(&str, &str); 11] = [
         "The year the participants ended the measure, for the outcome metrics (ended, to_work, to_education, to_other); null otherwise.",
     ),
     (
+        "source_group",
+        "The side whose views the case's catalog triangulates (its source group id, e.g. nav, provider, participants), for the metrics per source group (source_interviews, source_evidence, source_requirements); null otherwise. Cases under different catalogs compare by this id where they share it.",
+    ),
+    (
         "value",
         "The count: how many of what `metric` names the case has in that area, outcome year or plan.",
     ),
 ];
 
 /// What each `metric` value means, as `evalbench.metric.<name>` in the key-value metadata.
-pub const PARQUET_METRIC_DOCS: [(&str, &str); 10] = [
+pub const PARQUET_METRIC_DOCS: [(&str, &str); 13] = [
     (
         "deviations",
         "Findings of the kind deviation (avvik: a requirement is not met) in the requirement area.",
@@ -306,6 +343,18 @@ pub const PARQUET_METRIC_DOCS: [(&str, &str); 10] = [
         "actions_verified",
         "Actions in the plan NAV has verified as closed.",
     ),
+    (
+        "source_interviews",
+        "Interviews with people in the roles of the source group.",
+    ),
+    (
+        "source_evidence",
+        "Links from the source group's interview excerpts to requirements (evidence from that side).",
+    ),
+    (
+        "source_requirements",
+        "Requirements with at least one piece of evidence from the source group.",
+    ),
 ];
 
 /// The Parquet file's key-value metadata: a line on the table, then every column's and every
@@ -335,6 +384,7 @@ struct Figure<'a> {
     metric: &'static str,
     area: Option<(&'a str, &'a str)>,
     outcome_year: Option<i32>,
+    source_group: Option<&'a str>,
     value: i64,
 }
 
@@ -352,6 +402,7 @@ fn figures(summaries: &[CaseSummary]) -> Vec<Figure<'_>> {
                     metric,
                     area: Some((&area.code, &area.title)),
                     outcome_year: None,
+                    source_group: None,
                     value: value as i64,
                 });
             }
@@ -368,6 +419,7 @@ fn figures(summaries: &[CaseSummary]) -> Vec<Figure<'_>> {
                     metric,
                     area: None,
                     outcome_year: Some(outcome.year),
+                    source_group: None,
                     value: i64::from(value),
                 });
             }
@@ -382,8 +434,25 @@ fn figures(summaries: &[CaseSummary]) -> Vec<Figure<'_>> {
                 metric,
                 area: None,
                 outcome_year: None,
+                source_group: None,
                 value: value as i64,
             });
+        }
+        for source in &case.sources {
+            for (metric, value) in [
+                ("source_interviews", source.interviews),
+                ("source_evidence", source.evidence),
+                ("source_requirements", source.requirements),
+            ] {
+                rows.push(Figure {
+                    case,
+                    metric,
+                    area: None,
+                    outcome_year: None,
+                    source_group: Some(&source.group),
+                    value: value as i64,
+                });
+            }
         }
     }
     rows
@@ -425,11 +494,12 @@ fn parquet_table(summaries: &[CaseSummary]) -> parquet::errors::Result<Vec<u8>> 
                     .typed::<ByteArrayType>()
                     .write_batch(&values, None, None)?;
             }
-            2 | 7 | 8 => {
+            2 | 7 | 8 | 10 => {
                 let (values, levels) = optional_text(&|row: &Figure<'_>| match column {
                     2 => row.case.org_number.clone(),
                     7 => row.area.map(|(code, _)| code.to_owned()),
-                    _ => row.area.map(|(_, title)| title.to_owned()),
+                    8 => row.area.map(|(_, title)| title.to_owned()),
+                    _ => row.source_group.map(str::to_owned),
                 });
                 writer
                     .typed::<ByteArrayType>()

@@ -639,7 +639,7 @@ pub fn check(
                 tf(
                     lang,
                     "plan.problem.past_due",
-                    &[("date", &crate::i18n::date(Some(due)))],
+                    &[("date", &crate::i18n::date(lang, Some(due)))],
                 ),
             ));
         }
@@ -831,8 +831,8 @@ pub fn parse_status(text: &str, lang: Lang) -> Option<ActionStatus> {
         return Some(ActionStatus::Proposed);
     }
     ActionStatus::ALL.into_iter().find(|status| {
-        [lang, Lang::Nb, Lang::En]
-            .iter()
+        std::iter::once(&lang)
+            .chain(Lang::ALL.iter())
             .any(|l| status.label(*l).to_lowercase() == wanted)
             || serde_json::to_value(status)
                 .ok()

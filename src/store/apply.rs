@@ -219,13 +219,13 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
         }
 
         Command::AddInterview { interview, notes } => {
-            check(interview.validate())?;
+            check(interview.validate(&super::catalog_copy::programme(tx)?))?;
             tx.execute(
                 "INSERT INTO interview (date, role, interviewees, stage, setting, channel, notes, uuid)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     interview.date,
-                    Code(interview.role),
+                    Code(&interview.role),
                     JsonList(interview.interviewees.clone()),
                     interview.stage.map(Code),
                     Code(interview.setting),
@@ -446,7 +446,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
             kind,
         } => super::notice::start_review(tx, *requested_document_id, *kind),
         Command::SetPlannedInterviews { role, count } => {
-            super::notice::set_planned(tx, *role, *count)
+            super::notice::set_planned(tx, role, *count)
         }
         Command::SetDocumentPersonal {
             document_review_id,
@@ -695,13 +695,13 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
 }
 
 fn update_interview(tx: &Transaction<'_>, id: InterviewId, fields: &InterviewFields) -> Result<()> {
-    check(fields.validate())?;
+    check(fields.validate(&super::catalog_copy::programme(tx)?))?;
     tx.execute(
         "UPDATE interview SET date = ?1, role = ?2, interviewees = ?3, stage = ?4, setting = ?5,
          channel = ?6 WHERE id = ?7",
         params![
             fields.date,
-            Code(fields.role),
+            Code(&fields.role),
             JsonList(fields.interviewees.clone()),
             fields.stage.map(Code),
             Code(fields.setting),

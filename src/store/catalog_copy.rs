@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::apply::{ApplyError, Result, reject};
 use super::sql_types::{Json, JsonList};
 use crate::catalog::{Catalog, CatalogRequirement};
-use crate::domain::{Question, Rejection};
+use crate::domain::{Programme, Question, Rejection, RoleId};
 
 pub(super) fn adopt(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> {
     if catalog.is_fidelity_scale() {
@@ -68,6 +68,7 @@ pub(super) fn update(tx: &Transaction<'_>, catalog: &Catalog) -> Result<String> 
         });
     }
 
+    check_roles_kept(tx, catalog)?;
     let existing: HashMap<String, (i64, Vec<Question>)> = tx
         .prepare("SELECT code, id, questions FROM requirement")?
         .query_map([], |row| {
@@ -174,10 +175,45 @@ fn follow_questions(
 fn set_catalog_info(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
     tx.execute(
         "UPDATE case_info SET catalog_id = ?1, catalog_version = ?2, catalog_title = ?3,
-         catalog_source = ?4",
-        params![catalog.id, catalog.version, catalog.title, catalog.source],
+         catalog_source = ?4, programme = ?5",
+        params![
+            catalog.id,
+            catalog.version,
+            catalog.title,
+            catalog.source,
+            Json(catalog.programme())
+        ],
     )?;
     Ok(())
+}
+
+/// The case's roles and source groups: its catalog's, or NAV's standard ones before a catalog
+/// is adopted.
+pub(super) fn programme(conn: &Connection) -> rusqlite::Result<Programme> {
+    let stored: Option<Json<Programme>> = conn
+        .query_row("SELECT programme FROM case_info", [], |row| row.get(0))
+        .optional()?
+        .flatten();
+    Ok(stored.map_or_else(|| Programme::standard().clone(), |Json(p)| p))
+}
+
+/// A new catalog version may drop roles, but not roles that interviews in the case have.
+fn check_roles_kept(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
+    let programme = catalog.programme();
+    let used: Vec<(String, i64)> = tx
+        .prepare("SELECT role, count(*) FROM interview GROUP BY role ORDER BY role")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    match used
+        .into_iter()
+        .find(|(role, _)| programme.role(&RoleId::new(role.as_str())).is_none())
+    {
+        Some((role, count)) => reject(Rejection::RoleStillUsed {
+            role,
+            count: usize::try_from(count).unwrap_or_default(),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn upsert_area(tx: &Transaction<'_>, code: &str, title: &str, position: usize) -> Result<()> {

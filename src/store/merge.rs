@@ -302,10 +302,11 @@ impl CaseStore {
             .is_some();
         if mine_deleted || theirs_deleted {
             let mut texts = std::collections::BTreeSet::new();
+            let roles = super::purge::participant_roles(&self.conn).map_err(sql(&self.path))?;
             for snapshot in [&mut base, &mut mine, &mut theirs_state] {
-                super::purge::blank_snapshot(snapshot, &mut texts);
+                super::purge::blank_snapshot(snapshot, &roles, &mut texts);
             }
-            super::purge::redact_incoming(&mut journal, &texts);
+            super::purge::redact_incoming(&mut journal, &roles, &texts);
         }
         timings.lap("rebuild the common ancestor");
         let head = theirs_journal.last();

@@ -7,7 +7,7 @@ use super::apply::{ApplyError, Result, reject, require_row};
 use super::sql_types::{Code, Json};
 use crate::domain::{
     DocumentKind, DocumentReviewId, EntityRef, PlannedInterviews, Rejection, RequestedDocument,
-    RequestedDocumentId, RequiredText, Role,
+    RequestedDocumentId, RequiredText, RoleId,
 };
 
 fn require(tx: &Transaction<'_>, id: RequestedDocumentId) -> Result<()> {
@@ -92,18 +92,23 @@ pub(super) fn start_review(
     Ok(review.to_string())
 }
 
-pub(super) fn set_planned(tx: &Transaction<'_>, role: Role, count: u32) -> Result<String> {
+pub(super) fn set_planned(tx: &Transaction<'_>, role: &RoleId, count: u32) -> Result<String> {
     if count > 999 {
         return reject(Rejection::PlannedInterviewsOutOfRange { count });
+    }
+    if count > 0 && super::catalog_copy::programme(tx)?.role(role).is_none() {
+        return reject(Rejection::UndeclaredRole {
+            role: role.to_string(),
+        });
     }
     let Json(mut planned): Json<PlannedInterviews> =
         tx.query_row("SELECT planned_interviews FROM case_info", [], |row| {
             row.get(0)
         })?;
     if count == 0 {
-        planned.remove(&role);
+        planned.remove(role);
     } else {
-        planned.insert(role, count);
+        planned.insert(role.clone(), count);
     }
     tx.execute(
         "UPDATE case_info SET planned_interviews = ?1",

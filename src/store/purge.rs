@@ -135,6 +135,27 @@ impl CaseStore {
     }
 }
 
+/// The ids of the roles whose interviews hold the participants' personal data.
+pub(super) fn participant_roles(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    Ok(super::catalog_copy::programme(conn)?
+        .participant_roles()
+        .into_iter()
+        .map(|r| r.as_str().to_owned())
+        .collect())
+}
+
+fn roles_json(roles: &[String]) -> String {
+    serde_json::to_string(roles).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Whether an undo statement on `interview` is about a participant interview.
+fn is_participant(statement: &RowStatement, roles: &[String]) -> bool {
+    statement
+        .get("role")
+        .and_then(Literal::as_text)
+        .is_some_and(|role| roles.iter().any(|r| r == role))
+}
+
 fn file_size(path: &std::path::Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
 }
@@ -148,6 +169,8 @@ struct Found {
     texts: BTreeSet<String>,
     /// Attachments of personal documents.
     attachments: Vec<String>,
+    /// The ids of the participants' roles in the case's programme.
+    roles: Vec<String>,
 }
 
 fn collect(conn: &Connection) -> rusqlite::Result<Found> {
@@ -156,10 +179,14 @@ fn collect(conn: &Connection) -> rusqlite::Result<Found> {
         participants: HashSet::new(),
         texts: BTreeSet::new(),
         attachments: Vec::new(),
+        roles: participant_roles(conn)?,
     };
-    let mut statement =
-        conn.prepare("SELECT id, notes, interviewees FROM interview WHERE role = 'participant'")?;
-    let mut rows = statement.query([])?;
+    let roles = roles_json(&found.roles);
+    let mut statement = conn.prepare(
+        "SELECT id, notes, interviewees FROM interview
+         WHERE role IN (SELECT value FROM json_each(?1))",
+    )?;
+    let mut rows = statement.query([&roles])?;
     while let Some(row) = rows.next()? {
         found.participants.insert(row.get(0)?);
         let notes: String = row.get(1)?;
@@ -175,9 +202,9 @@ fn collect(conn: &Connection) -> rusqlite::Result<Found> {
     }
     let mut statement = conn.prepare(
         "SELECT e.quote FROM excerpt e JOIN interview i ON i.id = e.interview_id
-         WHERE i.role = 'participant' AND e.shareable = 0 AND e.quote <> ''",
+         WHERE i.role IN (SELECT value FROM json_each(?1)) AND e.shareable = 0 AND e.quote <> ''",
     )?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query([&roles])?;
     while let Some(row) = rows.next()? {
         found.counts.quotes += 1;
         found.texts.insert(row.get(0)?);
@@ -199,16 +226,31 @@ fn collect(conn: &Connection) -> rusqlite::Result<Found> {
 
 /// Blanks the personal values in the tables and drops the personal files.
 fn delete_rows(tx: &Transaction<'_>, found: &Found) -> rusqlite::Result<()> {
-    tx.execute_batch(
-        "UPDATE excerpt SET quote = '', anchored = 0
-         WHERE shareable = 0 AND quote <> ''
-           AND interview_id IN (SELECT id FROM interview WHERE role = 'participant');
-         UPDATE excerpt SET anchored = 0
-         WHERE interview_id IN (SELECT id FROM interview WHERE role = 'participant');
-         UPDATE interview SET notes = '', interviewees = '[]'
-         WHERE role = 'participant' AND (notes <> '' OR interviewees <> '[]');
-         UPDATE document_review SET attachment_sha256 = NULL, attachment_name = NULL
-         WHERE personal = 1 AND attachment_sha256 IS NOT NULL;",
+    let roles = roles_json(&found.roles);
+    let participant_interviews =
+        "SELECT id FROM interview WHERE role IN (SELECT value FROM json_each(?1))";
+    tx.execute(
+        &format!(
+            "UPDATE excerpt SET quote = '', anchored = 0
+             WHERE shareable = 0 AND quote <> '' AND interview_id IN ({participant_interviews})"
+        ),
+        [&roles],
+    )?;
+    tx.execute(
+        &format!(
+            "UPDATE excerpt SET anchored = 0 WHERE interview_id IN ({participant_interviews})"
+        ),
+        [&roles],
+    )?;
+    tx.execute(
+        "UPDATE interview SET notes = '', interviewees = '[]'
+         WHERE role IN (SELECT value FROM json_each(?1)) AND (notes <> '' OR interviewees <> '[]')",
+        [&roles],
+    )?;
+    tx.execute(
+        "UPDATE document_review SET attachment_sha256 = NULL, attachment_name = NULL
+         WHERE personal = 1 AND attachment_sha256 IS NOT NULL",
+        [],
     )?;
     for sha256 in &found.attachments {
         tx.execute(
@@ -262,9 +304,7 @@ fn redact_journal(tx: &Transaction<'_>, found: &Found) -> rusqlite::Result<usize
     let mut participants = found.participants.clone();
     for row in rows.iter().filter(|r| r.own) {
         for statement in statements(row.inverse.as_deref()) {
-            if statement.table == "interview"
-                && statement.get("role").and_then(Literal::as_text) == Some("participant")
-            {
+            if statement.table == "interview" && is_participant(&statement, &found.roles) {
                 participants.insert(statement.rowid);
             }
         }
@@ -284,7 +324,7 @@ fn redact_journal(tx: &Transaction<'_>, found: &Found) -> rusqlite::Result<usize
                 list.into_iter()
                     .map(|text| match RowStatement::parse(&text) {
                         Some(mut statement) => {
-                            if blank(&mut statement, known, &mut texts) {
+                            if blank(&mut statement, known, &found.roles, &mut texts) {
                                 changed = true;
                                 statement.write()
                             } else {
@@ -346,6 +386,7 @@ fn statements(inverse: Option<&str>) -> Vec<RowStatement> {
 fn blank(
     statement: &mut RowStatement,
     participants: Option<&HashSet<i64>>,
+    roles: &[String],
     texts: &mut BTreeSet<String>,
 ) -> bool {
     if statement.kind == Kind::Delete {
@@ -366,7 +407,7 @@ fn blank(
         }
     };
     match statement.table.as_str() {
-        "interview" if statement.get("role").and_then(Literal::as_text) == Some("participant") => {
+        "interview" if is_participant(statement, roles) => {
             let notes = take(statement, "notes", "");
             let codes = take(statement, "interviewees", "[]");
             notes || codes
@@ -441,7 +482,11 @@ pub(super) fn deleted_on(conn: &Connection) -> rusqlite::Result<Option<String>> 
 
 /// Blanks the personal values in a merge's view of one copy (when either copy's data was
 /// deleted), adding them to `texts`: a merge then neither brings them in nor conflicts on them.
-pub(super) fn blank_snapshot(snapshot: &mut crate::merge::Snapshot, texts: &mut BTreeSet<String>) {
+pub(super) fn blank_snapshot(
+    snapshot: &mut crate::merge::Snapshot,
+    roles: &[String],
+    texts: &mut BTreeSet<String>,
+) {
     use crate::merge::Cell;
     let mut take = |row: &mut crate::merge::Row, column: &str, empty: Cell| {
         if let Some(cell) = row.get_mut(column) {
@@ -460,7 +505,11 @@ pub(super) fn blank_snapshot(snapshot: &mut crate::merge::Snapshot, texts: &mut 
     let mut participants = HashSet::new();
     if let Some(interviews) = snapshot.tables.get_mut("interview") {
         for (id, row) in interviews.iter_mut() {
-            if row.get("role").and_then(Cell::as_str) == Some("participant") {
+            if row
+                .get("role")
+                .and_then(Cell::as_str)
+                .is_some_and(|role| roles.iter().any(|r| r == role))
+            {
                 participants.insert(id.clone());
                 take(row, "notes", Cell::String(String::new()));
                 take(row, "interviewees", Cell::String("[]".to_owned()));
@@ -491,12 +540,16 @@ pub(super) fn blank_snapshot(snapshot: &mut crate::merge::Snapshot, texts: &mut 
 
 /// Redacts the rows of another copy's journal that a merge would bring in and that carry any
 /// of `texts` or a personal value in their undo statements.
-pub(super) fn redact_incoming(entries: &mut [crate::merge::MergedEntry], texts: &BTreeSet<String>) {
+pub(super) fn redact_incoming(
+    entries: &mut [crate::merge::MergedEntry],
+    roles: &[String],
+    texts: &BTreeSet<String>,
+) {
     let mut texts = texts.clone();
     let mut blanked_any = vec![false; entries.len()];
     for (entry, blanked) in entries.iter_mut().zip(blanked_any.iter_mut()) {
         for mut statement in statements(entry.inverse.as_deref()) {
-            *blanked |= blank(&mut statement, None, &mut texts);
+            *blanked |= blank(&mut statement, None, roles, &mut texts);
         }
     }
     let finder = Finder::new(&texts);

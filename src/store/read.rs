@@ -284,6 +284,7 @@ fn read_parts(
         snapshot.retention_days = fresh.retention_days;
         snapshot.personal_data_deleted_on = fresh.personal_data_deleted_on;
         snapshot.planned_interviews = super::notice::read(conn)?.1;
+        snapshot.programme = super::catalog_copy::programme(conn)?;
     }
     if parts.catalog {
         read_catalog(conn, snapshot)?;

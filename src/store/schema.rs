@@ -24,6 +24,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("schema_v15.sql")),
     M::up(include_str!("schema_v16.sql")),
     M::up(include_str!("schema_v17.sql")),
+    M::up(include_str!("schema_v18.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);

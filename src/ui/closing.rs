@@ -29,7 +29,7 @@ pub(super) fn closing_ui(
             ui.label(tf(
                 lang,
                 "closing.closed_on",
-                &[("date", &crate::i18n::date(Some(closing.on)))],
+                &[("date", &crate::i18n::date(lang, Some(closing.on)))],
             ));
             if !closing.reason.is_empty() {
                 ui.weak(format!("({})", closing.reason));
@@ -42,7 +42,10 @@ pub(super) fn closing_ui(
             let text = tf(
                 lang,
                 "closing.delete_by",
-                &[("date", &crate::i18n::date(Some(due))), ("days", &days)],
+                &[
+                    ("date", &crate::i18n::date(lang, Some(due))),
+                    ("days", &days),
+                ],
             );
             if due < context.today {
                 ui.colored_label(
@@ -50,7 +53,7 @@ pub(super) fn closing_ui(
                     tf(
                         lang,
                         "closing.delete_overdue",
-                        &[("date", &crate::i18n::date(Some(due)))],
+                        &[("date", &crate::i18n::date(lang, Some(due)))],
                     ),
                 );
             } else if snapshot.personal_data_deleted_on.is_none() {
@@ -92,7 +95,7 @@ fn deletion_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &mut PageSta
         ui.label(tf(
             lang,
             "deletion.done_on",
-            &[("date", &crate::i18n::date(Some(on)))],
+            &[("date", &crate::i18n::date(lang, Some(on)))],
         ));
         return;
     }

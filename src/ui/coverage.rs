@@ -9,29 +9,43 @@ use super::widgets::section_ui;
 use super::{Focus, PageContext, PageState};
 use crate::command::Command;
 use crate::domain::coverage::{Coverage, Mix, Row, Source};
-use crate::domain::{
-    CaseSnapshot, EvidenceRef, Requirement, RequirementId, Role, RoleGroup, Stance,
-};
+use crate::domain::programme::COLOUR_SLOTS;
+use crate::domain::{CaseSnapshot, EvidenceRef, Programme, Requirement, RequirementId, Stance};
 use crate::i18n::{Labelled, Lang, Quote, counted, evidence_reference, in_sentence, t, tf};
 
-/// A source's short name, so four columns fit beside the requirement names.
-fn source_label(source: Source, lang: Lang) -> &'static str {
-    t(
-        lang,
-        match source {
-            Source::Group(RoleGroup::Nav) => "coverage.source_nav",
-            Source::Group(RoleGroup::Provider) => "coverage.source_provider",
-            Source::Group(RoleGroup::Participants) => "coverage.source_participants",
-            Source::Documents => "coverage.source_documents",
-        },
-    )
+/// A source's name: the source group's as the catalog gives it, or «Dokumenter».
+fn source_label(programme: &Programme, source: &Source, lang: Lang) -> String {
+    match source {
+        Source::Group(group) => programme.group_name(group, lang.code()),
+        Source::Documents => t(lang, "coverage.source_documents").to_owned(),
+    }
 }
 
-/// The clicked cell: a requirement and one source, or all its sources (its name was clicked).
+/// A source group's colour slot as a colour that reads on both themes (Okabe–Ito's
+/// colour-blind-safe set); documents have none.
+fn slot_colour(programme: &Programme, source: &Source) -> Option<Color32> {
+    const PALETTE: [Color32; COLOUR_SLOTS as usize] = [
+        Color32::from_rgb(0, 114, 178),
+        Color32::from_rgb(230, 159, 0),
+        Color32::from_rgb(204, 121, 167),
+        Color32::from_rgb(0, 158, 115),
+        Color32::from_rgb(213, 94, 0),
+        Color32::from_rgb(86, 180, 233),
+    ];
+    match source {
+        Source::Group(group) => programme
+            .group(group)
+            .and_then(|g| PALETTE.get(usize::from(g.colour)).copied()),
+        Source::Documents => None,
+    }
+}
+
+/// The clicked cell: a requirement and one source column, or all its sources (its name was
+/// clicked).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Selection {
     requirement_id: RequirementId,
-    source: Option<Source>,
+    column: Option<usize>,
 }
 
 /// What the page remembers between frames. Kept in egui memory, keyed by case, because
@@ -148,6 +162,7 @@ fn matrix_ui(
         ],
     ));
     legend_ui(ui, lang);
+    let programme = &snapshot.programme;
     if view.selected.is_none() {
         ui.weak(t(lang, "coverage.pick_cell"));
     }
@@ -169,17 +184,24 @@ fn matrix_ui(
                         .resizable(true)
                         .clip(true),
                 )
-                .columns(Column::exact(84.0), Source::ALL.len())
+                .columns(Column::auto().at_least(84.0), matrix.sources.len())
                 .column(Column::auto().at_least(56.0))
                 .column(Column::remainder().at_least(130.0).clip(true))
                 .header(ROW_HEIGHT, |mut header| {
                     header.col(|ui| {
                         ui.strong(t(lang, "coverage.requirement"));
                     });
-                    for source in Source::ALL {
+                    for source in &matrix.sources {
                         header.col(|ui| {
-                            ui.strong(source_label(source, lang))
-                                .on_hover_text(source_hint(source, lang));
+                            if let Some(colour) = slot_colour(programme, source) {
+                                let (rect, _) = ui.allocate_exact_size(
+                                    egui::vec2(6.0, 14.0),
+                                    egui::Sense::hover(),
+                                );
+                                ui.painter().rect_filled(rect, 1.0, colour);
+                            }
+                            ui.strong(source_label(programme, source, lang))
+                                .on_hover_text(source_hint(programme, source, lang));
                         });
                     }
                     header.col(|ui| {
@@ -196,16 +218,24 @@ fn matrix_ui(
                             row.col(|ui| {
                                 ui.label(RichText::new(group.title).strong());
                             });
-                            for _ in 0..Source::ALL.len() + 2 {
+                            for _ in 0..matrix.sources.len() + 2 {
                                 row.col(|_| {});
                             }
                         });
                         for (requirement, line) in &group.rows {
                             body.row(ROW_HEIGHT, |mut row| {
                                 row.col(|ui| requirement_cell_ui(ui, requirement, view));
-                                for source in Source::ALL {
+                                for (column, source) in matrix.sources.iter().enumerate() {
+                                    let name = source_label(programme, source, lang);
                                     row.col(|ui| {
-                                        evidence_cell_ui(ui, lang, requirement, line, source, view);
+                                        evidence_cell_ui(
+                                            ui,
+                                            lang,
+                                            requirement,
+                                            line,
+                                            (column, &name),
+                                            view,
+                                        );
                                     });
                                 }
                                 row.col(|ui| sources_cell_ui(ui, lang, line));
@@ -256,13 +286,12 @@ fn area_groups<'a>(
     groups
 }
 
-fn source_hint(source: Source, lang: Lang) -> String {
+fn source_hint(programme: &Programme, source: &Source, lang: Lang) -> String {
     match source {
         Source::Group(group) => {
-            let roles: Vec<String> = Role::ALL
-                .into_iter()
-                .filter(|role| role.group() == group)
-                .map(|role| in_sentence(&role.label(lang)))
+            let roles: Vec<String> = programme
+                .roles_in(group)
+                .map(|role| in_sentence(&programme.role_name(&role.id, lang.code())))
                 .collect();
             tf(lang, "coverage.group_hint", &[("roles", &roles.join(", "))])
         }
@@ -295,7 +324,7 @@ fn legend_ui(ui: &mut egui::Ui, lang: Lang) {
 fn requirement_cell_ui(ui: &mut egui::Ui, requirement: &Requirement, view: &mut CoverageState) {
     let selection = Selection {
         requirement_id: requirement.id,
-        source: None,
+        column: None,
     };
     let selected = view.selected == Some(selection);
     let text = format!("{} {}", requirement.code, shorten(&requirement.title, 36));
@@ -317,21 +346,20 @@ fn evidence_cell_ui(
     lang: Lang,
     requirement: &Requirement,
     row: &Row,
-    source: Source,
+    (column, source_name): (usize, &str),
     view: &mut CoverageState,
 ) {
-    let cell = row.cell(source);
+    let Some(cell) = row.cells.get(column) else {
+        return;
+    };
     if cell.mix() == Mix::Empty {
-        ui.weak("–").on_hover_text(tf(
-            lang,
-            "coverage.cell_empty",
-            &[("source", &source_label(source, lang))],
-        ));
+        ui.weak("–")
+            .on_hover_text(tf(lang, "coverage.cell_empty", &[("source", &source_name)]));
         return;
     }
     let selection = Selection {
         requirement_id: requirement.id,
-        source: Some(source),
+        column: Some(column),
     };
     let selected = view.selected == Some(selection);
     let supports = cell.with(Stance::Supports);
@@ -376,7 +404,7 @@ fn evidence_cell_ui(
         "coverage.cell_label",
         &[
             ("requirement", &requirement.code),
-            ("source", &source_label(source, lang)),
+            ("source", &source_name),
             ("evidence", &counted(lang, "evidence", cell.count())),
             ("supports", &supports),
             ("contradicts", &contradicts),
@@ -474,17 +502,19 @@ fn detail_ui(
     ui.add(egui::Label::new(RichText::new(&requirement.text).weak()).wrap());
     ui.add_space(6.0);
 
-    let sources: Vec<Source> = match selection.source {
-        Some(source) => vec![source],
-        None => Source::ALL.to_vec(),
+    let columns: Vec<usize> = match selection.column {
+        Some(column) => vec![column],
+        None => (0..matrix.sources.len()).collect(),
     };
-    for source in sources {
-        let cell = row.cell(source);
+    for column in columns {
+        let (Some(source), Some(cell)) = (matrix.sources.get(column), row.cells.get(column)) else {
+            continue;
+        };
         ui.strong(tf(
             lang,
             "coverage.source_count",
             &[
-                ("source", &source_label(source, lang)),
+                ("source", &source_label(&snapshot.programme, source, lang)),
                 ("count", &cell.count()),
             ],
         ));
@@ -556,13 +586,28 @@ mod tests {
 
     #[test]
     fn every_label_is_translated() {
+        let programme = Programme::standard();
         for lang in Lang::ALL {
-            for source in Source::ALL {
+            for source in Source::all(programme) {
+                let label = source_label(programme, &source, lang);
                 assert!(
-                    !source_label(source, lang).contains('.'),
+                    !label.contains('.') && !label.contains('_'),
                     "{lang:?} {source:?}"
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_group_of_a_programme_has_its_own_colour() {
+        let programme = Programme::standard();
+        let colours: Vec<Color32> = Source::all(programme)
+            .iter()
+            .filter_map(|s| slot_colour(programme, s))
+            .collect();
+        assert_eq!(colours.len(), programme.source_groups.len());
+        let mut distinct = colours.clone();
+        distinct.dedup();
+        assert_eq!(distinct, colours);
     }
 }

@@ -12,7 +12,7 @@ use crate::domain::{
     DocumentKind, DocumentReview, DocumentReviewFields, DocumentReviewId, RequirementId,
     RequirementLink, Stance,
 };
-use crate::i18n::{Labelled, Lang, norwegian_cmp, t, tf};
+use crate::i18n::{Labelled, Lang, collate, t, tf};
 
 /// What the documents page remembers between frames.
 #[derive(Default)]
@@ -38,7 +38,7 @@ pub fn documents_ui(
             .snapshot
             .document_reviews
             .iter()
-            .min_by(|a, b| norwegian_cmp(&a.fields.title, &b.fields.title))
+            .min_by(|a, b| collate(lang, &a.fields.title, &b.fields.title))
             .map(|d| d.id);
     }
     list_panel(ui, context.lang, "document_list", |ui| {
@@ -82,7 +82,7 @@ fn list_ui(
     }
     ui.separator();
     let mut reviews: Vec<&DocumentReview> = context.snapshot.document_reviews.iter().collect();
-    reviews.sort_by(|a, b| norwegian_cmp(&a.fields.title, &b.fields.title));
+    reviews.sort_by(|a, b| collate(lang, &a.fields.title, &b.fields.title));
     let lines: Vec<String> = reviews
         .iter()
         .map(|r| format!("{} · {}", r.fields.kind.label(lang), r.fields.title))

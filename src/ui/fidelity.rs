@@ -119,7 +119,10 @@ fn phase_ui(
                 Some(seal) => tf(
                     lang,
                     "fidelity.sealed_on",
-                    &[("name", &name), ("date", &sealed_date(&seal.sealed_at))],
+                    &[
+                        ("name", &name),
+                        ("date", &sealed_date(lang, &seal.sealed_at)),
+                    ],
                 ),
                 None => tf(lang, "fidelity.not_sealed", &[("name", &name)]),
             };
@@ -193,10 +196,12 @@ fn phase_ui(
     });
 }
 
-/// `2026-12-02` as `02.12.2026`; nothing for a delivery from before the day was kept.
-fn sealed_date(at: &str) -> String {
-    at.parse::<jiff::civil::Date>()
-        .map_or_else(|_| String::new(), |date| crate::i18n::date(Some(date)))
+/// `2026-12-02` as the language writes a date (`02.12.2026`); nothing for a delivery from before the day was kept.
+fn sealed_date(lang: Lang, at: &str) -> String {
+    at.parse::<jiff::civil::Date>().map_or_else(
+        |_| String::new(),
+        |date| crate::i18n::date(lang, Some(date)),
+    )
 }
 
 /// "STAFF-1 · 4 5 › 4  ≠1 · Saksmengde": both evaluators' scores, the consensus, and how far the

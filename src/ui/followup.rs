@@ -90,7 +90,7 @@ pub fn followup_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
                 .include_x(last + 1.0)
                 .include_y(0.0)
                 .x_axis_formatter(|mark, _| {
-                    day_from_number(mark.value).map_or_else(String::new, |d| date(Some(d)))
+                    day_from_number(mark.value).map_or_else(String::new, |d| date(lang, Some(d)))
                 })
                 // Whole numbers a few to the axis: egui_plot's powers of ten left only "0"
                 // for a plan of a handful of actions.

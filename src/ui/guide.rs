@@ -5,7 +5,7 @@ use super::{PageContext, Request};
 use crate::command::Command;
 use crate::domain::Interview;
 use crate::guide;
-use crate::i18n::{Labelled, t, tf, tn};
+use crate::i18n::{t, tf, tn};
 
 pub fn guide_ui(
     ui: &mut egui::Ui,
@@ -15,10 +15,14 @@ pub fn guide_ui(
     out: &mut Vec<Command>,
 ) {
     let lang = context.lang;
-    let role = interview.fields.role;
-    let guide = guide::for_case(context.snapshot, role);
+    let role = interview.fields.role.clone();
+    let guide = guide::for_case(context.snapshot, role.clone());
     ui.add_space(6.0);
-    ui.heading(tf(lang, "guide.heading", &[("role", &role.label(lang))]));
+    ui.heading(tf(
+        lang,
+        "guide.heading",
+        &[("role", &guide.role_name(lang))],
+    ));
     let covered = guide
         .questions()
         .filter(|q| {

@@ -9,7 +9,8 @@ use super::{Focus, Page, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{
     EvidenceRef, Excerpt, FindingFields, FindingKind, Interview, InterviewChannel, InterviewFields,
-    InterviewId, InterviewSetting, ParticipantStage, RequirementId, RequirementLink, Role, Stance,
+    InterviewId, InterviewSetting, ParticipantStage, Programme, RequirementId, RequirementLink,
+    RoleId, Stance,
 };
 use crate::i18n::{Labelled, Lang, date, t, tf, tn};
 
@@ -17,7 +18,7 @@ use crate::i18n::{Labelled, Lang, date, t, tf, tn};
 pub struct InterviewsState {
     pub selected: Option<InterviewId>,
     /// Show only interviews with this role.
-    pub role_filter: Option<Role>,
+    pub role_filter: Option<RoleId>,
     /// The last text selected in the notes: (interview, start char, end char).
     selection: Option<(InterviewId, usize, usize)>,
     link_requirement: Option<RequirementId>,
@@ -109,11 +110,21 @@ fn list_ui(
 ) {
     let lang = context.lang;
     section_ui(ui, t(lang, "page.interviews"));
-    if ui.button(t(lang, "interviews.add")).clicked() {
+    let programme = &context.snapshot.programme;
+    // A new interview starts with the role of the one shown (the next is often alike), else
+    // the catalog's first role.
+    let start_role = state
+        .selected
+        .and_then(|id| context.snapshot.interview(id))
+        .map(|i| i.fields.role.clone())
+        .or_else(|| programme.role_ids().next().cloned());
+    if let Some(role) = start_role
+        && ui.button(t(lang, "interviews.add")).clicked()
+    {
         out.push(Command::AddInterview {
             interview: InterviewFields {
                 date: context.today,
-                role: Role::MeasureCoordinator,
+                role,
                 interviewees: Vec::new(),
                 stage: None,
                 setting: InterviewSetting::Individual,
@@ -129,12 +140,17 @@ fn list_ui(
         .selected_text(
             state
                 .role_filter
-                .map_or_else(|| all.into(), |r| r.label(lang)),
+                .as_ref()
+                .map_or_else(|| all.into(), |r| programme.role_name(r, lang.code())),
         )
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut state.role_filter, None, all);
-            for role in Role::ALL {
-                ui.selectable_value(&mut state.role_filter, Some(role), role.label(lang));
+            for role in &programme.roles {
+                ui.selectable_value(
+                    &mut state.role_filter,
+                    Some(role.id.clone()),
+                    programme.role_name(&role.id, lang.code()),
+                );
             }
         })
         .response
@@ -146,7 +162,10 @@ fn list_ui(
         return;
     }
     let shown = listed(context, state);
-    let lines: Vec<String> = shown.iter().map(|i| list_line(i, lang)).collect();
+    let lines: Vec<String> = shown
+        .iter()
+        .map(|i| list_line(&snapshot.programme, i, lang))
+        .collect();
     let selected = shown.iter().position(|i| Some(i.id) == state.selected);
     if let Some(index) = row_list(ui, "interview_list_rows", &lines, selected) {
         state.selected = Some(shown[index].id);
@@ -161,7 +180,12 @@ fn listed<'a>(context: &PageContext<'a>, state: &InterviewsState) -> Vec<&'a Int
         .snapshot
         .interviews
         .iter()
-        .filter(|i| state.role_filter.is_none_or(|role| i.fields.role == role))
+        .filter(|i| {
+            state
+                .role_filter
+                .as_ref()
+                .is_none_or(|role| &i.fields.role == role)
+        })
         .collect();
     shown.sort_by_key(|i| (i.fields.date, i.id));
     shown
@@ -172,12 +196,12 @@ fn first_in_list(context: &PageContext<'_>, state: &InterviewsState) -> Option<I
 }
 
 /// "12.02.2026 · Deltaker · D-03 (midtveis)".
-fn list_line(interview: &Interview, lang: Lang) -> String {
+fn list_line(programme: &Programme, interview: &Interview, lang: Lang) -> String {
     let fields = &interview.fields;
-    let role = fields.role.label(lang);
-    let mut line = format!("{} · {}", date(Some(fields.date)), role);
+    let role = programme.role_name(&fields.role, lang.code());
+    let mut line = format!("{} · {}", date(lang, Some(fields.date)), role);
     // "NAV-leder · NAV-leder" says nothing twice.
-    if !fields.interviewees.is_empty() && fields.interviewees != [role.as_ref()] {
+    if !fields.interviewees.is_empty() && fields.interviewees != [role.as_str()] {
         line.push_str(" · ");
         line.push_str(&fields.interviewees.join(", "));
     }
@@ -199,12 +223,12 @@ fn editor_ui(
     let lang = context.lang;
     let id = interview.id;
     ui.horizontal(|ui| {
-        ui.heading(list_line(interview, lang));
+        ui.heading(list_line(&context.snapshot.programme, interview, lang));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(t(lang, "history.show")).clicked() {
                 state.requests.push(Request::History {
                     target: id.to_string(),
-                    title: list_line(interview, lang),
+                    title: list_line(&context.snapshot.programme, interview, lang),
                 });
             }
             ui.toggle_value(&mut state.interviews.show_guide, t(lang, "guide.toggle"));
@@ -215,7 +239,7 @@ fn editor_ui(
         });
     });
     ui.add_space(6.0);
-    metadata_ui(ui, lang, interview, state, out);
+    metadata_ui(ui, lang, &context.snapshot.programme, interview, state, out);
 
     ui.add_space(10.0);
     let notes_label = ui.strong(t(lang, "interviews.notes"));
@@ -311,6 +335,7 @@ fn editor_ui(
 fn metadata_ui(
     ui: &mut egui::Ui,
     lang: Lang,
+    programme: &Programme,
     interview: &Interview,
     state: &mut PageState,
     out: &mut Vec<Command>,
@@ -324,18 +349,18 @@ fn metadata_ui(
         .show(ui, |ui| {
             ui.label(t(lang, "interviews.date"));
             let salt = format!("interview_date_{id}");
-            let shown = crate::i18n::date(Some(fields.date));
+            let shown = crate::i18n::date(lang, Some(fields.date));
             ui.add(
                 egui_extras::DatePickerButton::new(&mut fields.date)
                     .id_salt(&salt)
-                    .format("%d.%m.%Y")
+                    .format(crate::i18n::date_format(lang))
                     .show_icon(false),
             )
             .accessible_name(format!("{}: {shown}", t(lang, "interviews.date")));
             ui.end_row();
 
             let label = ui.label(t(lang, "interviews.role"));
-            enum_combo(ui, &label, lang, &mut fields.role, &Role::ALL);
+            super::widgets::role_combo(ui, &label, programme, lang, &mut fields.role);
             ui.end_row();
 
             let label = ui.label(t(lang, "interviews.interviewees"));
@@ -362,7 +387,7 @@ fn metadata_ui(
             );
             ui.end_row();
 
-            if fields.role.is_participant() {
+            if programme.is_participant(&fields.role) {
                 let label = ui.label(t(lang, "interviews.stage"));
                 let none = t(lang, "interviews.no_stage");
                 egui::ComboBox::from_id_salt(("stage", id))
@@ -397,7 +422,7 @@ fn metadata_ui(
             );
             ui.end_row();
         });
-    if !fields.role.is_participant() {
+    if !programme.is_participant(&fields.role) {
         fields.stage = None;
     }
     if fields != before {

@@ -78,7 +78,11 @@ pub fn meeting_ui(
         });
         if let Some(key) = key_date.filter(|key| stored.date != Some(*key)) {
             ui.add_space(12.0);
-            ui.weak(tf(lang, "meeting.key_date", &[("date", &date(Some(key)))]));
+            ui.weak(tf(
+                lang,
+                "meeting.key_date",
+                &[("date", &date(lang, Some(key)))],
+            ));
             if stored.date.is_some() && ui.button(t(lang, "meeting.use_key_date")).clicked() {
                 out.push(set(FeedbackMeeting {
                     date: Some(key),
@@ -145,7 +149,7 @@ fn date_ui(
             ui.add(
                 egui_extras::DatePickerButton::new(&mut picked)
                     .id_salt("meeting_date")
-                    .format("%d.%m.%Y")
+                    .format(crate::i18n::date_format(lang))
                     .show_icon(false),
             )
             .labelled_by(label.id);

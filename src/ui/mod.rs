@@ -66,7 +66,7 @@ pub enum Request {
     /// Show who changed an entity and when: its journal target (`interview/3`) and its name.
     History { target: String, title: String },
     /// Save the interview guide for this role as a file for printing.
-    ExportGuide(crate::domain::Role),
+    ExportGuide(crate::domain::RoleId),
     /// Show what a newer version of the case's catalog would change.
     ReviewCatalogUpdate,
     /// Write the plan workbook for the provider.

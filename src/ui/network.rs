@@ -18,6 +18,7 @@ pub enum NetworkTab {
     Areas,
     Outcomes,
     Plans,
+    Sources,
     GoodPractice,
     Skipped,
 }
@@ -35,6 +36,7 @@ pub fn overview_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview, state: &m
             (NetworkTab::Areas, "network.tab.areas"),
             (NetworkTab::Outcomes, "network.tab.outcomes"),
             (NetworkTab::Plans, "network.tab.plans"),
+            (NetworkTab::Sources, "network.tab.sources"),
             (NetworkTab::GoodPractice, "network.tab.good_practice"),
         ];
         for (tab, key) in tabs {
@@ -57,6 +59,7 @@ pub fn overview_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview, state: &m
         NetworkTab::Areas => areas_ui(ui, lang, overview),
         NetworkTab::Outcomes => outcomes_ui(ui, lang, overview),
         NetworkTab::Plans => plans_ui(ui, lang, overview),
+        NetworkTab::Sources => sources_ui(ui, lang, overview),
         NetworkTab::GoodPractice => good_practice_ui(ui, lang, overview, &mut state.search),
         NetworkTab::Skipped => skipped_ui(ui, overview),
     }
@@ -266,6 +269,39 @@ fn plans_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
                 plan.actions_closed.to_string(),
                 plan.actions_verified.to_string(),
                 percent(plan.closure_rate),
+            ]
+        },
+    );
+}
+
+/// Each side's evidence across the cases, matched by source group; a warning when the cases'
+/// catalogs triangulate different sides.
+fn sources_ui(ui: &mut egui::Ui, lang: Lang, overview: &Overview) {
+    ui.label(RichText::new(t(lang, "network.sources_intro")).weak());
+    if !overview.sources_match() {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            crate::network::sources_differ(overview, lang),
+        );
+    }
+    ui.add_space(4.0);
+    let headers = crate::network::SOURCE_COLUMNS;
+    table_ui(
+        ui,
+        lang,
+        "network_sources_table",
+        &headers,
+        120.0,
+        overview.sources.len(),
+        |i| {
+            let source = &overview.sources[i];
+            vec![
+                source.name(lang),
+                source.cases.to_string(),
+                source.interviews.to_string(),
+                source.evidence.to_string(),
+                source.requirements_with_evidence.to_string(),
+                percent(source.share()),
             ]
         },
     );

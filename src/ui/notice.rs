@@ -6,9 +6,9 @@
 use super::widgets::section_ui;
 use super::{Focus, PageContext, PageState, Request};
 use crate::command::Command;
-use crate::domain::{DocumentKind, RequestedDocument, Role};
+use crate::domain::{DocumentKind, RequestedDocument};
 use crate::export::Format;
-use crate::i18n::{Labelled, t, tf};
+use crate::i18n::{t, tf};
 
 pub(super) fn notice_ui(
     ui: &mut egui::Ui,
@@ -38,15 +38,19 @@ pub(super) fn notice_ui(
             .num_columns(2)
             .striped(true)
             .show(ui, |ui| {
-                for role in Role::ALL {
-                    let label = ui.label(role.label(lang));
-                    let planned = snapshot.planned_interviews.get(&role).copied();
+                for role in &snapshot.programme.roles {
+                    let role = &role.id;
+                    let label = ui.label(snapshot.programme.role_name(role, lang.code()));
+                    let planned = snapshot.planned_interviews.get(role).copied();
                     let mut count = planned.unwrap_or(0);
                     let field = ui
                         .add(egui::DragValue::new(&mut count).range(0..=999).speed(0.05))
                         .labelled_by(label.id);
                     if field.changed() && count != planned.unwrap_or(0) {
-                        out.push(Command::SetPlannedInterviews { role, count });
+                        out.push(Command::SetPlannedInterviews {
+                            role: role.clone(),
+                            count,
+                        });
                     }
                     ui.end_row();
                 }
@@ -163,7 +167,7 @@ fn requested_row(
             ui.weak(tf(
                 lang,
                 "notice.received_on",
-                &[("date", &crate::i18n::date(Some(on)))],
+                &[("date", &crate::i18n::date(lang, Some(on)))],
             ));
         }
         // The button says what it does; its accessible name also says which document.

@@ -8,7 +8,7 @@ use super::widgets::{
 use super::{Focus, Page, PageContext, PageState};
 use crate::command::Command;
 use crate::domain::{
-    ActionStatus, CaseFacts, DocumentKind, FindingKind, KeyDates, Measure, OrgNumber, Phase, Role,
+    ActionStatus, CaseFacts, DocumentKind, FindingKind, KeyDates, Measure, OrgNumber, Phase,
 };
 use crate::i18n::{Labelled, counted, t, tf, tn};
 
@@ -75,13 +75,18 @@ pub fn overview_ui(
         let ui = &mut columns[1];
         if !context.provider_mode() {
             section_ui(ui, t(lang, "overview.interviews_by_role"));
-            counts_ui(
-                ui,
-                lang,
-                &Role::ALL,
-                |role| snapshot.interviews_with(role),
-                false,
-            );
+            let programme = &snapshot.programme;
+            let rows: Vec<(String, usize)> = programme
+                .roles
+                .iter()
+                .map(|role| {
+                    (
+                        programme.role_name(&role.id, lang.code()),
+                        snapshot.interviews_with(&role.id),
+                    )
+                })
+                .collect();
+            count_rows_ui(ui, &rows, false);
         }
 
         section_ui(ui, t(lang, "overview.findings_by_kind"));
@@ -121,18 +126,26 @@ fn counts_ui<T: Labelled + Copy + std::fmt::Debug>(
     count: impl Fn(T) -> usize,
     skip_zero: bool,
 ) {
+    let rows: Vec<(String, usize)> = values
+        .iter()
+        .map(|value| (value.label(lang).into_owned(), count(*value)))
+        .collect();
+    count_rows_ui(ui, &rows, skip_zero);
+}
+
+/// A two-column table of names and counts.
+fn count_rows_ui(ui: &mut egui::Ui, rows: &[(String, usize)], skip_zero: bool) {
     egui::Grid::new(ui.next_auto_id())
         .num_columns(2)
         .spacing([24.0, 4.0])
         .min_col_width(170.0)
         .striped(true)
         .show(ui, |ui| {
-            for value in values {
-                let n = count(*value);
-                if skip_zero && n == 0 {
+            for (name, n) in rows {
+                if skip_zero && *n == 0 {
                     continue;
                 }
-                ui.label(value.label(lang));
+                ui.label(name);
                 ui.label(n.to_string());
                 ui.end_row();
             }

@@ -45,7 +45,7 @@ pub fn plan_ui(
     ui.label(tf(
         lang,
         "plan.deadline",
-        &[("date", &date(snapshot.key_dates.plan_deadline))],
+        &[("date", &date(lang, snapshot.key_dates.plan_deadline))],
     ));
     super::followup::followup_ui(ui, context);
     let deviations: Vec<&Finding> = snapshot
@@ -221,13 +221,13 @@ fn action_ui(
                 ui.add(
                     egui_extras::DatePickerButton::new(&mut picked)
                         .id_salt(&salt)
-                        .format("%d.%m.%Y")
+                        .format(crate::i18n::date_format(lang))
                         .show_icon(false),
                 )
                 .accessible_name(format!(
                     "{}: {}",
                     t(lang, "plan.due"),
-                    crate::i18n::date(Some(due))
+                    crate::i18n::date(lang, Some(due))
                 ));
                 if picked != due {
                     out.push(update(ActionFields {
@@ -330,8 +330,12 @@ fn action_ui(
             // Whole, on the next row if the row is full, never broken inside the date.
             ui.add(
                 egui::Label::new(
-                    egui::RichText::new(tf(lang, "plan.verified_on", &[("date", &date(Some(on)))]))
-                        .weak(),
+                    egui::RichText::new(tf(
+                        lang,
+                        "plan.verified_on",
+                        &[("date", &date(lang, Some(on)))],
+                    ))
+                    .weak(),
                 )
                 .extend(),
             );

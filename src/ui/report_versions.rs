@@ -32,7 +32,7 @@ pub fn report_versions_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &
         ui.label(tf(
             lang,
             "report_versions.final_done",
-            &[("date", &date(Some(last.made_on)))],
+            &[("date", &date(lang, Some(last.made_on)))],
         ));
         return;
     }
@@ -59,10 +59,10 @@ pub fn report_versions_ui(ui: &mut egui::Ui, context: &PageContext<'_>, state: &
         ui.add(
             egui_extras::DatePickerButton::new(&mut picked)
                 .id_salt("report_answer_by")
-                .format("%d.%m.%Y")
+                .format(crate::i18n::date_format(lang))
                 .show_icon(false),
         )
-        .accessible_name(format!("{name}: {}", date(Some(answer_by))));
+        .accessible_name(format!("{name}: {}", date(lang, Some(answer_by))));
         if picked != answer_by {
             state.report_versions.answer_by = Some(picked.max(context.today));
         }
@@ -122,7 +122,7 @@ fn version_row(ui: &mut egui::Ui, lang: Lang, version: &ReportVersion, state: &m
             &[
                 ("number", &version.number),
                 ("kind", &kind),
-                ("date", &date(Some(version.made_on))),
+                ("date", &date(lang, Some(version.made_on))),
             ],
         );
         // Who kept it, when the journal knew a name.
@@ -135,7 +135,7 @@ fn version_row(ui: &mut egui::Ui, lang: Lang, version: &ReportVersion, state: &m
             line.push_str(&tf(
                 lang,
                 "report_versions.answer_by_line",
-                &[("date", &date(Some(day)))],
+                &[("date", &date(lang, Some(day)))],
             ));
         }
         ui.label(line);

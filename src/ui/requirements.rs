@@ -157,7 +157,7 @@ fn requirement_ui(
                     let roles: Vec<String> = question
                         .roles
                         .iter()
-                        .map(|r| r.label(lang).into_owned())
+                        .map(|r| snapshot.programme.role_name(r, lang.code()))
                         .collect();
                     ui.add(
                         egui::Label::new(format!("• {} ({})", question.text, roles.join(", ")))
@@ -180,9 +180,15 @@ fn requirement_ui(
                 );
                 ui.label(format!(
                     "{} {} ({}): «{}»",
-                    interview.fields.role.label(lang),
-                    date(Some(interview.fields.date)),
-                    interview.fields.role.group().label(lang),
+                    snapshot
+                        .programme
+                        .role_name(&interview.fields.role, lang.code()),
+                    date(lang, Some(interview.fields.date)),
+                    snapshot
+                        .programme
+                        .role(&interview.fields.role)
+                        .map(|r| snapshot.programme.group_name(&r.group, lang.code()))
+                        .unwrap_or_default(),
                     shorten(&excerpt.quote, 140)
                 ));
                 if ui.small_button(t(lang, "requirements.show")).clicked() {

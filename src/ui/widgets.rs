@@ -214,10 +214,10 @@ pub fn optional_date(
             ui.add(
                 egui_extras::DatePickerButton::new(&mut picked)
                     .id_salt(id_salt)
-                    .format("%d.%m.%Y")
+                    .format(crate::i18n::date_format(lang))
                     .show_icon(false),
             )
-            .accessible_name(format!("{name}: {}", crate::i18n::date(Some(date))));
+            .accessible_name(format!("{name}: {}", crate::i18n::date(lang, Some(date))));
             if picked != date {
                 changed = Some(Some(picked));
             }
@@ -280,6 +280,32 @@ pub fn enum_combo_named<T: Labelled + Copy + PartialEq>(
     if let Some(name) = name {
         let _ = response.accessible_name(name);
     }
+    *value != before
+}
+
+/// Picks one of the roles the case's catalog declares.
+pub fn role_combo(
+    ui: &mut egui::Ui,
+    label: &egui::Response,
+    programme: &crate::domain::Programme,
+    lang: Lang,
+    value: &mut crate::domain::RoleId,
+) -> bool {
+    let before = value.clone();
+    egui::ComboBox::from_id_salt(label.id)
+        .selected_text(programme.role_name(value, lang.code()))
+        .truncate()
+        .show_ui(ui, |ui| {
+            for role in &programme.roles {
+                ui.selectable_value(
+                    value,
+                    role.id.clone(),
+                    programme.role_name(&role.id, lang.code()),
+                );
+            }
+        })
+        .response
+        .labelled_by(label.id);
     *value != before
 }
 
@@ -503,8 +529,8 @@ pub fn evidence_picker(
                     }
                     let text = format!(
                         "{} {} · «{}»",
-                        interview.fields.role.label(lang),
-                        crate::i18n::date(Some(interview.fields.date)),
+                        crate::i18n::role_name(snapshot, &interview.fields.role, lang),
+                        crate::i18n::date(lang, Some(interview.fields.date)),
                         super::interviews::shorten(&excerpt.quote, 70)
                     );
                     ui.selectable_value(&mut picked, Some(evidence), text);

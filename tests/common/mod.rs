@@ -175,7 +175,8 @@ pub fn small_scale() -> Catalog {
 
 /// Takes the schema of the case at `path` back from the current version to version 10, as a file
 /// written before the blind fidelity review (11), report versions (12, 14), providers' responses
-/// (13) and closing (15). Leaves `user_version` to the caller.
+/// (13), closing (15), the notice (17) and the programme as data (18). Leaves `user_version` to
+/// the caller.
 pub fn schema_back_to_10(path: &Path) {
     let conn = rusqlite::Connection::open(path).expect("test file");
     conn.execute_batch(
@@ -184,6 +185,7 @@ pub fn schema_back_to_10(path: &Path) {
          ALTER TABLE case_info DROP COLUMN personal_data_deleted_on;
          ALTER TABLE document_review DROP COLUMN personal;
          DROP TABLE requested_document; ALTER TABLE case_info DROP COLUMN planned_interviews;
+         ALTER TABLE case_info DROP COLUMN programme;
          ALTER TABLE finding DROP COLUMN response; ALTER TABLE finding DROP COLUMN response_text;
          ALTER TABLE finding DROP COLUMN response_changed;
          DROP TABLE report_version; DROP TABLE fidelity_seal; DROP TABLE fidelity_blind_copy;
