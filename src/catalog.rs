@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 pub use crate::domain::{Band, Question};
-use crate::domain::{Measure, Programme, Role, RoleId, SourceGroup};
+use crate::domain::{Measure, Programme, Role, RoleId, SourceGroup, Stage};
 
 /// The value of the `format` field every catalog file carries.
 pub const FORMAT: &str = "evalbench-catalog";
@@ -40,6 +40,9 @@ pub struct Catalog {
     pub source_groups: Vec<SourceGroup>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<Role>,
+    /// The stages of the measure a participant can be in (only with `roles`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<Stage>,
     pub areas: Vec<CatalogArea>,
 }
 
@@ -216,6 +219,13 @@ impl Catalog {
             ));
         }
         if !self.is_fidelity_scale() {
+            if self.roles.is_empty() && !self.stages.is_empty() {
+                return Err(invalid(
+                    "stages".into(),
+                    "declare the programme's \"roles\" and \"source_groups\" with its stages"
+                        .into(),
+                ));
+            }
             if self.roles.is_empty() != self.source_groups.is_empty() {
                 let missing = if self.roles.is_empty() {
                     "roles"
@@ -406,6 +416,7 @@ impl Catalog {
             Programme {
                 source_groups: self.source_groups.clone(),
                 roles: self.roles.clone(),
+                stages: self.stages.clone(),
             }
         }
     }

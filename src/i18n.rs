@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     ActionStatus, CaseSnapshot, DocumentKind, EntityRef, EvidenceRef, FindingKind,
-    InterviewChannel, InterviewSetting, Measure, ParticipantStage, Phase, Rejection,
-    ResponseStance, RoleId, Stance,
+    InterviewChannel, InterviewSetting, Measure, Phase, Rejection, ResponseStance, RoleId, Stance,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -19,16 +18,18 @@ pub enum Lang {
     #[default]
     Nb,
     En,
+    Sv,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Nb, Lang::En];
+    pub const ALL: [Lang; 3] = [Lang::Nb, Lang::En, Lang::Sv];
 
     /// The language's ISO 639-1 code, as catalogs name their languages.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Nb => "nb",
             Lang::En => "en",
+            Lang::Sv => "sv",
         }
     }
 
@@ -37,6 +38,7 @@ impl Lang {
         match self {
             Lang::Nb => "Norsk bokmål",
             Lang::En => "English",
+            Lang::Sv => "Svenska",
         }
     }
 }
@@ -52,9 +54,11 @@ fn parse(text: &str) -> Table {
 fn table(lang: Lang) -> &'static Table {
     static NB: OnceLock<Table> = OnceLock::new();
     static EN: OnceLock<Table> = OnceLock::new();
+    static SV: OnceLock<Table> = OnceLock::new();
     match lang {
         Lang::Nb => NB.get_or_init(|| parse(include_str!("../assets/i18n/nb.json"))),
         Lang::En => EN.get_or_init(|| parse(include_str!("../assets/i18n/en.json"))),
+        Lang::Sv => SV.get_or_init(|| parse(include_str!("../assets/i18n/sv.json"))),
     }
 }
 
@@ -72,8 +76,8 @@ pub fn tf(lang: Lang, key: &str, args: &[Arg<'_>]) -> String {
 }
 
 /// The text for a count beside a noun: `key.one` when `count` is 1, else `key.other` (the rule
-/// is the same in Bokmål and English), with `{count}` and `args` filled in. «Bygger på 1 kilde»,
-/// «Bygger på 2 kilder».
+/// is the same in Bokmål, English and Swedish), with `{count}` and `args` filled in.
+/// «Bygger på 1 kilde», «Bygger på 2 kilder».
 pub fn tn(lang: Lang, key: &str, count: usize, args: &[Arg<'_>]) -> String {
     let form = if count == 1 { "one" } else { "other" };
     let key = format!("{key}.{form}");
@@ -119,10 +123,35 @@ fn fill(template: &str, args: &[Arg<'_>]) -> String {
 impl Lang {
     /// The language of the user's environment for the command line, as POSIX picks the
     /// messages' locale: the first set of `LC_ALL`, `LC_MESSAGES` and `LANG`. Norwegian
-    /// (`nb`, `no`, `nn`) gives Bokmål; anything else, `C` included, English.
+    /// (`nb`, `no`, `nn`) gives Bokmål, Swedish (`sv`) Swedish; anything else, `C` included,
+    /// English.
     pub fn from_env() -> Lang {
         let var = |name: &str| std::env::var(name).ok();
         Lang::from_locale(var("LC_ALL"), var("LC_MESSAGES"), var("LANG"))
+    }
+
+    /// The app's language on its first start: Swedish or English where the environment's
+    /// locale is, else (Norwegian, `C`, anything else) the default, Bokmål.
+    pub fn for_first_start() -> Lang {
+        let var = |name: &str| std::env::var(name).ok();
+        Lang::first_start_for(var("LC_ALL"), var("LC_MESSAGES"), var("LANG"))
+    }
+
+    /// `for_first_start` on given values.
+    pub fn first_start_for(
+        lc_all: Option<String>,
+        lc_messages: Option<String>,
+        lang: Option<String>,
+    ) -> Lang {
+        let is_set = [&lc_all, &lc_messages, &lang]
+            .into_iter()
+            .flatten()
+            .find(|value| !value.is_empty())
+            .is_some_and(|value| value.to_ascii_lowercase().starts_with("en"));
+        match Lang::from_locale(lc_all, lc_messages, lang) {
+            Lang::En if !is_set => Lang::Nb,
+            chosen => chosen,
+        }
     }
 
     /// `from_env` on given values, so the rule can be tested without touching the process.
@@ -143,6 +172,7 @@ impl Lang {
             .to_ascii_lowercase();
         match language.as_str() {
             "nb" | "no" | "nn" => Lang::Nb,
+            "sv" => Lang::Sv,
             _ => Lang::En,
         }
     }
@@ -175,9 +205,6 @@ impl Labelled for Measure {
 }
 impl Labelled for Phase {
     const PREFIX: &'static str = "phase";
-}
-impl Labelled for ParticipantStage {
-    const PREFIX: &'static str = "stage";
 }
 impl Labelled for InterviewSetting {
     const PREFIX: &'static str = "setting";
@@ -214,6 +241,7 @@ pub fn date(lang: Lang, value: Option<jiff::civil::Date>) -> String {
 pub fn date_format(lang: Lang) -> &'static str {
     match lang {
         Lang::Nb | Lang::En => "%d.%m.%Y",
+        Lang::Sv => "%Y-%m-%d",
     }
 }
 
@@ -413,6 +441,7 @@ pub fn rejection_text(lang: Lang, rejection: &Rejection) -> String {
             tf(lang, &key, &[("rows", rows), ("actions", actions)])
         }
         Rejection::UndeclaredRole { role } => tf(lang, &key, &[("role", role)]),
+        Rejection::UndeclaredStage { stage } => tf(lang, &key, &[("stage", stage)]),
         Rejection::RoleStillUsed { role, count } => {
             tf(lang, &key, &[("role", role), ("count", count)])
         }
@@ -506,9 +535,11 @@ pub fn collate(lang: Lang, a: &str, b: &str) -> std::cmp::Ordering {
     }
     static NB: OnceLock<Option<CollatorBorrowed<'static>>> = OnceLock::new();
     static EN: OnceLock<Option<CollatorBorrowed<'static>>> = OnceLock::new();
+    static SV: OnceLock<Option<CollatorBorrowed<'static>>> = OnceLock::new();
     let (cell, locale) = match lang {
         Lang::Nb => (&NB, icu_locale_core::locale!("nb")),
         Lang::En => (&EN, icu_locale_core::locale!("en")),
+        Lang::Sv => (&SV, icu_locale_core::locale!("sv")),
     };
     let by_alphabet = cell
         .get_or_init(|| collator(locale))
@@ -596,6 +627,18 @@ mod tests {
         let norwegian = sorted(Lang::Nb);
         assert_eq!(&norwegian[..3], ["apen", "Bø", "Zebra"]);
         assert_eq!(norwegian.last(), Some(&"Åpen"));
+        // Swedish: å ä ö after z, in that order; æ with ä and ø with ö.
+        let swedish = sorted(Lang::Sv);
+        assert_eq!(&swedish[..3], ["apen", "Bø", "Zebra"]);
+        assert_eq!(swedish[3], "Åpen");
+        assert!(
+            swedish[4..6].contains(&"ärlig") && swedish[4..6].contains(&"ærlig"),
+            "{swedish:?}"
+        );
+        assert!(
+            swedish[6..].contains(&"öst") && swedish[6..].contains(&"øvrig"),
+            "{swedish:?}"
+        );
         // English: the letters with their base letters (æ as «ae»).
         let english = sorted(Lang::En);
         let at = |word: &str| english.iter().position(|w| *w == word);
@@ -616,16 +659,45 @@ mod tests {
         table.unwrap_or_default()
     }
 
+    /// Every language has every key of every other, with the same `{placeholders}`: a missing
+    /// or half-translated text fails here rather than showing a key or a raw brace to a user.
     #[test]
-    fn both_languages_have_the_same_keys() {
-        let nb = parsed(include_str!("../assets/i18n/nb.json"));
-        let en = parsed(include_str!("../assets/i18n/en.json"));
-        let mut missing_en: Vec<_> = nb.keys().filter(|k| !en.contains_key(*k)).collect();
-        let mut missing_nb: Vec<_> = en.keys().filter(|k| !nb.contains_key(*k)).collect();
-        missing_en.sort();
-        missing_nb.sort();
-        assert!(missing_en.is_empty(), "missing in en.json: {missing_en:?}");
-        assert!(missing_nb.is_empty(), "missing in nb.json: {missing_nb:?}");
+    fn every_language_has_every_key_with_its_placeholders() {
+        fn placeholders(text: &str) -> std::collections::BTreeSet<&str> {
+            text.split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+                .filter(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .collect()
+        }
+        let tables = [
+            (Lang::Nb, parsed(include_str!("../assets/i18n/nb.json"))),
+            (Lang::En, parsed(include_str!("../assets/i18n/en.json"))),
+            (Lang::Sv, parsed(include_str!("../assets/i18n/sv.json"))),
+        ];
+        assert!(tables.iter().map(|(lang, _)| lang).eq(Lang::ALL.iter()));
+        let mut problems = Vec::new();
+        for (lang, table) in &tables {
+            for (other, other_table) in &tables {
+                let mut missing: Vec<_> = other_table
+                    .keys()
+                    .filter(|k| !table.contains_key(*k))
+                    .collect();
+                missing.sort();
+                if !missing.is_empty() {
+                    problems.push(format!("{lang:?} lacks {other:?}'s {missing:?}"));
+                }
+            }
+            let (_, nb) = &tables[0];
+            for (key, text) in table {
+                if let Some(source) = nb.get(key)
+                    && placeholders(text) != placeholders(source)
+                {
+                    problems.push(format!("{lang:?} {key}: placeholders differ from nb"));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     fn assert_labelled<T: Labelled>(values: &[T]) {
@@ -644,7 +716,6 @@ mod tests {
     fn every_enum_value_has_a_label() {
         assert_labelled(&Measure::ALL);
         assert_labelled(&Phase::ALL);
-        assert_labelled(&ParticipantStage::ALL);
         assert_labelled(&[InterviewSetting::Individual, InterviewSetting::Group]);
         assert_labelled(&[
             InterviewChannel::InPerson,
@@ -659,7 +730,7 @@ mod tests {
 
     /// Every refusal of the store has words in both languages, with every placeholder filled.
     #[test]
-    fn every_rejection_is_worded_in_both_languages() {
+    fn every_rejection_is_worded_in_every_language() {
         for lang in Lang::ALL {
             for rejection in Rejection::examples() {
                 let text = rejection_text(lang, &rejection);
@@ -696,7 +767,7 @@ mod tests {
     /// The serde names of every command (from serde's own "expected one of" list): each has a
     /// label for "Angre: …" in both languages.
     #[test]
-    fn every_command_has_a_label_in_both_languages() {
+    fn every_command_has_a_label_in_every_language() {
         let error = serde_json::from_str::<crate::command::Command>(r#"{"op":"no_such_op"}"#)
             .err()
             .map(|e| e.to_string())
@@ -738,7 +809,7 @@ mod tests {
     }
 
     #[test]
-    fn every_plural_has_both_forms_in_both_languages() {
+    fn every_plural_has_both_forms_in_every_language() {
         for lang in Lang::ALL {
             let keys = table(lang);
             for key in keys.keys() {
@@ -787,6 +858,20 @@ mod tests {
         assert_eq!(Lang::from_locale(None, None, s("nn_NO")), Lang::Nb);
         assert_eq!(Lang::from_locale(None, None, s("no")), Lang::Nb);
         assert_eq!(Lang::from_locale(None, None, s("en_US.UTF-8")), Lang::En);
+        assert_eq!(Lang::from_locale(None, None, s("sv_SE.UTF-8")), Lang::Sv);
+        assert_eq!(Lang::from_locale(None, s("sv_FI"), None), Lang::Sv);
+        // The app's first start keeps Bokmål unless the locale is Swedish or English.
+        assert_eq!(
+            Lang::first_start_for(None, None, s("sv_SE.UTF-8")),
+            Lang::Sv
+        );
+        assert_eq!(
+            Lang::first_start_for(None, None, s("en_GB.UTF-8")),
+            Lang::En
+        );
+        assert_eq!(Lang::first_start_for(None, None, s("C.UTF-8")), Lang::Nb);
+        assert_eq!(Lang::first_start_for(None, None, None), Lang::Nb);
+        assert_eq!(Lang::first_start_for(None, None, s("de_DE")), Lang::Nb);
         assert_eq!(Lang::from_locale(None, None, s("C")), Lang::En);
         assert_eq!(Lang::from_locale(None, None, None), Lang::En);
         // LC_ALL wins over LC_MESSAGES, which wins over LANG; an empty one counts as unset.
@@ -801,6 +886,7 @@ mod tests {
         assert_eq!(date(Lang::Nb, day), "15.04.2026");
         assert_eq!(date(Lang::En, day), "15.04.2026");
         assert_eq!(date(Lang::Nb, None), "–");
+        assert_eq!(date(Lang::Sv, day), "2026-04-15");
         assert_eq!(
             tf(Lang::En, "missing.key {n}", &[("n", &3)]),
             "missing.key 3"

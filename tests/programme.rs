@@ -35,6 +35,10 @@ const APPRENTICE_CATALOG: &str = r#"{
     {"id": "instructor", "names": {"nb": "Instruktør", "en": "Instructor"}, "group": "company"},
     {"id": "candidate", "names": {"nb": "Lærekandidat", "en": "Candidate"}, "group": "candidates", "participant": true}
   ],
+  "stages": [
+    {"id": "first_year", "names": {"nb": "Første år", "en": "First year"}},
+    {"id": "second_year", "names": {"nb": "Andre år", "en": "Second year"}}
+  ],
   "areas": [
     {"code": "PLAN", "title": "Opplæringsplan", "requirements": [
       {"code": "PLAN-1", "title": "Plan før start", "text": "Hver kandidat har en opplæringsplan før start.",
@@ -126,7 +130,16 @@ fn a_catalogs_own_roles_drive_interviews_guide_matrix_and_report() {
     );
     // A course stage is only for the participants' role, which the catalog names.
     let mut staged = interview("candidate");
-    staged.stage = Some(ParticipantStage::Completing);
+    staged.stage = Some(StageId::new("completing"));
+    let refused = store.apply(&Command::AddInterview {
+        interview: staged.clone(),
+        notes: String::new(),
+    });
+    assert!(
+        matches!(&refused, Err(evalbench::store::StoreError::Rejected(Rejection::UndeclaredStage { stage })) if stage == "completing"),
+        "an AFT stage is not this programme's: {refused:?}"
+    );
+    staged.stage = Some(StageId::new("second_year"));
     store
         .apply(&Command::AddInterview {
             interview: staged.clone(),

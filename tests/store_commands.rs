@@ -143,7 +143,7 @@ fn interviews_and_excerpts_round_trip() {
 
     let mut fields = interview_fields();
     fields.role = RoleId::new("participant");
-    fields.stage = Some(ParticipantStage::ShelteredTraining);
+    fields.stage = Some(StageId::new("sheltered_training"));
     fields.interviewees = vec!["D-03".into()];
     fields.setting = InterviewSetting::Group;
     store
@@ -578,7 +578,7 @@ fn invalid_commands_are_refused_with_a_reason() {
         (
             Command::AddInterview {
                 interview: InterviewFields {
-                    stage: Some(ParticipantStage::Completing),
+                    stage: Some(StageId::new("completing")),
                     ..interview_fields()
                 },
                 notes: String::new(),

@@ -30,6 +30,7 @@ impl CatalogEditor {
                 retention_days: None,
                 source_groups: Vec::new(),
                 roles: Vec::new(),
+                stages: Vec::new(),
                 areas: vec![blank_area(1)],
             },
             area: 0,

@@ -62,6 +62,17 @@ pub struct Settings {
     pub author: String,
 }
 
+impl Settings {
+    /// The settings of the very first start: the language of the computer's locale where we
+    /// speak it, else Bokmål.
+    pub fn first_start() -> Settings {
+        Settings {
+            lang: Lang::for_first_start(),
+            ..Settings::default()
+        }
+    }
+}
+
 const RECENT_LIMIT: usize = 8;
 /// How often edits the file could not take are tried again by themselves.
 const UNSAVED_RETRY_SECONDS: f64 = 15.0;

@@ -18,7 +18,7 @@ impl EvalbenchApp {
         let settings: Settings = cc
             .storage
             .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
-            .unwrap_or_default();
+            .unwrap_or_else(Settings::first_start);
         let mut workbench = Workbench::new(settings, Box::new(NativeDialogs))
             .with_backups(crate::backups::Backups::default());
         match start {

@@ -460,6 +460,7 @@ impl From<RaterArg> for crate::domain::Rater {
 pub enum LangArg {
     Nb,
     En,
+    Sv,
 }
 
 impl From<LangArg> for Lang {
@@ -467,6 +468,7 @@ impl From<LangArg> for Lang {
         match value {
             LangArg::Nb => Lang::Nb,
             LangArg::En => Lang::En,
+            LangArg::Sv => Lang::Sv,
         }
     }
 }

@@ -70,7 +70,9 @@ pub struct OrgNumber(String);
 /// Why a string is not an organisation number.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OrgNumberError {
-    #[error("organisation number «{0}» must have exactly 9 digits")]
+    #[error(
+        "organisation number «{0}» must have 9 digits (Norwegian) or 10 (Swedish organisationsnummer)"
+    )]
     Length(String),
     #[error("organisation number «{0}» has a wrong check digit")]
     CheckDigit(String),
@@ -79,16 +81,48 @@ pub enum OrgNumberError {
 impl OrgNumber {
     const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
 
-    /// Accepts the common written forms (`974760673`, `974 760 673`, `974.760.673`).
+    /// Accepts the common written forms of a Norwegian number (`974760673`, `974 760 673`,
+    /// `974.760.673`) and of a Swedish organisationsnummer (`556016-0680`, `5560160680`):
+    /// nine digits with a mod-11 check digit, or ten with a Luhn check digit whose third digit
+    /// is 2 or more (a personnummer's month never is).
     pub fn parse(input: &str) -> Result<OrgNumber, OrgNumberError> {
         let compact: String = input
             .chars()
-            .filter(|c| !c.is_whitespace() && *c != '.')
+            .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
             .collect();
-        if compact.len() != 9 || !compact.chars().all(|c| c.is_ascii_digit()) {
+        if !compact.chars().all(|c| c.is_ascii_digit()) {
             return Err(OrgNumberError::Length(input.to_owned()));
         }
         let digits: Vec<u32> = compact.chars().filter_map(|c| c.to_digit(10)).collect();
+        match digits.len() {
+            9 => Self::norwegian(&digits, input).map(|()| OrgNumber(compact)),
+            10 => Self::swedish(&digits, input).map(|()| OrgNumber(compact)),
+            _ => Err(OrgNumberError::Length(input.to_owned())),
+        }
+    }
+
+    /// Luhn (mod 10) over all ten digits, as Bolagsverket computes it.
+    fn swedish(digits: &[u32], input: &str) -> Result<(), OrgNumberError> {
+        let sum: u32 = digits
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, d)| {
+                if i % 2 == 1 {
+                    (d * 2) / 10 + (d * 2) % 10
+                } else {
+                    *d
+                }
+            })
+            .sum();
+        if sum.is_multiple_of(10) && digits[2] >= 2 {
+            Ok(())
+        } else {
+            Err(OrgNumberError::CheckDigit(input.to_owned()))
+        }
+    }
+
+    fn norwegian(digits: &[u32], input: &str) -> Result<(), OrgNumberError> {
         let sum: u32 = digits
             .iter()
             .zip(Self::WEIGHTS)
@@ -100,7 +134,7 @@ impl OrgNumber {
             c => c,
         };
         if digits[8] == check {
-            Ok(OrgNumber(compact))
+            Ok(())
         } else {
             Err(OrgNumberError::CheckDigit(input.to_owned()))
         }
@@ -110,9 +144,14 @@ impl OrgNumber {
         &self.0
     }
 
-    /// The form used in Brønnøysund's register: `974 760 673`.
+    /// The form used in the country's register: `974 760 673` (Brønnøysund), `556016-0680`
+    /// (Bolagsverket).
     pub fn grouped(&self) -> String {
-        format!("{} {} {}", &self.0[0..3], &self.0[3..6], &self.0[6..9])
+        match (self.0.get(0..3), self.0.get(3..6), self.0.get(6..)) {
+            (Some(a), Some(b), Some(c)) if self.0.len() == 9 => format!("{a} {b} {c}"),
+            (Some(a), Some(b), Some(c)) => format!("{a}{b}-{c}"),
+            _ => self.0.clone(),
+        }
     }
 }
 
@@ -209,6 +248,30 @@ mod tests {
             let parsed = OrgNumber::parse(form);
             assert_eq!(parsed.map(|o| o.grouped()), Ok("974 760 673".to_owned()));
         }
+    }
+
+    #[test]
+    fn swedish_organisation_numbers_are_read_too() {
+        // Invented numbers with a Luhn check digit: a company (55…) and a foundation (80…).
+        for (form, grouped) in [
+            ("559900-0121", "559900-0121"),
+            ("5599000121", "559900-0121"),
+            ("802999 1232", "802999-1232"),
+        ] {
+            assert_eq!(
+                OrgNumber::parse(form).map(|o| o.grouped()),
+                Ok(grouped.to_owned())
+            );
+        }
+        // A wrong check digit, and a personnummer's shape (third digit below 2: a month).
+        assert!(matches!(
+            OrgNumber::parse("559900-0122"),
+            Err(OrgNumberError::CheckDigit(_))
+        ));
+        assert!(matches!(
+            OrgNumber::parse("991231-1231"),
+            Err(OrgNumberError::CheckDigit(_))
+        ));
     }
 
     #[test]

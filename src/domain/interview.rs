@@ -5,34 +5,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{ExcerptId, InterviewId, RequirementId};
-use super::programme::{Programme, RoleId};
+use super::programme::{Programme, RoleId, StageId};
 use super::requirement::RequirementLink;
-
-/// Where a participant is in the AFT course when interviewed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ParticipantStage {
-    /// Avklaring.
-    Clarification,
-    /// Arbeidstrening i skjermet virksomhet.
-    ShelteredTraining,
-    /// Tilpasset opplæring.
-    AdaptedTraining,
-    /// Opplæring og arbeidstrening i ordinært arbeidsliv.
-    OrdinaryWorkplace,
-    /// Near the end of the course.
-    Completing,
-}
-
-impl ParticipantStage {
-    pub const ALL: [ParticipantStage; 5] = [
-        ParticipantStage::Clarification,
-        ParticipantStage::ShelteredTraining,
-        ParticipantStage::AdaptedTraining,
-        ParticipantStage::OrdinaryWorkplace,
-        ParticipantStage::Completing,
-    ];
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -73,8 +47,9 @@ pub struct InterviewFields {
     /// Pseudonymous labels: a position ("Tiltakskoordinator") or a participant code ("D-03").
     #[serde(default)]
     pub interviewees: Vec<String>,
+    /// Where a participant is in the measure, as the catalog names its stages.
     #[serde(default)]
-    pub stage: Option<ParticipantStage>,
+    pub stage: Option<StageId>,
     #[serde(default)]
     pub setting: InterviewSetting,
     #[serde(default)]
@@ -88,8 +63,15 @@ impl InterviewFields {
                 role: self.role.to_string(),
             });
         }
-        if self.stage.is_some() && !programme.is_participant(&self.role) {
-            return Err(super::Rejection::StageOnlyForParticipants);
+        if let Some(stage) = &self.stage {
+            if !programme.is_participant(&self.role) {
+                return Err(super::Rejection::StageOnlyForParticipants);
+            }
+            if programme.stage(stage).is_none() {
+                return Err(super::Rejection::UndeclaredStage {
+                    stage: stage.to_string(),
+                });
+            }
         }
         if self.interviewees.iter().any(|l| l.trim().is_empty()) {
             return Err(super::Rejection::Empty {
@@ -180,7 +162,7 @@ mod tests {
             date: jiff::civil::date(2026, 1, 20),
             role: RoleId::new("nav_adviser"),
             interviewees: vec!["Veileder 1".into()],
-            stage: Some(ParticipantStage::Clarification),
+            stage: Some(StageId::new("clarification")),
             setting: InterviewSetting::Individual,
             channel: InterviewChannel::InPerson,
         };

@@ -38,15 +38,14 @@ pub use ids::{
     RequestedDocumentId, RequirementId,
 };
 pub use interview::{
-    Excerpt, Interview, InterviewChannel, InterviewFields, InterviewSetting, ParticipantStage,
-    QuestionRef,
+    Excerpt, Interview, InterviewChannel, InterviewFields, InterviewSetting, QuestionRef,
 };
 pub use meeting::FeedbackMeeting;
 pub use notice::{PlannedInterviews, RequestedDocument};
 pub use outcome::Outcome;
 pub use personal_data::{PersonalData, confirms_deletion};
 pub use plan::{Action, ActionFields, ActionStatus, ImportedRow, StatusChange};
-pub use programme::{GroupId, Programme, Role, RoleId, SourceGroup};
+pub use programme::{GroupId, Programme, Role, RoleId, SourceGroup, Stage, StageId};
 pub use rejection::{Rejection, RequiredText};
 pub use report_version::{ReportKind, ReportVersion};
 pub use requirement::{Question, Requirement, RequirementArea, RequirementLink, Stance};

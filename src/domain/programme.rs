@@ -50,6 +50,27 @@ impl std::fmt::Display for GroupId {
     }
 }
 
+/// A stage of the measure a participant can be in when interviewed, e.g. `clarification`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StageId(String);
+
+impl StageId {
+    pub fn new(id: impl Into<String>) -> StageId {
+        StageId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for StageId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A name in each language the catalog gives, by language code (`nb`, `en`, `sv`).
 pub type Names = BTreeMap<String, String>;
 
@@ -84,6 +105,14 @@ pub struct Role {
     pub participant: bool,
 }
 
+/// A stage of the measure, in the course's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub id: StageId,
+    pub names: Names,
+}
+
 /// How many colours the palette has for source groups.
 pub const COLOUR_SLOTS: u8 = 6;
 
@@ -93,6 +122,10 @@ pub const COLOUR_SLOTS: u8 = 6;
 pub struct Programme {
     pub source_groups: Vec<SourceGroup>,
     pub roles: Vec<Role>,
+    /// The stages a participant can be in (AFT: clarification … near the end); none where the
+    /// programme has no such course.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<Stage>,
 }
 
 impl Default for Programme {
@@ -111,6 +144,8 @@ impl Programme {
             struct Declared {
                 source_groups: Vec<SourceGroup>,
                 roles: Vec<Role>,
+                #[serde(default)]
+                stages: Vec<Stage>,
             }
             // Shipped in the binary and checked by a unit test.
             serde_json::from_str::<Declared>(include_str!("../../assets/catalogs/aft-2016.json"))
@@ -118,10 +153,12 @@ impl Programme {
                     Programme {
                         source_groups: Vec::new(),
                         roles: Vec::new(),
+                        stages: Vec::new(),
                     },
                     |d| Programme {
                         source_groups: d.source_groups,
                         roles: d.roles,
+                        stages: d.stages,
                     },
                 )
         })
@@ -163,6 +200,16 @@ impl Programme {
         self.role(role)
             .and_then(|r| name_in(&r.names, language))
             .map_or_else(|| role.to_string(), str::to_owned)
+    }
+
+    pub fn stage(&self, id: &StageId) -> Option<&Stage> {
+        self.stages.iter().find(|s| &s.id == id)
+    }
+
+    pub fn stage_name(&self, stage: &StageId, language: &str) -> String {
+        self.stage(stage)
+            .and_then(|s| name_in(&s.names, language))
+            .map_or_else(|| stage.to_string(), str::to_owned)
     }
 
     pub fn group_name(&self, group: &GroupId, language: &str) -> String {
@@ -261,6 +308,28 @@ impl Programme {
                 ));
             }
         }
+        let mut stage_ids = HashSet::new();
+        for (s, stage) in self.stages.iter().enumerate() {
+            let path = format!("stages[{s}]");
+            if !well_formed(stage.id.as_str()) {
+                return Some((format!("{path}.id"), id_message(stage.id.as_str())));
+            }
+            if !stage_ids.insert(&stage.id) {
+                return Some((
+                    format!("{path}.id"),
+                    format!("stage \"{}\" is declared twice", stage.id),
+                ));
+            }
+            if let Some(problem) = names_problem(&path, &stage.names, language) {
+                return Some(problem);
+            }
+        }
+        if !self.stages.is_empty() && self.roles.iter().all(|r| !r.participant) {
+            return Some((
+                "stages".into(),
+                "stages are the participants': mark a role \"participant\": true".into(),
+            ));
+        }
         if let Some((g, group)) = self
             .source_groups
             .iter()
@@ -302,6 +371,11 @@ mod tests {
         let standard = Programme::standard();
         assert_eq!(standard.roles.len(), 9);
         assert_eq!(standard.source_groups.len(), 3);
+        assert_eq!(standard.stages.len(), 5);
+        assert_eq!(
+            standard.stage_name(&StageId::new("clarification"), "nb"),
+            "Avklaring"
+        );
         assert_eq!(standard.problem("nb"), None);
         let participant = RoleId::new("participant");
         assert!(standard.is_participant(&participant));

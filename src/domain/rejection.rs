@@ -115,6 +115,10 @@ pub enum Rejection {
     UndeclaredRole {
         role: String,
     },
+    /// An interview names a course stage the case's catalog does not declare.
+    UndeclaredStage {
+        stage: String,
+    },
     /// A catalog version leaves out a role that interviews in the case have.
     RoleStillUsed {
         role: String,
@@ -240,6 +244,7 @@ impl Rejection {
             Rejection::StageOnlyForParticipants => "stage_only_for_participants",
             Rejection::UndeclaredRole { .. } => "undeclared_role",
             Rejection::RoleStillUsed { .. } => "role_still_used",
+            Rejection::UndeclaredStage { .. } => "undeclared_stage",
             Rejection::CatalogIsFidelityScale { .. } => "catalog_is_fidelity_scale",
             Rejection::CatalogAlreadyAdopted => "catalog_already_adopted",
             Rejection::NoCatalog => "no_catalog",
@@ -345,6 +350,9 @@ impl Rejection {
             Rejection::RoleStillUsed {
                 role: "coach".into(),
                 count: 2,
+            },
+            Rejection::UndeclaredStage {
+                stage: "apl".into(),
             },
             Rejection::CatalogIsFidelityScale {
                 catalog: "ips".into(),

@@ -261,7 +261,7 @@ pub const PARQUET_COLUMN_DOCS: [(&str, &str); 12] = [
     ),
     (
         "org_number",
-        "The provider's organisation number (9 digits); null when unknown or anonymised.",
+        "The provider's organisation number (9 digits in Norway, 10 in Sweden); null when unknown or anonymised.",
     ),
     (
         "measure",

@@ -227,7 +227,7 @@ pub(super) fn apply(tx: &Transaction<'_>, command: &Command) -> Result<String> {
                     interview.date,
                     Code(&interview.role),
                     JsonList(interview.interviewees.clone()),
-                    interview.stage.map(Code),
+                    interview.stage.as_ref().map(Code),
                     Code(interview.setting),
                     Code(interview.channel),
                     notes,
@@ -703,7 +703,7 @@ fn update_interview(tx: &Transaction<'_>, id: InterviewId, fields: &InterviewFie
             fields.date,
             Code(&fields.role),
             JsonList(fields.interviewees.clone()),
-            fields.stage.map(Code),
+            fields.stage.as_ref().map(Code),
             Code(fields.setting),
             Code(fields.channel),
             id

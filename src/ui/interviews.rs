@@ -9,8 +9,7 @@ use super::{Focus, Page, PageContext, PageState, Request};
 use crate::command::Command;
 use crate::domain::{
     EvidenceRef, Excerpt, FindingFields, FindingKind, Interview, InterviewChannel, InterviewFields,
-    InterviewId, InterviewSetting, ParticipantStage, Programme, RequirementId, RequirementLink,
-    RoleId, Stance,
+    InterviewId, InterviewSetting, Programme, RequirementId, RequirementLink, RoleId, Stance,
 };
 use crate::i18n::{Labelled, Lang, date, t, tf, tn};
 
@@ -205,9 +204,9 @@ fn list_line(programme: &Programme, interview: &Interview, lang: Lang) -> String
         line.push_str(" · ");
         line.push_str(&fields.interviewees.join(", "));
     }
-    if let Some(stage) = fields.stage {
+    if let Some(stage) = &fields.stage {
         line.push_str(" (");
-        line.push_str(&stage.label(lang).to_lowercase());
+        line.push_str(&programme.stage_name(stage, lang.code()).to_lowercase());
         line.push(')');
     }
     line
@@ -387,15 +386,24 @@ fn metadata_ui(
             );
             ui.end_row();
 
-            if programme.is_participant(&fields.role) {
+            if programme.is_participant(&fields.role) && !programme.stages.is_empty() {
                 let label = ui.label(t(lang, "interviews.stage"));
                 let none = t(lang, "interviews.no_stage");
                 egui::ComboBox::from_id_salt(("stage", id))
-                    .selected_text(fields.stage.map_or_else(|| none.into(), |s| s.label(lang)))
+                    .selected_text(
+                        fields.stage.as_ref().map_or_else(
+                            || none.to_owned(),
+                            |s| programme.stage_name(s, lang.code()),
+                        ),
+                    )
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut fields.stage, None, none);
-                        for stage in ParticipantStage::ALL {
-                            ui.selectable_value(&mut fields.stage, Some(stage), stage.label(lang));
+                        for stage in &programme.stages {
+                            ui.selectable_value(
+                                &mut fields.stage,
+                                Some(stage.id.clone()),
+                                programme.stage_name(&stage.id, lang.code()),
+                            );
                         }
                     })
                     .response
