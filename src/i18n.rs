@@ -548,6 +548,15 @@ pub fn collate(lang: Lang, a: &str, b: &str) -> std::cmp::Ordering {
     by_alphabet.then_with(|| a.cmp(b))
 }
 
+/// Items as a sentence lists them: «NAV, tiltaksarrangør og deltakere».
+pub fn listed(lang: Lang, items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} {} {last}", first.join(", "), t(lang, "list.and")),
+    }
+}
+
 /// A label as it reads inside a sentence: "Tiltakskoordinator" → "tiltakskoordinator",
 /// but acronyms such as "NAV-leder" keep their capitals.
 pub fn in_sentence(label: &str) -> String {

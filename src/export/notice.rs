@@ -119,7 +119,16 @@ impl NoticeLetter {
             documents,
             interviews_heading: t(lang, "notice.interviews_heading").to_owned(),
             interviews_intro: if interviews.is_empty() {
-                t(lang, "notice.interviews_unplanned").to_owned()
+                let sides: Vec<String> = programme
+                    .source_groups
+                    .iter()
+                    .map(|g| crate::i18n::in_sentence(&programme.group_name(&g.id, lang.code())))
+                    .collect();
+                tf(
+                    lang,
+                    "notice.interviews_unplanned",
+                    &[("sides", &crate::i18n::listed(lang, &sides))],
+                )
             } else {
                 t(lang, "notice.interviews_intro").to_owned()
             },
