@@ -439,7 +439,7 @@ fn undeclared_role_message(role: &RoleId, programme: &Programme) -> String {
 }
 
 /// The catalogs shipped with the program, as (file name, JSON text).
-pub const BUILTIN: [(&str, &str); 4] = [
+pub const BUILTIN: [(&str, &str); 5] = [
     (
         "aft-2016.json",
         include_str!("../assets/catalogs/aft-2016.json"),
@@ -455,6 +455,10 @@ pub const BUILTIN: [(&str, &str); 4] = [
     (
         "ips-fidelity-2008.json",
         include_str!("../assets/catalogs/ips-fidelity-2008.json"),
+    ),
+    (
+        "sv-kompetens-2026.json",
+        include_str!("../assets/catalogs/sv-kompetens-2026.json"),
     ),
 ];
 

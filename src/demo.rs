@@ -1,5 +1,7 @@
-//! The demo case: an invented AFT evaluation described in `assets/demo/demo-case.json` with local
-//! keys, turned into commands and applied through the store like any other edit.
+//! The demo cases: invented evaluations described in `assets/demo/` with local keys — an AFT
+//! evaluation in Norway (`demo-case.json`) and a coached competence-development programme in
+//! Sweden (`demo-case-sv.json`) — turned into commands and applied through the store like any
+//! other edit.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -23,7 +25,25 @@ mod stress;
 
 pub use network::{network_case_year, write_network, write_network_case};
 
-const DEMO_JSON: &str = include_str!("../assets/demo/demo-case.json");
+/// The programme a demo case is an evaluation of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DemoProgramme {
+    /// AFT at an invented Norwegian provider, in Bokmål.
+    #[default]
+    Aft,
+    /// A coached competence-development programme at an invented Swedish training centre, in
+    /// Swedish, under the Swedish catalog.
+    SvKompetens,
+}
+
+impl DemoProgramme {
+    fn json(self) -> &'static str {
+        match self {
+            DemoProgramme::Aft => include_str!("../assets/demo/demo-case.json"),
+            DemoProgramme::SvKompetens => include_str!("../assets/demo/demo-case-sv.json"),
+        }
+    }
+}
 
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -180,7 +200,7 @@ struct DemoAction {
 /// Why the demo data could not be turned into a case (a defect in `assets/demo`).
 fn bad_demo(message: String) -> StoreError {
     StoreError::Damaged {
-        path: "assets/demo/demo-case.json".into(),
+        path: "assets/demo".into(),
         detail: message,
     }
 }
@@ -194,17 +214,32 @@ pub fn write_demo(path: &Path) -> Result<(), StoreError> {
 /// long invented notes when `scale` > 1), excerpts, documents, findings and actions again, plus
 /// extra actions. Deterministic: the same `scale` always gives the same case.
 pub fn write_demo_scaled(path: &Path, scale: u32) -> Result<(), StoreError> {
-    write_demo_as(path, scale, 0)
+    write_demo_as(path, DemoProgramme::Aft, scale, 0)
+}
+
+/// The demo case of `programme`, `scale` times over.
+pub fn write_programme_demo(
+    path: &Path,
+    programme: DemoProgramme,
+    scale: u32,
+) -> Result<(), StoreError> {
+    write_demo_as(path, programme, scale, 0)
 }
 
 /// The demo case told `years` later than written (earlier when negative): see
 /// `DemoCase::shifted`. The network demo uses it to spread its cases over several years.
 pub fn write_demo_shifted(path: &Path, years: i16) -> Result<(), StoreError> {
-    write_demo_as(path, 1, years)
+    write_demo_as(path, DemoProgramme::Aft, 1, years)
 }
 
-fn write_demo_as(path: &Path, scale: u32, years: i16) -> Result<(), StoreError> {
-    let demo: DemoCase = serde_json::from_str(DEMO_JSON).map_err(|e| bad_demo(e.to_string()))?;
+fn write_demo_as(
+    path: &Path,
+    programme: DemoProgramme,
+    scale: u32,
+    years: i16,
+) -> Result<(), StoreError> {
+    let demo: DemoCase =
+        serde_json::from_str(programme.json()).map_err(|e| bad_demo(e.to_string()))?;
     let demo = demo.shifted(years);
     let catalog = catalog::builtin_by_file(&demo.catalog).map_err(|e| bad_demo(e.to_string()))?;
     let store = CaseStore::create(path, |store| {

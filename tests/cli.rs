@@ -569,7 +569,7 @@ fn catalog_import_validates_and_lists() {
     let data = dir.path().join("data");
     let run = |args: &[&str]| evalbench_in(&data, args);
     let list_before = text(&run(&["catalog", "list"]).stdout);
-    assert_eq!(list_before.lines().count(), 4, "{list_before}");
+    assert_eq!(list_before.lines().count(), 5, "{list_before}");
 
     let broken = dir.path().join("broken.json");
     std::fs::write(

@@ -34,6 +34,10 @@ pub enum CliCommand {
     /// (for measuring: N=25 is about ten real cases).
     Demo {
         file: PathBuf,
+        /// Which invented evaluation: AFT in Norway (the default), or a coached competence
+        /// programme in Sweden, in Swedish.
+        #[arg(long, value_enum, default_value = "aft")]
+        programme: ProgrammeArg,
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         scale: u32,
         /// Write N different invented cases into the folder FILE instead (for the network view).
@@ -452,6 +456,21 @@ impl From<RaterArg> for crate::domain::Rater {
         match rater {
             RaterArg::First => crate::domain::Rater::First,
             RaterArg::Second => crate::domain::Rater::Second,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ProgrammeArg {
+    Aft,
+    SvKompetens,
+}
+
+impl From<ProgrammeArg> for crate::demo::DemoProgramme {
+    fn from(value: ProgrammeArg) -> Self {
+        match value {
+            ProgrammeArg::Aft => crate::demo::DemoProgramme::Aft,
+            ProgrammeArg::SvKompetens => crate::demo::DemoProgramme::SvKompetens,
         }
     }
 }

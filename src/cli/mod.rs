@@ -80,8 +80,13 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
                 file.display()
             );
         }
-        CliCommand::Demo { file, scale, .. } => {
-            crate::demo::write_demo_scaled(&file, scale)?;
+        CliCommand::Demo {
+            file,
+            scale,
+            programme,
+            ..
+        } => {
+            crate::demo::write_programme_demo(&file, programme.into(), scale)?;
             outln!("wrote the demo case to {}", file.display());
         }
         CliCommand::Aggregate {
