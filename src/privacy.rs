@@ -1,7 +1,9 @@
 //! The identity-number guard: finds what must never leave a case in free text — Norwegian
 //! fødselsnummer, D-nummer and H-nummer (with their check digits, the 2032 rule included),
-//! e-mail addresses and phone numbers. Digit runs that fail the checks are not reported, so dates,
-//! organisation numbers and amounts give no false alarms.
+//! Swedish personnummer and samordningsnummer (Luhn check digit, a real date), e-mail addresses
+//! and Norwegian and Swedish phone numbers. Digit runs that fail the checks are not reported, so
+//! dates, organisation numbers (a Swedish one has a «month» of 20 or more) and amounts give no
+//! false alarms.
 
 use std::collections::HashMap;
 
@@ -16,6 +18,10 @@ pub enum HitKind {
     DNumber,
     /// H-nummer (health sector): the month is increased by 40.
     HNumber,
+    /// Swedish personnummer: `YYMMDD-NNNC` (`+` from the age of 100) or `YYYYMMDDNNNC`.
+    Personnummer,
+    /// Swedish samordningsnummer: a personnummer whose day is increased by 60.
+    Samordningsnummer,
     Email,
     Phone,
 }
@@ -27,6 +33,8 @@ impl HitKind {
             HitKind::BirthNumber => "fodselsnummer",
             HitKind::DNumber => "d-nummer",
             HitKind::HNumber => "h-nummer",
+            HitKind::Personnummer => "personnummer",
+            HitKind::Samordningsnummer => "samordningsnummer",
             HitKind::Email => "e-post",
             HitKind::Phone => "telefon",
         }
@@ -53,6 +61,7 @@ pub fn scan(text: &str) -> Vec<Hit> {
     let mut taken = vec![false; chars.len()];
     for (kind, start, end) in identity_numbers(&chars)
         .into_iter()
+        .chain(swedish_identity_numbers(&chars))
         .chain(emails(&chars))
         .chain(phone_numbers(&chars))
     {
@@ -317,6 +326,110 @@ fn identity_numbers(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
     found
 }
 
+/// Whether a date is a real one; with the century unknown (`year` `None`), 29 February is.
+fn is_date(year: Option<u32>, month: u32, day: u32) -> bool {
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 => match year {
+            Some(y)
+                if !(y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400))) =>
+            {
+                28
+            }
+            _ => 29,
+        },
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// The kind of a Swedish number from its ten digits `YYMMDDNNNC` (and the century when
+/// written with twelve): a Luhn check digit over the ten, and a real date, the day increased
+/// by 60 for a samordningsnummer. An organisationsnummer passes Luhn too, but its «month» is
+/// 20 or more, so it is never a date.
+pub fn swedish_number_kind(digits: &[u8; 10], century: Option<u32>) -> Option<HitKind> {
+    let d = digits.map(u32::from);
+    let luhn: u32 = d
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            if i % 2 == 0 {
+                (x * 2) / 10 + (x * 2) % 10
+            } else {
+                *x
+            }
+        })
+        .sum();
+    if !luhn.is_multiple_of(10) {
+        return None;
+    }
+    let year = century.map(|c| c * 100 + d[0] * 10 + d[1]);
+    let month = d[2] * 10 + d[3];
+    let day = d[4] * 10 + d[5];
+    if is_date(year, month, day) {
+        Some(HitKind::Personnummer)
+    } else if day > 60 && is_date(year, month, day - 60) {
+        Some(HitKind::Samordningsnummer)
+    } else {
+        None
+    }
+}
+
+/// Swedish personnummer and samordningsnummer in their written forms: `YYMMDD-NNNC`,
+/// `YYMMDD+NNNC`, ten digits together, `YYYYMMDD-NNNC` and twelve digits together (century
+/// 18, 19 or 20). A digit run of any other length is not one.
+fn swedish_identity_numbers(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
+    let mut found = Vec::new();
+    for start in 0..chars.len() {
+        if !chars[start].is_ascii_digit() || !is_boundary(chars, start.checked_sub(1)) {
+            continue;
+        }
+        // A phone number's digits after +46 or a leading - are not an identity number.
+        if start > 0 && matches!(chars[start - 1], '+' | '-') {
+            continue;
+        }
+        let mut digits: Vec<u8> = Vec::with_capacity(12);
+        let mut separator = None;
+        let mut index = start;
+        while index < chars.len() && digits.len() <= 12 {
+            let c = chars[index];
+            if c.is_ascii_digit() {
+                digits.push(c as u8 - b'0');
+            } else if separator.is_none()
+                && (c == '-' || c == '+')
+                && (digits.len() == 6 || digits.len() == 8)
+                && chars.get(index + 1).is_some_and(char::is_ascii_digit)
+            {
+                separator = Some((digits.len(), c));
+            } else {
+                break;
+            }
+            index += 1;
+        }
+        if !is_boundary(chars, Some(index)) || chars.get(index).is_some_and(|c| *c == '-') {
+            continue;
+        }
+        let (ten, century) = match (digits.len(), separator) {
+            (10, None | Some((6, _))) => (&digits[..], None),
+            (12, None | Some((8, '-'))) => {
+                let century = u32::from(digits[0]) * 10 + u32::from(digits[1]);
+                if !(18..=20).contains(&century) {
+                    continue;
+                }
+                (&digits[2..], Some(century))
+            }
+            _ => continue,
+        };
+        let mut array = [0u8; 10];
+        array.copy_from_slice(ten);
+        if let Some(kind) = swedish_number_kind(&array, century) {
+            found.push((kind, start, index));
+        }
+    }
+    found
+}
+
 fn emails(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
     let local = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
     let domain = |c: char| c.is_alphanumeric() || c == '.' || c == '-';
@@ -345,9 +458,76 @@ fn emails(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
     found
 }
 
+/// Norwegian and Swedish phone numbers.
+fn phone_numbers(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
+    let mut found = norwegian_phone_numbers(chars);
+    found.extend(swedish_phone_numbers(chars));
+    found
+}
+
+/// Swedish phone numbers: after +46 or 0046, nine digits (`70 123 45 67`, `701234567`,
+/// `8 123 456 78` …); at home, mobile numbers `07X-XXX XX XX`, `07X XXX XX XX`,
+/// `07X-XXXXXXX` or `07XXXXXXXX`. Landline numbers without the country code are left alone:
+/// their shapes are those of too many other numbers.
+fn swedish_phone_numbers(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
+    const INTERNATIONAL: [&[usize]; 5] = [&[2, 3, 2, 2], &[9], &[2, 7], &[1, 3, 3, 2], &[1, 8]];
+    const MOBILE: [&[usize]; 2] = [&[3, 2, 2], &[7]];
+    let mut found = Vec::new();
+    for start in 0..chars.len() {
+        if !is_boundary(chars, start.checked_sub(1)) {
+            continue;
+        }
+        let international = if chars[start..].starts_with(&['+', '4', '6']) {
+            Some(start + 3)
+        } else if chars[start..].starts_with(&['0', '0', '4', '6']) {
+            Some(start + 4)
+        } else {
+            None
+        };
+        if let Some(mut at) = international {
+            if chars.get(at) == Some(&' ') {
+                at += 1;
+            }
+            if chars
+                .get(at)
+                .and_then(|c| c.to_digit(10))
+                .is_some_and(|d| d >= 1)
+                && let Some(end) = INTERNATIONAL
+                    .iter()
+                    .filter_map(|groups| grouped_digits(chars, at, groups))
+                    .find(|end| is_boundary(chars, Some(*end)))
+            {
+                found.push((HitKind::Phone, start, end));
+            }
+            continue;
+        }
+        // 07X, then '-', ' ' or nothing, then the subscriber number.
+        if !(chars[start..].starts_with(&['0', '7'])
+            && chars.get(start + 2).is_some_and(char::is_ascii_digit))
+        {
+            continue;
+        }
+        let after_prefix = start + 3;
+        let candidates = match chars.get(after_prefix) {
+            Some('-' | ' ') => vec![after_prefix + 1],
+            Some(c) if c.is_ascii_digit() => vec![after_prefix],
+            _ => Vec::new(),
+        };
+        if let Some(end) = candidates.into_iter().find_map(|at| {
+            MOBILE
+                .iter()
+                .filter_map(|groups| grouped_digits(chars, at, groups))
+                .find(|end| is_boundary(chars, Some(*end)))
+        }) {
+            found.push((HitKind::Phone, start, end));
+        }
+    }
+    found
+}
+
 /// Norwegian phone numbers: eight digits starting with 2–9, written together or as
 /// "12 34 56 78" / "123 45 678", optionally after +47 or 0047.
-fn phone_numbers(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
+fn norwegian_phone_numbers(chars: &[char]) -> Vec<(HitKind, usize, usize)> {
     const GROUPINGS: [&[usize]; 3] = [&[8], &[2, 2, 2, 2], &[3, 2, 3]];
     let mut found = Vec::new();
     for start in 0..chars.len() {

@@ -140,7 +140,7 @@ fn an_identity_number_holds_the_export_back_until_masking_is_chosen() {
     click(&mut harness, "Rapport som Markdown…");
     // Held back: the list, and no dialog was asked, no file written.
     harness.get_by_label_contains("Saken inneholder 1 personopplysning (fødselsnummer");
-    harness.get_by_label_contains("Fødselsnummer – finding/");
+    harness.get_by_label_contains("Fødselsnummer (norsk) – finding/");
     assert!(!md.exists());
     click(&mut harness, "Avbryt");
     assert!(harness.query_by_label("Eksporter maskert").is_none());

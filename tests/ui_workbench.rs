@@ -264,7 +264,7 @@ fn an_identity_number_in_notes_is_flagged_and_replaced_by_the_code() {
         .click();
     harness.run();
     assert_eq!(harness.state().settings.page, Page::Interviews);
-    harness.get_by_label_contains("Fødselsnummer, linje 1, kolonne 11: *********97");
+    harness.get_by_label_contains("Fødselsnummer (norsk), linje 1, kolonne 11: *********97");
     click(&mut harness, "Erstatt med D-05");
     let case = stored(&path);
     assert_eq!(case.interviews[0].notes, "Hun oppga D-05 da vi spurte.");
