@@ -350,18 +350,7 @@ fn is_date(year: Option<u32>, month: u32, day: u32) -> bool {
 /// 20 or more, so it is never a date.
 pub fn swedish_number_kind(digits: &[u8; 10], century: Option<u32>) -> Option<HitKind> {
     let d = digits.map(u32::from);
-    let luhn: u32 = d
-        .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            if i % 2 == 0 {
-                (x * 2) / 10 + (x * 2) % 10
-            } else {
-                *x
-            }
-        })
-        .sum();
-    if !luhn.is_multiple_of(10) {
+    if !crate::domain::case::luhn_valid(&d) {
         return None;
     }
     let year = century.map(|c| c * 100 + d[0] * 10 + d[1]);

@@ -56,6 +56,19 @@ fn apprentice_catalog() -> Catalog {
     Catalog::parse("apprentice.json", APPRENTICE_CATALOG).expect("the test catalog is valid")
 }
 
+/// A new case under the apprentice catalog, and its first requirement.
+fn apprentice_case(path: &std::path::Path) -> (CaseStore, RequirementId) {
+    let store = CaseStore::create(path, |store| {
+        store.apply(&Command::AdoptCatalog {
+            catalog: apprentice_catalog(),
+        })?;
+        Ok(())
+    })
+    .expect("created");
+    let requirement = store.snapshot().expect("read").requirements[0].id;
+    (store, requirement)
+}
+
 fn interview(role: &str) -> InterviewFields {
     InterviewFields {
         date: jiff::civil::date(2026, 3, 2),
@@ -209,14 +222,7 @@ fn a_catalogs_own_roles_drive_interviews_guide_matrix_and_report() {
 fn a_new_catalog_version_may_not_drop_a_role_in_use() {
     let dir = common::temp_dir();
     let path = common::case_path(&dir, "update.evalcase");
-    let mut store = CaseStore::create(&path, |store| {
-        store.apply(&Command::AdoptCatalog {
-            catalog: apprentice_catalog(),
-        })?;
-        Ok(())
-    })
-    .expect("created");
-    let requirement = store.snapshot().expect("read").requirements[0].id;
+    let (mut store, requirement) = apprentice_case(&path);
     interview_with_excerpt(&mut store, "county_adviser", requirement);
 
     let without_county = APPRENTICE_CATALOG
@@ -464,14 +470,7 @@ fn the_network_compares_sides_by_source_group_and_says_when_catalogs_differ() {
         .snapshot()
         .expect("read");
     let path = common::case_path(&dir, "apprentice.evalcase");
-    let mut store = CaseStore::create(&path, |store| {
-        store.apply(&Command::AdoptCatalog {
-            catalog: apprentice_catalog(),
-        })?;
-        Ok(())
-    })
-    .expect("created");
-    let requirement = store.snapshot().expect("read").requirements[0].id;
+    let (mut store, requirement) = apprentice_case(&path);
     interview_with_excerpt(&mut store, "coordinator", requirement);
     interview_with_excerpt(&mut store, "candidate", requirement);
     let apprentice = store.snapshot().expect("read");

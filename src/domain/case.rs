@@ -103,19 +103,7 @@ impl OrgNumber {
 
     /// Luhn (mod 10) over all ten digits, as Bolagsverket computes it.
     fn swedish(digits: &[u32], input: &str) -> Result<(), OrgNumberError> {
-        let sum: u32 = digits
-            .iter()
-            .rev()
-            .enumerate()
-            .map(|(i, d)| {
-                if i % 2 == 1 {
-                    (d * 2) / 10 + (d * 2) % 10
-                } else {
-                    *d
-                }
-            })
-            .sum();
-        if sum.is_multiple_of(10) && digits[2] >= 2 {
+        if luhn_valid(digits) && digits[2] >= 2 {
             Ok(())
         } else {
             Err(OrgNumberError::CheckDigit(input.to_owned()))
@@ -153,6 +141,24 @@ impl OrgNumber {
             _ => self.0.clone(),
         }
     }
+}
+
+/// Whether the last digit is the Luhn (mod 10) check digit of the others: Swedish
+/// organisation numbers, personnummer and samordningsnummer all carry one.
+pub fn luhn_valid(digits: &[u32]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            if i % 2 == 1 {
+                (d * 2) / 10 + (d * 2) % 10
+            } else {
+                *d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
 }
 
 impl TryFrom<String> for OrgNumber {

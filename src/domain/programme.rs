@@ -7,69 +7,47 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-/// A role as the catalog declares it, e.g. `job_specialist`. Interviews, guide questions and
-/// planned interviews refer to roles by this id.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct RoleId(String);
+/// An id a catalog declares (lower-case `a–z`, digits and `_`), kept as the text it is.
+macro_rules! catalog_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
 
-impl RoleId {
-    pub fn new(id: impl Into<String>) -> RoleId {
-        RoleId(id.into())
-    }
+        impl $name {
+            pub fn new(id: impl Into<String>) -> $name {
+                $name(id.into())
+            }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
 }
 
-impl std::fmt::Display for RoleId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A side whose views are compared with the others', e.g. `nav`, `provider`, `participants`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct GroupId(String);
-
-impl GroupId {
-    pub fn new(id: impl Into<String>) -> GroupId {
-        GroupId(id.into())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for GroupId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A stage of the measure a participant can be in when interviewed, e.g. `clarification`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct StageId(String);
-
-impl StageId {
-    pub fn new(id: impl Into<String>) -> StageId {
-        StageId(id.into())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for StageId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+catalog_id!(
+    /// A role as the catalog declares it, e.g. `job_specialist`. Interviews, guide questions
+    /// and planned interviews refer to roles by this id.
+    RoleId
+);
+catalog_id!(
+    /// A side whose views are compared with the others', e.g. `nav`, `provider`,
+    /// `participants`.
+    GroupId
+);
+catalog_id!(
+    /// A stage of the measure a participant can be in when interviewed, e.g.
+    /// `clarification`.
+    StageId
+);
 
 /// A name in each language the catalog gives, by language code (`nb`, `en`, `sv`).
 pub type Names = BTreeMap<String, String>;
