@@ -516,3 +516,27 @@ fn the_network_compares_sides_by_source_group_and_says_when_catalogs_differ() {
         "{said}"
     );
 }
+
+#[test]
+fn the_vta_catalog_declares_its_own_sides_and_roles() {
+    let vta = evalbench::catalog::builtin_for(Measure::Vta).expect("shipped");
+    let programme = vta.programme();
+    let groups: Vec<&str> = programme
+        .source_groups
+        .iter()
+        .map(|g| g.id.as_str())
+        .collect();
+    assert_eq!(groups, ["nav", "provider", "employees"]);
+    assert!(programme.is_participant(&RoleId::new("vta_employee")));
+    assert!(programme.role(&RoleId::new("job_specialist")).is_none());
+    assert_eq!(
+        programme.role_name(&RoleId::new("work_leader"), "nb"),
+        "Arbeidsleder"
+    );
+    for role in ["work_leader", "vta_employee", "nav_adviser"] {
+        let guide = evalbench::guide::for_catalog(&vta, RoleId::new(role));
+        assert!(guide.question_count() >= 3, "{role}");
+    }
+    // VTA has no course stages: an employee's interview has none to pick.
+    assert!(programme.stages.is_empty());
+}
