@@ -439,7 +439,7 @@ fn undeclared_role_message(role: &RoleId, programme: &Programme) -> String {
 }
 
 /// The catalogs shipped with the program, as (file name, JSON text).
-pub const BUILTIN: [(&str, &str); 5] = [
+pub const BUILTIN: [(&str, &str); 6] = [
     (
         "aft-2016.json",
         include_str!("../assets/catalogs/aft-2016.json"),
@@ -459,6 +459,10 @@ pub const BUILTIN: [(&str, &str); 5] = [
     (
         "sv-kompetens-2026.json",
         include_str!("../assets/catalogs/sv-kompetens-2026.json"),
+    ),
+    (
+        "asvl-laerekandidat-2026.json",
+        include_str!("../assets/catalogs/asvl-laerekandidat-2026.json"),
     ),
 ];
 

@@ -569,7 +569,7 @@ fn catalog_import_validates_and_lists() {
     let data = dir.path().join("data");
     let run = |args: &[&str]| evalbench_in(&data, args);
     let list_before = text(&run(&["catalog", "list"]).stdout);
-    assert_eq!(list_before.lines().count(), 5, "{list_before}");
+    assert_eq!(list_before.lines().count(), 6, "{list_before}");
 
     let broken = dir.path().join("broken.json");
     std::fs::write(
@@ -595,7 +595,7 @@ fn catalog_import_validates_and_lists() {
     let out = run(&["catalog", "import", s(&good)]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let list = text(&run(&["catalog", "list"]).stdout);
-    assert_eq!(list.lines().count(), 6, "{list}");
+    assert_eq!(list.lines().count(), 7, "{list}");
     assert!(
         list.contains("lokal\t2026-11\t1 krav\tLokal sjekkliste\t(imported"),
         "{list}"

@@ -29,7 +29,7 @@ use serde_json::Value;
 /// The name every importer is given; each refusal must name it.
 const FILE: &str = "proptest-input.file";
 
-const SHIPPED_CATALOGS: [(&str, &str); 5] = evalbench::catalog::BUILTIN;
+const SHIPPED_CATALOGS: [(&str, &str); 6] = evalbench::catalog::BUILTIN;
 
 // ---------------------------------------------------------------------------------------------
 // The demo case, made once for the whole file, and the plan exported from one.
