@@ -119,37 +119,90 @@ pub fn scan_case(snapshot: &CaseSnapshot) -> Vec<CaseHit> {
     ScanCache::default().scan_case(snapshot)
 }
 
-/// Scan results by text, so a case re-scanned after one edit scans only the text that changed.
-/// The app keeps one per open case.
+/// The parts of a case whose free text is scanned apart, in the order hits are listed: after
+/// an edit only the part it changed is scanned again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// The case's own fields: provider, NAV unit, evaluators.
+    Case,
+    Interviews,
+    Documents,
+    Findings,
+    Meeting,
+    Actions,
+    Fidelity,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Case,
+        Section::Interviews,
+        Section::Documents,
+        Section::Findings,
+        Section::Meeting,
+        Section::Actions,
+        Section::Fidelity,
+    ];
+}
+
+/// Scan results by section and by text, so a case re-scanned after one edit scans only the
+/// text that changed, and looks only at the sections the edit touched. The app keeps one per
+/// open case.
 #[derive(Default)]
 pub struct ScanCache {
-    by_text: HashMap<u64, Vec<Hit>>,
+    by_text: [HashMap<u64, Vec<Hit>>; Section::ALL.len()],
+    hits: [Vec<CaseHit>; Section::ALL.len()],
 }
 
 impl ScanCache {
     /// Every hit in every free-text field of a case; texts seen in the last scan are not
     /// scanned again.
     pub fn scan_case(&mut self, snapshot: &CaseSnapshot) -> Vec<CaseHit> {
-        let mut previous = std::mem::take(&mut self.by_text);
-        let mut hits = Vec::new();
-        visit_text_ref(snapshot, &mut |entity, field, text| {
-            if text.is_empty() {
-                return;
+        self.rescan(snapshot, |_| true)
+    }
+
+    /// Every hit in the case, with only the sections `changed` says changed looked at again;
+    /// the others' hits are the last scan's.
+    pub fn rescan(
+        &mut self,
+        snapshot: &CaseSnapshot,
+        changed: impl Fn(Section) -> bool,
+    ) -> Vec<CaseHit> {
+        for section in Section::ALL {
+            if changed(section) {
+                self.scan_section(snapshot, section);
             }
-            let key = text_key(text);
-            let found = match (previous.remove(&key), self.by_text.get(&key)) {
-                (Some(found), _) => found,
-                (None, Some(found)) => found.clone(),
-                (None, None) => scan(text),
-            };
-            hits.extend(found.iter().map(|hit| CaseHit {
-                entity: entity.to_owned(),
-                field,
-                hit: hit.clone(),
-            }));
-            self.by_text.insert(key, found);
-        });
-        hits
+        }
+        self.hits.iter().flatten().cloned().collect()
+    }
+
+    fn scan_section(&mut self, snapshot: &CaseSnapshot, section: Section) {
+        let index = section as usize;
+        let mut previous = std::mem::take(&mut self.by_text[index]);
+        let seen = &mut self.by_text[index];
+        let mut hits = Vec::new();
+        visit_text_ref(
+            snapshot,
+            &|s| s == section,
+            &mut |entity, field, text| {
+                if text.is_empty() {
+                    return;
+                }
+                let key = text_key(text);
+                let found = match (previous.remove(&key), seen.get(&key)) {
+                    (Some(found), _) => found,
+                    (None, Some(found)) => found.clone(),
+                    (None, None) => scan(text),
+                };
+                hits.extend(found.iter().map(|hit| CaseHit {
+                    entity: entity.to_owned(),
+                    field,
+                    hit: hit.clone(),
+                }));
+                seen.insert(key, found);
+            },
+        );
+        self.hits[index] = hits;
     }
 }
 
@@ -178,16 +231,22 @@ pub fn redact_case(snapshot: &CaseSnapshot) -> CaseSnapshot {
 /// name and the text. The one list of what a person may have typed into; written once for
 /// shared and for mutable access (`mut` as the second argument).
 macro_rules! visit_fields {
-    ($snapshot:expr, $($mut:ident)?; $visit:expr) => {{
+    ($snapshot:expr, $($mut:ident)?; $want:expr, $visit:expr) => {{
         let snapshot = $snapshot;
+        let want = $want;
         let visit = $visit;
-        let facts = &$($mut)? snapshot.facts;
-        visit("case", "provider_name", &$($mut)? facts.provider_name);
-        visit("case", "nav_unit", &$($mut)? facts.nav_unit);
-        for evaluator in &$($mut)? snapshot.evaluators {
-            visit("case", "evaluators", evaluator);
+        if want(Section::Case) {
+            let facts = &$($mut)? snapshot.facts;
+            visit("case", "provider_name", &$($mut)? facts.provider_name);
+            visit("case", "nav_unit", &$($mut)? facts.nav_unit);
+            for evaluator in &$($mut)? snapshot.evaluators {
+                visit("case", "evaluators", evaluator);
+            }
         }
-        for interview in &$($mut)? snapshot.interviews {
+        for interview in (&$($mut)? snapshot.interviews)
+            .into_iter()
+            .filter(|_| want(Section::Interviews))
+        {
             let entity = interview.id.to_string();
             for label in &$($mut)? interview.fields.interviewees {
                 visit(&entity, "interviewees", label);
@@ -197,27 +256,38 @@ macro_rules! visit_fields {
                 visit(&excerpt.id.to_string(), "quote", &$($mut)? excerpt.quote);
             }
         }
-        for review in &$($mut)? snapshot.document_reviews {
+        for review in (&$($mut)? snapshot.document_reviews)
+            .into_iter()
+            .filter(|_| want(Section::Documents))
+        {
             let entity = review.id.to_string();
             visit(&entity, "title", &$($mut)? review.fields.title);
             visit(&entity, "assessment", &$($mut)? review.fields.assessment);
         }
-        for finding in &$($mut)? snapshot.findings {
+        for finding in (&$($mut)? snapshot.findings)
+            .into_iter()
+            .filter(|_| want(Section::Findings))
+        {
             let entity = finding.id.to_string();
             visit(&entity, "title", &$($mut)? finding.fields.title);
             visit(&entity, "description", &$($mut)? finding.fields.description);
         }
-        let meeting = &$($mut)? snapshot.feedback_meeting;
-        for participant in &$($mut)? meeting.participants {
-            visit("feedback_meeting", "participants", participant);
+        if want(Section::Meeting) {
+            let meeting = &$($mut)? snapshot.feedback_meeting;
+            for participant in &$($mut)? meeting.participants {
+                visit("feedback_meeting", "participants", participant);
+            }
+            visit("feedback_meeting", "summary", &$($mut)? meeting.summary);
+            visit(
+                "feedback_meeting",
+                "provider_comments",
+                &$($mut)? meeting.provider_comments,
+            );
         }
-        visit("feedback_meeting", "summary", &$($mut)? meeting.summary);
-        visit(
-            "feedback_meeting",
-            "provider_comments",
-            &$($mut)? meeting.provider_comments,
-        );
-        for action in &$($mut)? snapshot.actions {
+        for action in (&$($mut)? snapshot.actions)
+            .into_iter()
+            .filter(|_| want(Section::Actions))
+        {
             let entity = action.id.to_string();
             let fields = &$($mut)? action.fields;
             visit(&entity, "description", &$($mut)? fields.description);
@@ -225,7 +295,9 @@ macro_rules! visit_fields {
             visit(&entity, "closure_evidence", &$($mut)? fields.closure_evidence);
             visit(&entity, "nav_comment", &$($mut)? fields.nav_comment);
         }
-        if let Some(review) = &$($mut)? snapshot.fidelity {
+        if want(Section::Fidelity)
+            && let Some(review) = &$($mut)? snapshot.fidelity
+        {
             for score in &$($mut)? review.scores {
                 visit(&score.item_id.to_string(), "rationale", &$($mut)? score.rationale);
             }
@@ -234,11 +306,16 @@ macro_rules! visit_fields {
 }
 
 fn visit_text(snapshot: &mut CaseSnapshot, visit: &mut dyn FnMut(&str, &'static str, &mut String)) {
-    visit_fields!(snapshot, mut; visit);
+    visit_fields!(snapshot, mut; |_| true, visit);
 }
 
-fn visit_text_ref(snapshot: &CaseSnapshot, visit: &mut dyn FnMut(&str, &'static str, &String)) {
-    visit_fields!(snapshot, ; visit);
+/// The free-text fields of the sections `want` names.
+fn visit_text_ref(
+    snapshot: &CaseSnapshot,
+    want: &dyn Fn(Section) -> bool,
+    visit: &mut dyn FnMut(&str, &'static str, &String),
+) {
+    visit_fields!(snapshot, ; want, visit);
 }
 
 /// Weights of the first and second check digit of an identity number.

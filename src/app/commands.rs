@@ -137,9 +137,11 @@ impl Workbench {
         if parts == Parts::default() {
             return;
         }
+        // Warnings and coverage follow the case's programme, which the header part holds.
+        let programme_before = parts.header.then(|| case.snapshot.programme.clone());
         let read = case
             .store
-            .refresh(&mut case.snapshot, parts)
+            .refresh(std::sync::Arc::make_mut(&mut case.snapshot), parts)
             .and_then(|()| {
                 if parts.actions {
                     case.status_changes = case.store.status_changes()?;
@@ -151,8 +153,23 @@ impl Workbench {
                 if parts.fidelity {
                     case.fidelity_read();
                 }
-                case.privacy_hits = case.privacy_cache.scan_case(&case.snapshot);
-                case.derive(self.today);
+                case.privacy.rescan(&case.snapshot, |section| {
+                    use crate::privacy::Section;
+                    match section {
+                        Section::Case => parts.header,
+                        Section::Interviews => parts.interviews,
+                        Section::Documents => parts.documents,
+                        Section::Findings => parts.findings,
+                        Section::Meeting => parts.meeting,
+                        Section::Actions => parts.actions,
+                        Section::Fidelity => parts.fidelity,
+                    }
+                });
+                let programme_changed = programme_before
+                    .is_some_and(|before| before != case.snapshot.programme);
+                if programme_changed || changes_derived(parts) {
+                    case.derive(self.today);
+                }
             }
             Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
         }
@@ -243,4 +260,12 @@ impl Workbench {
         };
         self.refresh();
     }
+}
+
+/// True when `parts` hold what the warnings and the coverage are computed from (requirements,
+/// evidence, findings, actions). An edit of the case's own fields, the meeting, outcomes or the
+/// fidelity review leaves them as they are; at 100× the demo, computing them again would cost
+/// more than the edit.
+fn changes_derived(parts: Parts) -> bool {
+    parts.catalog || parts.interviews || parts.documents || parts.findings || parts.actions
 }

@@ -143,10 +143,11 @@ impl Workbench {
                 }
             }
         }
+        // Shared with the writer thread, not copied; an edit meanwhile changes a copy.
         let snapshot = if redact {
-            crate::privacy::redact_case(&case.snapshot)
+            std::sync::Arc::new(crate::privacy::redact_case(&case.snapshot))
         } else {
-            case.snapshot.clone()
+            std::sync::Arc::clone(&case.snapshot)
         };
         let changes = case.status_changes.clone();
         let today = self.today;
@@ -225,14 +226,16 @@ impl Workbench {
     /// nothing leaves the program with them unless the user chooses masking.
     pub(super) fn hold_back_for_privacy(&mut self, kind: ExportKind) -> bool {
         let lang = self.settings.lang;
-        let Some(case) = &self.case else { return false };
-        if case.privacy_hits.is_empty() {
+        let Some(case) = &mut self.case else {
+            return false;
+        };
+        let hits = case.privacy.settled(&case.snapshot);
+        if hits.is_empty() {
             return false;
         }
         self.export_stop = Some(PrivacyStop {
             kind,
-            lines: case
-                .privacy_hits
+            lines: hits
                 .iter()
                 .map(|found| {
                     format!(

@@ -5,6 +5,7 @@
 //! `status` (the status bar and the words for errors), `history`, and one file per dialog.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,7 @@ mod network;
 mod new_case;
 mod passphrase;
 mod plan_exchange;
+mod privacy_watch;
 mod search;
 mod session;
 mod shell;
@@ -34,6 +36,7 @@ pub use status::{error_text, op_text};
 use actions::UiAction;
 pub use clock::Clock;
 use new_case::NewCaseForm;
+use privacy_watch::PrivacyWatch;
 use search::SearchPanel;
 
 use crate::attachments;
@@ -45,7 +48,7 @@ use crate::dialogs::FileDialogs;
 use crate::domain::AttachmentRef;
 use crate::domain::CaseSnapshot;
 use crate::i18n::{Lang, t, tf};
-use crate::privacy::{self, CaseHit};
+use crate::privacy;
 use crate::store::{CaseStore, JournalEntry, Passphrase, StoreError};
 use crate::ui::{self, Page, PageContext, PageState, Request};
 
@@ -81,12 +84,12 @@ const SETTINGS_KEY: &str = "evalbench.settings";
 /// An open case and the read model the pages draw from.
 pub struct OpenCase {
     store: CaseStore,
-    snapshot: CaseSnapshot,
+    /// Shared with the worker threads that read it (the first privacy scan, an export); an
+    /// edit while one still reads changes a copy.
+    snapshot: Arc<CaseSnapshot>,
     /// Identity numbers, e-mail addresses and phone numbers in the case's text; found once per
-    /// change, not per frame.
-    privacy_hits: Vec<CaseHit>,
-    /// Scan results by text, so only changed text is scanned again.
-    privacy_cache: privacy::ScanCache,
+    /// change, not per frame, the first time on a worker thread.
+    privacy: PrivacyWatch,
     /// The actions' status record, for follow-up; read with the snapshot.
     status_changes: Vec<crate::domain::StatusChange>,
     /// Warnings and coverage, computed with the snapshot.
@@ -116,8 +119,8 @@ impl OpenCase {
         if let Some(review) = snapshot.fidelity.as_mut() {
             review.hide_from(None);
         }
-        let mut privacy_cache = privacy::ScanCache::default();
-        let privacy_hits = privacy_cache.scan_case(&snapshot);
+        let snapshot = Arc::new(snapshot);
+        let privacy = PrivacyWatch::start(&snapshot);
         let status_changes = store.status_changes()?;
         let derived = ui::Derived::of(&snapshot, today);
         if let Some(backups) = backups
@@ -129,8 +132,7 @@ impl OpenCase {
         Ok(OpenCase {
             store,
             snapshot,
-            privacy_hits,
-            privacy_cache,
+            privacy,
             status_changes,
             derived,
             derived_on: today,
@@ -142,16 +144,17 @@ impl OpenCase {
     /// Shows the fidelity review as `viewer` may see it, and what is derived from it again.
     fn show_fidelity_to(&mut self, viewer: Option<crate::domain::Rater>) {
         self.fidelity_viewer = viewer;
-        self.snapshot.fidelity = self
+        Arc::make_mut(&mut self.snapshot).fidelity = self
             .fidelity_stored
             .as_ref()
             .map(|review| review.seen_by(viewer));
-        self.privacy_hits = self.privacy_cache.scan_case(&self.snapshot);
+        self.privacy
+            .rescan(&self.snapshot, |section| section == privacy::Section::Fidelity);
     }
 
     /// Takes a freshly read review as the stored one and shows it to the same viewer.
     fn fidelity_read(&mut self) {
-        self.fidelity_stored = self.snapshot.fidelity.take();
+        self.fidelity_stored = Arc::make_mut(&mut self.snapshot).fidelity.take();
         self.show_fidelity_to(self.fidelity_viewer);
     }
 
@@ -311,6 +314,17 @@ impl Workbench {
         self
     }
 
+    /// Picks up the first privacy scan of the open case when its worker is done; until then,
+    /// frames keep coming so it is shown as soon as it is.
+    fn poll_privacy_scan(&mut self, ctx: &egui::Context) {
+        if let Some(case) = self.case.as_mut()
+            && case.privacy.is_scanning()
+            && !case.privacy.poll(&case.snapshot)
+        {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// Reads the clock; when the day has changed, recomputes what depends on it.
     fn follow_the_clock(&mut self) {
         let today = self.clock.today();
@@ -366,6 +380,7 @@ impl Workbench {
         self.follow_the_clock();
         self.poll_opening(ui.ctx());
         self.poll_rewriting(ui.ctx());
+        self.poll_privacy_scan(ui.ctx());
         self.open_dropped(ui.ctx());
         // The window's name for a screen reader is its title (the title bar is not in the tree).
         let title = self.title();
@@ -451,7 +466,7 @@ impl Workbench {
             if let Some(case) = &self.case {
                 let context = PageContext {
                     snapshot: &case.snapshot,
-                    privacy_hits: &case.privacy_hits,
+                    privacy_hits: case.privacy.hits(),
                     lang,
                     today: self.today,
                     catalogs: self.catalog_list.as_deref().unwrap_or_default(),

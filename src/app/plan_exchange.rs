@@ -131,7 +131,7 @@ impl Workbench {
                 }
                 PlanReview::Changes { file, changes } => {
                     ui.label(file);
-                    changes_ui(ui, lang, self.case.as_ref().map(|c| &c.snapshot), changes);
+                    changes_ui(ui, lang, self.case.as_ref().map(|c| &*c.snapshot), changes);
                     ui.separator();
                     ui.horizontal(|ui| {
                         if changes.is_empty() {

@@ -16,6 +16,12 @@ impl Workbench {
         self.open_keyed(path, None);
     }
 
+    /// Opens an encrypted case with its passphrase, as the unlock dialog does once one is
+    /// typed, but here and now (scripts and measurements).
+    pub fn open_with_passphrase(&mut self, path: &Path, key: Passphrase) {
+        self.open_keyed(path, Some(&key));
+    }
+
     pub(super) fn open_keyed(&mut self, path: &Path, key: Option<&Passphrase>) {
         let loaded = OpenCase::load(path, key, self.today, self.backups.as_ref());
         self.install(path, loaded);

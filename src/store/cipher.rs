@@ -95,16 +95,17 @@ impl Passphrase {
         let Some(salt) = salt_of(path) else {
             return self.text.clone();
         };
-        let Ok(mut derived) = self.derived.lock() else {
-            return self.text.clone();
-        };
-        let known = derived
-            .iter()
-            .find(|(s, _)| *s == salt)
-            .map(|(_, key)| key.clone());
+        let known = self.derived.lock().ok().and_then(|derived| {
+            derived
+                .iter()
+                .find(|(s, _)| *s == salt)
+                .map(|(_, key)| key.clone())
+        });
         let key = if let Some(key) = known {
             key
         } else {
+            // Derived without holding the lock: threads reading many cases at once (the network
+            // view) each derive their own file's key in parallel.
             let mut key = Zeroizing::new([0u8; KEY_LEN]);
             let derivation = openssl::pkcs5::pbkdf2_hmac(
                 self.text.as_bytes(),
@@ -117,7 +118,11 @@ impl Passphrase {
                 // SQLCipher then derives it itself, as it always did.
                 return self.text.clone();
             }
-            derived.push((salt, key.clone()));
+            if let Ok(mut derived) = self.derived.lock()
+                && !derived.iter().any(|(s, _)| *s == salt)
+            {
+                derived.push((salt, key.clone()));
+            }
             key
         };
         let mut raw = Zeroizing::new(String::with_capacity(3 + 2 * (KEY_LEN + SALT_LEN)));
