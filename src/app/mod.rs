@@ -122,7 +122,7 @@ impl OpenCase {
         let snapshot = Arc::new(snapshot);
         let privacy = PrivacyWatch::start(&snapshot);
         let status_changes = store.status_changes()?;
-        let derived = ui::Derived::of(&snapshot, today);
+        let derived = ui::Derived::of(&snapshot, &status_changes, today);
         if let Some(backups) = backups
             && let Err(e) = backups.daily(&store, &snapshot.case_id, jiff::Zoned::now().date())
         {
@@ -160,7 +160,7 @@ impl OpenCase {
 
     /// Computes the warnings and coverage again, for `today`.
     fn derive(&mut self, today: jiff::civil::Date) {
-        self.derived = ui::Derived::of(&self.snapshot, today);
+        self.derived = ui::Derived::of(&self.snapshot, &self.status_changes, today);
         self.derived_on = today;
     }
 

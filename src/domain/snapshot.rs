@@ -1,10 +1,13 @@
 //! The whole case as plain data: what the UI draws from and what the JSON export writes.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Action, ActionId, ActionStatus, CaseFacts, DocumentReview, EvidenceRef, FeedbackMeeting,
-    FidelityReview, Finding, FindingId, FindingKind, ImportedRow, Interview, KeyDates, Outcome,
+    Action, ActionId, ActionStatus, CaseFacts, DocumentReview, EvidenceRef, ExcerptId,
+    FeedbackMeeting, FidelityReview, Finding, FindingId, FindingKind, ImportedRow, Interview,
+    InterviewId, KeyDates, Outcome,
     Phase, Programme, Requirement, RequirementArea, RequirementId, RoleId,
 };
 
@@ -142,56 +145,76 @@ impl CaseSnapshot {
     /// Distinct sources behind a finding: an interview counts once however many excerpts it
     /// gave; each document review counts once.
     pub fn source_count(&self, finding: &Finding) -> usize {
-        let mut sources: Vec<(u8, i64)> = finding
-            .evidence
+        distinct_sources(finding, |id| self.excerpt(id).map(|(i, _)| i.id))
+    }
+
+    /// How many distinct sources back each finding, for every finding at once: the excerpts
+    /// are looked up through one index, not searched once per piece of evidence.
+    pub fn source_counts(&self) -> HashMap<FindingId, usize> {
+        let interview_of: HashMap<ExcerptId, InterviewId> = self
+            .interviews
             .iter()
-            .filter_map(|evidence| match evidence {
-                EvidenceRef::Excerpt(id) => self.excerpt(*id).map(|(i, _)| (0, i.id.0)),
-                EvidenceRef::DocumentReview(id) => Some((1, id.0)),
-            })
+            .flat_map(|i| i.excerpts.iter().map(move |e| (e.id, i.id)))
             .collect();
-        sources.sort_unstable();
-        sources.dedup();
-        sources.len()
+        self.findings
+            .iter()
+            .map(|f| {
+                let count = distinct_sources(f, |id| interview_of.get(&id).copied());
+                (f.id, count)
+            })
+            .collect()
     }
 
     /// True when any excerpt, document review or finding refers to `requirement`.
     pub fn has_evidence(&self, requirement: RequirementId) -> bool {
-        let linked = |links: &[super::RequirementLink]| {
-            links.iter().any(|l| l.requirement_id == requirement)
-        };
-        self.interviews
+        self.requirements_with_evidence().contains(&requirement)
+    }
+
+    /// The requirements any excerpt, document review or finding refers to, in one pass.
+    fn requirements_with_evidence(&self) -> HashSet<RequirementId> {
+        let links = self
+            .interviews
             .iter()
             .flat_map(|i| &i.excerpts)
-            .any(|e| linked(&e.links))
-            || self.document_reviews.iter().any(|d| linked(&d.links))
-            || self
-                .findings
-                .iter()
-                .any(|f| f.requirement_ids.contains(&requirement))
+            .flat_map(|e| &e.links)
+            .chain(self.document_reviews.iter().flat_map(|d| &d.links))
+            .map(|l| l.requirement_id);
+        let findings = self.findings.iter().flat_map(|f| f.requirement_ids.iter().copied());
+        links.chain(findings).collect()
     }
 
     pub fn warnings(&self, today: jiff::civil::Date) -> Warnings {
+        self.warnings_with(today, &self.source_counts())
+    }
+
+    /// The warnings, with the findings' source counts already made (see `source_counts`).
+    pub fn warnings_with(
+        &self,
+        today: jiff::civil::Date,
+        source_counts: &HashMap<FindingId, usize>,
+    ) -> Warnings {
+        let with_evidence = self.requirements_with_evidence();
+        let with_action: HashSet<FindingId> = self.actions.iter().map(|a| a.finding_id).collect();
         Warnings {
             requirements_without_evidence: self
                 .requirements
                 .iter()
-                .filter(|r| !self.has_evidence(r.id))
+                .filter(|r| !with_evidence.contains(&r.id))
                 .map(|r| r.id)
                 .collect(),
             single_source_findings: self
                 .findings
                 .iter()
-                .filter(|f| f.kind != FindingKind::MeetsRequirement && self.source_count(f) < 2)
+                .filter(|f| {
+                    f.kind != FindingKind::MeetsRequirement
+                        && source_counts.get(&f.id).copied().unwrap_or(0) < 2
+                })
                 .map(|f| f.id)
                 .collect(),
             deviations_without_action: self
                 .findings
                 .iter()
-                .filter(|f| {
-                    f.kind == FindingKind::Deviation
-                        && !self.actions.iter().any(|a| a.finding_id == f.id)
-                })
+                .filter(|f| f.kind == FindingKind::Deviation && !with_action.contains(&f.id))
                 .map(|f| f.id)
                 .collect(),
             overdue_actions: self
@@ -202,4 +225,23 @@ impl CaseSnapshot {
                 .collect(),
         }
     }
+}
+
+/// The distinct interviews and document reviews behind a finding's evidence; `interview_of`
+/// names the interview an excerpt was taken from.
+fn distinct_sources(
+    finding: &Finding,
+    interview_of: impl Fn(ExcerptId) -> Option<InterviewId>,
+) -> usize {
+    let mut sources: Vec<(u8, i64)> = finding
+        .evidence
+        .iter()
+        .filter_map(|evidence| match evidence {
+            EvidenceRef::Excerpt(id) => interview_of(*id).map(|i| (0, i.0)),
+            EvidenceRef::DocumentReview(id) => Some((1, id.0)),
+        })
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    sources.len()
 }

@@ -456,14 +456,17 @@ fn findings_cell_ui(ui: &mut egui::Ui, snapshot: &CaseSnapshot, lang: Lang, row:
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let titles = row
-        .findings
-        .iter()
-        .filter_map(|(id, _)| snapshot.finding(*id))
-        .map(|f| format!("{}: {}", f.kind.label(lang), f.fields.title))
-        .collect::<Vec<_>>()
-        .join("\n");
-    ui.label(text).on_hover_text(titles);
+    // The titles are looked up only while the pointer rests on the cell, not every frame.
+    ui.label(text).on_hover_ui(|ui| {
+        let titles = row
+            .findings
+            .iter()
+            .filter_map(|(id, _)| snapshot.finding(*id))
+            .map(|f| format!("{}: {}", f.kind.label(lang), f.fields.title))
+            .collect::<Vec<_>>()
+            .join("\n");
+        ui.label(titles);
+    });
 }
 
 /// The evidence behind the selected cell, each piece with a way to open it where it lives.

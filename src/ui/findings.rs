@@ -107,18 +107,27 @@ fn list_ui(
         ui.weak(t(lang, "findings.none"));
         return;
     }
+    // Each requirement's area's place, looked up once a frame rather than once a comparison.
+    let areas: std::collections::HashMap<_, usize> = snapshot
+        .requirements
+        .iter()
+        .filter_map(|r| {
+            let position = snapshot.areas.iter().position(|a| a.code == r.area_code)?;
+            Some((r.id, position))
+        })
+        .collect();
     let area_position = |finding: &Finding| {
         finding
             .requirement_ids
             .first()
-            .and_then(|id| snapshot.requirement(*id))
-            .and_then(|r| snapshot.areas.iter().position(|a| a.code == r.area_code))
+            .and_then(|id| areas.get(id).copied())
             .unwrap_or(usize::MAX)
     };
+    let sources = &context.derived.source_counts;
     let mut rows: Vec<(&Finding, usize)> = snapshot
         .findings
         .iter()
-        .map(|f| (f, snapshot.source_count(f)))
+        .map(|f| (f, sources.get(&f.id).copied().unwrap_or(0)))
         .collect();
     match state.order {
         FindingOrder::Area => rows.sort_by_key(|(f, _)| (area_position(f), f.kind, f.id)),

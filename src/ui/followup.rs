@@ -4,7 +4,6 @@
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::PageContext;
-use crate::domain::plan::status_timeline;
 use crate::domain::{Action, ActionStatus};
 use crate::i18n::{Labelled, date, t, tn};
 
@@ -63,7 +62,7 @@ pub fn followup_ui(ui: &mut egui::Ui, context: &PageContext<'_>) {
             );
         }
     });
-    let timeline = status_timeline(context.status_changes, actions, context.today);
+    let timeline = &context.derived.status_timeline;
     let Some(((first, _), (last, _))) = timeline.first().zip(timeline.last()) else {
         return;
     };

@@ -171,13 +171,30 @@ pub struct PageContext<'a> {
 pub struct Derived {
     pub warnings: crate::domain::Warnings,
     pub coverage: crate::domain::coverage::Coverage,
+    /// How many distinct sources back each finding (the findings list shows and sorts by it).
+    pub source_counts: std::collections::HashMap<crate::domain::FindingId, usize>,
+    /// The actions by status, day by day (the follow-up chart).
+    pub status_timeline: Vec<(jiff::civil::Date, [usize; 5])>,
 }
 
 impl Derived {
-    pub fn of(snapshot: &crate::domain::CaseSnapshot, today: jiff::civil::Date) -> Derived {
+    /// Computed once per change of what they are made from, not per frame: at 100× the demo
+    /// case each takes longer than a frame may.
+    pub fn of(
+        snapshot: &crate::domain::CaseSnapshot,
+        status_changes: &[crate::domain::StatusChange],
+        today: jiff::civil::Date,
+    ) -> Derived {
+        let source_counts = snapshot.source_counts();
         Derived {
-            warnings: snapshot.warnings(today),
+            warnings: snapshot.warnings_with(today, &source_counts),
             coverage: crate::domain::coverage::coverage(snapshot),
+            source_counts,
+            status_timeline: crate::domain::plan::status_timeline(
+                status_changes,
+                &snapshot.actions,
+                today,
+            ),
         }
     }
 }

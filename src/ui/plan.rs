@@ -56,12 +56,14 @@ pub fn plan_ui(
     if deviations.is_empty() {
         ui.weak(t(lang, "plan.no_deviations"));
     }
+    // The actions by deviation, grouped once a frame rather than searched once per deviation.
+    let mut by_finding: std::collections::HashMap<_, Vec<&Action>> =
+        std::collections::HashMap::new();
+    for action in &snapshot.actions {
+        by_finding.entry(action.finding_id).or_default().push(action);
+    }
     for finding in deviations {
-        let actions: Vec<&Action> = snapshot
-            .actions
-            .iter()
-            .filter(|a| a.finding_id == finding.id)
-            .collect();
+        let actions = by_finding.remove(&finding.id).unwrap_or_default();
         // A block holding the action to show is drawn, so it can scroll into view.
         let focused = actions
             .iter()
