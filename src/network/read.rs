@@ -90,7 +90,7 @@ pub fn read_cases(
                     reason: "not read: cancelled".to_owned(),
                 });
             }
-            let read = store::read_case_keyed(path, key);
+            let read = store::survey_case(path, key);
             progress.done.fetch_add(1, Ordering::Relaxed);
             read.map(|snapshot| CaseSummary::of(&snapshot))
                 .map_err(|e| Skipped {

@@ -176,7 +176,7 @@ impl CaseStore {
         // The work is split over two threads: a worker copies the other file into memory and
         // takes the copy back to the common ancestor, while this thread reads and checks both
         // copies and hands the worker the other copy's journal as soon as it has it.
-        let super::Examined { version, key } = super::examine(theirs, theirs_key)?;
+        let super::Examined { version, key, .. } = super::examine(theirs, theirs_key)?;
         let (rewind_to, rewind_from) = mpsc::channel::<i64>();
         let theirs_journal: OnceLock<Vec<JournalEntry>> = OnceLock::new();
         let (theirs_read, base) = std::thread::scope(|scope| {

@@ -68,6 +68,14 @@ pub fn read_case_keyed(
     CaseStore::open_read_only_keyed(path, key)?.snapshot()
 }
 
+/// Like `read_case_keyed`, for reading many cases at once (see `CaseStore::open_to_survey`).
+pub fn survey_case(
+    path: &std::path::Path,
+    key: Option<&Passphrase>,
+) -> Result<CaseSnapshot, StoreError> {
+    CaseStore::open_to_survey(path, key)?.snapshot()
+}
+
 /// The whole case and its actions' status record (follow-up), without taking the writer's lock.
 pub fn read_case_with_status(
     path: &std::path::Path,

@@ -51,6 +51,37 @@ pub fn run_if_asked() -> bool {
         }
         "merge" => merge(Path::new(args[0]), Path::new(args[1]), args.get(2).copied()),
         "aggregate" => aggregate(&args[1..], Path::new(args[0])),
+        // For a profiler: where reading many cases goes.
+        "aggregate_parts" => {
+            let inputs: Vec<_> = args.iter().map(std::path::PathBuf::from).collect();
+            let files = evalbench::network::case_files(&inputs).unwrap();
+            let time = |label: &str, work: &dyn Fn(&Path)| {
+                let started = Instant::now();
+                for file in &files {
+                    work(file);
+                }
+                println!("{label}: {:.2} ms per file", ms(started.elapsed()) / files.len() as f64);
+            };
+            time("inspect (examine)", &|f| {
+                store::inspect(f).unwrap();
+            });
+            time("open read-only", &|f| {
+                CaseStore::open_read_only(f).unwrap();
+            });
+            time("open + snapshot", &|f| {
+                CaseStore::open_read_only(f).unwrap().snapshot().unwrap();
+            });
+            time("open + snapshot + summary", &|f| {
+                let s = CaseStore::open_read_only(f).unwrap().snapshot().unwrap();
+                evalbench::network::CaseSummary::of(&s);
+            });
+            time("bare open + count", &|f| {
+                let conn = rusqlite::Connection::open(f).unwrap();
+                let _: i64 = conn
+                    .query_row("SELECT count(*) FROM interview", [], |row| row.get(0))
+                    .unwrap();
+            });
+        }
         other => panic!("no probe {other}"),
     }
     true
