@@ -126,6 +126,7 @@ fn compile(
     let mut value = serde_json::to_value(content).map_err(|e| PdfError(e.to_string()))?;
     crate::domain::text::strip_json(&mut value);
     let data = serde_json::to_vec(&value).map_err(|e| PdfError(e.to_string()))?;
+    drop(value);
     let today = Datetime::from_ymd(
         i32::from(today.year()),
         today.month() as u8,
@@ -139,16 +140,25 @@ fn compile(
         data: Bytes::new(data),
         today,
     };
-    let document: PagedDocument = typst::compile(&world)
+    let document = typst::compile::<PagedDocument>(&world)
         .output
-        .map_err(|errors| PdfError(messages(&errors)))?;
+        .map_err(|errors| PdfError(messages(&errors)));
+    // Typst memoises every step of the layout for the next compile of the same document; we
+    // make each document once, so that memory (as much again as the laid-out pages of a big
+    // report) is given back before the PDF is written, and the world's data with it.
+    drop(world);
+    typst::comemo::evict(0);
+    let document = document?;
     let options = PdfOptions {
         standards: PdfStandards::new(&[PdfStandard::A_2b])
             .map_err(|e| PdfError(format!("{e:?}")))?,
         timestamp: Some(Timestamp::new_utc(today)),
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| PdfError(messages(&errors)))
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| PdfError(messages(&errors)));
+    drop(document);
+    typst::comemo::evict(0);
+    pdf
 }
 
 fn messages(errors: &[SourceDiagnostic]) -> String {
