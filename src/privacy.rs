@@ -709,6 +709,29 @@ mod tests {
         assert_eq!(cache.scan_case(&snapshot).len(), 2);
     }
 
+    #[test]
+    fn a_rescan_looks_again_only_at_the_sections_named() {
+        let mut snapshot = CaseSnapshot::default();
+        snapshot.feedback_meeting.summary = "Ring 02013299997 i morgen.".into();
+        let mut cache = ScanCache::default();
+        assert_eq!(cache.scan_case(&snapshot).len(), 1);
+        // A number typed into the provider comments: found when the meeting is named...
+        snapshot.feedback_meeting.provider_comments = "Eller 30108299920.".into();
+        let meeting = cache.rescan(&snapshot, |s| s == Section::Meeting);
+        assert_eq!(meeting, scan_case(&snapshot));
+        assert_eq!(meeting.len(), 2);
+        // ...and the meeting's hits are kept when another section changes.
+        snapshot.facts.nav_unit = "NAV Testby, tlf 99887766".into();
+        let both = cache.rescan(&snapshot, |s| s == Section::Case);
+        assert_eq!(both, scan_case(&snapshot));
+        assert_eq!(both.len(), 3);
+        // The hits keep the order of a whole scan: the case's own fields first.
+        assert_eq!(both[0].entity, "case");
+        snapshot.feedback_meeting.summary.clear();
+        snapshot.feedback_meeting.provider_comments.clear();
+        assert_eq!(cache.rescan(&snapshot, |s| s == Section::Meeting).len(), 1);
+    }
+
     fn kinds(text: &str) -> Vec<HitKind> {
         scan(text).into_iter().map(|hit| hit.kind).collect()
     }

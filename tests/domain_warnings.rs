@@ -148,3 +148,36 @@ fn warnings_name_each_gap_until_it_is_closed() {
             .is_empty()
     );
 }
+
+/// The findings' source counts made all at once (for the warnings and the findings list) are
+/// each finding's own count, on the demo and on a case where one interview's excerpts back many
+/// findings.
+#[test]
+fn source_counts_at_once_match_each_findings_own_count() {
+    let dir = common::temp_dir();
+    for scale in [1, 3] {
+        let path = dir.path().join(format!("demo-{scale}.evalcase"));
+        evalbench::demo::write_demo_scaled(&path, scale).unwrap();
+        let snapshot = evalbench::store::read_case(&path).unwrap();
+        let counts = snapshot.source_counts();
+        assert_eq!(counts.len(), snapshot.findings.len());
+        assert!(counts.values().any(|n| *n >= 2), "some findings are triangulated");
+        for finding in &snapshot.findings {
+            assert_eq!(
+                counts[&finding.id],
+                snapshot.source_count(finding),
+                "{}",
+                finding.fields.title
+            );
+        }
+        // The warning lists what counting finding by finding lists.
+        let single: Vec<FindingId> = snapshot
+            .findings
+            .iter()
+            .filter(|f| f.kind != FindingKind::MeetsRequirement && snapshot.source_count(f) < 2)
+            .map(|f| f.id)
+            .collect();
+        let warnings = snapshot.warnings(evalbench::demo::DEMO_TODAY);
+        assert_eq!(warnings.single_source_findings, single);
+    }
+}

@@ -410,3 +410,39 @@ fn the_profile_name_is_offered_for_the_case_evaluator_list() {
             .is_none()
     );
 }
+
+/// The first privacy scan runs beside the window: the overview shows its warning once the scan
+/// is done, and a number typed in later is found by scanning only what the edit changed.
+#[test]
+fn personal_numbers_show_on_the_overview_after_the_background_scan() {
+    use evalbench::command::Command;
+    use evalbench::store::CaseStore;
+    const NUMBER: &str = "15076510013"; // invented; passes the fødselsnummer checks
+    let dir = common::temp_dir();
+    let path = dir.path().join("demo.evalcase");
+    evalbench::demo::write_demo(&path).unwrap();
+    {
+        let mut store = CaseStore::open(&path).unwrap();
+        let interview = store.snapshot().unwrap().interviews[0].clone();
+        store
+            .apply(&Command::SetInterviewNotes {
+                interview_id: interview.id,
+                notes: format!("{}\nNummer: {NUMBER}", interview.notes),
+            })
+            .unwrap();
+    }
+    let workbench = common::ui::workbench_on(&path, Lang::Nb, DEMO_TODAY);
+    let mut harness = harness(workbench);
+    common::ui::wait_while(&mut harness, Workbench::is_scanning_privacy);
+    harness.get_by_label_contains("1 personopplysning (fødselsnummer");
+
+    let finding = stored(&path).findings[0].clone();
+    let mut fields = finding.fields.clone();
+    fields.description = format!("{} Også {NUMBER}.", fields.description);
+    harness.state_mut().submit(Command::UpdateFinding {
+        finding_id: finding.id,
+        finding: fields,
+    });
+    harness.run();
+    harness.get_by_label_contains("2 personopplysninger (fødselsnummer");
+}

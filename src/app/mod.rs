@@ -314,6 +314,13 @@ impl Workbench {
         self
     }
 
+    /// True while the first privacy scan of the open case runs on its worker thread.
+    pub fn is_scanning_privacy(&self) -> bool {
+        self.case
+            .as_ref()
+            .is_some_and(|case| case.privacy.is_scanning())
+    }
+
     /// Picks up the first privacy scan of the open case when its worker is done; until then,
     /// frames keep coming so it is shown as soon as it is.
     fn poll_privacy_scan(&mut self, ctx: &egui::Context) {
