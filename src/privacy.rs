@@ -181,27 +181,23 @@ impl ScanCache {
         let mut previous = std::mem::take(&mut self.by_text[index]);
         let seen = &mut self.by_text[index];
         let mut hits = Vec::new();
-        visit_text_ref(
-            snapshot,
-            &|s| s == section,
-            &mut |entity, field, text| {
-                if text.is_empty() {
-                    return;
-                }
-                let key = text_key(text);
-                let found = match (previous.remove(&key), seen.get(&key)) {
-                    (Some(found), _) => found,
-                    (None, Some(found)) => found.clone(),
-                    (None, None) => scan(text),
-                };
-                hits.extend(found.iter().map(|hit| CaseHit {
-                    entity: entity.to_owned(),
-                    field,
-                    hit: hit.clone(),
-                }));
-                seen.insert(key, found);
-            },
-        );
+        visit_text_ref(snapshot, &|s| s == section, &mut |entity, field, text| {
+            if text.is_empty() {
+                return;
+            }
+            let key = text_key(text);
+            let found = match (previous.remove(&key), seen.get(&key)) {
+                (Some(found), _) => found,
+                (None, Some(found)) => found.clone(),
+                (None, None) => scan(text),
+            };
+            hits.extend(found.iter().map(|hit| CaseHit {
+                entity: entity.to_owned(),
+                field,
+                hit: hit.clone(),
+            }));
+            seen.insert(key, found);
+        });
         self.hits[index] = hits;
     }
 }

@@ -161,7 +161,10 @@ fn source_counts_at_once_match_each_findings_own_count() {
         let snapshot = evalbench::store::read_case(&path).unwrap();
         let counts = snapshot.source_counts();
         assert_eq!(counts.len(), snapshot.findings.len());
-        assert!(counts.values().any(|n| *n >= 2), "some findings are triangulated");
+        assert!(
+            counts.values().any(|n| *n >= 2),
+            "some findings are triangulated"
+        );
         for finding in &snapshot.findings {
             assert_eq!(
                 counts[&finding.id],

@@ -165,8 +165,8 @@ impl Workbench {
                         Section::Fidelity => parts.fidelity,
                     }
                 });
-                let programme_changed = programme_before
-                    .is_some_and(|before| before != case.snapshot.programme);
+                let programme_changed =
+                    programme_before.is_some_and(|before| before != case.snapshot.programme);
                 if programme_changed || changes_derived(parts) {
                     case.derive(self.today);
                 }

@@ -148,8 +148,9 @@ impl OpenCase {
             .fidelity_stored
             .as_ref()
             .map(|review| review.seen_by(viewer));
-        self.privacy
-            .rescan(&self.snapshot, |section| section == privacy::Section::Fidelity);
+        self.privacy.rescan(&self.snapshot, |section| {
+            section == privacy::Section::Fidelity
+        });
     }
 
     /// Takes a freshly read review as the stored one and shows it to the same viewer.

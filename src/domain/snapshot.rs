@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::{
     Action, ActionId, ActionStatus, CaseFacts, DocumentReview, EvidenceRef, ExcerptId,
     FeedbackMeeting, FidelityReview, Finding, FindingId, FindingKind, ImportedRow, Interview,
-    InterviewId, KeyDates, Outcome,
-    Phase, Programme, Requirement, RequirementArea, RequirementId, RoleId,
+    InterviewId, KeyDates, Outcome, Phase, Programme, Requirement, RequirementArea, RequirementId,
+    RoleId,
 };
 
 /// What the overview warns about: the gaps an evaluator must close before the report.
@@ -179,7 +179,10 @@ impl CaseSnapshot {
             .flat_map(|e| &e.links)
             .chain(self.document_reviews.iter().flat_map(|d| &d.links))
             .map(|l| l.requirement_id);
-        let findings = self.findings.iter().flat_map(|f| f.requirement_ids.iter().copied());
+        let findings = self
+            .findings
+            .iter()
+            .flat_map(|f| f.requirement_ids.iter().copied());
         links.chain(findings).collect()
     }
 

@@ -970,16 +970,18 @@ fn examine_pages(
 fn quick_check(conn: &Connection) -> rusqlite::Result<Option<String>> {
     let tables: Vec<String> = conn
         .prepare(
-            "SELECT name FROM sqlite_schema
+            "SELECT 'sqlite_schema' UNION ALL
+             SELECT name FROM sqlite_schema
              WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'",
         )?
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for table in tables {
-        let check: String =
-            conn.query_row("SELECT quick_check FROM pragma_quick_check(?1)", [&table], |row| {
-                row.get(0)
-            })?;
+        let check: String = conn.query_row(
+            "SELECT quick_check FROM pragma_quick_check(?1)",
+            [&table],
+            |row| row.get(0),
+        )?;
         if check != "ok" {
             return Ok(Some(check));
         }

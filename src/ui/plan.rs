@@ -60,7 +60,10 @@ pub fn plan_ui(
     let mut by_finding: std::collections::HashMap<_, Vec<&Action>> =
         std::collections::HashMap::new();
     for action in &snapshot.actions {
-        by_finding.entry(action.finding_id).or_default().push(action);
+        by_finding
+            .entry(action.finding_id)
+            .or_default()
+            .push(action);
     }
     for finding in deviations {
         let actions = by_finding.remove(&finding.id).unwrap_or_default();

@@ -83,7 +83,13 @@ pub fn figures(cases: &Cases, dir: &Path) {
     };
     let (with_key, _) = measure(1, 7, || check(&encrypted, Some(&key())));
     let (without, _) = measure(1, 7, || check(&plain, None));
-    row("check: open + check + read", ms(with_key), ms(without), one, 1);
+    row(
+        "check: open + check + read",
+        ms(with_key),
+        ms(without),
+        one,
+        1,
+    );
 
     // `evalbench export`: read, then the PDF report.
     let export = |path: &Path, key: Option<&Passphrase>| {
@@ -93,7 +99,13 @@ pub fn figures(cases: &Cases, dir: &Path) {
     };
     let (with_key, _) = measure(1, 7, || export(&encrypted, Some(&key())));
     let (without, _) = measure(1, 7, || export(&plain, None));
-    row("export: read + PDF report", ms(with_key), ms(without), one, 1);
+    row(
+        "export: read + PDF report",
+        ms(with_key),
+        ms(without),
+        one,
+        1,
+    );
 
     // The app's unlock: the case opened with the typed passphrase (with the day's backup copy,
     // as the app takes one), then the first frame.

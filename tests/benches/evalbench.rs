@@ -124,10 +124,7 @@ fn main() {
     if !scales.is_empty() || !networks.is_empty() {
         cost_model(&scales, &networks);
     }
-    println!(
-        "\n(bench ran {:.0} s)",
-        started.elapsed().as_secs_f64()
-    );
+    println!("\n(bench ran {:.0} s)", started.elapsed().as_secs_f64());
 }
 
 /// The app and PDF figures of one scale, with their targets (the 100× targets; 25× has its
@@ -394,7 +391,13 @@ fn libreoffice_figure(cases: &Cases, dir: &Path) {
     let (theirs, _) = measure(1, 5, || {
         let output = std::process::Command::new(soffice)
             .arg(format!("-env:UserInstallation={profile}"))
-            .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+            .args([
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
             .arg(&out_dir)
             .arg(&docx)
             .output()
@@ -451,14 +454,25 @@ fn merge_figure(cases: &Cases, dir: &Path) {
 fn cost_model(scales: &[(u32, Figures, Figures)], networks: &[(u32, Figures)]) {
     println!("\nCost model: how the main figures grow with the case (and the network set)");
     let heading: Vec<String> = scales.iter().map(|(s, _, _)| format!("{s}×")).collect();
-    println!("{:<44} {}", "figure", heading.iter().map(|h| format!("{h:>14}")).collect::<String>());
+    println!(
+        "{:<44} {}",
+        "figure",
+        heading
+            .iter()
+            .map(|h| format!("{h:>14}"))
+            .collect::<String>()
+    );
     let rows: [(&str, &str, &str); 14] = [
         ("case file (MB)", "pdf", "case_mb"),
         ("open + first frame (ms)", "app", "open_first_frame_ms"),
         ("bare open (ms)", "app", "bare_open_ms"),
         ("slowest page frame, median (ms)", "app", "frame_worst_ms"),
         ("slowest page frame, p99 (ms)", "app", "frame_worst_p99_ms"),
-        ("RSS after every page, peak (MB)", "app", "rss_pages_peak_mb"),
+        (
+            "RSS after every page, peak (MB)",
+            "app",
+            "rss_pages_peak_mb",
+        ),
         ("edit in the store (ms)", "app", "edit_store_ms"),
         ("edit, bare SQLite (ms)", "app", "edit_bare_ms"),
         ("edit through the app (ms)", "app", "edit_app_ms"),
@@ -472,7 +486,11 @@ fn cost_model(scales: &[(u32, Figures, Figures)], networks: &[(u32, Figures)]) {
         let cells: String = scales
             .iter()
             .map(|(_, app, pdf)| {
-                let value = if from == "app" { app.get(name) } else { pdf.get(name) };
+                let value = if from == "app" {
+                    app.get(name)
+                } else {
+                    pdf.get(name)
+                };
                 format!("{value:>14.2}")
             })
             .collect();

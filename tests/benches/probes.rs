@@ -60,7 +60,10 @@ pub fn run_if_asked() -> bool {
                 for file in &files {
                     work(file);
                 }
-                println!("{label}: {:.2} ms per file", ms(started.elapsed()) / files.len() as f64);
+                println!(
+                    "{label}: {:.2} ms per file",
+                    ms(started.elapsed()) / files.len() as f64
+                );
             };
             time("inspect (examine)", &|f| {
                 store::inspect(f).unwrap();
@@ -278,7 +281,9 @@ fn merge(mine: &Path, theirs: &Path, passphrase: Option<&str>) {
     let plan = store.prepare_merge(theirs, key.as_ref()).unwrap();
     let (_, merged) = plan.decide_all(|_| Some(evalbench::merge::Choice::Mine));
     let (changes, conflicts) = (merged.changes.len(), merged.conflicts.len());
-    store.merge_copy(&plan, plan.step(merged), key.as_ref()).unwrap();
+    store
+        .merge_copy(&plan, plan.step(merged), key.as_ref())
+        .unwrap();
     store.close().unwrap();
     Figures::say("merge_ms", ms(started.elapsed()));
     Figures::say("merge_peak_mb", memory().0);
