@@ -443,6 +443,15 @@ fn personal_numbers_show_on_the_overview_after_the_background_scan() {
         finding_id: finding.id,
         finding: fields,
     });
+    harness.state_mut().apply_pending();
     harness.run();
+    assert!(
+        stored(&path).findings[0]
+            .fields
+            .description
+            .contains(NUMBER),
+        "{:?}",
+        harness.state().notice()
+    );
     harness.get_by_label_contains("2 personopplysninger (fødselsnummer");
 }

@@ -156,18 +156,9 @@ pub fn figures(cases: &Cases, dir: &Path) {
         plain_files.push(plain_dir.join(name));
         encrypted_files.push(encrypted_dir.join(name));
     }
+    let out = dir.join("encrypted.parquet");
     let aggregate = |files: &[PathBuf], key: Option<&Passphrase>| {
-        let progress = evalbench::network::Progress::default();
-        let (summaries, skipped) = evalbench::network::read_cases(files, key, &progress);
-        assert!(skipped.is_empty(), "{skipped:?}");
-        let overview = evalbench::network::Overview::of(summaries, skipped);
-        evalbench::network::write(
-            &overview,
-            evalbench::network::OutputFormat::Parquet,
-            Lang::Nb,
-            &dir.join("encrypted.parquet"),
-        )
-        .unwrap();
+        crate::probes::aggregate_to_parquet(files, key, &out);
     };
     let (with_key, _) = measure(1, 5, || aggregate(&encrypted_files, Some(&key())));
     let (without, _) = measure(1, 5, || aggregate(&plain_files, None));

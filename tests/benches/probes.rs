@@ -304,8 +304,29 @@ fn aggregate(folders: &[&str], out: &Path) {
     let started = Instant::now();
     let inputs: Vec<_> = folders.iter().map(std::path::PathBuf::from).collect();
     let files = evalbench::network::case_files(&inputs).unwrap();
-    let (summaries, skipped) =
-        evalbench::network::read_cases(&files, None, &evalbench::network::Progress::default());
+    let cases = aggregate_to_parquet(&files, None, out);
+    Figures::say("aggregate_ms", ms(started.elapsed()));
+    Figures::say("aggregate_peak_mb", memory().0);
+    Figures::say("aggregate_cases", cases as f64);
+    // The table reads back with the parquet crate's own reader.
+    let reader =
+        parquet::file::reader::SerializedFileReader::new(std::fs::File::open(out).unwrap())
+            .unwrap();
+    let rows = parquet::file::reader::FileReader::metadata(&reader)
+        .file_metadata()
+        .num_rows();
+    Figures::say("aggregate_rows", rows as f64);
+}
+
+/// The cases in `files` read (encrypted ones with `key`), compared and written to Parquet at
+/// `out`; how many were compared.
+pub fn aggregate_to_parquet(
+    files: &[std::path::PathBuf],
+    key: Option<&store::Passphrase>,
+    out: &Path,
+) -> usize {
+    let progress = evalbench::network::Progress::default();
+    let (summaries, skipped) = evalbench::network::read_cases(files, key, &progress);
     assert!(skipped.is_empty(), "{skipped:?}");
     let overview = evalbench::network::Overview::of(summaries, skipped);
     evalbench::network::write(
@@ -315,15 +336,5 @@ fn aggregate(folders: &[&str], out: &Path) {
         out,
     )
     .unwrap();
-    Figures::say("aggregate_ms", ms(started.elapsed()));
-    Figures::say("aggregate_peak_mb", memory().0);
-    Figures::say("aggregate_cases", overview.cases as f64);
-    // The table reads back with the parquet crate's own reader.
-    let reader =
-        parquet::file::reader::SerializedFileReader::new(std::fs::File::open(out).unwrap())
-            .unwrap();
-    let rows = parquet::file::reader::FileReader::metadata(&reader)
-        .file_metadata()
-        .num_rows();
-    Figures::say("aggregate_rows", rows as f64);
+    overview.cases
 }
