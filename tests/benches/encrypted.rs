@@ -187,9 +187,11 @@ pub fn figures(cases: &Cases, dir: &Path) {
         std::fs::copy(a, &mine).unwrap();
         let started = std::time::Instant::now();
         let mut store = CaseStore::open_keyed(&mine, key).unwrap();
-        let plan = store.prepare_merge(b, key).unwrap();
-        let (_, merged) = plan.decide_all(|_| Some(evalbench::merge::Choice::Mine));
-        store.merge_copy(&plan, plan.step(merged), key).unwrap();
+        let merging = store.prepare_merge(b, key).unwrap();
+        let (_, merged) = merging.decide_all(|_| Some(evalbench::merge::Choice::Mine));
+        store
+            .merge_copy(&merging, merging.step(merged), key)
+            .unwrap();
         store.close().unwrap();
         started.elapsed()
     };

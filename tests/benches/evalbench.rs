@@ -16,6 +16,7 @@ mod encrypted;
 mod figures;
 mod probes;
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -453,15 +454,11 @@ fn merge_figure(cases: &Cases, dir: &Path) {
 /// One table of how the main costs grow with the work: per scale, and per network size.
 fn cost_model(scales: &[(u32, Figures, Figures)], networks: &[(u32, Figures)]) {
     println!("\nCost model: how the main figures grow with the case (and the network set)");
-    let heading: Vec<String> = scales.iter().map(|(s, _, _)| format!("{s}×")).collect();
-    println!(
-        "{:<44} {}",
-        "figure",
-        heading
-            .iter()
-            .map(|h| format!("{h:>14}"))
-            .collect::<String>()
-    );
+    let mut heading = String::new();
+    for (scale, _, _) in scales {
+        let _ = write!(heading, "{:>14}", format!("{scale}×"));
+    }
+    println!("{:<44} {heading}", "figure");
     let rows: [(&str, &str, &str); 14] = [
         ("case file (MB)", "pdf", "case_mb"),
         ("open + first frame (ms)", "app", "open_first_frame_ms"),
@@ -483,17 +480,15 @@ fn cost_model(scales: &[(u32, Figures, Figures)], networks: &[(u32, Figures)]) {
         ("PDF pages", "pdf", "pdf_pages"),
     ];
     for (label, from, name) in rows {
-        let cells: String = scales
-            .iter()
-            .map(|(_, app, pdf)| {
-                let value = if from == "app" {
-                    app.get(name)
-                } else {
-                    pdf.get(name)
-                };
-                format!("{value:>14.2}")
-            })
-            .collect();
+        let mut cells = String::new();
+        for (_, app, pdf) in scales {
+            let value = if from == "app" {
+                app.get(name)
+            } else {
+                pdf.get(name)
+            };
+            let _ = write!(cells, "{value:>14.2}");
+        }
         println!("{label:<44} {cells}");
     }
     for (count, figures) in networks {
