@@ -167,9 +167,13 @@ impl Workbench {
                 });
                 let programme_changed =
                     programme_before.is_some_and(|before| before != case.snapshot.programme);
-                if programme_changed || changes_derived(parts) {
-                    case.derive(self.today);
-                }
+                case.derived.update(
+                    &case.snapshot,
+                    &case.status_changes,
+                    self.today,
+                    parts,
+                    programme_changed,
+                );
             }
             Err(e) => self.notice = Some(Notice::Error(error_text(self.settings.lang, &e))),
         }
@@ -260,12 +264,4 @@ impl Workbench {
         };
         self.refresh();
     }
-}
-
-/// True when `parts` hold what the warnings and the coverage are computed from (requirements,
-/// evidence, findings, actions). An edit of the case's own fields, the meeting, outcomes or the
-/// fidelity review leaves them as they are; at 100× the demo, computing them again would cost
-/// more than the edit.
-fn changes_derived(parts: Parts) -> bool {
-    parts.catalog || parts.interviews || parts.documents || parts.findings || parts.actions
 }

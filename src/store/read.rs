@@ -319,24 +319,31 @@ fn read_parts(
     if parts.fidelity {
         snapshot.fidelity = super::fidelity::read(conn)?;
     }
-    if parts.interviews || parts.documents || parts.findings || parts.actions {
-        read_uuids(conn, snapshot)?;
-    }
+    read_uuids(conn, snapshot, parts)?;
     Ok(())
 }
 
-/// The identities of the entities a command creates (`interview/3` → its UUID). A row an undo
-/// brought back from before schema 10 has none stored yet: it gets the one its upgrade gives it.
-fn read_uuids(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
+/// The identities of the entities a command creates (`interview/3` → its UUID), for the
+/// entities of `parts`; the others' stay as read before. A row an undo brought back from before
+/// schema 10 has none stored yet: it gets the one its upgrade gives it.
+fn read_uuids(
+    conn: &Connection,
+    snapshot: &mut CaseSnapshot,
+    parts: Parts,
+) -> rusqlite::Result<()> {
     use crate::domain::{ActionId, DocumentReviewId, ExcerptId, FindingId, InterviewId};
-    snapshot.uuids.clear();
-    for (table, entity) in [
-        ("interview", InterviewId::ENTITY),
-        ("excerpt", ExcerptId::ENTITY),
-        ("document_review", DocumentReviewId::ENTITY),
-        ("finding", FindingId::ENTITY),
-        ("action", ActionId::ENTITY),
+    for (table, entity, part) in [
+        ("interview", InterviewId::ENTITY, parts.interviews),
+        ("excerpt", ExcerptId::ENTITY, parts.interviews),
+        ("document_review", DocumentReviewId::ENTITY, parts.documents),
+        ("finding", FindingId::ENTITY, parts.findings),
+        ("action", ActionId::ENTITY, parts.actions),
     ] {
+        if !part {
+            continue;
+        }
+        let prefix = format!("{entity}/");
+        snapshot.uuids.retain(|key, _| !key.starts_with(&prefix));
         let mut statement = conn.prepare(&format!("SELECT id, uuid FROM {table}"))?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {

@@ -35,6 +35,21 @@ pub fn run_if_asked() -> bool {
                 workbench.shutdown();
             }
         }
+        // For a profiler: a finding edited through the app, 300 times.
+        "edit_finding" => {
+            let mut workbench = workbench_on(Path::new(args[0]));
+            let finding = workbench.case().unwrap().snapshot().findings[0].clone();
+            for k in 0..300 {
+                let mut fields = finding.fields.clone();
+                fields.description = format!("{} ({k})", fields.description);
+                workbench.submit(Command::UpdateFinding {
+                    finding_id: finding.id,
+                    finding: fields,
+                });
+                workbench.apply_pending();
+            }
+            workbench.shutdown();
+        }
         // For a profiler: one page's frames.
         "page" => {
             let mut workbench = workbench_on(Path::new(args[0]));
@@ -166,6 +181,22 @@ fn app(case: &Path, scratch: &Path) {
     });
     Figures::say("edit_app_ms", ms(app_median));
     Figures::say("edit_app_p99_ms", ms(app_p99));
+    // A finding's text edited on the findings page: the findings are read again, and the
+    // warnings, coverage and source counts made again.
+    workbench.settings.page = Page::Findings;
+    let finding = workbench.case().unwrap().snapshot().findings[0].clone();
+    let (finding_median, finding_p99) = measure(3, 40, || {
+        k += 1;
+        let mut fields = finding.fields.clone();
+        fields.description = format!("{} ({k})", fields.description);
+        workbench.submit(Command::UpdateFinding {
+            finding_id: finding.id,
+            finding: fields,
+        });
+        workbench.apply_pending();
+    });
+    Figures::say("edit_finding_app_ms", ms(finding_median));
+    Figures::say("edit_finding_app_p99_ms", ms(finding_p99));
     workbench.shutdown();
     drop(workbench);
 
