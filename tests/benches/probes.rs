@@ -40,13 +40,7 @@ pub fn run_if_asked() -> bool {
             let mut workbench = workbench_on(Path::new(args[0]));
             let finding = workbench.case().unwrap().snapshot().findings[0].clone();
             for k in 0..300 {
-                let mut fields = finding.fields.clone();
-                fields.description = format!("{} ({k})", fields.description);
-                workbench.submit(Command::UpdateFinding {
-                    finding_id: finding.id,
-                    finding: fields,
-                });
-                workbench.apply_pending();
+                edit_finding(&mut workbench, &finding, k);
             }
             workbench.shutdown();
         }
@@ -187,13 +181,7 @@ fn app(case: &Path, scratch: &Path) {
     let finding = workbench.case().unwrap().snapshot().findings[0].clone();
     let (finding_median, finding_p99) = measure(3, 40, || {
         k += 1;
-        let mut fields = finding.fields.clone();
-        fields.description = format!("{} ({k})", fields.description);
-        workbench.submit(Command::UpdateFinding {
-            finding_id: finding.id,
-            finding: fields,
-        });
-        workbench.apply_pending();
+        edit_finding(&mut workbench, &finding, k);
     });
     Figures::say("edit_finding_app_ms", ms(finding_median));
     Figures::say("edit_finding_app_p99_ms", ms(finding_p99));
@@ -278,6 +266,17 @@ fn app(case: &Path, scratch: &Path) {
         Figures::say(&format!("search_{label}_ms"), ms(median));
         Figures::say(&format!("search_{label}_bare_ms"), ms(bare_median));
     }
+}
+
+/// `finding`'s description edited through the app (the `k`th time), applied and shown.
+fn edit_finding(workbench: &mut Workbench, finding: &evalbench::domain::Finding, k: usize) {
+    let mut fields = finding.fields.clone();
+    fields.description = format!("{} ({k})", fields.description);
+    workbench.submit(Command::UpdateFinding {
+        finding_id: finding.id,
+        finding: fields,
+    });
+    workbench.apply_pending();
 }
 
 /// The PDF report of one case: the time of the first render in a process (what a user waits
