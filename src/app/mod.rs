@@ -144,13 +144,18 @@ impl OpenCase {
     /// Shows the fidelity review as `viewer` may see it, and what is derived from it again.
     fn show_fidelity_to(&mut self, viewer: Option<crate::domain::Rater>) {
         self.fidelity_viewer = viewer;
-        Arc::make_mut(&mut self.snapshot).fidelity = self
+        let seen = self
             .fidelity_stored
             .as_ref()
             .map(|review| review.seen_by(viewer));
-        self.privacy.rescan(&self.snapshot, |section| {
-            section == privacy::Section::Fidelity
-        });
+        // Unchanged (most cases have no review), the snapshot is left alone: changing it while
+        // the first privacy scan still reads it would copy the whole case.
+        if self.snapshot.fidelity != seen {
+            Arc::make_mut(&mut self.snapshot).fidelity = seen;
+            self.privacy.rescan(&self.snapshot, |section| {
+                section == privacy::Section::Fidelity
+            });
+        }
     }
 
     /// Takes a freshly read review as the stored one and shows it to the same viewer.
