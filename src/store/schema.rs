@@ -33,7 +33,7 @@ pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIS
 pub const LATEST_VERSION: usize = MIGRATION_LIST.len();
 
 /// One object of a database's schema as `sqlite_schema` lists it.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub(super) struct SchemaObject {
     pub kind: String,
     pub name: String,
@@ -97,15 +97,43 @@ pub(super) fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Schem
     Ok(objects)
 }
 
-/// The schema this build writes at `version`, built once per version in memory.
+/// The schema this build writes at `version`, made once per version and process.
 fn expected(version: usize) -> rusqlite::Result<std::sync::Arc<Vec<SchemaObject>>> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
-    static BUILT: OnceLock<Mutex<HashMap<usize, Arc<Vec<SchemaObject>>>>> = OnceLock::new();
-    let built = BUILT.get_or_init(Mutex::default);
-    if let Some(objects) = built.lock().ok().and_then(|b| b.get(&version).cloned()) {
+    static MADE: OnceLock<Mutex<HashMap<usize, Arc<Vec<SchemaObject>>>>> = OnceLock::new();
+    let made = MADE.get_or_init(Mutex::default);
+    if let Some(objects) = made.lock().ok().and_then(|b| b.get(&version).cloned()) {
         return Ok(objects);
     }
+    let objects = match shipped().filter(|s| s.version == version) {
+        Some(shipped) => shipped.objects,
+        None => built(version)?,
+    };
+    let objects = Arc::new(objects);
+    if let Ok(mut made) = made.lock() {
+        made.insert(version, Arc::clone(&objects));
+    }
+    Ok(objects)
+}
+
+/// The latest schema as the migrations leave it, written down when it last changed
+/// (`schema_latest.json`): building it by running every migration took 15 ms of each command's
+/// first open. A test keeps the file equal to what the migrations build.
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct ShippedSchema {
+    version: usize,
+    objects: Vec<SchemaObject>,
+}
+
+const SHIPPED_SCHEMA: &str = include_str!("schema_latest.json");
+
+fn shipped() -> Option<ShippedSchema> {
+    serde_json::from_str(SHIPPED_SCHEMA).ok()
+}
+
+/// The schema at `version`, built by running the migrations in memory.
+fn built(version: usize) -> rusqlite::Result<Vec<SchemaObject>> {
     let mut conn = rusqlite::Connection::open_in_memory()?;
     super::register_stable_uuid(&conn)?;
     if version > 0 {
@@ -116,11 +144,7 @@ fn expected(version: usize) -> rusqlite::Result<std::sync::Arc<Vec<SchemaObject>
             )
         })?;
     }
-    let objects = Arc::new(objects(&conn)?);
-    if let Ok(mut built) = built.lock() {
-        built.insert(version, Arc::clone(&objects));
-    }
-    Ok(objects)
+    objects(&conn)
 }
 
 /// Compares the file's schema with the one this version writes at the file's version. A case
@@ -181,4 +205,45 @@ pub(super) fn harden(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
          PRAGMA cell_size_check = ON;
          PRAGMA mmap_size = 0;",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `schema_latest.json` must be what the migrations build, or a case would be compared with
+    /// a schema this build does not write. After a new migration, write the file again with
+    /// `EVALBENCH_WRITE_SCHEMA=1 cargo test --lib shipped_schema`.
+    #[test]
+    fn the_shipped_schema_is_what_the_migrations_build() {
+        let built = ShippedSchema {
+            version: LATEST_VERSION,
+            objects: built(LATEST_VERSION).expect("the migrations run"),
+        };
+        if std::env::var_os("EVALBENCH_WRITE_SCHEMA").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/store/schema_latest.json");
+            let json = serde_json::to_string_pretty(&built).expect("a schema is JSON");
+            std::fs::write(path, json + "\n").expect("schema_latest.json is written");
+            return;
+        }
+        assert_eq!(
+            shipped(),
+            Some(built),
+            "src/store/schema_latest.json is not the schema the migrations build; write it again \
+             with `EVALBENCH_WRITE_SCHEMA=1 cargo test --lib shipped_schema`"
+        );
+    }
+
+    #[test]
+    fn an_older_version_is_built_from_the_migrations() {
+        let older = expected(LATEST_VERSION - 1).expect("the migrations run");
+        assert_eq!(
+            *older,
+            built(LATEST_VERSION - 1).expect("the migrations run")
+        );
+        assert_ne!(
+            *older,
+            *expected(LATEST_VERSION).expect("the shipped schema reads")
+        );
+    }
 }
