@@ -86,6 +86,20 @@ fn pdf_report_is_pdfa_and_holds_every_finding() {
             finding.fields.title
         );
     }
+    // Every finding's heading carries its number, «3.area.finding», which the template writes
+    // out itself (not Typst's heading counters).
+    let numbered = text
+        .lines()
+        // A page's first line starts with pdftotext's form feed.
+        .filter_map(|l| l.trim_start_matches('\u{c}').split(' ').next())
+        .filter(|n| {
+            n.starts_with("3.")
+                && n.split('.').count() == 3
+                && n.split('.').all(|p| p.parse::<u32>().is_ok())
+        })
+        .count();
+    assert_eq!(numbered, snapshot.findings.len(), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("3.1.1 ")), "{text}");
     // Norwegian letters survive as text, not as unmapped glyphs.
     assert!(text.contains("Arrangør") || text.contains("arrangør"));
     assert!(text.contains(&snapshot.facts.provider_name));

@@ -182,7 +182,8 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             }
             let snapshot = guard_export(&file, snapshot, output.redact)?;
             let today = jiff::Zoned::now().date();
-            let bytes = export::render(&snapshot, format.into(), lang_or_env(output.lang), today)?;
+            let bytes =
+                export::render_owned(snapshot, format.into(), lang_or_env(output.lang), today)?;
             write_output(&output.out, &bytes)?;
         }
         CliCommand::Report { action } => return report::report(action),

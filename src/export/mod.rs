@@ -92,6 +92,23 @@ pub fn render(
     })
 }
 
+/// Like `render`, for a caller that has no more use for the snapshot (the command line): the
+/// snapshot and then the report's own copy of the texts are let go before the layout, the peak
+/// of a big report's memory.
+pub fn render_owned(
+    snapshot: CaseSnapshot,
+    format: Format,
+    lang: Lang,
+    today: jiff::civil::Date,
+) -> Result<Vec<u8>, ExportError> {
+    if format != Format::Pdf {
+        return render(&snapshot, format, lang, today);
+    }
+    let report = report::Report::new(&snapshot, lang, today);
+    drop(snapshot);
+    Ok(pdf::report_pdf_owned(report, today)?)
+}
+
 /// The PDF of a report version to keep (`CaseStore::keep_report_version`): a draft is marked
 /// *UTKAST* on every page with the date the provider's answer is due; the final report is the
 /// report as it is.

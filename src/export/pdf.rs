@@ -100,6 +100,14 @@ pub fn report_pdf(report: &Report, today: jiff::civil::Date) -> Result<Vec<u8>, 
     compile(REPORT_TEMPLATE, report, today)
 }
 
+/// Like `report_pdf`, letting the report go once its content is handed to the layout: a big
+/// report's texts are then held once, not twice, at the layout's peak of memory.
+pub fn report_pdf_owned(report: Report, today: jiff::civil::Date) -> Result<Vec<u8>, PdfError> {
+    let data = content_json(&report)?;
+    drop(report);
+    compile_json(REPORT_TEMPLATE, data, today)
+}
+
 /// The plan's status report as the bytes of a PDF/A-2b file.
 pub fn status_report_pdf(
     report: &StatusReport,
@@ -122,11 +130,23 @@ fn compile(
     content: &impl serde::Serialize,
     today: jiff::civil::Date,
 ) -> Result<Vec<u8>, PdfError> {
-    // Whatever an older file holds, the texts reach the layout without control characters.
+    compile_json(template, content_json(content)?, today)
+}
+
+/// `content` as the template reads it: JSON, and, whatever an older file holds, without
+/// control characters in its texts.
+fn content_json(content: &impl serde::Serialize) -> Result<Vec<u8>, PdfError> {
     let mut value = serde_json::to_value(content).map_err(|e| PdfError(e.to_string()))?;
     crate::domain::text::strip_json(&mut value);
-    let data = serde_json::to_vec(&value).map_err(|e| PdfError(e.to_string()))?;
-    drop(value);
+    serde_json::to_vec(&value).map_err(|e| PdfError(e.to_string()))
+}
+
+/// Lays out `template` with `data` (from `content_json`) as its `/report.json`.
+fn compile_json(
+    template: &str,
+    data: Vec<u8>,
+    today: jiff::civil::Date,
+) -> Result<Vec<u8>, PdfError> {
     let today = Datetime::from_ymd(
         i32::from(today.year()),
         today.month() as u8,
