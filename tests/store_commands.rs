@@ -688,6 +688,17 @@ fn a_partial_refresh_equals_a_full_read_after_each_kind_of_command() {
             finding_id: finding.id,
             kind: FindingKind::ImprovementArea,
         },
+        Command::UpdateFinding {
+            finding_id: finding.id,
+            finding: FindingFields {
+                title: format!("{} (ny)", finding.fields.title),
+                description: "Ny tekst.".into(),
+            },
+        },
+        Command::UnlinkEvidence {
+            finding_id: finding.id,
+            evidence: finding.evidence[0],
+        },
         Command::SetActionStatus {
             action_id: action.id,
             status: ActionStatus::Done,
@@ -713,7 +724,21 @@ fn a_partial_refresh_equals_a_full_read_after_each_kind_of_command() {
             Err(e) => panic!("{}: {e}", command.op()),
         };
         assert_ne!(applied.parts, Parts::default(), "{}", command.op());
-        store.refresh(&mut kept, applied.parts).unwrap();
+        // Only an edit of a finding's own row is read back finding by finding.
+        let own_row = matches!(
+            command,
+            Command::SetFindingKind { .. } | Command::UpdateFinding { .. }
+        );
+        assert_eq!(
+            applied.findings_edited,
+            own_row.then(|| vec![finding.id]),
+            "{}",
+            command.op()
+        );
+        match &applied.findings_edited {
+            Some(ids) => store.refresh_findings(&mut kept, ids).unwrap(),
+            None => store.refresh(&mut kept, applied.parts).unwrap(),
+        }
         let full = store.snapshot().unwrap();
         // Part by part first, so a failure names the part that was not read again.
         assert_eq!(

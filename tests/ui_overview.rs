@@ -455,3 +455,56 @@ fn personal_numbers_show_on_the_overview_after_the_background_scan() {
     );
     harness.get_by_label_contains("2 personopplysninger (fødselsnummer");
 }
+
+/// An edit of a finding's own fields reads only that finding again (not the findings part):
+/// the app's findings stay the file's, and a change of kind still reaches the overview's
+/// warnings.
+#[test]
+fn a_findings_own_edit_is_read_back_alone_and_reaches_the_warnings() {
+    use evalbench::command::Command;
+    use evalbench::domain::FindingKind;
+    let dir = common::temp_dir();
+    let path = dir.path().join("demo.evalcase");
+    evalbench::demo::write_demo(&path).unwrap();
+    let workbench = common::ui::workbench_on(&path, Lang::Nb, DEMO_TODAY);
+    let mut harness = harness(workbench);
+    common::ui::wait_while(&mut harness, Workbench::is_scanning_privacy);
+    let before = stored(&path);
+    let without_action = before.warnings(DEMO_TODAY).deviations_without_action.len();
+    let label = |n: usize| format!("{n} avvik uten tiltak");
+    assert!(
+        harness
+            .query_all_by_label_contains(&label(without_action + 1))
+            .next()
+            .is_none()
+    );
+
+    let finding = before
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ImprovementArea)
+        .unwrap()
+        .clone();
+    let mut fields = finding.fields.clone();
+    fields.description = format!("{} Nytt avsnitt.", fields.description);
+    harness.state_mut().submit(Command::UpdateFinding {
+        finding_id: finding.id,
+        finding: fields,
+    });
+    harness.state_mut().submit(Command::SetFindingKind {
+        finding_id: finding.id,
+        kind: FindingKind::Deviation,
+    });
+    harness.state_mut().apply_pending();
+    harness.run();
+    let after = stored(&path);
+    let shown = &harness.state().case().unwrap().snapshot().findings;
+    assert_eq!(shown, &after.findings);
+    assert_ne!(after.findings, before.findings);
+    assert!(
+        harness
+            .query_all_by_label_contains(&label(without_action + 1))
+            .next()
+            .is_some()
+    );
+}

@@ -119,6 +119,8 @@ pub(super) struct Recorded {
     pub summary: String,
     /// The tables whose rows changed.
     pub tables: Vec<String>,
+    /// See `summary::Taken::findings_edited`.
+    pub findings_edited: Option<Vec<i64>>,
 }
 
 /// Runs `edit` inside `tx`; returns its value and what it changed.
@@ -132,13 +134,14 @@ where
     tx.execute_batch("DELETE FROM temp.undo_log; DELETE FROM temp.change_log;")?;
     let value = edit(tx)?;
     let inverse = take_log(tx)?;
-    let (summary, tables) = super::summary::take(tx)?;
+    let taken = super::summary::take(tx)?;
     Ok((
         value,
         Recorded {
             inverse,
-            summary,
-            tables,
+            summary: taken.summary,
+            tables: taken.tables,
+            findings_edited: taken.findings_edited,
         },
     ))
 }

@@ -297,6 +297,10 @@ pub struct Applied {
     pub created_id: Option<i64>,
     /// The parts of the snapshot the command changed (see `CaseStore::refresh`).
     pub parts: Parts,
+    /// When the command changed nothing but these findings' own fields (their links, the
+    /// other findings and the rest of the case as they were): `CaseStore::refresh_findings`
+    /// reads only them again. Typing in a finding's text is such an edit.
+    pub findings_edited: Option<Vec<crate::domain::FindingId>>,
 }
 
 /// An open case file.
@@ -678,6 +682,9 @@ impl CaseStore {
             target,
             created_id,
             parts: Parts::of_tables(recorded.tables.iter().map(String::as_str)),
+            findings_edited: recorded
+                .findings_edited
+                .map(|ids| ids.into_iter().map(crate::domain::FindingId).collect()),
         })
     }
 

@@ -44,11 +44,22 @@ fn update_line(table: &str, row: i64, old: &str, new: &str) -> Option<String> {
     (!changes.is_empty()).then(|| format!("{table}/{row} {}", changes.join(", ")))
 }
 
-/// Reads and clears the change log of the running command: the summary as one line, and the
-/// tables whose rows changed.
-pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<(String, Vec<String>)> {
+/// What the change log of one command held.
+pub(super) struct Taken {
+    /// Before → after, as one line.
+    pub summary: String,
+    /// The tables whose rows changed.
+    pub tables: Vec<String>,
+    /// The findings whose own rows were all the command changed (updated, not added or
+    /// removed, and no other table's rows); `None` for any other command.
+    pub findings_edited: Option<Vec<i64>>,
+}
+
+/// Reads and clears the change log of the running command.
+pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<Taken> {
     let mut lines = Vec::new();
     let mut tables: Vec<String> = Vec::new();
+    let mut findings_edited = Some(Vec::new());
     {
         let mut statement =
             tx.prepare_cached("SELECT tbl, row, kind, old, new FROM temp.change_log ORDER BY n")?;
@@ -63,6 +74,13 @@ pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<(String, Vec<String
         })?;
         for row in rows {
             let (table, id, kind, old, new) = row?;
+            if table == "finding" && kind == "update" {
+                if let Some(ids) = findings_edited.as_mut() {
+                    ids.push(id);
+                }
+            } else {
+                findings_edited = None;
+            }
             if !tables.contains(&table) {
                 tables.push(table.clone());
             }
@@ -85,7 +103,11 @@ pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<(String, Vec<String
     if more > 0 {
         lines.push(format!("… and {more} more rows"));
     }
-    Ok((lines.join("; "), tables))
+    Ok(Taken {
+        summary: lines.join("; "),
+        tables,
+        findings_edited: findings_edited.filter(|ids| !ids.is_empty()),
+    })
 }
 
 #[cfg(test)]
