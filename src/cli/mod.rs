@@ -172,6 +172,9 @@ pub fn run(command: CliCommand) -> anyhow::Result<ExitCode> {
             output,
             rater,
         } => {
+            if matches!(format, ExportFormat::Pdf) {
+                export::pdf::warm_up();
+            }
             // Read-only: an export never changes the case, and works while the app has it open.
             let mut snapshot = store::read_case_keyed(&file, key_for(&file)?.as_ref())?;
             let reader = rater.map(Into::into).or_else(|| {

@@ -154,9 +154,12 @@ pub(super) fn differences(
     conn: &rusqlite::Connection,
     version: usize,
 ) -> rusqlite::Result<Vec<SchemaDifference>> {
+    // By reference: the comparison is 76 × 76 pairs on every open.
+    fn key(o: &SchemaObject) -> (&str, &str) {
+        (&o.kind, &o.name)
+    }
     let expected = expected(version)?;
     let found = objects(conn)?;
-    let key = |o: &SchemaObject| (o.kind.clone(), o.name.clone());
     let mut differences = Vec::new();
     for object in &found {
         match expected.iter().find(|e| key(e) == key(object)) {
