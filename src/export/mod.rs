@@ -87,14 +87,13 @@ pub fn render(
     Ok(match format {
         Format::Json => json::to_json(snapshot)?.into_bytes(),
         Format::Markdown => markdown::report(snapshot, lang).into_bytes(),
-        Format::Pdf => pdf::report_pdf(&report::Report::new(snapshot, lang, today), today)?,
+        Format::Pdf => pdf::report_pdf(report::Report::new(snapshot, lang, today), today)?,
         Format::Docx => docx::report_docx(&report::Report::new(snapshot, lang, today))?,
     })
 }
 
-/// Like `render`, for a caller that has no more use for the snapshot (the command line): the
-/// snapshot and then the report's own copy of the texts are let go before the layout, the peak
-/// of a big report's memory.
+/// Like `render`, for a caller that has no more use for the snapshot (the command line): it is
+/// let go before the layout, the peak of a big report's memory.
 pub fn render_owned(
     snapshot: CaseSnapshot,
     format: Format,
@@ -106,7 +105,7 @@ pub fn render_owned(
     }
     let report = report::Report::new(&snapshot, lang, today);
     drop(snapshot);
-    Ok(pdf::report_pdf_owned(report, today)?)
+    Ok(pdf::report_pdf(report, today)?)
 }
 
 /// The PDF of a report version to keep (`CaseStore::keep_report_version`): a draft is marked
@@ -127,5 +126,5 @@ pub fn render_report_version(
             ..report
         },
     };
-    Ok(pdf::report_pdf(&report, today)?)
+    Ok(pdf::report_pdf(report, today)?)
 }

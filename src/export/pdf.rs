@@ -118,14 +118,10 @@ impl World for ReportWorld {
     }
 }
 
-/// The report as the bytes of a PDF/A-2b file.
-pub fn report_pdf(report: &Report, today: jiff::civil::Date) -> Result<Vec<u8>, PdfError> {
-    compile(REPORT_TEMPLATE, report, today)
-}
-
-/// Like `report_pdf`, letting the report go once its content is handed to the layout: a big
-/// report's texts are then held once, not twice, at the layout's peak of memory.
-pub fn report_pdf_owned(report: Report, today: jiff::civil::Date) -> Result<Vec<u8>, PdfError> {
+/// The report as the bytes of a PDF/A-2b file. The report is let go once its content is handed
+/// to the layout, so a big report's texts are held once, not twice, at the layout's peak of
+/// memory.
+pub fn report_pdf(report: Report, today: jiff::civil::Date) -> Result<Vec<u8>, PdfError> {
     let data = content_json(&report)?;
     drop(report);
     compile_json(REPORT_TEMPLATE, data, today)
