@@ -674,6 +674,9 @@ fn a_partial_refresh_equals_a_full_read_after_each_kind_of_command() {
     let mut store = CaseStore::open(&path).unwrap();
     let mut kept = store.snapshot().unwrap();
     let first = kept.interviews[0].clone();
+    // Moved to the last interview's day: a whole read puts it elsewhere in the list.
+    let moved = kept.interviews[1].clone();
+    let last_day = kept.interviews.last().unwrap().fields.date;
     let finding = kept.findings[0].clone();
     let action = kept.actions[0].clone();
     let commands = vec![
@@ -683,6 +686,13 @@ fn a_partial_refresh_equals_a_full_read_after_each_kind_of_command() {
         Command::SetInterviewNotes {
             interview_id: first.id,
             notes: format!("{} Et tillegg.", first.notes),
+        },
+        Command::UpdateInterview {
+            interview_id: moved.id,
+            interview: InterviewFields {
+                date: last_day,
+                ..moved.fields.clone()
+            },
         },
         Command::SetFindingKind {
             finding_id: finding.id,
@@ -735,9 +745,16 @@ fn a_partial_refresh_equals_a_full_read_after_each_kind_of_command() {
             "{}",
             command.op()
         );
-        match &applied.findings_edited {
-            Some(ids) => store.refresh_findings(&mut kept, ids).unwrap(),
-            None => store.refresh(&mut kept, applied.parts).unwrap(),
+        let interview_row = match command {
+            Command::SetInterviewNotes { interview_id, .. }
+            | Command::UpdateInterview { interview_id, .. } => Some(vec![*interview_id]),
+            _ => None,
+        };
+        assert_eq!(applied.interviews_edited, interview_row, "{}", command.op());
+        match (&applied.findings_edited, &applied.interviews_edited) {
+            (Some(ids), _) => store.refresh_findings(&mut kept, ids).unwrap(),
+            (_, Some(ids)) => store.refresh_interviews(&mut kept, ids).unwrap(),
+            _ => store.refresh(&mut kept, applied.parts).unwrap(),
         }
         let full = store.snapshot().unwrap();
         // Part by part first, so a failure names the part that was not read again.

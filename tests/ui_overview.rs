@@ -497,14 +497,58 @@ fn a_findings_own_edit_is_read_back_alone_and_reaches_the_warnings() {
     });
     harness.state_mut().apply_pending();
     harness.run();
+    // An interview's notes typed in, with an identity number: only that interview is read and
+    // scanned again.
+    let interview = before.interviews[2].clone();
+    harness.state_mut().submit(Command::SetInterviewNotes {
+        interview_id: interview.id,
+        notes: format!("{} Nummer 15076510013.", interview.notes),
+    });
+    harness.state_mut().apply_pending();
+    harness.run();
     let after = stored(&path);
-    let shown = &harness.state().case().unwrap().snapshot().findings;
-    assert_eq!(shown, &after.findings);
+    let shown = harness.state().case().unwrap().snapshot();
+    assert_eq!(shown.findings, after.findings);
     assert_ne!(after.findings, before.findings);
+    assert_eq!(shown.interviews, after.interviews);
+    assert_ne!(after.interviews, before.interviews);
+    harness.get_by_label_contains("1 personopplysning (fødselsnummer");
     assert!(
         harness
             .query_all_by_label_contains(&label(without_action + 1))
             .next()
             .is_some()
     );
+}
+
+/// After an edit of one interview's notes or one finding, scanning only that entity again gives
+/// the hits of a whole scan, in the same order.
+#[test]
+fn an_entity_rescan_gives_the_hits_of_a_whole_scan() {
+    use evalbench::privacy::{ScanCache, Section, scan_case};
+    const NUMBER: &str = "15076510013"; // invented; passes the fødselsnummer checks
+    let dir = common::temp_dir();
+    let path = dir.path().join("demo.evalcase");
+    evalbench::demo::write_demo(&path).unwrap();
+    let mut snapshot = stored(&path);
+    let mut cache = ScanCache::default();
+    let before = cache.scan_case(&snapshot);
+    assert_eq!(before, scan_case(&snapshot));
+
+    let interview = &mut snapshot.interviews[3];
+    interview.notes = format!("{} Nummer {NUMBER}.", interview.notes);
+    let entity = interview.id.to_string();
+    let hits = cache.rescan_entities(&snapshot, Section::Interviews, &[entity]);
+    assert_eq!(hits, scan_case(&snapshot));
+    assert_eq!(hits.len(), before.len() + 1);
+
+    snapshot.findings[2].fields.description = format!("Se {NUMBER}.");
+    let entity = snapshot.findings[2].id.to_string();
+    let hits = cache.rescan_entities(&snapshot, Section::Findings, std::slice::from_ref(&entity));
+    assert_eq!(hits, scan_case(&snapshot));
+    assert_eq!(hits.len(), before.len() + 2);
+
+    snapshot.findings[2].fields.description.clear();
+    let hits = cache.rescan_entities(&snapshot, Section::Findings, &[entity]);
+    assert_eq!(hits, scan_case(&snapshot));
 }

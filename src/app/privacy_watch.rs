@@ -99,6 +99,20 @@ impl PrivacyWatch {
         }
     }
 
+    /// Looks again at the texts of only the `entities` of `section` (after the first scan, if
+    /// it still runs: then the whole section).
+    pub(super) fn rescan_entities(
+        &mut self,
+        snapshot: &CaseSnapshot,
+        section: Section,
+        entities: &[String],
+    ) {
+        match self.first.as_mut() {
+            Some(first) => first.edited.extend([section]),
+            None => self.hits = self.cache.rescan_entities(snapshot, section, entities),
+        }
+    }
+
     fn take_first(&mut self, first: FirstScan, snapshot: &CaseSnapshot) {
         match first.worker.join() {
             Ok((cache, hits)) => {

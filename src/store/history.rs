@@ -119,8 +119,8 @@ pub(super) struct Recorded {
     pub summary: String,
     /// The tables whose rows changed.
     pub tables: Vec<String>,
-    /// See `summary::Taken::findings_edited`.
-    pub findings_edited: Option<Vec<i64>>,
+    /// See `summary::Taken::updated_rows`.
+    pub updated_rows: Option<(String, Vec<i64>)>,
 }
 
 /// Runs `edit` inside `tx`; returns its value and what it changed.
@@ -141,7 +141,7 @@ where
             inverse,
             summary: taken.summary,
             tables: taken.tables,
-            findings_edited: taken.findings_edited,
+            updated_rows: taken.updated_rows,
         },
     ))
 }

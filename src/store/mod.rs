@@ -301,6 +301,16 @@ pub struct Applied {
     /// other findings and the rest of the case as they were): `CaseStore::refresh_findings`
     /// reads only them again. Typing in a finding's text is such an edit.
     pub findings_edited: Option<Vec<crate::domain::FindingId>>,
+    /// Likewise for interviews (typing in an interview's notes): `CaseStore::refresh_interviews`.
+    pub interviews_edited: Option<Vec<crate::domain::InterviewId>>,
+}
+
+/// The rows of `table` a command changed, when updating them was all it did.
+fn updated_of<T>(recorded: &history::Recorded, table: &str, id: fn(i64) -> T) -> Option<Vec<T>> {
+    match &recorded.updated_rows {
+        Some((updated, ids)) if updated == table => Some(ids.iter().copied().map(id).collect()),
+        _ => None,
+    }
 }
 
 /// An open case file.
@@ -682,9 +692,8 @@ impl CaseStore {
             target,
             created_id,
             parts: Parts::of_tables(recorded.tables.iter().map(String::as_str)),
-            findings_edited: recorded
-                .findings_edited
-                .map(|ids| ids.into_iter().map(crate::domain::FindingId).collect()),
+            findings_edited: updated_of(&recorded, "finding", crate::domain::FindingId),
+            interviews_edited: updated_of(&recorded, "interview", crate::domain::InterviewId),
         })
     }
 

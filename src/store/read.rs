@@ -123,6 +123,21 @@ impl CaseStore {
         result.map_err(|source| sql_err(&self.path, source))
     }
 
+    /// Like `refresh_findings`, for interviews whose own row (notes, date, role …) was all an
+    /// edit changed: their excerpts and questions are kept. At 100× the demo case, reading the
+    /// interviews part whole (4 million words of notes) took most of a 72 ms edit.
+    pub fn refresh_interviews(
+        &self,
+        snapshot: &mut CaseSnapshot,
+        ids: &[crate::domain::InterviewId],
+    ) -> Result<(), StoreError> {
+        let result = self.conn.execute_batch("BEGIN DEFERRED").and_then(|()| {
+            let read = read_interview_rows(&self.conn, snapshot, ids);
+            self.conn.execute_batch("COMMIT").and(read)
+        });
+        result.map_err(|source| sql_err(&self.path, source))
+    }
+
     /// The content of an attached file.
     pub fn attachment_content(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
         self.conn
@@ -514,26 +529,15 @@ fn read_interviews(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::
     }
 
     snapshot.interviews = conn
-        .prepare(
-            "SELECT id, date, role, interviewees, stage, setting, channel, notes FROM interview
-             ORDER BY date, id",
-        )?
+        .prepare(&format!(
+            "SELECT {INTERVIEW_COLUMNS} FROM interview ORDER BY date, id"
+        ))?
         .query_map([], |row| {
-            let id: crate::domain::InterviewId = row.get(0)?;
-            Ok(Interview {
-                id,
-                fields: InterviewFields {
-                    date: row.get(1)?,
-                    role: row.get::<_, Code<_>>(2)?.0,
-                    interviewees: row.get::<_, JsonList>(3)?.0,
-                    stage: row.get::<_, Option<Code<_>>>(4)?.map(|c| c.0),
-                    setting: row.get::<_, Code<_>>(5)?.0,
-                    channel: row.get::<_, Code<_>>(6)?.0,
-                },
-                notes: row.get(7)?,
-                excerpts: excerpts_by_interview.remove(&id.0).unwrap_or_default(),
-                covered_questions: covered_by_interview.remove(&id.0).unwrap_or_default(),
-            })
+            let mut interview = interview_row(row)?;
+            let id = interview.id.0;
+            interview.excerpts = excerpts_by_interview.remove(&id).unwrap_or_default();
+            interview.covered_questions = covered_by_interview.remove(&id).unwrap_or_default();
+            Ok(interview)
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(())
@@ -632,6 +636,54 @@ fn read_findings(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Re
             Ok(finding)
         })?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
+
+const INTERVIEW_COLUMNS: &str = "id, date, role, interviewees, stage, setting, channel, notes";
+
+/// An interview's own row (`INTERVIEW_COLUMNS`), without its excerpts and questions.
+fn interview_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Interview> {
+    Ok(Interview {
+        id: row.get(0)?,
+        fields: InterviewFields {
+            date: row.get(1)?,
+            role: row.get::<_, Code<_>>(2)?.0,
+            interviewees: row.get::<_, JsonList>(3)?.0,
+            stage: row.get::<_, Option<Code<_>>>(4)?.map(|c| c.0),
+            setting: row.get::<_, Code<_>>(5)?.0,
+            channel: row.get::<_, Code<_>>(6)?.0,
+        },
+        notes: row.get(7)?,
+        excerpts: Vec::new(),
+        covered_questions: Vec::new(),
+    })
+}
+
+/// The own rows of the interviews `ids`, each put in place of the snapshot's with its excerpts
+/// and questions kept, in the order a whole read gives; the part is read whole if one of them
+/// is not in the snapshot or no longer in the file.
+fn read_interview_rows(
+    conn: &Connection,
+    snapshot: &mut CaseSnapshot,
+    ids: &[crate::domain::InterviewId],
+) -> rusqlite::Result<()> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {INTERVIEW_COLUMNS} FROM interview WHERE id = ?1"
+    ))?;
+    for id in ids {
+        let fresh = statement.query_row([id.0], interview_row).optional()?;
+        let place = snapshot.interviews.iter().position(|i| i.id == *id);
+        match (fresh, place) {
+            (Some(fresh), Some(place)) => {
+                let interview = &mut snapshot.interviews[place];
+                interview.fields = fresh.fields;
+                interview.notes = fresh.notes;
+            }
+            _ => return read_interviews(conn, snapshot),
+        }
+    }
+    // Interviews are read in the order of their dates; an edit may have moved one.
+    snapshot.interviews.sort_by_key(|i| (i.fields.date, i.id));
     Ok(())
 }
 

@@ -50,16 +50,17 @@ pub(super) struct Taken {
     pub summary: String,
     /// The tables whose rows changed.
     pub tables: Vec<String>,
-    /// The findings whose own rows were all the command changed (updated, not added or
-    /// removed, and no other table's rows); `None` for any other command.
-    pub findings_edited: Option<Vec<i64>>,
+    /// When every row the command changed was an update of one table (no row added or
+    /// removed, no other table's rows): that table and those rows.
+    pub updated_rows: Option<(String, Vec<i64>)>,
 }
 
 /// Reads and clears the change log of the running command.
 pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<Taken> {
     let mut lines = Vec::new();
     let mut tables: Vec<String> = Vec::new();
-    let mut findings_edited = Some(Vec::new());
+    let mut updated_rows: Option<(String, Vec<i64>)> = None;
+    let mut only_updates = true;
     {
         let mut statement =
             tx.prepare_cached("SELECT tbl, row, kind, old, new FROM temp.change_log ORDER BY n")?;
@@ -74,12 +75,11 @@ pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<Taken> {
         })?;
         for row in rows {
             let (table, id, kind, old, new) = row?;
-            if table == "finding" && kind == "update" {
-                if let Some(ids) = findings_edited.as_mut() {
-                    ids.push(id);
-                }
-            } else {
-                findings_edited = None;
+            match updated_rows.as_mut() {
+                _ if kind != "update" => only_updates = false,
+                Some((updated, ids)) if *updated == table => ids.push(id),
+                Some(_) => only_updates = false,
+                None => updated_rows = Some((table.clone(), vec![id])),
             }
             if !tables.contains(&table) {
                 tables.push(table.clone());
@@ -106,7 +106,7 @@ pub(super) fn take(tx: &Transaction<'_>) -> rusqlite::Result<Taken> {
     Ok(Taken {
         summary: lines.join("; "),
         tables,
-        findings_edited: findings_edited.filter(|ids| !ids.is_empty()),
+        updated_rows: updated_rows.filter(|_| only_updates),
     })
 }
 

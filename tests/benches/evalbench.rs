@@ -208,6 +208,17 @@ fn print_scale(scale: u32, app: &Figures, pdf: &Figures) {
             app.get("edit_finding_store_ms"),
         ),
     );
+    Table::row(
+        "edit an interview's notes through the app (median)",
+        format!(
+            "{} / p99 {}",
+            millis(app.get("edit_notes_app_ms")),
+            millis(app.get("edit_notes_app_p99_ms"))
+        ),
+        "≤ 2× store edit",
+        format!("store {}", millis(app.get("edit_notes_store_ms"))),
+        ratio(app.get("edit_notes_app_ms"), app.get("edit_notes_store_ms")),
+    );
     for (label, word) in [("common", "arbeidsgiver"), ("rare", "kvartal")] {
         Table::row(
             &format!("search, {label} word «{word}»"),
@@ -473,7 +484,7 @@ fn cost_model(scales: &[(u32, Figures, Figures)], networks: &[(u32, Figures)]) {
         let _ = write!(heading, "{:>14}", format!("{scale}×"));
     }
     println!("{:<44} {heading}", "figure");
-    let rows: [(&str, &str, &str); 16] = [
+    let rows: [(&str, &str, &str); 18] = [
         ("case file (MB)", "pdf", "case_mb"),
         ("open + first frame (ms)", "app", "open_first_frame_ms"),
         ("bare open (ms)", "app", "bare_open_ms"),
@@ -496,6 +507,16 @@ fn cost_model(scales: &[(u32, Figures, Figures)], networks: &[(u32, Figures)]) {
             "edit a finding through the app (ms)",
             "app",
             "edit_finding_app_ms",
+        ),
+        (
+            "edit interview notes in the store (ms)",
+            "app",
+            "edit_notes_store_ms",
+        ),
+        (
+            "edit interview notes through the app (ms)",
+            "app",
+            "edit_notes_app_ms",
         ),
         ("search, common word (ms)", "app", "search_common_ms"),
         ("search, rare word (ms)", "app", "search_rare_ms"),

@@ -108,6 +108,14 @@ pub fn workbench_on(path: &Path) -> Workbench {
     workbench
 }
 
+/// An interview's notes with `k` added at the end, as typing does.
+fn notes_edit(interview: &evalbench::domain::Interview, k: usize) -> Command {
+    Command::SetInterviewNotes {
+        interview_id: interview.id,
+        notes: format!("{} ({k})", interview.notes),
+    }
+}
+
 /// Draws frames until the privacy scan of the opened case is done.
 fn settle_privacy(ctx: &egui::Context, workbench: &mut Workbench, time: &mut f64) {
     while workbench.is_scanning_privacy() {
@@ -197,6 +205,17 @@ fn app(case: &Path, scratch: &Path) {
     });
     Figures::say("edit_finding_app_ms", ms(finding_median));
     Figures::say("edit_finding_app_p99_ms", ms(finding_p99));
+    // An interview's notes typed in on the interviews page: that interview is read and scanned
+    // again.
+    workbench.settings.page = Page::Interviews;
+    let interview = workbench.case().unwrap().snapshot().interviews[0].clone();
+    let (notes_median, notes_p99) = measure(3, 40, || {
+        k += 1;
+        workbench.submit(notes_edit(&interview, k));
+        workbench.apply_pending();
+    });
+    Figures::say("edit_notes_app_ms", ms(notes_median));
+    Figures::say("edit_notes_app_p99_ms", ms(notes_p99));
     workbench.shutdown();
     drop(workbench);
 
@@ -258,6 +277,11 @@ fn app(case: &Path, scratch: &Path) {
             .unwrap();
     });
     Figures::say("edit_finding_store_ms", ms(finding_store_median));
+    let (notes_store_median, _) = measure(5, 100, || {
+        k += 1;
+        store.apply(&notes_edit(&interview, k)).unwrap();
+    });
+    Figures::say("edit_notes_store_ms", ms(notes_store_median));
     store.close().unwrap();
     drop(bare);
     let _ = std::fs::remove_file(&bare_copy);
