@@ -513,6 +513,38 @@ fn a_findings_own_edit_is_read_back_alone_and_reaches_the_warnings() {
     assert_eq!(shown.interviews, after.interviews);
     assert_ne!(after.interviews, before.interviews);
     harness.get_by_label_contains("1 personopplysning (fødselsnummer");
+
+    // An overdue action closed through the app: only that action is read again, and the
+    // overview's overdue warning follows its status.
+    let overdue = before.warnings(DEMO_TODAY).overdue_actions;
+    assert!(!overdue.is_empty(), "the demo has overdue actions");
+    let overdue_label = |n: usize| format!("{n} tiltak har passert fristen");
+    let overdue_shown = |harness: &common::ui::Ui, n: usize| {
+        harness
+            .query_all_by_label_contains(&overdue_label(n))
+            .next()
+            .is_some()
+    };
+    assert!(overdue_shown(&harness, overdue.len()));
+    harness.state_mut().submit(Command::SetActionStatus {
+        action_id: overdue[0],
+        status: evalbench::domain::ActionStatus::Done,
+    });
+    harness.state_mut().apply_pending();
+    harness.run();
+    let after = stored(&path);
+    assert_eq!(
+        harness.state().case().unwrap().snapshot().actions,
+        after.actions
+    );
+    assert_eq!(
+        after.warnings(DEMO_TODAY).overdue_actions.len(),
+        overdue.len() - 1
+    );
+    assert!(
+        !overdue_shown(&harness, overdue.len()),
+        "the warning did not follow the action"
+    );
     assert!(
         harness
             .query_all_by_label_contains(&label(without_action + 1))

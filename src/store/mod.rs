@@ -303,6 +303,8 @@ pub struct Applied {
     pub findings_edited: Option<Vec<crate::domain::FindingId>>,
     /// Likewise for interviews (typing in an interview's notes): `CaseStore::refresh_interviews`.
     pub interviews_edited: Option<Vec<crate::domain::InterviewId>>,
+    /// Likewise for actions (typing in an action's text): `CaseStore::refresh_actions`.
+    pub actions_edited: Option<Vec<crate::domain::ActionId>>,
 }
 
 /// The rows of `table` a command changed, when updating them was all it did.
@@ -694,6 +696,7 @@ impl CaseStore {
             parts: Parts::of_tables(recorded.tables.iter().map(String::as_str)),
             findings_edited: updated_of(&recorded, "finding", crate::domain::FindingId),
             interviews_edited: updated_of(&recorded, "interview", crate::domain::InterviewId),
+            actions_edited: updated_of(&recorded, "action", crate::domain::ActionId),
         })
     }
 

@@ -138,6 +138,20 @@ impl CaseStore {
         result.map_err(|source| sql_err(&self.path, source))
     }
 
+    /// Like `refresh_findings`, for actions whose own row was all an edit changed (a status
+    /// change also records the day, so it is not one of these).
+    pub fn refresh_actions(
+        &self,
+        snapshot: &mut CaseSnapshot,
+        ids: &[crate::domain::ActionId],
+    ) -> Result<(), StoreError> {
+        let result = self.conn.execute_batch("BEGIN DEFERRED").and_then(|()| {
+            let read = read_action_rows(&self.conn, snapshot, ids);
+            self.conn.execute_batch("COMMIT").and(read)
+        });
+        result.map_err(|source| sql_err(&self.path, source))
+    }
+
     /// The content of an attached file.
     pub fn attachment_content(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
         self.conn
@@ -757,27 +771,52 @@ fn read_meeting(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Res
     Ok(())
 }
 
+const ACTION_COLUMNS: &str =
+    "id, finding_id, description, owner, due_date, status, closure_evidence, nav_comment";
+
+fn action_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Action> {
+    Ok(Action {
+        id: row.get(0)?,
+        finding_id: row.get(1)?,
+        fields: ActionFields {
+            description: row.get(2)?,
+            owner: row.get(3)?,
+            due_date: row.get(4)?,
+            status: row.get::<_, Code<_>>(5)?.0,
+            closure_evidence: row.get(6)?,
+            nav_comment: row.get(7)?,
+        },
+    })
+}
+
+/// The rows of the actions `ids`, each put in place of the snapshot's, in the order a whole
+/// read gives; the part is read whole if one of them is not in the snapshot or the file.
+fn read_action_rows(
+    conn: &Connection,
+    snapshot: &mut CaseSnapshot,
+    ids: &[crate::domain::ActionId],
+) -> rusqlite::Result<()> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {ACTION_COLUMNS} FROM action WHERE id = ?1"
+    ))?;
+    for id in ids {
+        let fresh = statement.query_row([id.0], action_row).optional()?;
+        let place = snapshot.actions.iter().position(|a| a.id == *id);
+        match (fresh, place) {
+            (Some(fresh), Some(place)) => snapshot.actions[place] = fresh,
+            _ => return read_actions(conn, snapshot),
+        }
+    }
+    snapshot.actions.sort_by_key(|a| (a.finding_id, a.id));
+    Ok(())
+}
+
 fn read_actions(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::Result<()> {
     snapshot.actions = conn
-        .prepare(
-            "SELECT id, finding_id, description, owner, due_date, status, closure_evidence,
-                    nav_comment
-             FROM action ORDER BY finding_id, id",
-        )?
-        .query_map([], |row| {
-            Ok(Action {
-                id: row.get(0)?,
-                finding_id: row.get(1)?,
-                fields: ActionFields {
-                    description: row.get(2)?,
-                    owner: row.get(3)?,
-                    due_date: row.get(4)?,
-                    status: row.get::<_, Code<_>>(5)?.0,
-                    closure_evidence: row.get(6)?,
-                    nav_comment: row.get(7)?,
-                },
-            })
-        })?
+        .prepare(&format!(
+            "SELECT {ACTION_COLUMNS} FROM action ORDER BY finding_id, id"
+        ))?
+        .query_map([], action_row)?
         .collect::<rusqlite::Result<_>>()?;
     snapshot.imported_rows = conn
         .prepare("SELECT fingerprint, action_id, imported_on FROM plan_import_row ORDER BY id")?
