@@ -679,6 +679,7 @@ fn a_partial_refresh_equals_a_full_read_after_each_kind_of_command() {
     let last_day = kept.interviews.last().unwrap().fields.date;
     let finding = kept.findings[0].clone();
     let action = kept.actions[0].clone();
+    let review = kept.document_reviews[0].clone();
     let commands = vec![
         Command::SetEvaluators {
             evaluators: vec!["Ny evaluerer".into()],
@@ -720,6 +721,13 @@ fn a_partial_refresh_equals_a_full_read_after_each_kind_of_command() {
         Command::SetActionStatus {
             action_id: action.id,
             status: ActionStatus::Done,
+        },
+        Command::UpdateDocumentReview {
+            document_review_id: review.id,
+            review: DocumentReviewFields {
+                assessment: format!("{} Vurdert på nytt.", review.fields.assessment),
+                ..review.fields.clone()
+            },
         },
         Command::SetOutcome {
             outcome: Outcome {
@@ -766,15 +774,20 @@ fn a_partial_refresh_equals_a_full_read_after_each_kind_of_command() {
         )
         .then(|| vec![action.id]);
         assert_eq!(applied.actions_edited, action_row, "{}", command.op());
-        match (
-            &applied.findings_edited,
-            &applied.interviews_edited,
-            &applied.actions_edited,
-        ) {
-            (Some(ids), _, _) => store.refresh_findings(&mut kept, ids).unwrap(),
-            (_, Some(ids), _) => store.refresh_interviews(&mut kept, ids).unwrap(),
-            (_, _, Some(ids)) => store.refresh_actions(&mut kept, ids).unwrap(),
-            _ => store.refresh(&mut kept, applied.parts).unwrap(),
+        let review_row =
+            matches!(command, Command::UpdateDocumentReview { .. }).then(|| vec![review.id]);
+        assert_eq!(applied.documents_edited, review_row, "{}", command.op());
+
+        if let Some(ids) = &applied.findings_edited {
+            store.refresh_findings(&mut kept, ids).unwrap();
+        } else if let Some(ids) = &applied.interviews_edited {
+            store.refresh_interviews(&mut kept, ids).unwrap();
+        } else if let Some(ids) = &applied.actions_edited {
+            store.refresh_actions(&mut kept, ids).unwrap();
+        } else if let Some(ids) = &applied.documents_edited {
+            store.refresh_document_reviews(&mut kept, ids).unwrap();
+        } else {
+            store.refresh(&mut kept, applied.parts).unwrap();
         }
         let full = store.snapshot().unwrap();
         // Part by part first, so a failure names the part that was not read again.

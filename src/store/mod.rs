@@ -305,6 +305,8 @@ pub struct Applied {
     pub interviews_edited: Option<Vec<crate::domain::InterviewId>>,
     /// Likewise for actions (typing in an action's text): `CaseStore::refresh_actions`.
     pub actions_edited: Option<Vec<crate::domain::ActionId>>,
+    /// Likewise for document reviews (typing in an assessment): `CaseStore::refresh_document_reviews`.
+    pub documents_edited: Option<Vec<crate::domain::DocumentReviewId>>,
 }
 
 /// The rows of `table` a command changed, when updating them was all it did.
@@ -697,6 +699,11 @@ impl CaseStore {
             findings_edited: updated_of(&recorded, "finding", crate::domain::FindingId),
             interviews_edited: updated_of(&recorded, "interview", crate::domain::InterviewId),
             actions_edited: updated_of(&recorded, "action", crate::domain::ActionId),
+            documents_edited: updated_of(
+                &recorded,
+                "document_review",
+                crate::domain::DocumentReviewId,
+            ),
         })
     }
 

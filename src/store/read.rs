@@ -152,6 +152,20 @@ impl CaseStore {
         result.map_err(|source| sql_err(&self.path, source))
     }
 
+    /// Like `refresh_findings`, for document reviews whose own row was all an edit changed:
+    /// their requirement links are kept.
+    pub fn refresh_document_reviews(
+        &self,
+        snapshot: &mut CaseSnapshot,
+        ids: &[crate::domain::DocumentReviewId],
+    ) -> Result<(), StoreError> {
+        let result = self.conn.execute_batch("BEGIN DEFERRED").and_then(|()| {
+            let read = read_document_rows(&self.conn, snapshot, ids);
+            self.conn.execute_batch("COMMIT").and(read)
+        });
+        result.map_err(|source| sql_err(&self.path, source))
+    }
+
     /// The content of an attached file.
     pub fn attachment_content(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
         self.conn
@@ -565,37 +579,69 @@ fn read_documents(conn: &Connection, snapshot: &mut CaseSnapshot) -> rusqlite::R
          ORDER BY document_review_id, requirement_id",
     )?;
     snapshot.document_reviews = conn
-        .prepare(
-            "SELECT d.id, d.title, d.kind, d.version_label, d.document_date, d.assessment,
-                    d.attachment_sha256, d.attachment_name, a.size_bytes, d.personal
-             FROM document_review d LEFT JOIN attachment a ON a.sha256 = d.attachment_sha256
-             ORDER BY d.id",
-        )?
+        .prepare(&format!("{DOCUMENT_ROWS} ORDER BY d.id"))?
         .query_map([], |row| {
-            let id: crate::domain::DocumentReviewId = row.get(0)?;
-            let sha256: Option<String> = row.get(6)?;
-            Ok(DocumentReview {
-                id,
-                fields: DocumentReviewFields {
-                    title: row.get(1)?,
-                    kind: row.get::<_, Code<_>>(2)?.0,
-                    version_label: row.get(3)?,
-                    document_date: row.get(4)?,
-                    assessment: row.get(5)?,
-                },
-                attachment: match sha256 {
-                    Some(sha256) => Some(AttachmentRef {
-                        sha256,
-                        file_name: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
-                        size_bytes: row.get::<_, Option<i64>>(8)?.unwrap_or(0) as u64,
-                    }),
-                    None => None,
-                },
-                links: document_links.get(&id.0).cloned().unwrap_or_default(),
-                personal: row.get(9)?,
-            })
+            let mut review = document_row(row)?;
+            review.links = document_links
+                .get(&review.id.0)
+                .cloned()
+                .unwrap_or_default();
+            Ok(review)
         })?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
+
+const DOCUMENT_ROWS: &str =
+    "SELECT d.id, d.title, d.kind, d.version_label, d.document_date, d.assessment,
+            d.attachment_sha256, d.attachment_name, a.size_bytes, d.personal
+     FROM document_review d LEFT JOIN attachment a ON a.sha256 = d.attachment_sha256";
+
+/// A document review's own row (`DOCUMENT_ROWS`), without its requirement links.
+fn document_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentReview> {
+    let sha256: Option<String> = row.get(6)?;
+    Ok(DocumentReview {
+        id: row.get(0)?,
+        fields: DocumentReviewFields {
+            title: row.get(1)?,
+            kind: row.get::<_, Code<_>>(2)?.0,
+            version_label: row.get(3)?,
+            document_date: row.get(4)?,
+            assessment: row.get(5)?,
+        },
+        attachment: match sha256 {
+            Some(sha256) => Some(AttachmentRef {
+                sha256,
+                file_name: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                size_bytes: row.get::<_, Option<i64>>(8)?.unwrap_or(0) as u64,
+            }),
+            None => None,
+        },
+        links: Vec::new(),
+        personal: row.get(9)?,
+    })
+}
+
+/// The own rows of the document reviews `ids`, each put in place of the snapshot's with its
+/// links kept; the part is read whole if one of them is not in the snapshot or the file.
+fn read_document_rows(
+    conn: &Connection,
+    snapshot: &mut CaseSnapshot,
+    ids: &[crate::domain::DocumentReviewId],
+) -> rusqlite::Result<()> {
+    let mut statement = conn.prepare_cached(&format!("{DOCUMENT_ROWS} WHERE d.id = ?1"))?;
+    for id in ids {
+        let fresh = statement.query_row([id.0], document_row).optional()?;
+        // Reviews are read in the order of their ids.
+        let place = snapshot.document_reviews.binary_search_by_key(id, |r| r.id);
+        match (fresh, place) {
+            (Some(fresh), Ok(place)) => {
+                let links = std::mem::take(&mut snapshot.document_reviews[place].links);
+                snapshot.document_reviews[place] = DocumentReview { links, ..fresh };
+            }
+            _ => return read_documents(conn, snapshot),
+        }
+    }
     Ok(())
 }
 
