@@ -101,11 +101,7 @@ impl CaseStore {
     /// Reads again the parts of `snapshot` that changed, in one read transaction; the rest is
     /// kept. After an edit of one interview's notes this skips the plan, the findings and so on.
     pub fn refresh(&self, snapshot: &mut CaseSnapshot, parts: Parts) -> Result<(), StoreError> {
-        let result = self.conn.execute_batch("BEGIN DEFERRED").and_then(|()| {
-            let read = read_parts(&self.conn, snapshot, parts);
-            self.conn.execute_batch("COMMIT").and(read)
-        });
-        result.map_err(|source| sql_err(&self.path, source))
+        self.read_consistently(|conn| read_parts(conn, snapshot, parts))
     }
 
     /// Reads again the own fields of the findings `ids` (an edit that changed nothing else; see
@@ -116,11 +112,7 @@ impl CaseStore {
         snapshot: &mut CaseSnapshot,
         ids: &[crate::domain::FindingId],
     ) -> Result<(), StoreError> {
-        let result = self.conn.execute_batch("BEGIN DEFERRED").and_then(|()| {
-            let read = read_finding_rows(&self.conn, snapshot, ids);
-            self.conn.execute_batch("COMMIT").and(read)
-        });
-        result.map_err(|source| sql_err(&self.path, source))
+        self.read_consistently(|conn| read_finding_rows(conn, snapshot, ids))
     }
 
     /// Like `refresh_findings`, for interviews whose own row (notes, date, role …) was all an
@@ -131,25 +123,17 @@ impl CaseStore {
         snapshot: &mut CaseSnapshot,
         ids: &[crate::domain::InterviewId],
     ) -> Result<(), StoreError> {
-        let result = self.conn.execute_batch("BEGIN DEFERRED").and_then(|()| {
-            let read = read_interview_rows(&self.conn, snapshot, ids);
-            self.conn.execute_batch("COMMIT").and(read)
-        });
-        result.map_err(|source| sql_err(&self.path, source))
+        self.read_consistently(|conn| read_interview_rows(conn, snapshot, ids))
     }
 
-    /// Like `refresh_findings`, for actions whose own row was all an edit changed (a status
-    /// change also records the day, so it is not one of these).
+    /// Like `refresh_findings`, for actions whose own row was all an edit changed, a status
+    /// change included (the day it records is in the follow-up record, not the snapshot).
     pub fn refresh_actions(
         &self,
         snapshot: &mut CaseSnapshot,
         ids: &[crate::domain::ActionId],
     ) -> Result<(), StoreError> {
-        let result = self.conn.execute_batch("BEGIN DEFERRED").and_then(|()| {
-            let read = read_action_rows(&self.conn, snapshot, ids);
-            self.conn.execute_batch("COMMIT").and(read)
-        });
-        result.map_err(|source| sql_err(&self.path, source))
+        self.read_consistently(|conn| read_action_rows(conn, snapshot, ids))
     }
 
     /// Like `refresh_findings`, for document reviews whose own row was all an edit changed:
@@ -159,8 +143,16 @@ impl CaseStore {
         snapshot: &mut CaseSnapshot,
         ids: &[crate::domain::DocumentReviewId],
     ) -> Result<(), StoreError> {
+        self.read_consistently(|conn| read_document_rows(conn, snapshot, ids))
+    }
+
+    /// Runs `read` in one read transaction, so what it reads is one state of the case.
+    fn read_consistently(
+        &self,
+        read: impl FnOnce(&Connection) -> rusqlite::Result<()>,
+    ) -> Result<(), StoreError> {
         let result = self.conn.execute_batch("BEGIN DEFERRED").and_then(|()| {
-            let read = read_document_rows(&self.conn, snapshot, ids);
+            let read = read(&self.conn);
             self.conn.execute_batch("COMMIT").and(read)
         });
         result.map_err(|source| sql_err(&self.path, source))
